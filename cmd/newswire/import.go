@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/importer"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func (m *Main) runImport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("import", "[--db PATH] [--category SLUG]... PATH...")
+	var cf configFlags
+	cf.register(fs, false)
+	var cats stringList
+	fs.Var(&cats, "category", "category `slug` for articles whose file names none (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: import needs at least one file or folder", errUsage)
+	}
+	for _, c := range cats {
+		if !config.ValidSlug(c) {
+			return fmt.Errorf("%w: --category %q: want lowercase letters, digits and dashes", errUsage, c)
+		}
+	}
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, c := range cfg.Categories {
+		if err := st.UpsertCategory(ctx, feeds.Category{Slug: c.Slug, Title: c.Title, Description: c.Description}); err != nil {
+			return err
+		}
+	}
+
+	var progress func(done, total int, rate float64)
+	if m.IsTerminal(m.Stderr) {
+		progress = func(done, total int, rate float64) {
+			fmt.Fprintf(m.Stderr, "\r%d/%d files, %.0f files/s ", done, total, rate)
+			if done == total {
+				fmt.Fprint(m.Stderr, "\r\033[K")
+			}
+		}
+	}
+	sum, err := importPaths(ctx, st, fs.Args(), importOptions(cfg, cats), &importReport{w: m.Stderr, progress: progress})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d new, %d updated, %d unchanged, %d failed\n", sum.created, sum.updated, sum.unchanged, sum.failed)
+	if cerr := st.Close(); cerr != nil {
+		return cerr
+	}
+	if sum.failed > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+func importOptions(cfg *config.Config, cats []string) importer.Options {
+	return importer.Options{Categories: cats}
+}
+
+// importSummary counts what an import did, per article (failed: per file).
+type importSummary struct {
+	created, updated, unchanged, failed int
+}
+
+// importReport is where an import reports bad files and progress.
+type importReport struct {
+	w        io.Writer
+	progress func(done, total int, rate float64)
+}
+
+// importPaths imports files and folders into st. A bad file is reported and
+// counted, and the rest still import; each file's articles are saved in one
+// transaction, so a file is never half-imported.
+func importPaths(ctx context.Context, st *store.Store, paths []string, opts importer.Options, rep *importReport) (importSummary, error) {
+	var sum importSummary
+	files, err := importer.Files(paths)
+	if err != nil {
+		return sum, err
+	}
+	start := time.Now()
+	lastTick := start
+	for i, path := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		articles, err := importer.ReadFile(path, opts)
+		if err == nil {
+			var res []store.SaveResult
+			res, err = st.SaveArticles(ctx, articles)
+			for _, r := range res {
+				switch r {
+				case store.Created:
+					sum.created++
+				case store.Updated:
+					sum.updated++
+				default:
+					sum.unchanged++
+				}
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		if err != nil {
+			sum.failed++
+			if rep != nil {
+				fmt.Fprintln(rep.w, "import:", err)
+			} else {
+				return sum, err
+			}
+		}
+		if rep != nil && rep.progress != nil && (time.Since(lastTick) > 200*time.Millisecond || i == len(files)-1) {
+			lastTick = time.Now()
+			rep.progress(i+1, len(files), float64(i+1)/max(time.Since(start).Seconds(), 1e-3))
+		}
+	}
+	if len(files) == 0 {
+		return sum, errors.New("no article files found (.txt, .md, .json)")
+	}
+	return sum, nil
+}

@@ -1,0 +1,144 @@
+// Command newswire is a feed syndication service for newsrooms: it stores
+// articles, publishes them as RSS, Atom and JSON feeds, and ingests upstream
+// feeds. Run "newswire -h" for the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := NewMain(os.Stdin, os.Stdout, os.Stderr).Run(ctx, os.Args[1:])
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errSilent) {
+		fmt.Fprintln(os.Stderr, "newswire:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// errUsage marks a command line that could not be understood (exit 2).
+var errUsage = errors.New("usage")
+
+// errSilent is a failure already reported to the user (exit 1, no message).
+var errSilent = errors.New("failed")
+
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		return 1
+	}
+}
+
+// Main holds the program's standard streams and environment, so tests can
+// run it in-process.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// IsTerminal reports whether w is an interactive terminal (progress lines).
+	IsTerminal func(w io.Writer) bool
+	// Ready, if set, is called by serve with the listening address.
+	Ready func(addr string)
+}
+
+// NewMain returns a Main for the process's real streams.
+func NewMain(stdin io.Reader, stdout, stderr io.Writer) *Main {
+	return &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, IsTerminal: isTerminal}
+}
+
+type command struct {
+	name, summary string
+	run           func(m *Main, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve feeds over HTTP (and run the ingestion schedule)", (*Main).runServe},
+		{"import", "import the newsroom's article files (text, Markdown, JSON)", (*Main).runImport},
+		{"validate", "check a feed file or URL against the feed specs", (*Main).runValidate},
+		{"version", "print the version", (*Main).runVersion},
+	}
+}
+
+// Run executes the subcommand named by args[0].
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		m.usage()
+		if len(args) == 0 {
+			return fmt.Errorf("%w: no command given", errUsage)
+		}
+		return flag.ErrHelp
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	m.usage()
+	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+}
+
+func (m *Main) usage() {
+	var b strings.Builder
+	b.WriteString("newswire: feed syndication for newsrooms\n\nUsage: newswire <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nRun \"newswire <command> -h\" for a command's flags.\n")
+	b.WriteString(envHelp)
+	fmt.Fprint(m.Stderr, b.String())
+}
+
+// newFlagSet returns a FlagSet that reports errors as usage errors and
+// prints its help to stderr.
+func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: newswire %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+		fmt.Fprint(m.Stderr, envHelp)
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// newLogger builds the process logger: text or JSON on stderr.
+func (m *Main) newLogger(format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", errUsage, level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(m.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
+}

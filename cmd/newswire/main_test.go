@@ -1,0 +1,318 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// run executes newswire in-process with the given environment.
+func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+		Getenv: func(k string) string { return env[k] }, IsTerminal: func(io.Writer) bool { return false }}
+	err = m.Run(context.Background(), args)
+	return out.String(), errOut.String(), err
+}
+
+// lockedBuffer collects a running server's stderr.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// serve starts `newswire serve` in-process and returns its base URL.
+func serve(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	logs := &lockedBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs,
+		Getenv: func(k string) string { return env[k] }, IsTerminal: func(io.Writer) bool { return false },
+		Ready: func(addr string) { ready <- addr }}
+	go func() { done <- m.Run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve exited: %v\n%s", err, logs.b.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + addr
+}
+
+func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+const seedPath = "../../testdata/articles/000_bcfca962802f740c.txt"
+
+// The seed article as the newsroom has it: title, nine story paragraphs,
+// then a trailing block for search engines that must not be published.
+const (
+	seedTitle     = "روسيا ترفض مساعدة أرمينيا ضد أذربيجان"
+	seedFirst     = "رفضت موسكو تقديم الدعم لأرمينيا ضد أذربيجان في المعارك الدائرة بإقليم قره باغ، ما دامت الاشتباكات لا تقع في نطاق الأراضي الأرمينية."
+	seedLast      = "وفشلت ثلاث اتفاقيات للهدنة في وقف الحرب كان آخرها في واشنطن الأسبوع الماضي بوساطة وزير الخارجية الأمريكي مايك بومبيو."
+	seedStoryPars = 9
+)
+
+var seedFiller = []string{"معلومات إضافية ومفصلة", "محركات البحث", "مواضيع ذات صلة", "أسئلة شائعة", "س:", "ج:", "هذا المحتوى يوفر"}
+
+func TestEndToEnd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "n.db")
+	out, errOut, err := run(t, nil, "import", "--db", db, "--category", "politics", seedPath)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "1 new, 0 updated, 0 unchanged, 0 failed") {
+		t.Errorf("import summary: %q", out)
+	}
+	// Importing again changes nothing.
+	if out, _, err := run(t, nil, "import", "--db", db, "--category", "politics", seedPath); err != nil || !strings.Contains(out, "0 new, 0 updated, 1 unchanged") {
+		t.Errorf("second import: %q %v", out, err)
+	}
+
+	base := serve(t, map[string]string{"NEWSWIRE_DB": db})
+	for _, ext := range []string{"rss", "atom", "json"} {
+		t.Run(ext, func(t *testing.T) {
+			url := base + "/feeds/politics." + ext
+			resp, body := get(t, url)
+			if resp.StatusCode != 200 {
+				t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+			}
+			if err := feeds.ValidateErr(body); err != nil {
+				t.Fatalf("feed does not validate: %v", err)
+			}
+			f, err := feeds.Parse(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != 1 {
+				t.Fatalf("%d items", len(f.Items))
+			}
+			a := f.Items[0]
+			if a.Title != seedTitle {
+				t.Errorf("title %q, want %q", a.Title, seedTitle)
+			}
+			if n := strings.Count(a.ContentHTML, "<p>"); n != seedStoryPars {
+				t.Errorf("%d paragraphs, want %d:\n%s", n, seedStoryPars, a.ContentHTML)
+			}
+			if !strings.Contains(a.ContentHTML, "<p>"+seedFirst+"</p>") || !strings.Contains(a.ContentHTML, "<p>"+seedLast+"</p>") {
+				t.Errorf("first or last story paragraph missing:\n%s", a.ContentHTML)
+			}
+			for _, junk := range seedFiller {
+				if strings.Contains(string(body), junk) {
+					t.Errorf("published feed contains filler %q", junk)
+				}
+			}
+
+			// Cheap polling: 304 with the ETag, gzip when asked.
+			etag := resp.Header.Get("ETag")
+			if r, b := get(t, url, "If-None-Match", etag); r.StatusCode != 304 || len(b) != 0 {
+				t.Errorf("repeat with ETag: %d, %d bytes", r.StatusCode, len(b))
+			}
+			r, zipped := get(t, url, "Accept-Encoding", "gzip")
+			if r.Header.Get("Content-Encoding") != "gzip" {
+				t.Fatal("no gzip")
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zipped))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plain, _ := io.ReadAll(zr); !bytes.Equal(plain, body) {
+				t.Error("gzip body differs")
+			}
+
+			// Our own validator agrees, on the file and on the URL.
+			file := filepath.Join(t.TempDir(), "feed."+ext)
+			if err := os.WriteFile(file, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, target := range []string{file, url} {
+				if out, _, err := run(t, nil, "validate", target); err != nil {
+					t.Errorf("validate %s: %v\n%s", target, err, out)
+				}
+			}
+		})
+	}
+
+	if r, b := get(t, base+"/feeds/sports.rss"); r.StatusCode != 404 || !strings.Contains(string(b), "sports") {
+		t.Errorf("unknown category: %d %s", r.StatusCode, b)
+	}
+	_, index := get(t, base+"/")
+	for _, want := range []string{`rel="alternate" type="application/rss+xml"`, `href="` + base + `/feeds/politics.atom"`, `type="application/feed+json"`} {
+		if !strings.Contains(string(index), want) {
+			t.Errorf("index lacks %s", want)
+		}
+	}
+	if r, _ := get(t, base+"/healthz"); r.StatusCode != 200 {
+		t.Errorf("healthz %d", r.StatusCode)
+	}
+}
+
+func TestValidateBrokenFixtures(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/feeds/broken/*")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no broken fixtures: %v", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".md") {
+			continue // the folder's README
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out, _, err := run(t, nil, "validate", f)
+			if exitCode(err) != 1 {
+				t.Errorf("validate %s: exit %d, want 1\n%s", f, exitCode(err), out)
+			}
+		})
+	}
+}
+
+func TestImportReportsBadFiles(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "n.db")
+	out, errOut, err := run(t, nil, "import", "--db", db, "--category", "world", "../../testdata/import-bad", seedPath)
+	if exitCode(err) != 1 {
+		t.Fatalf("exit %d, want 1: %v", exitCode(err), err)
+	}
+	if !strings.Contains(out, "1 new") {
+		t.Errorf("the good file did not import: %q", out)
+	}
+	if !strings.Contains(errOut, "testdata/import-bad/") {
+		t.Errorf("errors do not name the files: %q", errOut)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	base := serve(t, nil, "--demo", "--demo-dir", "../../testdata/articles")
+	for _, p := range []string{"/feeds/all.rss", "/feeds/politics.atom", "/feeds/all.json"} {
+		resp, body := get(t, base+p)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		if err := feeds.ValidateErr(body); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	_, body := get(t, base+"/feeds/all.json")
+	f, err := feeds.Parse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) < 5 {
+		t.Errorf("demo has %d articles", len(f.Items))
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"frobnicate"}, 2},
+		{[]string{"serve", "-h"}, 0},
+		{[]string{"import", "-h"}, 0},
+		{[]string{"validate", "-h"}, 0},
+		{[]string{"version", "-h"}, 0},
+		{[]string{"serve", "--no-such-flag"}, 2},
+		{[]string{"import"}, 2},
+		{[]string{"import", "--category", "Bad Slug", "x.txt"}, 2},
+		{[]string{"validate"}, 2},
+		{[]string{"version"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, stderr, err := run(t, nil, tt.args...)
+			if got := exitCode(err); got != tt.code {
+				t.Errorf("exit %d, want %d (%v)", got, tt.code, err)
+			}
+			if len(tt.args) == 2 && tt.args[1] == "-h" && !strings.Contains(stderr, "NEWSWIRE_DB") {
+				t.Errorf("-h does not list the environment variables:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(cfgFile, []byte("database: "+filepath.Join(dir, "from-config.db")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"NEWSWIRE_CONFIG": cfgFile}
+	imp := func(extra ...string) {
+		t.Helper()
+		args := append([]string{"import", "--category", "world"}, extra...)
+		if _, errOut, err := run(t, env, append(args, seedPath)...); err != nil {
+			t.Fatalf("import: %v %s", err, errOut)
+		}
+	}
+	imp()
+	if _, err := os.Stat(filepath.Join(dir, "from-config.db")); err != nil {
+		t.Errorf("config file's database not used: %v", err)
+	}
+	env["NEWSWIRE_DB"] = filepath.Join(dir, "from-env.db")
+	imp()
+	if _, err := os.Stat(env["NEWSWIRE_DB"]); err != nil {
+		t.Errorf("NEWSWIRE_DB not used over the config: %v", err)
+	}
+	imp("--db", filepath.Join(dir, "from-flag.db"))
+	if _, err := os.Stat(filepath.Join(dir, "from-flag.db")); err != nil {
+		t.Errorf("--db not used over NEWSWIRE_DB: %v", err)
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("site:\n  title: x\n  colour: red\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, nil, "import", "--config", bad, seedPath)
+	if err == nil || !strings.Contains(err.Error(), "colour") || !strings.Contains(err.Error(), "3") {
+		t.Errorf("unknown key error does not name the key and line: %v", err)
+	}
+	if errors.Is(err, errUsage) {
+		t.Error("a config error is not a usage error")
+	}
+}

@@ -1,0 +1,82 @@
+// Package feeds is newswire's public article model, its rendering as RSS 2.0,
+// Atom 1.0 and JSON Feed 1.1, and the validation of rendered feeds.
+//
+// It imports nothing from newswire's internal packages, so other programs can
+// use it to produce or check feeds of the same shape.
+package feeds
+
+import "time"
+
+// Person is an author of an article.
+type Person struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// Image is an article's lead image. Type and Length are zero when unknown.
+type Image struct {
+	URL    string `json:"url"`
+	Type   string `json:"type,omitempty"`
+	Length int64  `json:"length,omitempty"`
+}
+
+// Related is a related article: a title, a link, or both.
+type Related struct {
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// Source attributes an article that came from an upstream feed.
+type Source struct {
+	Name    string `json:"name"`
+	FeedURL string `json:"feed_url,omitempty"`
+	Link    string `json:"link,omitempty"` // the item's original link upstream
+}
+
+// Article is one news article as newswire stores and publishes it.
+type Article struct {
+	// GUID is the stable identity of the article; it is the id of its entry
+	// in every feed and never changes once published.
+	GUID        string
+	Title       string
+	Summary     string // plain text
+	ContentHTML string // sanitised HTML body
+	URL         string // canonical link
+	Authors     []Person
+	Language    string // BCP 47, e.g. "ar"
+	Published   time.Time
+	Updated     time.Time
+	Categories  []string // category slugs, first is the primary one
+	Image       *Image
+	Related     []Related
+	Sources     []Source // upstream attribution; empty for the newsroom's own articles
+}
+
+// Category describes a category feed.
+type Category struct {
+	Slug        string
+	Title       string
+	Description string
+}
+
+// Link is an extra feed-level link, such as rel="hub" or rel="prev-archive".
+type Link struct {
+	Rel  string
+	Href string
+	Type string
+}
+
+// Feed is a feed document: its metadata and its items, newest first.
+type Feed struct {
+	ID          string // stable feed id (Atom <id>); derived from SelfURL when empty
+	Title       string
+	Description string
+	Link        string // the site's HTML page for this feed
+	SelfURL     string // absolute URL this document is served at
+	Language    string
+	Updated     time.Time // newest item's Updated; zero means "derive from items"
+	Links       []Link
+	Categories  []Category // labels for the slugs items use; optional
+	Items       []*Article
+}

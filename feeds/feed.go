@@ -1,0 +1,341 @@
+package feeds
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	gorilla "github.com/gorilla/feeds"
+)
+
+// Format is one of the three feed formats newswire publishes.
+type Format int
+
+// The formats, in the order newswire lists them.
+const (
+	FormatRSS Format = iota + 1
+	FormatAtom
+	FormatJSON
+)
+
+// Sentinel errors callers can branch on with errors.Is.
+var (
+	// ErrUnknownFormat is returned by ParseFormat and Write for anything but rss, atom and json.
+	ErrUnknownFormat = errors.New("unknown feed format")
+	// ErrNoGUID means an item has no GUID; rendering one would make up an id
+	// that changes on every render (gorilla does exactly that for Atom).
+	ErrNoGUID = errors.New("article has no guid")
+	// ErrBadDate means an item has neither a published nor an updated time,
+	// or one outside the years 1-9999 that RFC 3339 can express.
+	ErrBadDate = errors.New("article has no usable date")
+)
+
+// AllFormats returns every format, in the order newswire lists them.
+func AllFormats() []Format { return []Format{FormatRSS, FormatAtom, FormatJSON} }
+
+// ParseFormat returns the format for a file extension or name: "rss", "atom"
+// or "json", with or without a leading dot, in any case.
+func ParseFormat(ext string) (Format, error) {
+	switch strings.ToLower(strings.TrimPrefix(ext, ".")) {
+	case "rss":
+		return FormatRSS, nil
+	case "atom":
+		return FormatAtom, nil
+	case "json":
+		return FormatJSON, nil
+	}
+	return 0, fmt.Errorf("%w %q", ErrUnknownFormat, ext)
+}
+
+// String returns the format's name, which is also its file extension.
+func (fm Format) String() string {
+	if e := fm.Extension(); e != "" {
+		return e
+	}
+	return "Format(" + strconv.Itoa(int(fm)) + ")"
+}
+
+// Extension returns the file extension newswire serves the format under,
+// without a dot: "rss", "atom" or "json"; "" for an unknown format.
+func (fm Format) Extension() string {
+	switch fm {
+	case FormatRSS:
+		return "rss"
+	case FormatAtom:
+		return "atom"
+	case FormatJSON:
+		return "json"
+	}
+	return ""
+}
+
+// MediaType returns the format's media type without parameters, as used in
+// self links: "application/rss+xml", "application/atom+xml", "application/feed+json".
+func (fm Format) MediaType() string {
+	switch fm {
+	case FormatRSS:
+		return "application/rss+xml"
+	case FormatAtom:
+		return "application/atom+xml"
+	case FormatJSON:
+		return "application/feed+json"
+	}
+	return ""
+}
+
+// ContentType returns the HTTP Content-Type for the format, with charset=utf-8.
+func (fm Format) ContentType() string {
+	if mt := fm.MediaType(); mt != "" {
+		return mt + "; charset=utf-8"
+	}
+	return ""
+}
+
+// Write renders f in the given format to w.
+func Write(w io.Writer, f *Feed, fm Format) error {
+	switch fm {
+	case FormatRSS:
+		return WriteRSS(w, f)
+	case FormatAtom:
+		return WriteAtom(w, f)
+	case FormatJSON:
+		return WriteJSON(w, f)
+	}
+	return fmt.Errorf("write feed: %w %d", ErrUnknownFormat, int(fm))
+}
+
+// doc is a feed made ready for rendering: every string sanitised, every time
+// in UTC and whole seconds, missing dates filled in. All three formats render
+// from it, so they carry the same text.
+type doc struct {
+	feed     Feed // cleaned copy of the metadata; the items are in items
+	items    []Article
+	excerpts []string // plain-text summary per item
+	labels   map[string]string
+	id       string // Atom feed id
+	updated  time.Time
+}
+
+// excerptRunes bounds the plain-text excerpt made from content when an
+// article has no summary.
+const excerptRunes = 300
+
+// prepare sanitises and normalises f for rendering; see doc.
+func prepare(f *Feed) (*doc, error) {
+	d := &doc{feed: Feed{
+		ID:          cleanText(f.ID),
+		Title:       cleanText(f.Title),
+		Description: cleanText(f.Description),
+		Link:        cleanURL(f.Link),
+		SelfURL:     cleanURL(f.SelfURL),
+		Language:    cleanText(f.Language),
+	}}
+	if !f.Updated.IsZero() { // zero: derived from the items below
+		t, ok := normTime(f.Updated)
+		if !ok {
+			return nil, fmt.Errorf("feed updated %v: %w", f.Updated, ErrBadDate)
+		}
+		d.updated = t
+	}
+	for _, l := range f.Links {
+		l = Link{Rel: cleanText(l.Rel), Href: cleanURL(l.Href), Type: cleanText(l.Type)}
+		if l.Href != "" {
+			d.feed.Links = append(d.feed.Links, l)
+		}
+	}
+	if len(f.Categories) > 0 {
+		d.labels = make(map[string]string, len(f.Categories))
+		for _, c := range f.Categories {
+			if slug, title := cleanText(c.Slug), cleanText(c.Title); slug != "" && title != "" && title != slug {
+				d.labels[slug] = title
+			}
+		}
+	}
+	d.id = d.feed.ID
+	if d.id == "" {
+		d.id = d.feed.SelfURL
+	}
+	if d.id == "" {
+		d.id = d.feed.Link
+	}
+
+	d.items = make([]Article, 0, len(f.Items))
+	d.excerpts = make([]string, 0, len(f.Items))
+	var newest time.Time
+	for i, in := range f.Items {
+		if in == nil {
+			continue
+		}
+		a, err := cleanArticle(in)
+		if err != nil {
+			return nil, fmt.Errorf("item %d (%q): %w", i+1, in.GUID, err)
+		}
+		if a.Updated.After(newest) {
+			newest = a.Updated
+		}
+		d.items = append(d.items, a)
+		ex := a.Summary
+		if ex == "" {
+			ex = excerpt(a.ContentHTML, excerptRunes)
+		}
+		d.excerpts = append(d.excerpts, ex)
+	}
+	if d.updated.IsZero() {
+		d.updated = newest
+	}
+	if d.updated.IsZero() {
+		// A feed with no dates at all: never time.Now, so that rendering the
+		// same data twice gives the same bytes (and ETag).
+		d.updated = time.Unix(0, 0).UTC()
+	}
+	return d, nil
+}
+
+// normTime returns t in UTC, truncated to whole seconds, and whether it is
+// usable: non-zero and inside the years RFC 3339 and JSON can express.
+func normTime(t time.Time) (time.Time, bool) {
+	if t.IsZero() {
+		return time.Time{}, false
+	}
+	t = t.UTC().Truncate(time.Second)
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// cleanArticle returns a sanitised copy of a: every string through cleanText
+// or cleanURL, empty authors and categories dropped, times normalised, and a
+// missing published or updated time taken from the other.
+func cleanArticle(in *Article) (Article, error) {
+	a := Article{
+		GUID:        cleanText(in.GUID),
+		Title:       cleanText(in.Title),
+		Summary:     cleanText(in.Summary),
+		ContentHTML: cleanText(in.ContentHTML),
+		URL:         cleanURL(in.URL),
+		Language:    cleanText(in.Language),
+	}
+	if a.GUID == "" {
+		return a, ErrNoGUID
+	}
+	pub, okP := normTime(in.Published)
+	upd, okU := normTime(in.Updated)
+	switch {
+	case !okP && !in.Published.IsZero(), !okU && !in.Updated.IsZero():
+		return a, fmt.Errorf("date out of range: %w", ErrBadDate)
+	case !okP && !okU:
+		return a, ErrBadDate
+	case !okP:
+		pub = upd
+	case !okU:
+		upd = pub
+	}
+	a.Published, a.Updated = pub, upd
+	// Clean slices are shared with the caller, not copied: nothing here writes to them.
+	a.Authors = cleanAll(in.Authors, func(p Person) (Person, bool) {
+		p = Person{Name: cleanText(p.Name), Email: cleanText(p.Email), URL: cleanURL(p.URL)}
+		if p.Name == "" {
+			p.Name = p.Email // every format needs a name; Atom requires one
+		}
+		return p, p.Name != ""
+	})
+	a.Categories = cleanAll(in.Categories, func(c string) (string, bool) {
+		c = cleanText(c)
+		return c, c != ""
+	})
+	if in.Image != nil {
+		img := Image{URL: cleanURL(in.Image.URL), Type: cleanText(in.Image.Type), Length: max(in.Image.Length, 0)}
+		switch {
+		case img.URL == "":
+		case img == *in.Image:
+			a.Image = in.Image
+		default:
+			a.Image = &img
+		}
+	}
+	a.Related = cleanAll(in.Related, func(r Related) (Related, bool) {
+		r = Related{Title: cleanText(r.Title), URL: cleanURL(r.URL)}
+		return r, r != (Related{})
+	})
+	a.Sources = cleanAll(in.Sources, func(s Source) (Source, bool) {
+		s = Source{Name: cleanText(s.Name), FeedURL: cleanURL(s.FeedURL), Link: cleanURL(s.Link)}
+		return s, s != (Source{})
+	})
+	return a, nil
+}
+
+// cleanAll returns in with clean applied to each element and the elements
+// it rejects dropped; in itself when that changes nothing, to save the copy.
+func cleanAll[T comparable](in []T, clean func(T) (T, bool)) []T {
+	for i, x := range in {
+		if c, ok := clean(x); ok && c == x {
+			continue
+		}
+		out := make([]T, i, len(in))
+		copy(out, in[:i])
+		for _, x := range in[i:] {
+			if c, ok := clean(x); ok {
+				out = append(out, c)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	return in
+}
+
+// gorillaFeed maps the prepared feed onto gorilla's generic Feed, whose
+// per-format mappings (RssFeed, AtomFeed, JSONFeed) each writer then extends.
+// Authors, categories, sources and language are left to the writers: gorilla
+// has one author and one category string per item, and no language.
+func (d *doc) gorillaFeed() *gorilla.Feed {
+	gf := &gorilla.Feed{
+		Title:       d.feed.Title,
+		Link:        &gorilla.Link{Href: d.feed.Link},
+		Description: d.feed.Description,
+		Updated:     d.updated,
+		Id:          d.id,
+		Items:       make([]*gorilla.Item, len(d.items)),
+	}
+	for i := range d.items {
+		a := &d.items[i]
+		gi := &gorilla.Item{
+			Title:       a.Title,
+			Link:        &gorilla.Link{Href: a.URL},
+			Description: d.excerpts[i],
+			Id:          a.GUID, // never empty: gorilla would invent a random urn:uuid
+			IsPermaLink: "false",
+			Created:     a.Published,
+			Updated:     a.Updated,
+			Content:     a.ContentHTML,
+		}
+		if a.Image != nil {
+			// gorilla's RSS drops this unless Type and Length are both set,
+			// which is what we want; Atom keeps it as a rel="enclosure" link.
+			gi.Enclosure = &gorilla.Enclosure{Url: a.Image.URL, Type: a.Image.Type}
+			if a.Image.Length > 0 {
+				gi.Enclosure.Length = strconv.FormatInt(a.Image.Length, 10)
+			}
+		}
+		gf.Items[i] = gi
+	}
+	return gf
+}
+
+// authorNames is how a person appears where a format has only a name.
+func authorNames(ps []Person) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return names
+}

@@ -1,0 +1,145 @@
+package feeds
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	gorilla "github.com/gorilla/feeds"
+)
+
+// Namespaces declared on the RSS root.
+const (
+	nsAtom    = "http://www.w3.org/2005/Atom"
+	nsContent = "http://purl.org/rss/1.0/modules/content/"
+	nsDC      = "http://purl.org/dc/elements/1.1/"
+	nsMedia   = "http://search.yahoo.com/mrss/"
+)
+
+// rssDoc is the <rss> root: gorilla's root (version, xmlns:content) plus the
+// namespaces of the elements newswire adds, and our channel.
+type rssDoc struct {
+	gorilla.RssFeedXml
+	NSAtom  string      `xml:"xmlns:atom,attr"`
+	NSDC    string      `xml:"xmlns:dc,attr"`
+	NSMedia string      `xml:"xmlns:media,attr"`
+	Channel *rssChannel `xml:"channel"` // hides RssFeedXml.Channel
+}
+
+// FeedXml lets gorilla.WriteXML encode the document.
+func (d *rssDoc) FeedXml() interface{} { return d }
+
+type rssChannel struct {
+	*gorilla.RssFeed
+	Links []rssAtomLink `xml:"atom:link"` // self first, then hub and other extra links
+	Items []*rssItem    `xml:"item"`      // hides RssFeed.Items
+}
+
+type rssAtomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type rssItem struct {
+	*gorilla.RssItem
+	Categories []rssCategory `xml:"category"` // hides the single RssItem.Category
+	Creators   []string      `xml:"dc:creator"`
+	Language   string        `xml:"dc:language,omitempty"`
+	Updated    string        `xml:"atom:updated,omitempty"`
+	Media      *mediaContent `xml:"media:content"`
+	Source     *rssSource    `xml:"source"`    // hides RssItem.Source, a bare URL
+	Via        []rssAtomLink `xml:"atom:link"` // the original link of an upstream item
+}
+
+type rssCategory struct {
+	Domain string `xml:"domain,attr,omitempty"`
+	Value  string `xml:",chardata"`
+}
+
+type rssSource struct {
+	URL  string `xml:"url,attr"`
+	Name string `xml:",chardata"`
+}
+
+type mediaContent struct {
+	URL      string `xml:"url,attr"`
+	Type     string `xml:"type,attr,omitempty"`
+	FileSize string `xml:"fileSize,attr,omitempty"`
+	Medium   string `xml:"medium,attr"`
+}
+
+// WriteRSS renders f as RSS 2.0: gorilla's mapping plus atom:link self and
+// extra links, language, dc:creator per author, dc:language and atom:updated
+// per item, one <category> per category, the lead image as media:content (and
+// <enclosure> when its type and length are known) and <source> attribution.
+func WriteRSS(w io.Writer, f *Feed) error {
+	d, err := prepare(f)
+	if err != nil {
+		return fmt.Errorf("write rss: %w", err)
+	}
+	ch := &rssChannel{RssFeed: (&gorilla.Rss{Feed: d.gorillaFeed()}).RssFeed()}
+	ch.Language = d.feed.Language
+	if d.feed.SelfURL != "" {
+		ch.Links = append(ch.Links, rssAtomLink{Href: d.feed.SelfURL, Rel: "self", Type: FormatRSS.MediaType()})
+	}
+	for _, l := range d.feed.Links {
+		ch.Links = append(ch.Links, rssAtomLink{Href: l.Href, Rel: l.Rel, Type: l.Type})
+	}
+	// One allocation per kind of element for the whole feed, not one per item.
+	n, nCats, nMedia := len(d.items), 0, 0
+	for i := range d.items {
+		nCats += len(d.items[i].Categories)
+		if d.items[i].Image != nil {
+			nMedia++
+		}
+	}
+	items := make([]rssItem, n)
+	cats := make([]rssCategory, 0, nCats)
+	media := make([]mediaContent, 0, nMedia)
+	ch.Items = make([]*rssItem, n)
+	for i, ri := range ch.RssFeed.Items {
+		a := &d.items[i]
+		it := &items[i]
+		*it = rssItem{
+			RssItem:  ri,
+			Creators: authorNames(a.Authors),
+			Language: a.Language,
+			Updated:  a.Updated.Format(time.RFC3339),
+		}
+		for _, c := range a.Categories {
+			cats = append(cats, rssCategory{Value: c})
+		}
+		it.Categories = cats[len(cats)-len(a.Categories):]
+		if img := a.Image; img != nil {
+			m := mediaContent{URL: img.URL, Type: img.Type, Medium: "image"}
+			switch {
+			case ri.Enclosure != nil: // gorilla formatted the same number already
+				m.FileSize = ri.Enclosure.Length
+			case img.Length > 0:
+				m.FileSize = strconv.FormatInt(img.Length, 10)
+			}
+			media = append(media, m)
+			it.Media = &media[len(media)-1]
+		}
+		if len(a.Sources) > 0 {
+			s := a.Sources[0] // RSS has room for one
+			if s.FeedURL != "" {
+				it.Source = &rssSource{URL: s.FeedURL, Name: s.Name}
+			}
+			if s.Link != "" {
+				it.Via = []rssAtomLink{{Href: s.Link, Rel: "via"}}
+			}
+		}
+		ch.Items[i] = it
+	}
+	ch.RssFeed.Items = nil
+	root := ch.RssFeed.FeedXml().(*gorilla.RssFeedXml)
+	root.Channel = nil
+	out := &rssDoc{RssFeedXml: *root, NSAtom: nsAtom, NSDC: nsDC, NSMedia: nsMedia, Channel: ch}
+	if err := gorilla.WriteXML(out, w); err != nil {
+		return fmt.Errorf("write rss: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package feeds
+
+import (
+	"html"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CleanText is the one sanitiser every string goes through before any
+// format renders it, so that RSS, Atom and JSON carry the same text:
+//
+//   - it drops what XML 1.0 forbids: C0 controls other than TAB, LF and CR,
+//     U+FFFE, U+FFFF and bytes that are not UTF-8 (surrogates included);
+//     gorilla writes content:encoded as raw CDATA, where they make the
+//     document ill-formed, and encoding/xml turns them into U+FFFD elsewhere;
+//   - it turns CRLF and lone CR into LF, as every XML parser does with raw
+//     text anyway;
+//   - it trims surrounding white space, which gofeed trims from every XML
+//     element but keeps in JSON.
+//
+// Bidi marks and controls (U+200F, U+202B, U+2066...) are kept: Arabic text needs them.
+func CleanText(s string) string { return cleanText(s) }
+
+func cleanText(s string) string {
+	i := firstUnclean(s)
+	if i == len(s) {
+		return strings.TrimSpace(s) // a substring: no allocation
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\r':
+				b.WriteByte('\n')
+				if i+1 < len(s) && s[i+1] == '\n' {
+					i++
+				}
+			case c >= 0x20 || c == '\t' || c == '\n':
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !badRune(r, size) {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// firstUnclean returns the index of the first byte cleanText must change, or
+// len(s). It runs over every body on every render, so the common cases are
+// inline: ASCII, and the two-byte sequences all of Arabic is written in;
+// anything else is decoded.
+func firstUnclean(s string) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if c < 0x20 && c != '\t' && c != '\n' {
+				return i
+			}
+			i++
+		case 0xC2 <= c && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			i += 2
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if badRune(r, size) {
+				return i
+			}
+			i += size
+		}
+	}
+	return len(s)
+}
+
+// badRune reports a decoded rune XML 1.0 forbids: invalid UTF-8 (which Go
+// decodes surrogates as, too), U+FFFE and U+FFFF.
+func badRune(r rune, size int) bool {
+	return (r == utf8.RuneError && size == 1) || r == 0xFFFE || r == 0xFFFF
+}
+
+// cleanURL is cleanText for URLs, which also percent-encodes an IRI (raw
+// non-ASCII, spaces, quotes...) into a URI. RSS wants URIs, and gofeed
+// re-encodes Atom hrefs and ids through net/url anyway, so doing it once here
+// keeps the three formats and the round trip identical.
+func cleanURL(s string) string {
+	s = cleanText(s)
+	if !needsEscaping(s) {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	return u.String()
+}
+
+func needsEscaping(s string) bool {
+	scheme := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf || c <= ' ' || strings.IndexByte("\"<>\\^`{|}", c) >= 0:
+			return true
+		case c == ':':
+			scheme = false
+		case scheme && 'A' <= c && c <= 'Z':
+			return true // net/url lower-cases the scheme
+		}
+	}
+	return false
+}
+
+// blockTags are the elements whose boundaries separate words when an
+// excerpt is made from HTML.
+var blockTags = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "br": true,
+	"dd": true, "div": true, "dl": true, "dt": true, "figcaption": true, "figure": true,
+	"footer": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"header": true, "hr": true, "li": true, "main": true, "nav": true, "ol": true, "p": true,
+	"pre": true, "section": true, "table": true, "td": true, "th": true, "tr": true, "ul": true,
+}
+
+// excerpt returns plain text from an HTML fragment: tags removed (block
+// boundaries become spaces, script and style dropped), entities decoded,
+// white space collapsed, cut to at most maxRunes at a word boundary with an
+// ellipsis only when cut.
+func excerpt(h string, maxRunes int) string {
+	var b strings.Builder
+	b.Grow(min(len(h), maxRunes*4+64))
+	skipUntil := "" // closing tag whose content is not text
+	for i := 0; i < len(h); {
+		if skipUntil != "" {
+			// Raw text: only its own end tag ends it, whatever else looks like a tag.
+			end := indexFold(h[i:], "</"+skipUntil)
+			if end < 0 {
+				break
+			}
+			i += end
+			skipUntil = ""
+		}
+		if h[i] != '<' {
+			j := strings.IndexByte(h[i:], '<')
+			if j < 0 {
+				j = len(h) - i
+			}
+			b.WriteString(h[i : i+j])
+			i += j
+			if b.Len() > maxRunes*8 {
+				break // enough text for any cut; the rest would be thrown away
+			}
+			continue
+		}
+		if strings.HasPrefix(h[i:], "<!--") {
+			end := strings.Index(h[i+4:], "-->")
+			if end < 0 {
+				break
+			}
+			i += 4 + end + 3
+			continue
+		}
+		end := strings.IndexByte(h[i:], '>')
+		if end < 0 {
+			break // an unterminated tag: nothing after it is text
+		}
+		name, closing := tagName(h[i+1 : i+end])
+		i += end + 1
+		switch {
+		case !closing && (name == "script" || name == "style"):
+			skipUntil = name
+		case blockTags[name]:
+			b.WriteByte(' ')
+		}
+	}
+	text := cleanText(html.UnescapeString(b.String()))
+	return truncateWords(collapseSpace(text), maxRunes)
+}
+
+// indexFold is strings.Index for an ASCII needle, ignoring case.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
+}
+
+// tagName returns the lower-cased element name of a tag's inside ("p class=x", "/p").
+func tagName(tag string) (name string, closing bool) {
+	if strings.HasPrefix(tag, "/") {
+		closing, tag = true, tag[1:]
+	}
+	end := strings.IndexFunc(tag, func(r rune) bool { return r == '/' || unicode.IsSpace(r) })
+	if end >= 0 {
+		tag = tag[:end]
+	}
+	return strings.ToLower(tag), closing
+}
+
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// truncateWords cuts s to at most maxRunes runes, at the last space when there
+// is one in the last fifth, and marks the cut with an ellipsis.
+func truncateWords(s string, maxRunes int) string {
+	if utf8.RuneCountInString(s) <= maxRunes {
+		return s
+	}
+	cut, n := 0, 0
+	for i := range s {
+		if n == maxRunes-1 { // leave room for the ellipsis
+			cut = i
+			break
+		}
+		n++
+	}
+	s = s[:cut]
+	if sp := strings.LastIndexByte(s, ' '); sp > len(s)*4/5 {
+		s = s[:sp]
+	}
+	return strings.TrimRightFunc(s, unicode.IsSpace) + "…"
+}

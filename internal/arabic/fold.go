@@ -1,0 +1,242 @@
+// Package arabic holds pure text functions for Arabic and other
+// right-to-left text: the folded form used for matching (dedupe, search,
+// category rules), digit mapping, script-based language detection and the
+// clean-up of bidi control characters.
+//
+// Fold, FoldToken and Digits produce matching keys only: stored and published
+// text is never replaced by their output.
+package arabic
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns the normalized matching form of s. It must never be shown to
+// readers or stored in place of s.
+//
+// In one pass it:
+//   - removes Arabic diacritics: the tashkeel U+064B–U+065F, the superscript
+//     alef U+0670 and the other Arabic non-spacing marks (Quranic annotation
+//     signs U+0610–U+061A, U+06D6–U+06ED, U+08D3–U+08FF), and the tatweel U+0640;
+//   - folds the alef forms أ إ آ ٱ to ا, alef maqsura ى to ي and teh marbuta
+//     ة to ه; the Persian-keyboard letters ی and ک (often typed in Arabic
+//     text) to ي and ك;
+//   - reads Arabic-Indic (U+0660–U+0669) and Persian (U+06F0–U+06F9) digits as
+//     ASCII digits;
+//   - lowercases (unicode.ToLower, every script);
+//   - decomposes Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFE,
+//     e.g. the ligature ﻻ) with NFKC before folding them;
+//   - drops bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates),
+//     ZWJ/ZWNJ, zero-width space, word joiner, BOM and soft hyphen;
+//   - collapses every run of white space to one ASCII space and trims both
+//     ends.
+//
+// Invalid UTF-8 becomes U+FFFD. Fold is idempotent: Fold(Fold(s)) == Fold(s).
+func Fold(s string) string {
+	var f folder
+	f.b.Grow(len(s))
+	for _, r := range s {
+		if plainArabicLetter(r) && !f.space { // most of an Arabic text
+			f.b.WriteRune(r)
+			f.started = true
+			continue
+		}
+		f.rune(r)
+	}
+	return f.b.String()
+}
+
+// folder writes folded runes to b, holding back one space so that runs of
+// white space (and spaces next to dropped characters) collapse, and leading
+// and trailing space disappear.
+type folder struct {
+	b       strings.Builder
+	space   bool // a space is pending
+	started bool // something has been written
+}
+
+func (f *folder) rune(r rune) {
+	switch {
+	case r < utf8.RuneSelf:
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		} else if asciiSpace(r) {
+			f.space = true
+			return
+		}
+	case r >= 0x0600 && r <= 0x06FF:
+		r = foldArabic(r)
+		if r < 0 {
+			return
+		}
+	case isPresentationForm(r):
+		// Rare: decompose (e.g. ﻻ → لا, ﷲ → الله with marks) and fold the parts.
+		for _, p := range norm.NFKC.String(string(r)) {
+			if isPresentationForm(p) {
+				f.emit(p) // no decomposition (e.g. ornate parentheses)
+			} else {
+				f.rune(p)
+			}
+		}
+		return
+	case isInvisible(r):
+		return
+	case unicode.IsSpace(r):
+		f.space = true
+		return
+	case r >= 0x08D3 && r <= 0x08FF && unicode.Is(unicode.Mn, r):
+		return // Arabic Extended-A marks
+	default:
+		r = unicode.ToLower(r)
+	}
+	f.emit(r)
+}
+
+func (f *folder) emit(r rune) {
+	if f.space && f.started {
+		f.b.WriteByte(' ')
+	}
+	f.space = false
+	f.started = true
+	f.b.WriteRune(r)
+}
+
+func asciiSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+}
+
+// plainArabicLetter reports an Arabic letter that Fold keeps as it is.
+func plainArabicLetter(r rune) bool {
+	if r < 0x0621 || r > 0x064A || (r > 0x063A && r < 0x0641) {
+		return false
+	}
+	switch r {
+	case 'أ', 'إ', 'آ', 'ى', 'ة':
+		return false
+	}
+	return true
+}
+
+// foldArabic folds one rune of the Arabic block; -1 means drop it.
+func foldArabic(r rune) rune {
+	if r >= 0x0621 && r <= 0x063A || r >= 0x0641 && r <= 0x064A { // letters: the common case
+		switch r {
+		case 'أ', 'إ', 'آ':
+			return 'ا'
+		case 'ى':
+			return 'ي'
+		case 'ة':
+			return 'ه'
+		}
+		return r
+	}
+	switch {
+	case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640,
+		r >= 0x0610 && r <= 0x061A:
+		return -1 // tashkeel, superscript alef, tatweel, honorific marks
+	case r == 0x061C:
+		return -1 // ALM
+	case r >= 0x06D6 && r <= 0x06ED && unicode.Is(unicode.Mn, r):
+		return -1 // Quranic annotation marks
+	case r == 'ٱ':
+		return 'ا'
+	case r == 'ی': // Farsi yeh
+		return 'ي'
+	case r == 'ک': // keheh
+		return 'ك'
+	case r >= '٠' && r <= '٩':
+		return '0' + (r - '٠')
+	case r >= '۰' && r <= '۹':
+		return '0' + (r - '۰')
+	}
+	return r
+}
+
+func isPresentationForm(r rune) bool {
+	return (r >= 0xFB50 && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFE)
+}
+
+// isInvisible reports format characters that only steer rendering or
+// joining; they break matching and carry no text.
+func isInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F: // ZWSP, ZWNJ, ZWJ, LRM, RLM
+		return true
+	case r >= 0x202A && r <= 0x202E: // embeddings, overrides, PDF
+		return true
+	case r >= 0x2060 && r <= 0x2064: // word joiner, invisible operators
+		return true
+	case r >= 0x2066 && r <= 0x2069: // isolates
+		return true
+	case r == 0xFEFF, r == 0x00AD, r == 0x061C:
+		return true
+	}
+	return false
+}
+
+// FoldToken returns Fold(s) with the Arabic definite article "ال" stripped
+// from the start of each word, for search indexing: القاهرة and قاهرة both
+// become قاهره. The article is stripped only while at least three letters
+// remain, so short words such as الله or الم keep it, and it is stripped
+// repeatedly so that الالتزام and التزام fold alike (which also makes
+// FoldToken idempotent). Use the same function for the index and the query;
+// attached prefixes such as و، ب، ل، ك، ف + ال are left alone.
+func FoldToken(s string) string {
+	f := Fold(s)
+	if !strings.Contains(f, "ال") {
+		return f
+	}
+	var b strings.Builder
+	b.Grow(len(f))
+	for rest := f; ; {
+		w, after, more := strings.Cut(rest, " ")
+		b.WriteString(stripArticle(w))
+		if !more {
+			return b.String()
+		}
+		b.WriteByte(' ')
+		rest = after
+	}
+}
+
+func stripArticle(w string) string {
+	const al = "ال"
+	for strings.HasPrefix(w, al) && utf8.RuneCountInString(w[len(al):]) >= 3 {
+		w = w[len(al):]
+	}
+	return w
+}
+
+// Digits returns s with Arabic-Indic (U+0660–U+0669) and Extended
+// Arabic-Indic/Persian (U+06F0–U+06F9) digits replaced by ASCII digits and
+// nothing else changed. s is returned as is when it has none.
+func Digits(s string) string {
+	i := strings.IndexFunc(s, isArabicDigit)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for rest := s[i:]; rest != ""; {
+		r, n := utf8.DecodeRuneInString(rest)
+		switch {
+		case r >= '٠' && r <= '٩':
+			b.WriteByte(byte('0' + r - '٠'))
+		case r >= '۰' && r <= '۹':
+			b.WriteByte(byte('0' + r - '۰'))
+		default:
+			b.WriteString(rest[:n]) // raw bytes: invalid UTF-8 passes untouched
+		}
+		rest = rest[n:]
+	}
+	return b.String()
+}
+
+func isArabicDigit(r rune) bool {
+	return (r >= '٠' && r <= '٩') || (r >= '۰' && r <= '۹')
+}

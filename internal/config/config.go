@@ -1,0 +1,126 @@
+// Package config reads newswire's YAML configuration.
+//
+// Settings come in layers: Default, then a file read by Parse or Load
+// (unknown keys and ill-typed values are errors naming the key and line),
+// then NEWSWIRE_* variables (ApplyEnv), then the command's flags (set by
+// cmd/newswire on the fields directly), and finally Validate, which reports
+// every problem at once, each as a *FieldError naming the key, the value and,
+// where the value came from the file, its line.
+package config
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// Defaults used when neither the file, the environment nor a flag says
+// otherwise.
+const (
+	DefaultDatabase    = "./newswire.db"
+	DefaultListen      = "127.0.0.1:8080"
+	DefaultCacheMaxAge = 300 * time.Second
+	DefaultSchedule    = "@every 15m"
+	DefaultSiteTitle   = "newswire"
+	DefaultLanguage    = "en"
+)
+
+// Config is newswire's whole configuration. Only cmd/newswire reads it; it
+// copies what each component needs into that component's own options.
+type Config struct {
+	Site     Site   `yaml:"site"`
+	Database string `yaml:"database"` // SQLite file
+	Listen   string `yaml:"listen"`   // host:port for the HTTP server
+	// CacheMaxAge is the Cache-Control max-age of feeds. In the file, key
+	// cache_max_age, a number of seconds (300) or a duration ("5m").
+	CacheMaxAge time.Duration `yaml:"-"`
+	Categories  []Category    `yaml:"categories"`
+	Sources     []Source      `yaml:"sources"`
+	Clean       CleanConfig   `yaml:"clean"`
+
+	// Where values came from, for FieldError lines: key path -> line and
+	// scalar text in the file, and key path -> variable that set it.
+	lines  map[string]int
+	values map[string]string
+	env    map[string]envValue
+}
+
+// Site describes the site the feeds belong to.
+type Site struct {
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	// BaseURL is the public absolute URL feeds link to, without a trailing
+	// slash. Empty means "derive it from each request's Host header", which
+	// suits a local run but not a site behind a proxy.
+	BaseURL  string `yaml:"base_url"`
+	Language string `yaml:"language"` // BCP 47; "ar" makes the pages right-to-left
+}
+
+// Category is a category feed declared in the config. Categories that
+// articles use but the config does not declare are created with their slug
+// as title.
+type Category struct {
+	Slug        string `yaml:"slug"`
+	Title       string `yaml:"title"` // empty: the slug
+	Description string `yaml:"description"`
+}
+
+// Source is an upstream feed to ingest.
+type Source struct {
+	Name string `yaml:"name"` // unique
+	URL  string `yaml:"url"`
+	// Schedule is a cron expression or "@every 10m", evaluated in UTC
+	// unless prefixed by "CRON_TZ=Zone "; Parse fills in DefaultSchedule
+	// when the file gives none.
+	Schedule   string   `yaml:"schedule"`
+	Categories []string `yaml:"categories"` // for items no rule matches
+	Rules      []Rule   `yaml:"rules"`
+	// Enabled is whether to poll the source; Parse sets it to true when
+	// the file does not say. IsEnabled also reads nil as true.
+	Enabled *bool `yaml:"enabled"`
+	// AllowPrivate lets this source reach loopback and private addresses,
+	// which the fetcher otherwise refuses.
+	AllowPrivate bool `yaml:"allow_private"`
+}
+
+// IsEnabled reports whether s is to be polled: true unless the config says
+// enabled: false.
+func (s Source) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// Rule maps an upstream category term or title keyword to a local category.
+type Rule struct {
+	Match    string `yaml:"match"`
+	Category string `yaml:"category"`
+}
+
+// CleanConfig overrides the boilerplate markers of the cleaning step. A
+// list left out keeps the built-in Arabic and English list; a list given
+// replaces it.
+type CleanConfig struct {
+	Headings []string `yaml:"headings"` // headings that open a trailing block
+	Related  []string `yaml:"related"`  // headings whose items are related titles
+	Filler   []string `yaml:"filler"`   // phrases of sentences written for search engines
+}
+
+// Default returns the configuration used when there is no file: the
+// database ./newswire.db, listening on 127.0.0.1:8080, feeds cacheable for
+// 300 s, a site titled "newswire" in English with its base URL taken from
+// each request, and no categories or sources.
+func Default() *Config {
+	return &Config{
+		Site:        Site{Title: DefaultSiteTitle, Language: DefaultLanguage},
+		Database:    DefaultDatabase,
+		Listen:      DefaultListen,
+		CacheMaxAge: DefaultCacheMaxAge,
+	}
+}
+
+// Load reads the config file at path on top of Default; see Parse.
+func Load(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	return Parse(f, path)
+}

@@ -1,0 +1,46 @@
+package config
+
+// Environment variables newswire reads. A flag wins over its variable, the
+// variable over the config file.
+const (
+	EnvConfig = "NEWSWIRE_CONFIG" // config file; read by cmd/newswire, not ApplyEnv
+	EnvDB     = "NEWSWIRE_DB"     // database file, like --db
+	EnvListen = "NEWSWIRE_LISTEN" // listen address, like --listen
+)
+
+// EnvVar documents one environment variable, for -h.
+type EnvVar struct {
+	Name  string
+	Usage string
+}
+
+// EnvVars lists every NEWSWIRE_* variable, in the order -h shows them.
+func EnvVars() []EnvVar {
+	return []EnvVar{
+		{EnvConfig, "config file (YAML), like --config"},
+		{EnvDB, "database file, like --db"},
+		{EnvListen, "listen address, like --listen"},
+	}
+}
+
+// envValue records that a variable set a key, so errors can say so.
+type envValue struct{ name, value string }
+
+// ApplyEnv overrides c with the NEWSWIRE_* variables that getenv reports
+// non-empty (NEWSWIRE_DB, NEWSWIRE_LISTEN). NEWSWIRE_CONFIG chooses the file
+// and is the command's business.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	set := func(key, name string, field *string) {
+		v := getenv(name)
+		if v == "" {
+			return
+		}
+		*field = v
+		if c.env == nil {
+			c.env = map[string]envValue{}
+		}
+		c.env[key] = envValue{name, v}
+	}
+	set("database", EnvDB, &c.Database)
+	set("listen", EnvListen, &c.Listen)
+}

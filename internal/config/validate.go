@@ -1,0 +1,167 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxSlugLen keeps category slugs usable in URLs and file names.
+const maxSlugLen = 64
+
+var (
+	slugPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+)
+
+// CheckSlug reports whether s can name a category: lowercase ASCII letters,
+// digits and dashes, starting with a letter or digit, at most 64 bytes,
+// and not one of the reserved feed names "all" and "search".
+func CheckSlug(s string) error {
+	switch {
+	case s == "":
+		return errors.New("must not be empty")
+	case len(s) > maxSlugLen:
+		return fmt.Errorf("longer than %d characters", maxSlugLen)
+	case !slugPattern.MatchString(s):
+		return errors.New("must match [a-z0-9][a-z0-9-]*")
+	case s == "all" || s == "search": // feed names the server gives another meaning
+		return fmt.Errorf("%q is reserved (all, search)", s)
+	}
+	return nil
+}
+
+// ValidSlug reports whether CheckSlug accepts s.
+func ValidSlug(s string) bool { return CheckSlug(s) == nil }
+
+// Validate checks every value and returns all problems joined with
+// errors.Join, each a *FieldError; nil when the config is usable.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(key, value string, err error) {
+		if err != nil {
+			errs = append(errs, c.fieldErr(key, value, err))
+		}
+	}
+
+	if strings.TrimSpace(c.Site.Title) == "" {
+		add("site.title", c.Site.Title, errors.New("must not be empty"))
+	}
+	if c.Site.BaseURL != "" {
+		add("site.base_url", c.Site.BaseURL, checkBaseURL(c.Site.BaseURL))
+	}
+	if c.Site.Language != "" && !languagePattern.MatchString(c.Site.Language) {
+		add("site.language", c.Site.Language, errors.New("must be a BCP 47 language tag such as ar or en-GB"))
+	}
+	if strings.TrimSpace(c.Database) == "" {
+		add("database", c.Database, errors.New("must not be empty"))
+	}
+	add("listen", c.Listen, checkListen(c.Listen))
+	switch {
+	case c.CacheMaxAge < 0:
+		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must not be negative"))
+	case c.CacheMaxAge%time.Second != 0:
+		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must be whole seconds"))
+	}
+
+	slugs := map[string]int{}
+	for i, cat := range c.Categories {
+		key := fmt.Sprintf("categories[%d].slug", i)
+		if err := CheckSlug(cat.Slug); err != nil {
+			add(key, cat.Slug, err)
+		} else if j, dup := slugs[cat.Slug]; dup {
+			add(key, cat.Slug, fmt.Errorf("duplicate slug (also categories[%d])", j))
+		} else {
+			slugs[cat.Slug] = i
+		}
+	}
+
+	names := map[string]int{}
+	for i, s := range c.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		switch j, dup := names[s.Name]; {
+		case strings.TrimSpace(s.Name) == "":
+			add(p+".name", s.Name, errors.New("must not be empty"))
+		case dup:
+			add(p+".name", s.Name, fmt.Errorf("duplicate source name (also sources[%d])", j))
+		default:
+			names[s.Name] = i
+		}
+		add(p+".url", s.URL, checkHTTPURL(s.URL))
+		add(p+".schedule", s.Schedule, CheckSchedule(s.Schedule))
+		for j, cat := range s.Categories {
+			add(fmt.Sprintf("%s.categories[%d]", p, j), cat, CheckSlug(cat))
+		}
+		for j, r := range s.Rules {
+			rp := fmt.Sprintf("%s.rules[%d]", p, j)
+			if strings.TrimSpace(r.Match) == "" {
+				add(rp+".match", r.Match, errors.New("must not be empty"))
+			}
+			add(rp+".category", r.Category, CheckSlug(r.Category))
+		}
+	}
+
+	for _, l := range []struct {
+		key   string
+		items []string
+	}{{"clean.headings", c.Clean.Headings}, {"clean.related", c.Clean.Related}, {"clean.filler", c.Clean.Filler}} {
+		for j, s := range l.items {
+			if strings.TrimSpace(s) == "" {
+				add(fmt.Sprintf("%s[%d]", l.key, j), s, errors.New("must not be empty"))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkHTTPURL accepts absolute http and https URLs with a host.
+func checkHTTPURL(s string) error {
+	if s == "" {
+		return errors.New("must not be empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("must be an absolute http:// or https:// URL")
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return errors.New("must name a host")
+	}
+	return nil
+}
+
+// checkBaseURL also rejects a query or fragment, which feed URLs could not
+// be appended to.
+func checkBaseURL(s string) error {
+	if err := checkHTTPURL(s); err != nil {
+		return err
+	}
+	u, _ := url.Parse(s)
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return errors.New("must not have a query or fragment")
+	}
+	return nil
+}
+
+// checkListen accepts host:port with a numeric port; an empty host means
+// every interface.
+func checkListen(s string) error {
+	if s == "" {
+		return errors.New("must not be empty")
+	}
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return errors.New("must be host:port, e.g. 127.0.0.1:8080")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("port must be a number from 0 to 65535")
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"syscall"
+)
+
+// blockedPrefixes are ranges no upstream feed may live in, beyond what netip's own predicates
+// (loopback, RFC 1918/ULA, link-local, multicast, unspecified) cover. Never modified.
+var blockedPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"; 0.0.0.0 reaches localhost on Linux
+	netip.MustParsePrefix("100.64.0.0/10"),   // RFC 6598 carrier-grade NAT, often internal
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // TEST-NET-1
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking, used inside labs and clusters
+	netip.MustParsePrefix("198.51.100.0/24"), // TEST-NET-2
+	netip.MustParsePrefix("203.0.113.0/24"),  // TEST-NET-3
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and 255.255.255.255 broadcast
+	netip.MustParsePrefix("::/96"),           // deprecated IPv4-compatible IPv6 (includes :: and ::1)
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
+}
+
+// nat64 is the well-known NAT64 prefix: its last 32 bits are an IPv4 address the gateway
+// would connect to, so they are judged as that IPv4 address.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+
+// isBlocked reports whether a connection to a must be refused when private addresses are not
+// allowed. IPv4-mapped and NAT64 IPv6 addresses are judged by the IPv4 address inside.
+func isBlocked(a netip.Addr) bool {
+	if !a.IsValid() {
+		return true
+	}
+	a = a.WithZone("").Unmap() // Prefix.Contains is false for zoned addresses
+	if nat64.Contains(a) {
+		b := a.As16()
+		a = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	}
+	if a.IsUnspecified() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
+		a.IsMulticast() || a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast() {
+		return true
+	}
+	for _, p := range blockedPrefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// dialControl returns a net.Dialer.ControlContext hook that checks the address about to be
+// connected: after DNS resolution, for every redirect hop and every retry, so neither DNS
+// rebinding nor a redirect can reach a blocked address.
+func dialControl(blocked func(netip.Addr) bool) func(context.Context, string, string, syscall.RawConn) error {
+	return func(_ context.Context, network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("%w: cannot check %s address %q: %v", ErrBlockedAddress, network, address, err)
+		}
+		if blocked(ap.Addr()) {
+			return fmt.Errorf("%w: %s", ErrBlockedAddress, ap.Addr())
+		}
+		return nil
+	}
+}

@@ -1,0 +1,175 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
+)
+
+// problem is one invalid field of an article; field is the name the file
+// format uses, so the parser can find its line.
+type problem struct {
+	field string
+	err   error
+}
+
+var (
+	slugPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+)
+
+// checkArticle lists what is wrong with a, field by field. Missing dates
+// are not its business: ReadFile fills them in.
+func checkArticle(a *feeds.Article) []problem {
+	var ps []problem
+	add := func(field string, err error) { ps = append(ps, problem{field, err}) }
+	if strings.TrimSpace(a.Title) == "" {
+		add("title", ErrNoTitle)
+	}
+	if strings.TrimSpace(clean.HTMLToText(a.ContentHTML)) == "" {
+		add("content_html", ErrNoContent)
+	}
+	if a.URL != "" {
+		if err := checkURL(a.URL); err != nil {
+			add("url", fmt.Errorf("url %q: %w", a.URL, err))
+		}
+	}
+	if a.Language != "" && !languagePattern.MatchString(a.Language) {
+		add("language", fmt.Errorf("language %q: want a BCP 47 tag such as ar or en-GB", a.Language))
+	}
+	for _, c := range a.Categories {
+		if err := checkSlug(c); err != nil {
+			add("categories", fmt.Errorf("category %q: %w", c, err))
+		}
+	}
+	if im := a.Image; im != nil {
+		if err := checkURL(im.URL); err != nil {
+			add("image", fmt.Errorf("image url %q: %w", im.URL, err))
+		}
+		if im.Length < 0 {
+			add("image", fmt.Errorf("image length %d is negative", im.Length))
+		}
+	}
+	for _, p := range a.Authors {
+		switch {
+		case strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "":
+			add("authors", errors.New("author without name or email"))
+		case p.Email != "" && !strings.Contains(p.Email, "@"):
+			add("authors", fmt.Errorf("author email %q has no @", p.Email))
+		}
+		if p.URL != "" {
+			if err := checkURL(p.URL); err != nil {
+				add("authors", fmt.Errorf("author url %q: %w", p.URL, err))
+			}
+		}
+	}
+	for _, r := range a.Related {
+		if r.Title == "" && r.URL == "" {
+			add("related", errors.New("related entry without title or url"))
+		}
+		if r.URL != "" {
+			if err := checkURL(r.URL); err != nil {
+				add("related", fmt.Errorf("related url %q: %w", r.URL, err))
+			}
+		}
+	}
+	if !a.Published.IsZero() && !a.Updated.IsZero() && a.Updated.Before(a.Published) {
+		add("updated", fmt.Errorf("updated %s is before published %s", a.Updated.Format(time.RFC3339), a.Published.Format(time.RFC3339)))
+	}
+	return ps
+}
+
+// checkSlug mirrors the config's category slug rule; the importer does not
+// see the config.
+func checkSlug(s string) error {
+	switch {
+	case !slugPattern.MatchString(s) || len(s) > 64:
+		return errors.New("want lowercase letters, digits and dashes")
+	case s == "all" || s == "search":
+		return errors.New("reserved feed name")
+	}
+	return nil
+}
+
+// checkURL accepts absolute http and https URLs with a host.
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return errors.New("want an absolute http or https URL")
+	}
+	return nil
+}
+
+// isAbsURL reports whether s is an absolute http(s) URL.
+func isAbsURL(s string) bool { return checkURL(s) == nil }
+
+// detectLanguage guesses an article's language from its script: "ar" when
+// most letters are Arabic, else "en". Enough to set dir and xml:lang until
+// an article says otherwise.
+func detectLanguage(texts ...string) string {
+	var arabic, other int
+	for _, s := range texts {
+		for _, r := range s {
+			switch {
+			case !unicode.IsLetter(r):
+			case unicode.Is(unicode.Arabic, r):
+				arabic++
+			default:
+				other++
+			}
+		}
+	}
+	if arabic > other {
+		return "ar"
+	}
+	return "en"
+}
+
+// parseDate reads a date from a file: RFC 3339, the same with a space
+// for the T, or a bare date (midnight UTC). strict allows RFC 3339 only.
+// Times come back in UTC, truncated to whole seconds.
+func parseDate(s string, strict bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	layouts := []string{time.RFC3339Nano}
+	if !strict {
+		layouts = append(layouts, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 Z07:00", "2006-01-02")
+	}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC().Truncate(time.Second), nil
+		}
+	}
+	if _, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return time.Time{}, fmt.Errorf("date %q has no time zone: add Z or an offset such as +03:00", s)
+	}
+	if strict {
+		return time.Time{}, fmt.Errorf("date %q: want RFC 3339, e.g. 2026-03-09T10:00:00+03:00", s)
+	}
+	return time.Time{}, fmt.Errorf("date %q: want RFC 3339 (2026-03-09T10:00:00+03:00) or a date (2026-03-09)", s)
+}
+
+// collapse trims s and collapses whitespace runs to single spaces, as
+// titles and summaries need.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// byLine orders a file's errors by line, so they read top to bottom.
+func byLine(errs []error) error {
+	slices.SortStableFunc(errs, func(a, b error) int {
+		var fa, fb *FileError
+		errors.As(a, &fa)
+		errors.As(b, &fb)
+		if fa == nil || fb == nil {
+			return 0
+		}
+		return fa.Line - fb.Line
+	})
+	return errors.Join(errs...)
+}

@@ -1,0 +1,319 @@
+// Package importer reads the newsroom's own article files — plain text,
+// Markdown with YAML front matter, and JSON — into feeds.Articles for
+// `newswire import` and `newswire serve --demo`.
+//
+// A file either yields articles that are all valid or an error; nothing is
+// half-imported. Errors are *FileError values naming the file and, where
+// there is one, the line.
+//
+// # Identity
+//
+// An article keeps its GUID when an explicit one is given (guid in front
+// matter or JSON). Otherwise a file holding one article is identified by its
+// file name without extension: FileGUID("news/2026/000_bcfca962802f740c.txt")
+// is "tag:newswire,2026:000_bcfca962802f740c". That is path-independent
+// (moving the folder does not duplicate the article) and survives edits to
+// the title and body (importing an edited file updates the article), which
+// a hash of the content would not. The price is that two files with the
+// same name in different folders are the same article: give such files
+// distinct names or explicit GUIDs. Articles in a JSON array without a guid
+// use their url, else the file's GUID plus a hash of their title.
+//
+// # Dates
+//
+// Plain text carries no date, so a plain-text article is published at its
+// file's modification time (UTC, whole seconds); Markdown and JSON use
+// their date/published field and fall back to the same. Updated defaults
+// to published.
+package importer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
+)
+
+// Errors callers may branch on; they are wrapped in a *FileError.
+var (
+	ErrUnsupported = errors.New("unsupported file type (want .txt, .md, .markdown or .json)")
+	ErrNoTitle     = errors.New("no title")
+	ErrNoContent   = errors.New("no article text")
+	ErrTooLarge    = errors.New("file too large")
+)
+
+// GUIDPrefix starts every GUID the importer derives (see FileGUID).
+const GUIDPrefix = "tag:newswire,2026:"
+
+// maxFileBytes bounds one article file; real ones are tens of kilobytes.
+const maxFileBytes = 16 << 20
+
+// summaryRunes is the length of generated summaries.
+const summaryRunes = 300
+
+// Options controls how files become articles.
+type Options struct {
+	// Categories are given to every article whose file names none
+	// (`--category`); a plain-text article never names any.
+	Categories []string
+	// Markers find the trailing boilerplate of plain-text and Markdown
+	// bodies; the zero value means clean.DefaultMarkers().
+	Markers clean.Markers
+	// Now is the clock for an article with no date whose file has no
+	// modification time; nil means time.Now.
+	Now func() time.Time
+}
+
+func (o Options) markers() clean.Markers {
+	if o.Markers.IsZero() {
+		return clean.DefaultMarkers()
+	}
+	return o.Markers
+}
+
+// FileError is a problem with one file, at a line when there is one.
+type FileError struct {
+	Path string
+	Line int // 1-based; 0 when the problem has no line
+	Err  error
+}
+
+// Error formats e as "path:line: message", or "path: message" without a
+// line.
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// format is a kind of article file.
+type format int
+
+const (
+	formatUnknown format = iota
+	formatText
+	formatMarkdown
+	formatJSON
+)
+
+func formatOf(path string) format {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".txt":
+		return formatText
+	case ".md", ".markdown":
+		return formatMarkdown
+	case ".json":
+		return formatJSON
+	}
+	return formatUnknown
+}
+
+// Supported reports whether path has an extension ReadFile reads.
+func Supported(path string) bool { return formatOf(path) != formatUnknown }
+
+// FileGUID is the GUID of the article in the file at path when the file
+// gives none: GUIDPrefix plus the file name without its extension,
+// percent-escaped where a URI needs it. See the package documentation for
+// why the name and not the content.
+func FileGUID(path string) string {
+	base := filepath.Base(path)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	return GUIDPrefix + url.PathEscape(stem)
+}
+
+// ReadFile reads the article file at path; its extension chooses the
+// format (.txt, .md/.markdown, .json). Every error is a *FileError, or
+// several joined, naming path.
+func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
+	kind := formatOf(path)
+	if kind == formatUnknown {
+		return nil, &FileError{Path: path, Err: ErrUnsupported}
+	}
+	data, mtime, err := readCapped(path)
+	if err != nil {
+		return nil, err
+	}
+	if mtime.IsZero() {
+		now := time.Now
+		if opts.Now != nil {
+			now = opts.Now
+		}
+		mtime = now()
+	}
+	mtime = mtime.UTC().Truncate(time.Second)
+
+	var arts []*feeds.Article
+	switch kind {
+	case formatText:
+		var a *feeds.Article
+		a, err = parseText(path, data, opts.markers())
+		arts = []*feeds.Article{a}
+	case formatMarkdown:
+		var a *feeds.Article
+		a, err = parseMarkdown(path, data, opts.markers())
+		arts = []*feeds.Article{a}
+	case formatJSON:
+		var isArray bool
+		arts, isArray, err = decodeJSON(data, path)
+		if err == nil {
+			for _, a := range arts {
+				switch {
+				case a.GUID != "":
+				case !isArray:
+					a.GUID = FileGUID(path)
+				case a.URL != "":
+					a.GUID = a.URL
+				default:
+					sum := sha256.Sum256([]byte(a.Title))
+					a.GUID = FileGUID(path) + "/" + hex.EncodeToString(sum[:8])
+				}
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	var errs []error
+	guids := map[string]bool{}
+	for _, a := range arts {
+		if len(a.Categories) == 0 {
+			a.Categories = slices.Clone(opts.Categories)
+		}
+		if a.Published.IsZero() {
+			a.Published = mtime
+			if !a.Updated.IsZero() {
+				a.Published = a.Updated // only "updated" given
+			}
+		}
+		if a.Updated.IsZero() {
+			a.Updated = a.Published
+		}
+		for _, p := range checkArticle(a) {
+			errs = append(errs, &FileError{Path: path, Err: p.err})
+		}
+		if guids[a.GUID] {
+			errs = append(errs, &FileError{Path: path, Err: fmt.Errorf("duplicate guid %q", a.GUID)})
+		}
+		guids[a.GUID] = true
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return arts, nil
+}
+
+// readCapped reads a whole file of at most maxFileBytes and its
+// modification time.
+func readCapped(path string) ([]byte, time.Time, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, time.Time{}, &FileError{Path: path, Err: unwrapPath(err)}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, &FileError{Path: path, Err: unwrapPath(err)}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, time.Time{}, &FileError{Path: path, Err: errors.New("not a regular file")}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err != nil {
+		return nil, time.Time{}, &FileError{Path: path, Err: unwrapPath(err)}
+	}
+	if len(data) > maxFileBytes {
+		return nil, time.Time{}, &FileError{Path: path, Err: fmt.Errorf("%w: over %d MiB", ErrTooLarge, maxFileBytes>>20)}
+	}
+	return data, st.ModTime(), nil
+}
+
+// unwrapPath drops the path from an *fs.PathError, which FileError names
+// already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// Files expands paths into the article files to import: a file is taken
+// as given (an unsupported extension is an error), a folder is walked
+// recursively in lexical order, skipping hidden files and folders (names
+// starting with ".") and files of other types. Duplicates are dropped. The
+// files found are returned even when some paths fail; the error joins a
+// *FileError per failed path.
+func Files(paths []string) ([]string, error) {
+	var out []string
+	var errs []error
+	seen := map[string]bool{}
+	add := func(p string) {
+		key := filepath.Clean(p)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, p)
+		}
+	}
+	for _, root := range paths {
+		st, err := os.Stat(root)
+		if err != nil {
+			errs = append(errs, &FileError{Path: root, Err: unwrapPath(err)})
+			continue
+		}
+		if !st.IsDir() {
+			if !Supported(root) {
+				errs = append(errs, &FileError{Path: root, Err: ErrUnsupported})
+				continue
+			}
+			add(root)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, &FileError{Path: p, Err: unwrapPath(err)})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !Supported(p) {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				// A symlink or other special file: take it only if it
+				// leads to a regular file.
+				if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+					return nil
+				}
+			}
+			add(p)
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, &FileError{Path: root, Err: err})
+		}
+	}
+	return out, errors.Join(errs...)
+}

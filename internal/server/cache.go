@@ -1,0 +1,179 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// rendered is one feed document ready to serve: its bytes plain and gzipped,
+// with validators computed once. Header values are pre-built slices so a
+// cache hit assigns them without allocating.
+type rendered struct {
+	body, gzipped       []byte
+	etag, gzipETag      string
+	modified            time.Time // newest item's update; Last-Modified
+	hdrType             []string
+	hdrETag, hdrGzETag  []string
+	hdrModified         []string
+	hdrLength, hdrGzLen []string
+}
+
+func newRendered(body []byte, contentType string, modified time.Time) *rendered {
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:16])
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // once per change; level 9 costs more for little
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	modified = modified.UTC().Truncate(time.Second)
+	r := &rendered{
+		body:     body,
+		gzipped:  buf.Bytes(),
+		etag:     `"` + tag + `"`,
+		gzipETag: `"` + tag + `-gz"`, // strong ETags differ per encoding
+		modified: modified,
+		hdrType:  []string{contentType},
+	}
+	r.hdrETag = []string{r.etag}
+	r.hdrGzETag = []string{r.gzipETag}
+	r.hdrModified = []string{modified.Format(timeFormatHTTP)}
+	r.hdrLength = []string{itoa(len(r.body))}
+	r.hdrGzLen = []string{itoa(len(r.gzipped))}
+	return r
+}
+
+const timeFormatHTTP = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// cacheKey names one rendered document. dep is the version key it depends
+// on: a category slug, or "" for documents that change with anything.
+type cacheKey struct {
+	dep   string
+	name  string // "politics.rss", "index"
+	limit int
+}
+
+type cacheEntry struct {
+	r   *rendered
+	ver int64 // version of dep when rendering started
+}
+
+// cache holds rendered documents and the category versions they were built
+// from. It can always be rebuilt from the store: it is the only state the
+// server keeps in memory.
+type cache struct {
+	mu       sync.RWMutex
+	entries  map[cacheKey]cacheEntry
+	lastGood map[cacheKey]*rendered // survives invalidation: served when a render fails validation
+	versions map[string]int64
+	known    bool // versions has been read at least once
+	pending  map[cacheKey]*call
+}
+
+type call struct {
+	done chan struct{}
+	r    *rendered
+	err  error
+}
+
+func newCache() *cache {
+	return &cache{
+		entries:  make(map[cacheKey]cacheEntry),
+		lastGood: make(map[cacheKey]*rendered),
+		versions: make(map[string]int64),
+		pending:  make(map[cacheKey]*call),
+	}
+}
+
+func (c *cache) get(k cacheKey) (*rendered, bool) {
+	c.mu.RLock()
+	e, ok := c.entries[k]
+	c.mu.RUnlock()
+	return e.r, ok
+}
+
+// version returns the current version of dep as the watcher last saw it.
+func (c *cache) version(dep string) int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.versions[dep]
+}
+
+// put stores r unless dep's version moved on while it was rendered: then it
+// may hold stale items and is served once but not kept.
+func (c *cache) put(k cacheKey, ver int64, r *rendered) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lastGood[k] = r
+	if c.known && c.versions[k.dep] == ver {
+		c.entries[k] = cacheEntry{r: r, ver: ver}
+	}
+}
+
+func (c *cache) good(k cacheKey) *rendered {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.lastGood[k]
+}
+
+// setVersions records the store's versions and drops every entry built from
+// an older one. It reports how many entries it dropped.
+func (c *cache) setVersions(v map[string]int64) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	dropped := 0
+	for k, e := range c.entries {
+		if v[k.dep] != e.ver {
+			delete(c.entries, k)
+			dropped++
+		}
+	}
+	c.versions = v
+	c.known = true
+	return dropped
+}
+
+// do renders k once however many requests miss it at the same time.
+func (c *cache) do(k cacheKey, render func(ver int64) (*rendered, error)) (*rendered, error) {
+	c.mu.Lock()
+	if e, ok := c.entries[k]; ok {
+		c.mu.Unlock()
+		return e.r, nil
+	}
+	if p, ok := c.pending[k]; ok {
+		c.mu.Unlock()
+		<-p.done
+		return p.r, p.err
+	}
+	p := &call{done: make(chan struct{})}
+	c.pending[k] = p
+	ver := c.versions[k.dep]
+	c.mu.Unlock()
+
+	p.r, p.err = render(ver)
+	if p.err == nil {
+		c.put(k, ver, p.r)
+	}
+	c.mu.Lock()
+	delete(c.pending, k)
+	c.mu.Unlock()
+	close(p.done)
+	return p.r, p.err
+}

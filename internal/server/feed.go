@@ -1,0 +1,240 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// allFeed is the pseudo-category of the feed that carries every category.
+const allFeed = "all"
+
+// errInvalidRender marks a render that failed the publish gate.
+var errInvalidRender = errors.New("rendered feed failed validation")
+
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	slug, ext, ok := strings.Cut(name, ".")
+	fm, err := feeds.ParseFormat(ext)
+	if !ok || err != nil {
+		http.Error(w, "unknown feed format: use .rss, .atom or .json", http.StatusNotFound)
+		return
+	}
+	limit := s.opts.DefaultLimit
+	if q := r.URL.RawQuery; q != "" {
+		if limit, err = s.parseLimit(r.URL.Query()); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	dep := slug
+	if slug == allFeed {
+		dep = ""
+	}
+	k := cacheKey{dep: dep, name: name, limit: limit}
+	f, ok := s.cache.get(k)
+	if !ok {
+		f, err = s.cache.do(k, func(ver int64) (*rendered, error) {
+			return s.renderFeed(r.Context(), k, slug, fm, limit)
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	s.serveRendered(w, r, f)
+}
+
+func (s *Server) parseLimit(q url.Values) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return s.opts.DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, &badRequest{fmt.Sprintf("limit=%q: want a whole number from 1 to %d", v, s.opts.MaxLimit)}
+	}
+	return min(n, s.opts.MaxLimit), nil
+}
+
+// renderFeed builds, renders and validates one feed document. An invalid
+// render is logged and the last good version of the same document is
+// returned in its place, so a bad article never takes a feed down.
+func (s *Server) renderFeed(ctx context.Context, k cacheKey, slug string, fm feeds.Format, limit int) (*rendered, error) {
+	f, err := s.buildFeed(ctx, slug, fm, limit)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := feeds.Write(&buf, f, fm); err != nil {
+		return nil, fmt.Errorf("render %s: %w", k.name, err)
+	}
+	if err := feeds.ValidateErr(buf.Bytes()); err != nil {
+		s.log.Error("publish gate: feed not served", "feed", k.name, "error", err)
+		if good := s.cache.good(k); good != nil {
+			return good, nil
+		}
+		return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
+	}
+	return newRendered(buf.Bytes(), fm.ContentType(), f.Updated), nil
+}
+
+// buildFeed loads a category's latest articles into a feed document.
+func (s *Server) buildFeed(ctx context.Context, slug string, fm feeds.Format, limit int) (*feeds.Feed, error) {
+	f := &feeds.Feed{
+		Title:       s.opts.SiteTitle,
+		Description: s.opts.SiteDescription,
+		Link:        s.opts.BaseURL + "/",
+		Language:    s.opts.Language,
+	}
+	cat := ""
+	if slug != allFeed {
+		c, err := s.st.Category(ctx, slug)
+		if err != nil {
+			return nil, fmt.Errorf("category %q: %w", slug, err)
+		}
+		cat = c.Slug
+		f.Title = s.opts.SiteTitle + ": " + c.Title
+		if c.Description != "" {
+			f.Description = c.Description
+		}
+		f.Link = s.opts.BaseURL + "/#" + c.Slug
+	}
+	if f.Description == "" {
+		f.Description = f.Title
+	}
+	f.SelfURL = s.opts.BaseURL + "/feeds/" + slug + "." + fm.Extension()
+	f.ID = s.opts.BaseURL + "/feeds/" + slug
+	items, err := s.st.LatestArticles(ctx, cat, limit)
+	if err != nil {
+		return nil, fmt.Errorf("latest articles of %q: %w", slug, err)
+	}
+	cats, err := s.st.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	f.Categories = cats
+	for _, a := range items {
+		if a.URL == "" {
+			a.URL = s.articleURL(a.GUID)
+		}
+		if a.Language == "" {
+			a.Language = s.opts.Language
+		}
+		if u := latest(a); u.After(f.Updated) {
+			f.Updated = u
+		}
+	}
+	if f.Updated.IsZero() {
+		f.Updated = time.Unix(0, 0).UTC() // stable: an empty feed must not get a new ETag per render
+	}
+	f.Items = items
+	return f, nil
+}
+
+func latest(a *feeds.Article) time.Time {
+	if a.Updated.After(a.Published) {
+		return a.Updated
+	}
+	return a.Published
+}
+
+func (s *Server) articleURL(guid string) string {
+	return s.opts.BaseURL + "/articles/" + url.PathEscape(guid)
+}
+
+// serveRendered writes a cached document, answering conditional requests
+// with 304. It allocates nothing that grows with the document.
+func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, f *rendered) {
+	h := w.Header()
+	h["Content-Type"] = f.hdrType
+	h["Vary"] = hdrVary
+	h["Cache-Control"] = s.cacheControl()
+	h["Last-Modified"] = f.hdrModified
+	body, etag, hdrETag, hdrLen := f.body, f.etag, f.hdrETag, f.hdrLength
+	if acceptsGzip(r) {
+		body, etag, hdrETag, hdrLen = f.gzipped, f.gzipETag, f.hdrGzETag, f.hdrGzLen
+		h["Content-Encoding"] = hdrGzip
+	}
+	h["Etag"] = hdrETag
+	if notModified(r, etag, f.modified) {
+		delete(h, "Content-Type")
+		delete(h, "Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Length"] = hdrLen
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+var (
+	hdrVary = []string{"Accept-Encoding"}
+	hdrGzip = []string{"gzip"}
+)
+
+func (s *Server) cacheControl() []string {
+	return s.cacheControlHdr
+}
+
+// notModified reports whether a conditional request can be answered with
+// 304. When a client sends both validators, both must match: a CDN or reader
+// that sends a stale date with a current ETag still gets the new document.
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	inm := r.Header.Get("If-None-Match")
+	ims := r.Header.Get("If-Modified-Since")
+	if inm == "" && ims == "" {
+		return false
+	}
+	if inm != "" && !etagMatches(inm, etag) {
+		return false
+	}
+	if ims != "" {
+		t, err := http.ParseTime(ims)
+		if err != nil || modified.After(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// etagMatches implements the weak comparison If-None-Match uses.
+func etagMatches(header, etag string) bool {
+	for header != "" {
+		var tag string
+		tag, header, _ = strings.Cut(header, ",")
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether the client takes gzip (and did not refuse it
+// with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header["Accept-Encoding"] {
+		for v != "" {
+			var part string
+			part, v, _ = strings.Cut(v, ",")
+			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+				continue
+			}
+			params = strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
+		}
+	}
+	return false
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Templates are parsed once per server, not in init: no package state.
+func parseTemplates() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"dir":  dirOf,
+		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"html": func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
+		// html/template writes "+" in attributes as &#43;; autodiscovery
+		// parsers cope, but some string-match the type, so write it plainly.
+		"alternate": func(l feedLink) template.HTML {
+			return template.HTML(`<link rel="alternate" type="` + html.EscapeString(l.Type) +
+				`" title="` + html.EscapeString(l.Title) + `" href="` + html.EscapeString(l.Href) + `">`)
+		},
+	}).ParseFS(templateFS, "templates/*.html"))
+}
+
+// rtlLanguages are primary subtags written right to left.
+var rtlLanguages = map[string]bool{"ar": true, "fa": true, "he": true, "ur": true, "yi": true,
+	"ps": true, "ckb": true, "dv": true, "sd": true, "ug": true}
+
+func dirOf(lang string) string {
+	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	if rtlLanguages[primary] {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+type feedLink struct {
+	Title, Type, Href string
+}
+
+type indexCategory struct {
+	feeds.Category
+	Links []feedLink
+}
+
+type indexPage struct {
+	Title, Description, Lang, Dir string
+	Categories                    []indexCategory
+	Alternates                    []feedLink
+}
+
+func (s *Server) feedLinks(slug, title string) []feedLink {
+	var out []feedLink
+	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
+		ct, _, _ := strings.Cut(fm.ContentType(), ";")
+		out = append(out, feedLink{
+			Title: fmt.Sprintf("%s (%s)", title, strings.ToUpper(fm.Extension())),
+			Type:  ct,
+			Href:  s.opts.BaseURL + "/feeds/" + slug + "." + fm.Extension(),
+		})
+	}
+	return out
+}
+
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	k := cacheKey{dep: "", name: "index"}
+	f, ok := s.cache.get(k)
+	if !ok {
+		var err error
+		f, err = s.cache.do(k, func(int64) (*rendered, error) { return s.renderIndex(r.Context()) })
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	s.serveRendered(w, r, f)
+}
+
+func (s *Server) renderIndex(ctx context.Context) (*rendered, error) {
+	cats, err := s.st.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	p := indexPage{
+		Title:       s.opts.SiteTitle,
+		Description: s.opts.SiteDescription,
+		Lang:        s.opts.Language,
+		Dir:         dirOf(s.opts.Language),
+		Alternates:  s.feedLinks(allFeed, s.opts.SiteTitle),
+	}
+	for _, c := range cats {
+		links := s.feedLinks(c.Slug, s.opts.SiteTitle+": "+c.Title)
+		p.Categories = append(p.Categories, indexCategory{Category: c, Links: links})
+		p.Alternates = append(p.Alternates, links...)
+	}
+	var buf bytes.Buffer
+	if err := s.templates().ExecuteTemplate(&buf, "index.html", p); err != nil {
+		return nil, fmt.Errorf("render index: %w", err)
+	}
+	// The page changes with categories, not with time: a fixed date keeps
+	// Last-Modified meaningful and the ETag carries the real validation.
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", time.Unix(0, 0)), nil
+}
+
+type articlePage struct {
+	Site, Lang, Dir string
+	Article         *feeds.Article
+}
+
+func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
+	a, err := s.st.Article(r.Context(), r.PathValue("guid"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	lang := a.Language
+	if lang == "" {
+		lang = s.opts.Language
+	}
+	var buf bytes.Buffer
+	p := articlePage{Site: s.opts.SiteTitle, Lang: lang, Dir: dirOf(lang), Article: a}
+	if err := s.templates().ExecuteTemplate(&buf, "article.html", p); err != nil {
+		s.writeError(w, r, fmt.Errorf("render article: %w", err))
+		return
+	}
+	f := newRendered(buf.Bytes(), "text/html; charset=utf-8", latest(a))
+	s.serveRendered(w, r, f)
+}
+
+func (s *Server) templates() *template.Template { return s.tmpl }

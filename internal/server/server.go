@@ -1,0 +1,261 @@
+// Package server is newswire's HTTP front: category feeds in three formats,
+// served from rendered bytes kept in memory, plus the pages people read.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// Store is what the server needs from storage. It is satisfied by
+// *store.Store; a second implementation (PostgreSQL) only has to provide these.
+type Store interface {
+	LatestArticles(ctx context.Context, category string, limit int) ([]*feeds.Article, error)
+	Article(ctx context.Context, guid string) (*feeds.Article, error)
+	Categories(ctx context.Context) ([]feeds.Category, error)
+	Category(ctx context.Context, slug string) (feeds.Category, error)
+	Versions(ctx context.Context) (map[string]int64, error)
+	Ping(ctx context.Context) error
+}
+
+// Options are the server's settings; cmd/newswire copies them from the config.
+type Options struct {
+	Addr            string // listen address, e.g. 127.0.0.1:8080
+	BaseURL         string // absolute public URL without trailing slash
+	SiteTitle       string
+	SiteDescription string
+	Language        string        // site language, BCP 47
+	CacheMaxAge     time.Duration // Cache-Control max-age on feeds
+	DefaultLimit    int           // items per feed without ?limit (default 50)
+	MaxLimit        int           // largest accepted ?limit (default 500)
+	// WatchInterval is how often the server asks the store whether any
+	// category changed, to drop stale rendered feeds. Polling the database
+	// (not an in-process signal) is what lets `newswire import` in another
+	// process, or another instance, invalidate this one's cache.
+	WatchInterval time.Duration
+}
+
+func (o *Options) setDefaults() {
+	if o.DefaultLimit <= 0 {
+		o.DefaultLimit = 50
+	}
+	if o.MaxLimit <= 0 {
+		o.MaxLimit = 500
+	}
+	if o.WatchInterval <= 0 {
+		o.WatchInterval = time.Second
+	}
+	if o.SiteTitle == "" {
+		o.SiteTitle = "newswire"
+	}
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+}
+
+// Server serves newswire's HTTP interface.
+type Server struct {
+	st    Store
+	opts  Options
+	log   *slog.Logger
+	cache *cache
+
+	cacheControlHdr []string
+	tmpl            *template.Template
+	handler         http.Handler
+	http            *http.Server
+	ln              net.Listener
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New returns a server over st. Call Open to listen, or use Handler directly.
+func New(st Store, opts Options, log *slog.Logger) *Server {
+	opts.setDefaults()
+	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates()}
+	s.cacheControlHdr = []string{fmt.Sprintf("public, max-age=%d", int(opts.CacheMaxAge/time.Second))}
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Open starts listening and serving, and the cache watcher.
+func (s *Server) Open(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.opts.Addr, err)
+	}
+	s.ln = ln
+	if s.opts.BaseURL == "" {
+		// Without a configured public URL, links point at where we listen.
+		s.opts.BaseURL = "http://" + ln.Addr().String()
+	}
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	s.StartWatcher(ctx)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "error", err)
+		}
+	}()
+	s.log.Info("listening", "addr", ln.Addr().String(), "base_url", s.opts.BaseURL)
+	return nil
+}
+
+// Addr is the address the server listens on, once open.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// StartWatcher starts the goroutine that drops rendered feeds whose
+// categories changed in the store. Open calls it; tests using Handler may too.
+func (s *Server) StartWatcher(ctx context.Context) {
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.watch(ctx)
+	}()
+}
+
+// Close stops accepting requests, lets in-flight ones finish until ctx is
+// done, and stops the watcher.
+func (s *Server) Close(ctx context.Context) error {
+	var err error
+	if s.http != nil {
+		err = s.http.Shutdown(ctx)
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = errors.Join(err, ctx.Err())
+	}
+	return err
+}
+
+func (s *Server) watch(ctx context.Context) {
+	t := time.NewTicker(s.opts.WatchInterval)
+	defer t.Stop()
+	for {
+		s.refreshVersions(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// refreshVersions reads category versions and drops what they made stale.
+func (s *Server) refreshVersions(ctx context.Context) {
+	v, err := s.st.Versions(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("read category versions", "error", err)
+		}
+		return
+	}
+	if dropped := s.cache.setVersions(v); dropped > 0 {
+		s.log.Debug("cache invalidated", "entries", dropped)
+	}
+}
+
+// Invalidate drops rendered feeds now; a write made by this process calls it
+// so its own readers need not wait for the watcher.
+func (s *Server) Invalidate(ctx context.Context) { s.refreshVersions(ctx) }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleIndex)
+	mux.HandleFunc("GET /feeds/{name}", s.handleFeed) // politics.rss | .atom | .json
+	mux.HandleFunc("GET /articles/{guid...}", s.handleArticle)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	return s.logRequests(mux) // "GET" patterns also answer HEAD
+}
+
+// badRequest is a client error whose message is safe to show.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var bad *badRequest
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		http.Error(w, err.Error(), http.StatusNotFound)
+	case errors.As(err, &bad):
+		http.Error(w, bad.Error(), http.StatusBadRequest)
+	case errors.Is(err, context.Canceled):
+		// The client went away; nothing to tell it.
+	default:
+		s.log.Error("request failed", "path", r.URL.Path, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.st.Ping(ctx); err != nil {
+		s.log.Warn("health check", "error", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"duration", time.Since(start))
+	})
+}

@@ -1,0 +1,548 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// SaveResult says what saving an article did.
+type SaveResult int
+
+// The outcomes of a save. The zero value is no outcome (an error was returned).
+const (
+	Created   SaveResult = iota + 1 // a new GUID was stored
+	Updated                         // the GUID existed and its content changed
+	Unchanged                       // the GUID existed with the same content; nothing was written
+)
+
+// String returns "created", "updated" or "unchanged".
+func (r SaveResult) String() string {
+	switch r {
+	case Created:
+		return "created"
+	case Updated:
+		return "updated"
+	case Unchanged:
+		return "unchanged"
+	}
+	return fmt.Sprintf("SaveResult(%d)", int(r))
+}
+
+// ErrInvalid is wrapped by every ValidationError, for callers that only need
+// to tell bad input from a failing database.
+var ErrInvalid = errors.New("invalid article")
+
+// ValidationError names the field that makes an article unsavable.
+type ValidationError struct {
+	GUID   string // as given; may be empty
+	Field  string // "guid", "title", "published", "categories", "categories[2]"
+	Reason string
+}
+
+// Error returns e.g. `invalid article "x-1": title: required`.
+func (e *ValidationError) Error() string {
+	if e.GUID == "" {
+		return fmt.Sprintf("%v: %s: %s", ErrInvalid, e.Field, e.Reason)
+	}
+	return fmt.Sprintf("%v %q: %s: %s", ErrInvalid, e.GUID, e.Field, e.Reason)
+}
+
+// Unwrap returns ErrInvalid.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// catSep joins category slugs in the articles.categories column; validSlug
+// keeps it out of slugs.
+const catSep = "\x1f"
+
+// SaveArticle stores a, keyed by its GUID; see SaveArticles.
+func (s *Store) SaveArticle(ctx context.Context, a *feeds.Article) (SaveResult, error) {
+	res, err := s.SaveArticles(ctx, []*feeds.Article{a})
+	if err != nil {
+		return 0, err
+	}
+	return res[0], nil
+}
+
+// SaveArticles stores the articles in one transaction: all of them or, on any
+// error, none. Each is keyed by GUID and needs a GUID, a title, a published
+// time and at least one category; a missing one is a *ValidationError and
+// nothing is written.
+//
+// An article whose content hash (every published field except Updated) is
+// unchanged is not written. A changed one is updated in place: created is
+// kept, and updated moves forward to the incoming Updated when that is later
+// than the stored one, else to now. Categories not yet known are created
+// with their slug as title. Every category that gains or loses an article,
+// and the global version, get a new version in the same transaction.
+func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) ([]SaveResult, error) {
+	if len(as) == 0 {
+		return nil, nil
+	}
+	rows := make([]articleRow, len(as))
+	var buf []byte
+	for i, a := range as {
+		if err := rows[i].prepare(a, &buf); err != nil {
+			if len(as) == 1 {
+				return nil, fmt.Errorf("save article: %w", err)
+			}
+			return nil, fmt.Errorf("save articles: item %d: %w", i, err)
+		}
+	}
+
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("save articles: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	sv := saver{ctx: ctx, now: s.now().Unix(), st: s.ws.in(ctx, tx),
+		catIDs: make(map[string]int64), affected: make(map[int64]struct{})}
+	res := make([]SaveResult, len(rows))
+	for i := range rows {
+		if res[i], err = sv.save(&rows[i]); err != nil {
+			return nil, fmt.Errorf("save article %q: %w", rows[i].a.GUID, err)
+		}
+	}
+	if err := sv.bumpVersions(); err != nil {
+		return nil, fmt.Errorf("save articles: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("save articles: commit: %w", err)
+	}
+	return res, nil
+}
+
+// articleRow is a validated article with the values the store derives.
+type articleRow struct {
+	a         *feeds.Article
+	published int64
+	updated   int64 // 0 when a.Updated is zero
+	cats      []string
+	image     feeds.Image // zero when the article has none
+	hash      [sha256.Size]byte
+}
+
+func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
+	if a == nil {
+		return &ValidationError{Field: "article", Reason: "nil"}
+	}
+	bad := func(field, reason string) error { return &ValidationError{GUID: a.GUID, Field: field, Reason: reason} }
+	switch {
+	case strings.TrimSpace(a.GUID) == "":
+		return bad("guid", "required")
+	case strings.TrimSpace(a.Title) == "":
+		return bad("title", "required")
+	case a.Published.IsZero():
+		return bad("published", "required")
+	case len(a.Categories) == 0:
+		return bad("categories", "at least one required")
+	}
+	r.a = a
+	r.cats = a.Categories
+	for i, c := range a.Categories {
+		if err := validSlug(c); err != nil {
+			return bad(fmt.Sprintf("categories[%d]", i), err.Error())
+		}
+		for _, d := range a.Categories[:i] {
+			if c == d { // the first occurrence keeps its place
+				r.cats = dedupe(a.Categories)
+				break
+			}
+		}
+	}
+	r.published = a.Published.Unix()
+	if !a.Updated.IsZero() {
+		r.updated = a.Updated.Unix()
+	}
+	if a.Image != nil && a.Image.URL != "" { // an image without a URL is no image
+		r.image = *a.Image
+	}
+	*buf = r.appendCanonical((*buf)[:0])
+	r.hash = sha256.Sum256(*buf)
+	return nil
+}
+
+// appendCanonical appends an unambiguous encoding of every published field
+// except Updated, which the store itself moves; change the version prefix
+// whenever the encoding changes.
+func (r *articleRow) appendCanonical(b []byte) []byte {
+	a := r.a
+	b = append(b, "newswire/article/v1"...)
+	b = appendStr(b, a.GUID)
+	b = appendStr(b, a.Title)
+	b = appendStr(b, a.Summary)
+	b = appendStr(b, a.ContentHTML)
+	b = appendStr(b, a.URL)
+	b = appendStr(b, a.Language)
+	b = binary.AppendVarint(b, r.published)
+	b = binary.AppendUvarint(b, uint64(len(a.Authors)))
+	for _, p := range a.Authors {
+		b = appendStr(appendStr(appendStr(b, p.Name), p.Email), p.URL)
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.cats)))
+	for _, c := range r.cats {
+		b = appendStr(b, c)
+	}
+	b = appendStr(appendStr(b, r.image.URL), r.image.Type)
+	b = binary.AppendVarint(b, r.image.Length)
+	b = binary.AppendUvarint(b, uint64(len(a.Related)))
+	for _, x := range a.Related {
+		b = appendStr(appendStr(b, x.Title), x.URL)
+	}
+	b = binary.AppendUvarint(b, uint64(len(a.Sources)))
+	for _, x := range a.Sources {
+		b = appendStr(appendStr(appendStr(b, x.Name), x.FeedURL), x.Link)
+	}
+	return b
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// validSlug rejects slugs that cannot name a category: empty (the global
+// version's key), or with spaces or control characters (catSep is one).
+func validSlug(slug string) error {
+	if slug == "" {
+		return errors.New("empty slug")
+	}
+	for _, c := range slug {
+		if unicode.IsSpace(c) || unicode.IsControl(c) || c == unicode.ReplacementChar {
+			return fmt.Errorf("slug %q: spaces and control characters are not allowed", slug)
+		}
+	}
+	return nil
+}
+
+func dedupe(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		dup := false
+		for _, o := range out {
+			dup = dup || o == s
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// saver writes one transaction's articles and collects the categories whose
+// feeds they change.
+type saver struct {
+	ctx      context.Context
+	now      int64
+	st       writeStmts // bound to the transaction
+	catIDs   map[string]int64
+	affected map[int64]struct{}
+}
+
+func (sv *saver) save(r *articleRow) (SaveResult, error) {
+	var (
+		id, storedUpdated int64
+		hash              []byte
+	)
+	err := sv.st.selArticle.QueryRowContext(sv.ctx, r.a.GUID).Scan(&id, &hash, &storedUpdated)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Created, sv.insert(r)
+	case err != nil:
+		return 0, fmt.Errorf("look up: %w", err)
+	case bytes.Equal(hash, r.hash[:]):
+		return Unchanged, nil
+	}
+	return Updated, sv.update(r, id, storedUpdated)
+}
+
+func (sv *saver) insert(r *articleRow) error {
+	updated := max(r.updated, r.published) // never before publication
+	j, err := encodeJSON(r.a)
+	if err != nil {
+		return err
+	}
+	a := r.a
+	res, err := sv.st.insArticle.ExecContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
+		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep))
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	return sv.writeBodyAndMemberships(r, id, false)
+}
+
+func (sv *saver) update(r *articleRow, id, storedUpdated int64) error {
+	// updated only moves forward, so Last-Modified and "since" pulls see the change.
+	updated := r.updated
+	if updated <= storedUpdated {
+		updated = sv.now
+	}
+	updated = max(updated, r.published)
+	if updated <= storedUpdated { // clock behind the stored stamp
+		updated = storedUpdated + 1
+	}
+	j, err := encodeJSON(r.a)
+	if err != nil {
+		return err
+	}
+	a := r.a
+	if _, err := sv.st.updArticle.ExecContext(sv.ctx, a.Title, a.Summary, a.URL, a.Language,
+		r.published, updated, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), id); err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	return sv.writeBodyAndMemberships(r, id, true)
+}
+
+func (sv *saver) writeBodyAndMemberships(r *articleRow, id int64, replace bool) error {
+	if _, err := sv.st.upsBody.ExecContext(sv.ctx, id, r.a.ContentHTML); err != nil {
+		return fmt.Errorf("write body: %w", err)
+	}
+	if replace { // the old categories lose the article (or see it change)
+		rows, err := sv.st.delMemberships.QueryContext(sv.ctx, id)
+		if err != nil {
+			return fmt.Errorf("replace categories: %w", err)
+		}
+		for rows.Next() {
+			var cid int64
+			if err := rows.Scan(&cid); err != nil {
+				rows.Close()
+				return fmt.Errorf("replace categories: %w", err)
+			}
+			sv.affected[cid] = struct{}{}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("replace categories: %w", err)
+		}
+	}
+	for _, slug := range r.cats {
+		cid, err := sv.categoryID(slug)
+		if err != nil {
+			return err
+		}
+		if _, err := sv.st.insMembership.ExecContext(sv.ctx, id, cid, r.published); err != nil {
+			return fmt.Errorf("add to category %s: %w", slug, err)
+		}
+		sv.affected[cid] = struct{}{}
+	}
+	return nil
+}
+
+// categoryID returns the id of slug, creating the category with the slug as
+// its title when it does not exist yet.
+func (sv *saver) categoryID(slug string) (int64, error) {
+	if id, ok := sv.catIDs[slug]; ok {
+		return id, nil
+	}
+	var id int64
+	err := sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		var res sql.Result
+		if res, err = sv.st.insCategory.ExecContext(sv.ctx, slug, slug, "", sv.now); err == nil {
+			id, err = res.LastInsertId()
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("category %s: %w", slug, err)
+	}
+	sv.catIDs[slug] = id
+	return id, nil
+}
+
+// bumpVersions gives every affected category the new global version.
+func (sv *saver) bumpVersions() error {
+	if len(sv.affected) == 0 {
+		return nil
+	}
+	v, err := bumpGlobal(sv.ctx, sv.st.bumpGlobal)
+	if err != nil {
+		return err
+	}
+	for cid := range sv.affected {
+		if _, err := sv.st.bumpCategory.ExecContext(sv.ctx, v, sv.now, cid); err != nil {
+			return fmt.Errorf("bump category version: %w", err)
+		}
+	}
+	return nil
+}
+
+func bumpGlobal(ctx context.Context, st *sql.Stmt) (int64, error) {
+	var v int64
+	if err := st.QueryRowContext(ctx).Scan(&v); err != nil {
+		return 0, fmt.Errorf("bump version: %w", err)
+	}
+	return v, nil
+}
+
+type jsonCols struct{ authors, related, sources string }
+
+// encodeJSON encodes the list fields; an empty list is stored as "".
+func encodeJSON(a *feeds.Article) (jsonCols, error) {
+	var j jsonCols
+	var err error
+	if j.authors, err = jsonText(a.Authors); err == nil {
+		if j.related, err = jsonText(a.Related); err == nil {
+			j.sources, err = jsonText(a.Sources)
+		}
+	}
+	if err != nil {
+		return j, fmt.Errorf("encode: %w", err)
+	}
+	return j, nil
+}
+
+func jsonText[T any](v []T) (string, error) {
+	if len(v) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// Article returns the article with this GUID, body and categories included.
+func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error) {
+	rows, err := s.rs.byGUID.QueryContext(ctx, guid)
+	if err != nil {
+		return nil, fmt.Errorf("article %q: %w", guid, err)
+	}
+	as, err := scanArticles(rows, 1)
+	if err != nil {
+		return nil, fmt.Errorf("article %q: %w", guid, err)
+	}
+	if len(as) == 0 {
+		return nil, fmt.Errorf("article %q: %w", guid, ErrNotFound)
+	}
+	return as[0], nil
+}
+
+// LatestArticles returns up to limit articles of a category ("" for all),
+// newest published first, ties broken by newest stored first, each complete
+// with body and categories. An unknown category is ErrNotFound.
+func (s *Store) LatestArticles(ctx context.Context, category string, limit int) ([]*feeds.Article, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("latest articles of %q: limit %d is not positive", category, limit)
+	}
+	var rows *sql.Rows
+	var err error
+	if category == "" {
+		rows, err = s.rs.latestAll.QueryContext(ctx, limit)
+	} else {
+		rows, err = s.rs.latestCat.QueryContext(ctx, category, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest articles of %q: %w", category, err)
+	}
+	as, err := scanArticles(rows, min(limit, 64))
+	if err != nil {
+		return nil, fmt.Errorf("latest articles of %q: %w", category, err)
+	}
+	if len(as) == 0 && category != "" {
+		// Only an empty answer pays for telling "empty" from "unknown".
+		if _, err := s.Category(ctx, category); err != nil {
+			return nil, err
+		}
+	}
+	return as, nil
+}
+
+// CountArticles returns how many articles are stored.
+func (s *Store) CountArticles(ctx context.Context) (int, error) {
+	var n int
+	if err := s.rs.count.QueryRowContext(ctx).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
+}
+
+// scanArticles reads articleCols rows and closes rows. The articles share one
+// backing array; the JSON columns are scanned into reused buffers and each
+// distinct value is decoded once per call (a feed's articles repeat a few
+// authors), every article getting its own copy of the slice.
+func scanArticles(rows *sql.Rows, sizeHint int) ([]*feeds.Article, error) {
+	defer rows.Close()
+	vals := make([]feeds.Article, 0, sizeHint)
+	var (
+		published, updated, imgLen int64
+		imgURL, imgType, cats      string
+		authors, related, sources  sql.RawBytes
+		authorsMemo                jsonMemo[feeds.Person]
+		relatedMemo                jsonMemo[feeds.Related]
+		sourcesMemo                jsonMemo[feeds.Source]
+	)
+	dest := make([]any, 15)
+	for rows.Next() {
+		vals = append(vals, feeds.Article{})
+		a := &vals[len(vals)-1]
+		dest = append(dest[:0], &a.GUID, &a.Title, &a.Summary, &a.URL, &a.Language, &published, &updated,
+			&imgURL, &imgType, &imgLen, &authors, &related, &sources, &cats, &a.ContentHTML)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		a.Published, a.Updated = unix(published), unix(updated)
+		if imgURL != "" {
+			a.Image = &feeds.Image{URL: imgURL, Type: imgType, Length: imgLen}
+		}
+		if cats != "" {
+			a.Categories = strings.Split(cats, catSep)
+		}
+		var err error
+		if a.Authors, err = authorsMemo.decode(authors); err != nil {
+			return nil, fmt.Errorf("article %q: authors: %w", a.GUID, err)
+		}
+		if a.Related, err = relatedMemo.decode(related); err != nil {
+			return nil, fmt.Errorf("article %q: related: %w", a.GUID, err)
+		}
+		if a.Sources, err = sourcesMemo.decode(sources); err != nil {
+			return nil, fmt.Errorf("article %q: sources: %w", a.GUID, err)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	out := make([]*feeds.Article, len(vals))
+	for i := range vals {
+		out[i] = &vals[i]
+	}
+	return out, nil
+}
+
+// jsonMemo decodes JSON list columns, reusing earlier decodings of the same
+// bytes. Returned slices are fresh copies; the strings in them are shared,
+// which is safe because strings are immutable.
+type jsonMemo[T any] struct {
+	seen map[string][]T
+}
+
+func (m *jsonMemo[T]) decode(b []byte) ([]T, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if v, ok := m.seen[string(b)]; ok { // no allocation for the lookup
+		return slices.Clone(v), nil
+	}
+	var v []T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	if m.seen == nil {
+		m.seen = make(map[string][]T)
+	}
+	m.seen[string(b)] = v
+	return slices.Clone(v), nil
+}

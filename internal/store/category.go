@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// UpsertCategory creates the category or sets its title and description, as
+// declared in the config file. An empty title means the slug. A change bumps
+// the category's version and the global one; an identical call writes nothing.
+func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
+	if err := validSlug(c.Slug); err != nil {
+		return fmt.Errorf("upsert category: %w", err)
+	}
+	if c.Title == "" {
+		c.Title = c.Slug
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("upsert category %s: %w", c.Slug, err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	now := s.now().Unix()
+	var (
+		id           int64
+		title, descr string
+	)
+	err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		var res sql.Result
+		if res, err = tx.StmtContext(ctx, s.ws.insCategory).ExecContext(ctx, c.Slug, c.Title, c.Description, now); err == nil {
+			id, err = res.LastInsertId()
+		}
+	case err != nil:
+	case title == c.Title && descr == c.Description:
+		return tx.Commit() // nothing to change: no version bump
+	default:
+		_, err = tx.StmtContext(ctx, s.ws.updCategory).ExecContext(ctx, c.Title, c.Description, id)
+	}
+	if err == nil {
+		var v int64
+		if v, err = bumpGlobal(ctx, tx.StmtContext(ctx, s.ws.bumpGlobal)); err == nil {
+			_, err = tx.StmtContext(ctx, s.ws.bumpCategory).ExecContext(ctx, v, now, id)
+		}
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return fmt.Errorf("upsert category %s: %w", c.Slug, err)
+	}
+	return nil
+}
+
+// Categories returns every category, ordered by slug.
+func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
+	rows, err := s.rs.categories.QueryContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	defer rows.Close()
+	var cs []feeds.Category
+	for rows.Next() {
+		var c feeds.Category
+		if err := rows.Scan(&c.Slug, &c.Title, &c.Description); err != nil {
+			return nil, fmt.Errorf("categories: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	return cs, nil
+}
+
+// Category returns the category with this slug, or a wrapped ErrNotFound.
+func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, error) {
+	var c feeds.Category
+	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("category %q: %w", slug, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("category %q: %w", slug, err)
+	}
+	return c, nil
+}
+
+// Versions returns each category's version by slug, and under the key "" the
+// global version, which changes with any article or category. A version only
+// grows; the server compares them with its cached renders to find stale
+// feeds, which also catches writes by other processes on the same file.
+func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.rs.versions.QueryContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	defer rows.Close()
+	vs := make(map[string]int64)
+	for rows.Next() {
+		var slug string
+		var v int64
+		if err := rows.Scan(&slug, &v); err != nil {
+			return nil, fmt.Errorf("versions: %w", err)
+		}
+		vs[slug] = v
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	return vs, nil
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Statements are prepared once at Open. On the writer they are bound to its
+// one connection and reused by every transaction through tx.StmtContext; on
+// the reader pool database/sql prepares each lazily per connection.
+
+// articleCols is the column list scanArticles expects, from articles a LEFT
+// JOIN article_bodies b.
+const articleCols = `a.guid, a.title, a.summary, a.url, a.language, a.published, a.updated,
+	a.image_url, a.image_type, a.image_length, a.authors, a.related, a.sources, a.categories,
+	coalesce(b.content_html, '')`
+
+const (
+	sqlLatestAll = `SELECT ` + articleCols + `
+	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+	ORDER BY a.published DESC, a.id DESC
+	LIMIT ?`
+
+	// CROSS JOIN pins the join order: walk the category's index entries,
+	// already in feed order, and look each article up by primary key.
+	sqlLatestCategory = `SELECT ` + articleCols + `
+	FROM article_categories ac
+	CROSS JOIN articles a ON a.id = ac.article_id
+	LEFT JOIN article_bodies b ON b.article_id = a.id
+	WHERE ac.category_id = (SELECT id FROM categories WHERE slug = ?)
+	ORDER BY ac.published DESC, ac.article_id DESC
+	LIMIT ?`
+
+	sqlArticleByGUID = `SELECT ` + articleCols + `
+	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+	WHERE a.guid = ?`
+)
+
+type readStmts struct {
+	latestAll, latestCat, byGUID *sql.Stmt
+	category, categories         *sql.Stmt
+	versions, version, count     *sql.Stmt
+}
+
+func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
+	return prepareAll(ctx, db, []stmtDef{
+		{&r.latestAll, sqlLatestAll},
+		{&r.latestCat, sqlLatestCategory},
+		{&r.byGUID, sqlArticleByGUID},
+		{&r.category, `SELECT slug, title, description FROM categories WHERE slug = ?`},
+		{&r.categories, `SELECT slug, title, description FROM categories ORDER BY slug`},
+		{&r.versions, `SELECT slug, version FROM categories
+			UNION ALL SELECT '', value FROM meta WHERE key = 'version'`},
+		{&r.version, `SELECT value FROM meta WHERE key = 'version'`},
+		{&r.count, `SELECT count(*) FROM articles`},
+	})
+}
+
+func (r *readStmts) close() error {
+	return closeAll(r.latestAll, r.latestCat, r.byGUID, r.category, r.categories, r.versions, r.version, r.count)
+}
+
+type writeStmts struct {
+	selArticle, insArticle, updArticle, upsBody *sql.Stmt
+	delMemberships, insMembership               *sql.Stmt
+	selCategoryID, insCategory                  *sql.Stmt
+	selCategory, updCategory                    *sql.Stmt
+	bumpGlobal, bumpCategory                    *sql.Stmt
+}
+
+func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
+	return prepareAll(ctx, db, []stmtDef{
+		{&w.selArticle, `SELECT id, content_hash, updated FROM articles WHERE guid = ?`},
+		{&w.insArticle, `INSERT INTO articles (guid, title, summary, url, language, published, updated, created,
+			content_hash, image_url, image_type, image_length, authors, related, sources, categories)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.updArticle, `UPDATE articles SET title = ?, summary = ?, url = ?, language = ?, published = ?,
+			updated = ?, content_hash = ?, image_url = ?, image_type = ?, image_length = ?,
+			authors = ?, related = ?, sources = ?, categories = ?
+			WHERE id = ?`},
+		{&w.upsBody, `INSERT INTO article_bodies (article_id, content_html) VALUES (?, ?)
+			ON CONFLICT (article_id) DO UPDATE SET content_html = excluded.content_html`},
+		{&w.delMemberships, `DELETE FROM article_categories WHERE article_id = ? RETURNING category_id`},
+		{&w.insMembership, `INSERT INTO article_categories (article_id, category_id, published) VALUES (?, ?, ?)`},
+		{&w.selCategoryID, `SELECT id FROM categories WHERE slug = ?`},
+		{&w.insCategory, `INSERT INTO categories (slug, title, description, changed_at) VALUES (?, ?, ?, ?)`},
+		{&w.selCategory, `SELECT id, title, description FROM categories WHERE slug = ?`},
+		{&w.updCategory, `UPDATE categories SET title = ?, description = ? WHERE id = ?`},
+		{&w.bumpGlobal, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`},
+		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
+	})
+}
+
+func (w *writeStmts) close() error {
+	return closeAll(w.selArticle, w.insArticle, w.updArticle, w.upsBody, w.delMemberships, w.insMembership,
+		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.bumpGlobal, w.bumpCategory)
+}
+
+// in returns the statements bound to tx (which closes them when it ends).
+func (w *writeStmts) in(ctx context.Context, tx *sql.Tx) writeStmts {
+	b := func(st *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, st) }
+	return writeStmts{
+		selArticle: b(w.selArticle), insArticle: b(w.insArticle), updArticle: b(w.updArticle),
+		upsBody: b(w.upsBody), delMemberships: b(w.delMemberships), insMembership: b(w.insMembership),
+		selCategoryID: b(w.selCategoryID), insCategory: b(w.insCategory),
+		selCategory: b(w.selCategory), updCategory: b(w.updCategory),
+		bumpGlobal: b(w.bumpGlobal), bumpCategory: b(w.bumpCategory),
+	}
+}
+
+type stmtDef struct {
+	dst   **sql.Stmt
+	query string
+}
+
+func prepareAll(ctx context.Context, db *sql.DB, defs []stmtDef) error {
+	for _, d := range defs {
+		st, err := db.PrepareContext(ctx, d.query)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", d.query, err)
+		}
+		*d.dst = st
+	}
+	return nil
+}
+
+func closeAll(stmts ...*sql.Stmt) error {
+	var errs []error
+	for _, st := range stmts {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,156 @@
+// Package store keeps newswire's articles and categories in an embedded
+// SQLite database (modernc.org/sqlite, no cgo).
+//
+// A Store has one writer connection, whose transactions start with BEGIN
+// IMMEDIATE so a read-then-write never fails with SQLITE_BUSY_SNAPSHOT, and a
+// small pool of read-only connections. The database runs in WAL mode, so
+// readers never block the writer or each other.
+//
+// Durability: synchronous=NORMAL in WAL mode appends each commit to the WAL
+// file with write(2) and syncs only at checkpoints. A commit that has
+// returned is in the operating system's page cache, so it survives the
+// process being killed (kill -9, panic, out of memory); a power loss or
+// kernel crash may roll back the last commits, never corrupt the file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is wrapped by every lookup that finds nothing.
+var ErrNotFound = errors.New("not found")
+
+// DSN parts. _pragma values run as SQL verbatim, so they come only from these
+// constants, never from configuration.
+const (
+	pragmaBusyTimeout = "_pragma=busy_timeout(5000)"
+	pragmaWAL         = "_pragma=journal_mode(WAL)"
+	pragmaSyncNormal  = "_pragma=synchronous(NORMAL)"
+	pragmaForeignKeys = "_pragma=foreign_keys(1)"
+	pragmaQueryOnly   = "_pragma=query_only(1)"
+	txLockImmediate   = "_txlock=immediate"
+
+	// readConns bounds the reader pool: each connection has its own page
+	// cache, and the machine has few cores.
+	readConns = 4
+)
+
+// Store is newswire's database. It is safe for concurrent use.
+type Store struct {
+	w   *sql.DB // exactly one connection; every write goes through it
+	r   *sql.DB // read-only pool
+	now func() time.Time
+	log *slog.Logger
+
+	ws writeStmts
+	rs readStmts
+}
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock sets the clock used for created/updated/changed_at stamps.
+// Tests pass a fixed time.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
+// WithLogger sets the logger; the default (and nil) discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Store) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations. A database written by a newer newswire is an error.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open store: empty path")
+	}
+	s := &Store{now: time.Now, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.open(ctx, path); err != nil {
+		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), s.Close())
+	}
+	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, path string) error {
+	var err error
+	// The writer opens and migrates first, so the file is in WAL mode with the
+	// current schema before any reader connects.
+	if s.w, err = sql.Open("sqlite", dsn(path, pragmaBusyTimeout, pragmaWAL, pragmaSyncNormal, pragmaForeignKeys, txLockImmediate)); err != nil {
+		return err
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	s.w.SetConnMaxLifetime(0)
+	if err := migrate(ctx, s.w, migrationFS, s.log); err != nil {
+		return err
+	}
+
+	if s.r, err = sql.Open("sqlite", dsn(path, pragmaBusyTimeout, pragmaForeignKeys, pragmaQueryOnly)); err != nil {
+		return err
+	}
+	s.r.SetMaxOpenConns(readConns)
+	s.r.SetMaxIdleConns(readConns) // keep them: a new connection re-runs the pragmas
+	s.r.SetConnMaxLifetime(0)
+
+	if err := s.ws.prepare(ctx, s.w); err != nil {
+		return err
+	}
+	return s.rs.prepare(ctx, s.r)
+}
+
+// dsn builds a file: URI. SQLite decodes %HH in the path, so the characters
+// that would end or break it are escaped.
+func dsn(path string, params ...string) string {
+	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + p + "?" + strings.Join(params, "&")
+}
+
+// Close closes the statements and both pools. It is safe on a Store that
+// Open failed halfway through.
+func (s *Store) Close() error {
+	errs := []error{s.rs.close(), s.ws.close()}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		// Keeps the planner's statistics fresh; cheap when nothing changed.
+		if _, err := s.w.Exec("PRAGMA optimize"); err != nil {
+			errs = append(errs, fmt.Errorf("optimize: %w", err))
+		}
+		errs = append(errs, s.w.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers a query. It uses a reader, so a
+// long write transaction does not make the service look unhealthy.
+func (s *Store) Ping(ctx context.Context) error {
+	var v int64
+	if err := s.rs.version.QueryRowContext(ctx).Scan(&v); err != nil {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	return nil
+}
+
+// unix converts a stored unix time back to a UTC time.
+func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
