@@ -41,6 +41,13 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	k := cacheKey{dep: dep, name: name, limit: limit}
 	f, ok := s.cache.get(k)
+	if s.metrics != nil {
+		if ok {
+			s.metrics.CacheHits.WithLabelValues(fm.Extension()).Inc()
+		} else {
+			s.metrics.CacheMisses.WithLabelValues(fm.Extension()).Inc()
+		}
+	}
 	if !ok {
 		f, err = s.cache.do(k, func(ver int64) (*rendered, error) {
 			return s.renderFeed(r.Context(), k, slug, fm, limit)
@@ -50,7 +57,34 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	h := w.Header()
+	h["Access-Control-Allow-Origin"] = hdrStar
+	h["Access-Control-Expose-Headers"] = hdrExpose
+	if ok, wait := s.limiter.allow(r, k, f.etag); !ok {
+		if s.metrics != nil {
+			s.metrics.RateLimited.Inc()
+		}
+		h.Set("Retry-After", retryAfter(wait))
+		http.Error(w, "unchanged since your last fetch: send If-None-Match or If-Modified-Since, or wait", http.StatusTooManyRequests)
+		return
+	}
 	s.serveRendered(w, r, f)
+}
+
+var (
+	hdrStar   = []string{"*"}
+	hdrExpose = []string{"ETag, Last-Modified, Link, Retry-After"}
+)
+
+// handlePreflight answers CORS preflights: conditional requests from a
+// browser carry If-None-Match, which is not a simple header.
+func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) parseLimit(q url.Values) (int, error) {
@@ -78,13 +112,21 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, slug string, fm fee
 		return nil, fmt.Errorf("render %s: %w", k.name, err)
 	}
 	if err := feeds.ValidateErr(buf.Bytes()); err != nil {
+		s.countRender(fm, "invalid")
 		s.log.Error("publish gate: feed not served", "feed", k.name, "error", err)
 		if good := s.cache.good(k); good != nil {
 			return good, nil
 		}
 		return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
 	}
+	s.countRender(fm, "ok")
 	return newRendered(buf.Bytes(), fm.ContentType(), f.Updated), nil
+}
+
+func (s *Server) countRender(fm feeds.Format, result string) {
+	if s.metrics != nil {
+		s.metrics.Renders.WithLabelValues(fm.Extension(), result).Inc()
+	}
 }
 
 // buildFeed loads a category's latest articles into a feed document.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -44,6 +45,8 @@ type Options struct {
 	// (not an in-process signal) is what lets `newswire import` in another
 	// process, or another instance, invalidate this one's cache.
 	WatchInterval time.Duration
+	RateLimit     RateLimit
+	Metrics       *metrics.Metrics // nil: no /metrics and no counting
 }
 
 func (o *Options) setDefaults() {
@@ -71,6 +74,8 @@ type Server struct {
 
 	cacheControlHdr []string
 	tmpl            *template.Template
+	limiter         *limiter
+	metrics         *metrics.Metrics
 	handler         http.Handler
 	http            *http.Server
 	ln              net.Listener
@@ -82,7 +87,10 @@ type Server struct {
 // New returns a server over st. Call Open to listen, or use Handler directly.
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
-	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates()}
+	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics}
+	if opts.RateLimit.Enabled {
+		s.limiter = newLimiter(opts.RateLimit)
+	}
 	s.cacheControlHdr = []string{fmt.Sprintf("public, max-age=%d", int(opts.CacheMaxAge/time.Second))}
 	s.handler = s.routes()
 	return s
@@ -197,8 +205,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /feeds/{name}", s.handleFeed) // politics.rss | .atom | .json
 	mux.HandleFunc("GET /articles/{guid...}", s.handleArticle)
+	mux.HandleFunc("OPTIONS /feeds/{name}", s.handlePreflight)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
-	return s.logRequests(mux) // "GET" patterns also answer HEAD
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+	}
+	return s.observe(mux) // "GET" patterns also answer HEAD
 }
 
 // badRequest is a client error whose message is safe to show.
@@ -246,16 +258,47 @@ func (w *statusWriter) WriteHeader(code int) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// observe counts requests by route, feed format and status, and logs them
+// at debug level.
+func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+		debug := s.log.Enabled(r.Context(), slog.LevelDebug)
+		if s.metrics == nil && !debug {
 			next.ServeHTTP(w, r)
 			return
 		}
-		start := time.Now()
+		var start time.Time
+		if debug {
+			start = time.Now()
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"duration", time.Since(start))
+		if s.metrics != nil {
+			route := r.Pattern // set by the mux on this request
+			if route == "" {
+				route = "none"
+			}
+			s.metrics.Requests.WithLabelValues(route, formatLabel(r.URL.Path), metrics.Code(sw.status)).Inc()
+		}
+		if debug {
+			s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"duration", time.Since(start))
+		}
 	})
+}
+
+// formatLabel is the feed format a path asks for, or "" for other routes.
+func formatLabel(path string) string {
+	if !strings.HasPrefix(path, "/feeds/") {
+		return ""
+	}
+	switch {
+	case strings.HasSuffix(path, ".rss"):
+		return "rss"
+	case strings.HasSuffix(path, ".atom"):
+		return "atom"
+	case strings.HasSuffix(path, ".json"):
+		return "json"
+	}
+	return "other"
 }
