@@ -15,7 +15,7 @@ import (
 type rendered struct {
 	body, gzipped       []byte
 	etag, gzipETag      string
-	modified            time.Time // newest item's update; Last-Modified
+	modified            time.Time // newest item's update; Last-Modified (zero: none)
 	hdrType             []string
 	hdrETag, hdrGzETag  []string
 	hdrModified         []string
@@ -29,7 +29,9 @@ func newRendered(body []byte, contentType string, modified time.Time) *rendered 
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // once per change; level 9 costs more for little
 	_, _ = zw.Write(body)
 	_ = zw.Close()
-	modified = modified.UTC().Truncate(time.Second)
+	if !modified.IsZero() {
+		modified = modified.UTC().Truncate(time.Second)
+	}
 	r := &rendered{
 		body:     body,
 		gzipped:  buf.Bytes(),
@@ -40,7 +42,9 @@ func newRendered(body []byte, contentType string, modified time.Time) *rendered 
 	}
 	r.hdrETag = []string{r.etag}
 	r.hdrGzETag = []string{r.gzipETag}
-	r.hdrModified = []string{modified.Format(timeFormatHTTP)}
+	if !modified.IsZero() {
+		r.hdrModified = []string{modified.Format(timeFormatHTTP)}
+	}
 	r.hdrLength = []string{itoa(len(r.body))}
 	r.hdrGzLen = []string{itoa(len(r.gzipped))}
 	return r

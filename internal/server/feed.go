@@ -148,7 +148,7 @@ func (s *Server) buildFeed(ctx context.Context, slug string, fm feeds.Format, li
 		if c.Description != "" {
 			f.Description = c.Description
 		}
-		f.Link = s.opts.BaseURL + "/#" + c.Slug
+		f.Link = s.opts.BaseURL + "/categories/" + c.Slug
 	}
 	if f.Description == "" {
 		f.Description = f.Title
@@ -200,7 +200,9 @@ func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, f *render
 	h["Content-Type"] = f.hdrType
 	h["Vary"] = hdrVary
 	h["Cache-Control"] = s.cacheControl()
-	h["Last-Modified"] = f.hdrModified
+	if f.hdrModified != nil {
+		h["Last-Modified"] = f.hdrModified
+	}
 	body, etag, hdrETag, hdrLen := f.body, f.etag, f.hdrETag, f.hdrLength
 	if acceptsGzip(r) {
 		body, etag, hdrETag, hdrLen = f.gzipped, f.gzipETag, f.hdrGzETag, f.hdrGzLen
@@ -242,6 +244,9 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 		return false
 	}
 	if ims != "" {
+		if modified.IsZero() {
+			return false // no date of ours to compare with
+		}
 		t, err := http.ParseTime(ims)
 		if err != nil || modified.After(t) {
 			return false

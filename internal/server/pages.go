@@ -53,10 +53,22 @@ type indexCategory struct {
 	Links []feedLink
 }
 
+// page is what every page template gets: the head and nav need these.
+type page struct {
+	Site, Title, Lang, Dir string
+	Alternates             []feedLink
+}
+
 type indexPage struct {
-	Title, Description, Lang, Dir string
-	Categories                    []indexCategory
-	Alternates                    []feedLink
+	page
+	Description string
+	Categories  []indexCategory
+}
+
+type categoryPage struct {
+	page
+	Category feeds.Category
+	Articles []*feeds.Article
 }
 
 func (s *Server) feedLinks(slug, title string) []feedLink {
@@ -91,13 +103,8 @@ func (s *Server) renderIndex(ctx context.Context) (*rendered, error) {
 	if err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
 	}
-	p := indexPage{
-		Title:       s.opts.SiteTitle,
-		Description: s.opts.SiteDescription,
-		Lang:        s.opts.Language,
-		Dir:         dirOf(s.opts.Language),
-		Alternates:  s.feedLinks(allFeed, s.opts.SiteTitle),
-	}
+	p := indexPage{page: s.page(s.opts.SiteTitle, s.opts.Language), Description: s.opts.SiteDescription}
+	p.Alternates = s.feedLinks(allFeed, s.opts.SiteTitle)
 	for _, c := range cats {
 		links := s.feedLinks(c.Slug, s.opts.SiteTitle+": "+c.Title)
 		p.Categories = append(p.Categories, indexCategory{Category: c, Links: links})
@@ -107,14 +114,68 @@ func (s *Server) renderIndex(ctx context.Context) (*rendered, error) {
 	if err := s.templates().ExecuteTemplate(&buf, "index.html", p); err != nil {
 		return nil, fmt.Errorf("render index: %w", err)
 	}
-	// The page changes with categories, not with time: a fixed date keeps
-	// Last-Modified meaningful and the ETag carries the real validation.
-	return newRendered(buf.Bytes(), "text/html; charset=utf-8", time.Unix(0, 0)), nil
+	// The page has no date of its own: the ETag alone validates it.
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", time.Time{}), nil
+}
+
+func (s *Server) page(title, lang string) page {
+	if lang == "" {
+		lang = s.opts.Language
+	}
+	return page{Site: s.opts.SiteTitle, Title: title, Lang: lang, Dir: dirOf(lang)}
+}
+
+// categoryPageSize is how many articles a category page lists.
+const categoryPageSize = 30
+
+func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	k := cacheKey{dep: slug, name: "page:" + slug}
+	f, ok := s.cache.get(k)
+	if !ok {
+		var err error
+		f, err = s.cache.do(k, func(int64) (*rendered, error) { return s.renderCategory(r.Context(), slug) })
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	s.serveRendered(w, r, f)
+}
+
+func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, error) {
+	c, err := s.st.Category(ctx, slug)
+	if err != nil {
+		return nil, fmt.Errorf("category %q: %w", slug, err)
+	}
+	items, err := s.st.LatestArticles(ctx, slug, categoryPageSize)
+	if err != nil {
+		return nil, fmt.Errorf("latest articles of %q: %w", slug, err)
+	}
+	var modified time.Time
+	for _, a := range items {
+		if a.URL == "" {
+			a.URL = s.articleURL(a.GUID)
+		}
+		if a.Language == "" {
+			a.Language = s.opts.Language
+		}
+		if u := latest(a); u.After(modified) {
+			modified = u
+		}
+	}
+	p := categoryPage{page: s.page(s.opts.SiteTitle+": "+c.Title, s.opts.Language), Category: c, Articles: items}
+	p.Alternates = s.feedLinks(c.Slug, p.Title)
+	var buf bytes.Buffer
+	if err := s.templates().ExecuteTemplate(&buf, "category.html", p); err != nil {
+		return nil, fmt.Errorf("render category page: %w", err)
+	}
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", modified), nil
 }
 
 type articlePage struct {
-	Site, Lang, Dir string
-	Article         *feeds.Article
+	page
+	Article *feeds.Article
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -123,12 +184,8 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	lang := a.Language
-	if lang == "" {
-		lang = s.opts.Language
-	}
 	var buf bytes.Buffer
-	p := articlePage{Site: s.opts.SiteTitle, Lang: lang, Dir: dirOf(lang), Article: a}
+	p := articlePage{page: s.page(a.Title+" — "+s.opts.SiteTitle, a.Language), Article: a}
 	if err := s.templates().ExecuteTemplate(&buf, "article.html", p); err != nil {
 		s.writeError(w, r, fmt.Errorf("render article: %w", err))
 		return

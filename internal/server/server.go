@@ -205,6 +205,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /feeds/{name}", s.handleFeed) // politics.rss | .atom | .json
 	mux.HandleFunc("GET /articles/{guid...}", s.handleArticle)
+	mux.HandleFunc("GET /categories/{slug}", s.handleCategory)
+	mux.HandleFunc("GET /opml", s.handleOPML)
 	mux.HandleFunc("OPTIONS /feeds/{name}", s.handlePreflight)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	if s.metrics != nil {

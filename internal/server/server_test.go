@@ -447,3 +447,38 @@ func TestHealth(t *testing.T) {
 		t.Errorf("healthz with a closed database: %d", resp.StatusCode)
 	}
 }
+
+func TestCategoryPageAndOPML(t *testing.T) {
+	en := article(2, "politics")
+	en.Title, en.Language = "Parliament passes the budget", "en"
+	f := newFixture(t, article(1, "politics"), en)
+	resp, body := f.get(t, "/categories/politics")
+	if resp.StatusCode != 200 {
+		t.Fatalf("category page: %d", resp.StatusCode)
+	}
+	page := string(body)
+	for _, want := range []string{
+		`<html lang="ar" dir="rtl">`,
+		`<article class="item" lang="en" dir="ltr">`,
+		`<article class="item" lang="ar" dir="rtl">`,
+		"Parliament passes the budget",
+		`<link rel="alternate" type="application/atom+xml" title="أخبار: سياسة (ATOM)" href="https://news.example/feeds/politics.atom">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("category page lacks %s", want)
+		}
+	}
+	if resp, _ := f.get(t, "/categories/nope"); resp.StatusCode != 404 {
+		t.Errorf("unknown category page: %d", resp.StatusCode)
+	}
+
+	resp, body = f.get(t, "/opml")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/x-opml") {
+		t.Fatalf("opml: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{`xmlUrl="https://news.example/feeds/politics.rss"`, `xmlUrl="https://news.example/feeds/world.rss"`, `xmlUrl="https://news.example/feeds/all.rss"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("opml lacks %s", want)
+		}
+	}
+}
