@@ -9,6 +9,8 @@
 package config
 
 import (
+	"go.yaml.in/yaml/v3"
+
 	"fmt"
 	"os"
 	"time"
@@ -37,6 +39,11 @@ type Config struct {
 	Categories  []Category    `yaml:"categories"`
 	Sources     []Source      `yaml:"sources"`
 	Clean       CleanConfig   `yaml:"clean"`
+	Ingest      Ingest        `yaml:"ingest"`
+	WebSub      WebSub        `yaml:"websub"`
+	Limits      Limits        `yaml:"limits"`
+	Admin       Admin         `yaml:"admin"`
+	Feeds       FeedLimits    `yaml:"feeds"`
 
 	// Where values came from, for FieldError lines: key path -> line and
 	// scalar text in the file, and key path -> variable that set it.
@@ -102,6 +109,59 @@ type CleanConfig struct {
 	Filler   []string `yaml:"filler"`   // phrases of sentences written for search engines
 }
 
+// Duration is a length of time in the file: whole seconds (60) or a Go
+// duration ("1m").
+type Duration time.Duration
+
+// UnmarshalYAML accepts 60, "60" or "1m".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var m maxAge
+	if err := m.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	*d = Duration(m)
+	return nil
+}
+
+// Ingest tunes upstream polling.
+type Ingest struct {
+	Concurrency   int      `yaml:"concurrency"`      // sources fetched at once; default 4
+	MaxNewPerPass int      `yaml:"max_new_per_pass"` // new items published per source per pass; default 60
+	Timeout       Duration `yaml:"timeout"`          // whole fetch; default 30s
+	MaxBytes      int64    `yaml:"max_bytes"`        // body cap; default 10 MiB
+}
+
+// WebSub configures push to subscribers.
+type WebSub struct {
+	// HubURL names an external hub to ping instead of the built-in one
+	// at /websub.
+	HubURL string `yaml:"hub_url"`
+	// AllowPrivateCallbacks lets subscribers' callbacks be on loopback or
+	// private addresses: a newsroom's internal network, or tests.
+	AllowPrivateCallbacks bool `yaml:"allow_private_callbacks"`
+	Disabled              bool `yaml:"disabled"` // no hub at all
+}
+
+// Limits is the per-client limit on unconditional polling of unchanged
+// feeds (conditional requests are never limited).
+type Limits struct {
+	Disabled          bool     `yaml:"disabled"`
+	Interval          Duration `yaml:"unconditional_interval"` // default 60s
+	IncludeLoopback   bool     `yaml:"include_loopback"`
+	TrustForwardedFor bool     `yaml:"trust_forwarded_for"` // behind a proxy that sets X-Forwarded-For
+}
+
+// Admin configures the admin API; without a token the API is off.
+type Admin struct {
+	Token string `yaml:"token"` // or NEWSWIRE_ADMIN_TOKEN
+}
+
+// FeedLimits bounds what one feed document carries.
+type FeedLimits struct {
+	MaxItems int   `yaml:"max_items"` // most items a feed may carry (?limit is capped to it); default 500
+	MaxBytes int64 `yaml:"max_bytes"` // default 2 MB; bodies degrade to summaries beyond
+}
+
 // Default returns the configuration used when there is no file: the
 // database ./newswire.db, listening on 127.0.0.1:8080, feeds cacheable for
 // 300 s, a site titled "newswire" in English with its base URL taken from
@@ -112,6 +172,7 @@ func Default() *Config {
 		Database:    DefaultDatabase,
 		Listen:      DefaultListen,
 		CacheMaxAge: DefaultCacheMaxAge,
+		Limits:      Limits{Interval: Duration(time.Minute)},
 	}
 }
 

@@ -110,7 +110,7 @@ func TestParseFillsDefaults(t *testing.T) {
 	if cfg.Sources[0].Schedule != DefaultSchedule || !cfg.Sources[0].IsEnabled() || cfg.Sources[0].Enabled == nil || !*cfg.Sources[0].Enabled {
 		t.Errorf("source a = %+v", cfg.Sources[0])
 	}
-	if cfg.Sources[1].Schedule != "@hourly" || cfg.Sources[1].IsEnabled() || (Source{}).IsEnabled() != true {
+	if cfg.Sources[1].Schedule != "@hourly" || cfg.Sources[1].IsEnabled() || !(Source{}).IsEnabled() {
 		t.Errorf("source b = %+v", cfg.Sources[1])
 	}
 	if err := cfg.Validate(); err != nil {
@@ -260,4 +260,46 @@ func FuzzParse(f *testing.F) {
 		cfg.ApplyEnv(func(string) string { return "" })
 		cfg.Validate()
 	})
+}
+
+func TestOperationalSections(t *testing.T) {
+	cfg := mustParse(t, `
+ingest: {concurrency: 8, max_new_per_pass: 20, timeout: 45s, max_bytes: 1048576}
+websub: {hub_url: "https://hub.example/", allow_private_callbacks: true}
+limits: {unconditional_interval: 120, include_loopback: true}
+admin: {token: "0123456789abcdef0123"}
+feeds: {max_items: 100, max_bytes: 1000000}
+`)
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Ingest.Concurrency != 8 || time.Duration(cfg.Ingest.Timeout) != 45*time.Second || !cfg.WebSub.AllowPrivateCallbacks ||
+		time.Duration(cfg.Limits.Interval) != 2*time.Minute || cfg.Feeds.MaxItems != 100 || cfg.Admin.Token == "" {
+		t.Errorf("sections not read: %+v %+v %+v %+v", cfg.Ingest, cfg.WebSub, cfg.Limits, cfg.Feeds)
+	}
+	if time.Duration(Default().Limits.Interval) != time.Minute {
+		t.Error("default unconditional interval is not 60s")
+	}
+
+	bad := mustParse(t, "admin: {token: short}\nfeeds: {max_bytes: 100}\ningest: {concurrency: -1}\n")
+	err := bad.Validate()
+	for _, want := range []string{"admin.token", "feeds.max_bytes", "ingest.concurrency"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("validation error does not name %s: %v", want, err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "short") {
+		t.Error("the admin token leaked into an error message")
+	}
+
+	env := Default()
+	env.ApplyEnv(func(k string) string {
+		if k == EnvAdminToken {
+			return "from-the-environment-123"
+		}
+		return ""
+	})
+	if env.Admin.Token != "from-the-environment-123" {
+		t.Errorf("NEWSWIRE_ADMIN_TOKEN not applied: %q", env.Admin.Token)
+	}
 }

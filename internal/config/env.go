@@ -3,9 +3,10 @@ package config
 // Environment variables newswire reads. A flag wins over its variable, the
 // variable over the config file.
 const (
-	EnvConfig = "NEWSWIRE_CONFIG" // config file; read by cmd/newswire, not ApplyEnv
-	EnvDB     = "NEWSWIRE_DB"     // database file, like --db
-	EnvListen = "NEWSWIRE_LISTEN" // listen address, like --listen
+	EnvConfig     = "NEWSWIRE_CONFIG"      // config file; read by cmd/newswire, not ApplyEnv
+	EnvDB         = "NEWSWIRE_DB"          // database file, like --db
+	EnvListen     = "NEWSWIRE_LISTEN"      // listen address, like --listen
+	EnvAdminToken = "NEWSWIRE_ADMIN_TOKEN" // admin API bearer token, like admin.token
 )
 
 // EnvVar documents one environment variable, for -h.
@@ -20,6 +21,7 @@ func EnvVars() []EnvVar {
 		{EnvConfig, "config file (YAML), like --config"},
 		{EnvDB, "database file, like --db"},
 		{EnvListen, "listen address, like --listen"},
+		{EnvAdminToken, "admin API bearer token, like admin.token (no token: the API is off)"},
 	}
 }
 
@@ -43,4 +45,5 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 	}
 	set("database", EnvDB, &c.Database)
 	set("listen", EnvListen, &c.Listen)
+	set("admin.token", EnvAdminToken, &c.Admin.Token)
 }

@@ -69,6 +69,28 @@ func (c *Config) Validate() error {
 		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must be whole seconds"))
 	}
 
+	nonNegative := func(key string, n int64) {
+		if n < 0 {
+			add(key, fmt.Sprint(n), errors.New("must not be negative"))
+		}
+	}
+	nonNegative("ingest.concurrency", int64(c.Ingest.Concurrency))
+	nonNegative("ingest.max_new_per_pass", int64(c.Ingest.MaxNewPerPass))
+	nonNegative("ingest.timeout", int64(c.Ingest.Timeout))
+	nonNegative("ingest.max_bytes", c.Ingest.MaxBytes)
+	nonNegative("limits.unconditional_interval", int64(c.Limits.Interval))
+	nonNegative("feeds.max_items", int64(c.Feeds.MaxItems))
+	nonNegative("feeds.max_bytes", c.Feeds.MaxBytes)
+	if c.Feeds.MaxBytes > 0 && c.Feeds.MaxBytes < 64<<10 {
+		add("feeds.max_bytes", fmt.Sprint(c.Feeds.MaxBytes), errors.New("must be at least 65536 (64 KiB)"))
+	}
+	if c.WebSub.HubURL != "" {
+		add("websub.hub_url", c.WebSub.HubURL, checkBaseURL(c.WebSub.HubURL))
+	}
+	if t := c.Admin.Token; t != "" && len(t) < 16 {
+		add("admin.token", "(hidden)", errors.New("must be at least 16 characters"))
+	}
+
 	slugs := map[string]int{}
 	for i, cat := range c.Categories {
 		key := fmt.Sprintf("categories[%d].slug", i)

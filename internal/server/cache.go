@@ -20,6 +20,7 @@ type rendered struct {
 	hdrETag, hdrGzETag  []string
 	hdrModified         []string
 	hdrLength, hdrGzLen []string
+	hdrLink             []string // WebSub discovery: rel="hub" and rel="self"
 }
 
 func newRendered(body []byte, contentType string, modified time.Time) *rendered {
@@ -138,20 +139,27 @@ func (c *cache) good(k cacheKey) *rendered {
 }
 
 // setVersions records the store's versions and drops every entry built from
-// an older one. It reports how many entries it dropped.
-func (c *cache) setVersions(v map[string]int64) int {
+// an older one. It reports how many entries it dropped and which version
+// keys changed since the previous call (none on the first).
+func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	dropped := 0
 	for k, e := range c.entries {
 		if v[k.dep] != e.ver {
 			delete(c.entries, k)
 			dropped++
 		}
 	}
+	if c.known {
+		for dep, ver := range v {
+			if c.versions[dep] != ver {
+				changed = append(changed, dep)
+			}
+		}
+	}
 	c.versions = v
 	c.known = true
-	return dropped
+	return dropped, changed
 }
 
 // do renders k once however many requests miss it at the same time.

@@ -120,7 +120,11 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, slug string, fm fee
 		return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
 	}
 	s.countRender(fm, "ok")
-	return newRendered(buf.Bytes(), fm.ContentType(), f.Updated), nil
+	r := newRendered(buf.Bytes(), fm.ContentType(), f.Updated)
+	if s.opts.HubURL != "" {
+		r.hdrLink = []string{"<" + s.opts.HubURL + `>; rel="hub", <` + f.SelfURL + `>; rel="self"`}
+	}
+	return r, nil
 }
 
 func (s *Server) countRender(fm feeds.Format, result string) {
@@ -155,6 +159,9 @@ func (s *Server) buildFeed(ctx context.Context, slug string, fm feeds.Format, li
 	}
 	f.SelfURL = s.opts.BaseURL + "/feeds/" + slug + "." + fm.Extension()
 	f.ID = s.opts.BaseURL + "/feeds/" + slug
+	if s.opts.HubURL != "" {
+		f.Links = append(f.Links, feeds.Link{Rel: "hub", Href: s.opts.HubURL})
+	}
 	items, err := s.st.LatestArticles(ctx, cat, limit)
 	if err != nil {
 		return nil, fmt.Errorf("latest articles of %q: %w", slug, err)
@@ -202,6 +209,9 @@ func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, f *render
 	h["Cache-Control"] = s.cacheControl()
 	if f.hdrModified != nil {
 		h["Last-Modified"] = f.hdrModified
+	}
+	if f.hdrLink != nil {
+		h["Link"] = f.hdrLink
 	}
 	body, etag, hdrETag, hdrLen := f.body, f.etag, f.hdrETag, f.hdrLength
 	if acceptsGzip(r) {

@@ -46,6 +46,14 @@ type Options struct {
 	// process, or another instance, invalidate this one's cache.
 	WatchInterval time.Duration
 	RateLimit     RateLimit
+	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
+	// external one); empty: none.
+	HubURL string
+	// Hub, if set, is mounted at POST /websub.
+	Hub http.Handler
+	// OnChange is called by the watcher with the feed URLs (topics) whose
+	// content changed, e.g. to distribute them to WebSub subscribers.
+	OnChange func(ctx context.Context, topics []string)
 	Metrics       *metrics.Metrics // nil: no /metrics and no counting
 }
 
@@ -191,9 +199,36 @@ func (s *Server) refreshVersions(ctx context.Context) {
 		}
 		return
 	}
-	if dropped := s.cache.setVersions(v); dropped > 0 {
+	dropped, changed := s.cache.setVersions(v)
+	if dropped > 0 {
 		s.log.Debug("cache invalidated", "entries", dropped)
 	}
+	if len(changed) > 0 && s.opts.OnChange != nil {
+		s.opts.OnChange(ctx, s.topicsFor(changed))
+	}
+}
+
+// topicsFor lists the feed URLs whose content a change to these version
+// keys can alter: each changed category's feeds and the "all" feeds.
+func (s *Server) topicsFor(deps []string) []string {
+	var topics []string
+	add := func(slug string) {
+		for _, fm := range feeds.AllFormats() {
+			topics = append(topics, s.opts.BaseURL+"/feeds/"+slug+"."+fm.Extension())
+		}
+	}
+	all := false
+	for _, d := range deps {
+		if d == "" {
+			all = true
+			continue
+		}
+		add(d)
+	}
+	if all || len(deps) > 0 {
+		add(allFeed)
+	}
+	return topics
 }
 
 // Invalidate drops rendered feeds now; a write made by this process calls it
@@ -211,6 +246,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
+	}
+	if s.opts.Hub != nil {
+		mux.Handle("POST /websub", s.opts.Hub)
 	}
 	return s.observe(mux) // "GET" patterns also answer HEAD
 }

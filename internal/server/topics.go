@@ -1,0 +1,60 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// topicFeed splits one of our feed URLs into category slug and format.
+func (s *Server) topicFeed(topic string) (slug string, fm feeds.Format, ok bool) {
+	name, found := strings.CutPrefix(topic, s.opts.BaseURL+"/feeds/")
+	if !found || strings.ContainsAny(name, "/?#") {
+		return "", 0, false
+	}
+	slug, ext, found := strings.Cut(name, ".")
+	fm, err := feeds.ParseFormat(ext)
+	return slug, fm, found && err == nil && slug != ""
+}
+
+// ValidTopic reports whether topic is one of the feeds this server
+// publishes, for the WebSub hub's subscribe requests.
+func (s *Server) ValidTopic(topic string) bool {
+	slug, _, ok := s.topicFeed(topic)
+	if !ok {
+		return false
+	}
+	if slug == allFeed {
+		return true
+	}
+	_, err := s.st.Category(context.Background(), slug)
+	return err == nil
+}
+
+// TopicContent returns a topic's current feed document, from the rendered
+// cache like any request, for WebSub distribution.
+func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string, error) {
+	slug, fm, ok := s.topicFeed(topic)
+	if !ok {
+		return nil, "", fmt.Errorf("topic %q: %w", topic, store.ErrNotFound)
+	}
+	dep := slug
+	if slug == allFeed {
+		dep = ""
+	}
+	k := cacheKey{dep: dep, name: slug + "." + fm.Extension(), limit: s.opts.DefaultLimit}
+	f, ok := s.cache.get(k)
+	if !ok {
+		var err error
+		f, err = s.cache.do(k, func(int64) (*rendered, error) {
+			return s.renderFeed(ctx, k, slug, fm, s.opts.DefaultLimit)
+		})
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	return f.body, f.hdrType[0], nil
+}
