@@ -67,16 +67,27 @@ type Link struct {
 	Type string
 }
 
+// Tombstone says that an article was withdrawn (RFC 6721), so that
+// subscribers who already have it take it down too.
+type Tombstone struct {
+	GUID    string    // the withdrawn article's GUID, the id it was published under
+	When    time.Time // when it was withdrawn
+	Comment string    // optional: why, in words for people
+	By      string    // optional: the name of who withdrew it
+}
+
 // Feed is a feed document: its metadata and its items, newest first.
 type Feed struct {
-	ID          string // stable feed id (Atom <id>); derived from SelfURL when empty
+	ID          string // stable feed id (Atom <id>); when empty, the RelCurrent link's, else SelfURL
 	Title       string
 	Description string
 	Link        string // the site's HTML page for this feed
 	SelfURL     string // absolute URL this document is served at
 	Language    string
-	Updated     time.Time // newest item's Updated; zero means "derive from items"
-	Links       []Link
+	Updated     time.Time  // zero means "derive": the newest item's Updated or tombstone's When
+	Links       []Link     // RelHub, RelCurrent, RelPrevArchive...; a RelSelf link is SelfURL
 	Categories  []Category // labels for the slugs items use; optional
 	Items       []*Article
+	Archive     bool        // an RFC 5005 archive page: its items no longer change (<fh:archive/>)
+	Deleted     []Tombstone // articles withdrawn from this feed (RFC 6721 tombstones)
 }

@@ -13,7 +13,11 @@ import (
 type atomFeed struct {
 	*gorilla.AtomFeed
 	Lang    string             `xml:"xml:lang,attr,omitempty"`
-	Links   []gorilla.AtomLink `xml:"link"`  // hides AtomFeed.Link
+	NSFH    string             `xml:"xmlns:fh,attr,omitempty"` // only in archive pages
+	NSAT    string             `xml:"xmlns:at,attr,omitempty"` // only with tombstones
+	Links   []gorilla.AtomLink `xml:"link"`                    // hides AtomFeed.Link
+	Archive *xmlEmpty          `xml:"fh:archive"`
+	Deleted []xmlTombstone     `xml:"at:deleted-entry"`
 	Entries []*atomEntry       `xml:"entry"` // hides AtomFeed.Entries
 }
 
@@ -51,13 +55,27 @@ type atomSource struct {
 }
 
 // WriteAtom renders f as Atom 1.0: gorilla's mapping plus xml:lang on the feed
-// and its entries, a stable feed id, self and extra links, <published>,
-// several authors, <category term label>, HTML content and <source> attribution.
+// and its entries, a stable feed id, self and extra links (hub, RFC 5005
+// archive links), <fh:archive/>, RFC 6721 <at:deleted-entry> tombstones,
+// <published>, several authors, <category term label>, HTML content and
+// <source> attribution.
 func WriteAtom(w io.Writer, f *Feed) error {
 	d, err := prepare(f)
 	if err != nil {
 		return fmt.Errorf("write atom: %w", err)
 	}
+	return d.writeAtom(w)
+}
+
+func (d *doc) writeAtom(w io.Writer) error {
+	if err := gorilla.WriteXML(d.atomFeed(), w); err != nil {
+		return fmt.Errorf("write atom: %w", err)
+	}
+	return nil
+}
+
+// atomFeed maps the prepared feed onto the Atom document.
+func (d *doc) atomFeed() *atomFeed {
 	gf := d.gorillaFeed()
 	for i := range d.items {
 		if len(d.items[i].Authors) == 0 {
@@ -77,6 +95,8 @@ func WriteAtom(w io.Writer, f *Feed) error {
 	for _, l := range d.feed.Links {
 		out.Links = append(out.Links, gorilla.AtomLink{Href: l.Href, Rel: l.Rel, Type: l.Type})
 	}
+	out.Archive, out.Deleted = d.xmlHistory(false)
+	out.NSFH, out.NSAT = nsIf(d.feed.Archive, nsFH), nsIf(len(d.feed.Deleted) > 0, nsAT)
 	// One allocation per kind of element for the whole feed, not one per entry.
 	n, nCats, nAuthors := len(d.items), 0, 0
 	for i := range d.items {
@@ -121,8 +141,5 @@ func WriteAtom(w io.Writer, f *Feed) error {
 		out.Entries[i] = e
 	}
 	out.AtomFeed.Entries = nil
-	if err := gorilla.WriteXML(out, w); err != nil {
-		return fmt.Errorf("write atom: %w", err)
-	}
-	return nil
+	return out
 }

@@ -96,3 +96,40 @@ func BenchmarkValidate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWriteBudget is WriteBudget with the default budget on the 50-item
+// category feed (within budget: one render, like Write) and on 200 articles
+// of 30 KB (6 MB in full, degraded to 2 MB: sizes measured, one render);
+// "unbounded" renders all 6 MB of the latter, which is what Write costs.
+func BenchmarkWriteBudget(b *testing.B) {
+	cases := []struct {
+		name   string
+		feed   func(Format) *Feed
+		budget Budget
+	}{
+		{"50x3KB", func(fm Format) *Feed { return arabicFeed(benchItems, fm) }, Budget{}},
+		{"200x30KB", func(fm Format) *Feed { return sizedFeed(200, 30_000, fm) }, Budget{}},
+		{"200x30KB-unbounded", func(fm Format) *Feed { return sizedFeed(200, 30_000, fm) }, Budget{MaxBytes: 1 << 30, MaxItemBytes: 1 << 30}},
+	}
+	for _, c := range cases {
+		for _, fm := range AllFormats() {
+			b.Run(c.name+"/"+fm.String(), func(b *testing.B) {
+				f := c.feed(fm)
+				var buf bytes.Buffer
+				res, err := WriteBudget(&buf, f, fm, c.budget)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(res.Bytes))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					buf.Reset()
+					if _, err := WriteBudget(&buf, f, fm, c.budget); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

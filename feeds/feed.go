@@ -107,6 +107,19 @@ func Write(w io.Writer, f *Feed, fm Format) error {
 	return fmt.Errorf("write feed: %w %d", ErrUnknownFormat, int(fm))
 }
 
+// write renders the prepared feed in format fm; errors name the format.
+func (d *doc) write(w io.Writer, fm Format) error {
+	switch fm {
+	case FormatRSS:
+		return d.writeRSS(w)
+	case FormatAtom:
+		return d.writeAtom(w)
+	case FormatJSON:
+		return d.writeJSON(w)
+	}
+	return fmt.Errorf("write feed: %w %d", ErrUnknownFormat, int(fm))
+}
+
 // doc is a feed made ready for rendering: every string sanitised, every time
 // in UTC and whole seconds, missing dates filled in. All three formats render
 // from it, so they carry the same text.
@@ -142,7 +155,16 @@ func prepare(f *Feed) (*doc, error) {
 	}
 	for _, l := range f.Links {
 		l = Link{Rel: cleanText(l.Rel), Href: cleanURL(l.Href), Type: cleanText(l.Type)}
-		if l.Href != "" {
+		switch {
+		case l.Href == "":
+		case strings.EqualFold(l.Rel, RelSelf):
+			// Every format writes the self link from SelfURL; two different
+			// ones would leave WebSub subscribers with two topics.
+			if d.feed.SelfURL != "" && d.feed.SelfURL != l.Href {
+				return nil, fmt.Errorf("feed link rel=self %q differs from SelfURL %q", l.Href, d.feed.SelfURL)
+			}
+			d.feed.SelfURL = l.Href
+		default:
 			d.feed.Links = append(d.feed.Links, l)
 		}
 	}
@@ -155,6 +177,11 @@ func prepare(f *Feed) (*doc, error) {
 		}
 	}
 	d.id = d.feed.ID
+	if d.id == "" {
+		// An RFC 5005 archive page is part of the feed it links to as current:
+		// one logical feed, one id.
+		d.id = d.firstLink(RelCurrent)
+	}
 	if d.id == "" {
 		d.id = d.feed.SelfURL
 	}
@@ -182,6 +209,14 @@ func prepare(f *Feed) (*doc, error) {
 			ex = excerpt(a.ContentHTML, excerptRunes)
 		}
 		d.excerpts = append(d.excerpts, ex)
+	}
+	if err := d.prepareHistory(f); err != nil {
+		return nil, err
+	}
+	for _, t := range d.feed.Deleted {
+		if t.When.After(newest) {
+			newest = t.When // a withdrawal changes the feed as much as an edit
+		}
 	}
 	if d.updated.IsZero() {
 		d.updated = newest

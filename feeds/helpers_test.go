@@ -275,6 +275,21 @@ func genFeed(seed uint64, n int, fm Format) *Feed {
 	for i := 0; i < n; i++ {
 		f.Items = append(f.Items, g.article(i, i%25 == 7))
 	}
+	if seed%3 == 0 { // an archive page with tombstones: after the items, which stay as they were
+		f.Archive = true
+		f.Links = append(f.Links, Link{Rel: RelCurrent, Href: "https://news.example/feeds/all." + fm.Extension()},
+			Link{Rel: RelPrevArchive, Href: g.url(9000)})
+		for i := range 1 + g.r.IntN(4) {
+			t := Tombstone{GUID: fmt.Sprintf("tag:news.example,2025:gone/%d", i), When: g.time()}
+			if g.r.IntN(2) == 0 {
+				t.Comment = g.text(1+g.r.IntN(8), false) + " x"
+			}
+			if g.r.IntN(2) == 0 {
+				t.By = g.text(1+g.r.IntN(3), false) + " y"
+			}
+			f.Deleted = append(f.Deleted, t)
+		}
+	}
 	return f
 }
 

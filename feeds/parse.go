@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,6 +20,10 @@ import (
 // every dc:creator, Atom category terms (gofeed prefers the label), author
 // emails and URLs, image type and size, source attribution, extra links and
 // the _newswire extension. It does not validate; call Validate for that.
+//
+// Feed-level history comes back too: the RFC 5005 Archive flag and archive
+// links, and RFC 6721 tombstones in Deleted (read under the "fh" and "at"
+// prefixes newswire declares). A rel="self" link is SelfURL, not in Links.
 //
 // An item without a language of its own gets the feed's. Two things do not
 // come back: gofeed ignores xml:lang on Atom entries (they all get the feed's
@@ -40,8 +45,10 @@ func Parse(data []byte) (*Feed, error) {
 	switch o := gf.OriginalFeed().(type) {
 	case *rss.Feed:
 		parseRSS(f, gf, o)
+		parseXMLHistory(f, o.Extensions)
 	case *atom.Feed:
 		parseAtom(f, o)
+		parseXMLHistory(f, o.Extensions)
 	case *jsonfeed.Feed:
 		if err := parseJSON(f, o, data); err != nil {
 			return nil, fmt.Errorf("parse feed: %w", err)
@@ -201,24 +208,61 @@ func parseAtom(f *Feed, o *atom.Feed) {
 	}
 }
 
-// jsonExtras is what gofeed's JSON Feed types leave out: hubs and our item extension.
+// parseXMLHistory reads <fh:archive/> and <at:deleted-entry> from the
+// extension elements of an RSS channel or Atom feed.
+func parseXMLHistory(f *Feed, e ext.Extensions) {
+	f.Archive = len(e["fh"]["archive"]) > 0
+	for _, x := range e["at"]["deleted-entry"] {
+		t := Tombstone{GUID: x.Attrs["ref"], When: parseTime(x.Attrs["when"])}
+		if c := x.Children["comment"]; len(c) > 0 {
+			t.Comment = c[0].Value
+		}
+		if by := x.Children["by"]; len(by) > 0 {
+			if n := by[0].Children["name"]; len(n) > 0 {
+				t.By = n[0].Value
+			}
+		}
+		f.Deleted = append(f.Deleted, t)
+	}
+}
+
+// jsonExtras is what gofeed's JSON Feed types leave out: hubs and our extensions.
 type jsonExtras struct {
 	Hubs []struct {
 		Type string `json:"type"`
 		URL  string `json:"url"`
 	} `json:"hubs"`
-	Items []struct {
+	Newswire *jsonFeedNewswire `json:"_newswire"`
+	Items    []struct {
 		Newswire *jsonNewswire `json:"_newswire"`
 	} `json:"items"`
 }
 
 func parseJSON(f *Feed, o *jsonfeed.Feed, data []byte) error {
 	var x jsonExtras
-	if err := json.Unmarshal(data, &x); err != nil {
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(data, &x); err != nil && !errors.As(err, &typeErr) {
 		return fmt.Errorf("json extensions: %w", err)
-	}
+	} // an extension of the wrong type is left out; Validate reports it
+
 	for _, h := range x.Hubs {
-		f.Links = append(f.Links, Link{Rel: "hub", Href: h.URL})
+		f.Links = append(f.Links, Link{Rel: RelHub, Href: h.URL})
+	}
+	var prev string
+	if n := x.Newswire; n != nil {
+		f.Archive = n.Archive
+		for _, l := range [...]Link{{Rel: RelCurrent, Href: n.Current}, {Rel: RelPrevArchive, Href: n.PrevArchive}, {Rel: RelNextArchive, Href: n.NextArchive}} {
+			if l.Href != "" {
+				f.Links = append(f.Links, l)
+			}
+		}
+		for _, t := range n.Deleted {
+			f.Deleted = append(f.Deleted, Tombstone{GUID: t.ID, When: parseTime(t.When), Comment: t.Comment, By: t.By})
+		}
+		prev = n.PrevArchive
+	}
+	if o.NextURL != "" && o.NextURL != prev {
+		f.Links = append(f.Links, Link{Rel: "next", Href: o.NextURL}) // next_url is prev-archive when there is one
 	}
 	for i, it := range o.Items {
 		a := &Article{

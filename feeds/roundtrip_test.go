@@ -66,6 +66,15 @@ func checkFeed(t *testing.T, fm Format, want *doc, got *Feed) {
 	if fmt.Sprint(got.Links) != fmt.Sprint(w.Links) {
 		t.Errorf("feed links %v, want %v", got.Links, w.Links)
 	}
+	if got.Archive != w.Archive || len(got.Deleted) != len(w.Deleted) {
+		t.Fatalf("archive %v, %d tombstones; want %v, %d", got.Archive, len(got.Deleted), w.Archive, len(w.Deleted))
+	}
+	for i, d := range w.Deleted {
+		g := got.Deleted[i]
+		if g.GUID != d.GUID || !g.When.Equal(d.When) || g.Comment != d.Comment || g.By != d.By {
+			t.Errorf("tombstone %d: %q, want %q", i+1, g, d)
+		}
+	}
 	if fm == FormatAtom {
 		eq(t, "feed id", got.ID, want.id)
 	}

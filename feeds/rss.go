@@ -24,7 +24,9 @@ type rssDoc struct {
 	NSAtom  string      `xml:"xmlns:atom,attr"`
 	NSDC    string      `xml:"xmlns:dc,attr"`
 	NSMedia string      `xml:"xmlns:media,attr"`
-	Channel *rssChannel `xml:"channel"` // hides RssFeedXml.Channel
+	NSFH    string      `xml:"xmlns:fh,attr,omitempty"` // only in archive pages
+	NSAT    string      `xml:"xmlns:at,attr,omitempty"` // only with tombstones
+	Channel *rssChannel `xml:"channel"`                 // hides RssFeedXml.Channel
 }
 
 // FeedXml lets gorilla.WriteXML encode the document.
@@ -32,8 +34,10 @@ func (d *rssDoc) FeedXml() interface{} { return d }
 
 type rssChannel struct {
 	*gorilla.RssFeed
-	Links []rssAtomLink `xml:"atom:link"` // self first, then hub and other extra links
-	Items []*rssItem    `xml:"item"`      // hides RssFeed.Items
+	Links   []rssAtomLink  `xml:"atom:link"` // self first, then hub, archive and other extra links
+	Archive *xmlEmpty      `xml:"fh:archive"`
+	Deleted []xmlTombstone `xml:"at:deleted-entry"` // RFC 6721 defines it for Atom; harmless here
+	Items   []*rssItem     `xml:"item"`             // hides RssFeed.Items
 }
 
 type rssAtomLink struct {
@@ -71,16 +75,31 @@ type mediaContent struct {
 }
 
 // WriteRSS renders f as RSS 2.0: gorilla's mapping plus atom:link self and
-// extra links, language, dc:creator per author, dc:language and atom:updated
-// per item, one <category> per category, the lead image as media:content (and
-// <enclosure> when its type and length are known) and <source> attribution.
+// extra links (hub, RFC 5005 archive links), language, <fh:archive/> and
+// RFC 6721 <at:deleted-entry> tombstones in the channel, dc:creator per
+// author, dc:language and atom:updated per item, one <category> per category,
+// the lead image as media:content (and <enclosure> when its type and length
+// are known) and <source> attribution.
 func WriteRSS(w io.Writer, f *Feed) error {
 	d, err := prepare(f)
 	if err != nil {
 		return fmt.Errorf("write rss: %w", err)
 	}
+	return d.writeRSS(w)
+}
+
+func (d *doc) writeRSS(w io.Writer) error {
+	if err := gorilla.WriteXML(d.rssDoc(), w); err != nil {
+		return fmt.Errorf("write rss: %w", err)
+	}
+	return nil
+}
+
+// rssDoc maps the prepared feed onto the RSS document.
+func (d *doc) rssDoc() *rssDoc {
 	ch := &rssChannel{RssFeed: (&gorilla.Rss{Feed: d.gorillaFeed()}).RssFeed()}
 	ch.Language = d.feed.Language
+	ch.Archive, ch.Deleted = d.xmlHistory(true)
 	if d.feed.SelfURL != "" {
 		ch.Links = append(ch.Links, rssAtomLink{Href: d.feed.SelfURL, Rel: "self", Type: FormatRSS.MediaType()})
 	}
@@ -137,9 +156,9 @@ func WriteRSS(w io.Writer, f *Feed) error {
 	ch.RssFeed.Items = nil
 	root := ch.RssFeed.FeedXml().(*gorilla.RssFeedXml)
 	root.Channel = nil
-	out := &rssDoc{RssFeedXml: *root, NSAtom: nsAtom, NSDC: nsDC, NSMedia: nsMedia, Channel: ch}
-	if err := gorilla.WriteXML(out, w); err != nil {
-		return fmt.Errorf("write rss: %w", err)
+	return &rssDoc{
+		RssFeedXml: *root, NSAtom: nsAtom, NSDC: nsDC, NSMedia: nsMedia,
+		NSFH: nsIf(d.feed.Archive, nsFH), NSAT: nsIf(len(d.feed.Deleted) > 0, nsAT),
+		Channel: ch,
 	}
-	return nil
 }

@@ -44,6 +44,8 @@ const (
 	KindMissingTerm     Kind = "missing-term"      // Atom category without term
 	KindMissingAuthor   Kind = "missing-author"    // Atom entry with no author, and none on the feed
 	KindBadEnclosure    Kind = "bad-enclosure"     // RSS enclosure without url, length or type
+	KindBadTombstone    Kind = "bad-tombstone"     // RFC 6721 tombstone without ref, or without an RFC 3339 when
+	KindDeletedPresent  Kind = "deleted-present"   // an item whose id a tombstone also withdraws
 )
 
 // Problem is one thing wrong with a feed document.
@@ -121,7 +123,10 @@ const maxCharProblems = 10
 //  3. Rules: feed title, link and self link; per item title, link and id,
 //     unique ids, dates present and in the format's own syntax (the raw
 //     strings, not gofeed's lenient reading), content not empty, absolute
-//     http(s) URLs, RSS guid isPermaLink, Atom category term and author.
+//     http(s) URLs, RSS guid isPermaLink, Atom category term and author;
+//     RFC 6721 tombstones (<at:deleted-entry>, JSON _newswire.deleted) with
+//     a ref and an RFC 3339 when, and no id both withdrawn and an item.
+//     Hub and RFC 5005 archive links (and JSON next_url) must be absolute.
 //
 // Problems found before gofeed runs do not stop the rules: the later steps run
 // on the document with the forbidden characters removed, so one call lists all.
@@ -135,6 +140,7 @@ type validator struct {
 	problems  []Problem
 	itemLines []int // line of each <item>/<entry>, from the token loop
 	nItems    int   // items gofeed found, to trust itemLines only when they agree
+	tombLines []int // line of each <at:deleted-entry>, likewise
 }
 
 func (v *validator) add(k Kind, line int, format string, args ...any) {
@@ -205,7 +211,7 @@ func (v *validator) run(data []byte) {
 	case *atom.Feed:
 		v.atomRules(parsed, orig)
 	case *jsonfeed.Feed:
-		v.jsonRules(orig)
+		v.jsonRules(orig, data)
 	default:
 		v.add(KindUnparseable, 0, "gofeed read it as %s, expected %s", parsed.FeedType, format)
 	}
@@ -337,6 +343,10 @@ func (v *validator) tokens(data []byte) (root string) {
 				line, _ := dec.InputPos()
 				v.itemLines = append(v.itemLines, line)
 			}
+			if name == "deleted-entry" && t.Name.Space == nsAT && (depth == 2 || depth == 3) {
+				line, _ := dec.InputPos()
+				v.tombLines = append(v.tombLines, line)
+			}
 		case xml.EndElement:
 			depth--
 			closed = closed || depth == 0
@@ -461,6 +471,7 @@ func (v *validator) rssRules(f *gofeed.Feed, o *rss.Feed) {
 			v.checkURL(n, id, fmt.Sprintf("atom:link rel=%q", l.Attrs["rel"]), l.Attrs["href"], true, KindRelativeURL)
 		}
 	}
+	v.checkTombstones(xmlTombstones(o.Extensions), seen)
 }
 
 // atomExt returns the atom:NAME extension elements of an RSS channel or item.
@@ -525,6 +536,42 @@ func (v *validator) atomRules(f *gofeed.Feed, o *atom.Feed) {
 			}
 		}
 	}
+	v.checkTombstones(xmlTombstones(o.Extensions), seen)
+}
+
+// rawTombstone is a tombstone as written, before any parsing.
+type rawTombstone struct{ ref, when string }
+
+// xmlTombstones returns the <at:deleted-entry> elements of an RSS channel or Atom feed.
+func xmlTombstones(e ext.Extensions) []rawTombstone {
+	var out []rawTombstone
+	for _, x := range e["at"]["deleted-entry"] {
+		out = append(out, rawTombstone{ref: x.Attrs["ref"], when: x.Attrs["when"]})
+	}
+	return out
+}
+
+// checkTombstones reports tombstones without a ref or a valid when, and
+// items that a tombstone withdraws; seen maps item ids to items.
+func (v *validator) checkTombstones(ts []rawTombstone, seen idSet) {
+	for i, t := range ts {
+		line := 0
+		if len(v.tombLines) == len(ts) {
+			line = v.tombLines[i]
+		}
+		switch {
+		case t.ref == "":
+			v.add(KindBadTombstone, line, "tombstone %d has no ref (the withdrawn entry's id)", i+1)
+		case seen[t.ref] > 0:
+			v.addItem(KindDeletedPresent, seen[t.ref], t.ref, "withdrawn by tombstone %d but still an item", i+1)
+		}
+		switch {
+		case t.when == "":
+			v.add(KindBadTombstone, line, "tombstone %d (%q) has no when", i+1, t.ref)
+		case parseRFC3339(t.when) != nil:
+			v.add(KindBadTombstone, line, "tombstone %d (%q) when %q: %v", i+1, t.ref, t.when, errRFC3339)
+		}
+	}
 }
 
 func absIRI(s string) bool {
@@ -532,7 +579,7 @@ func absIRI(s string) bool {
 	return err == nil && u.Scheme != ""
 }
 
-func (v *validator) jsonRules(o *jsonfeed.Feed) {
+func (v *validator) jsonRules(o *jsonfeed.Feed, data []byte) {
 	if !strings.HasPrefix(o.Version, "https://jsonfeed.org/version/") {
 		// Any JSON object parses as an empty JSON Feed; say what it is instead.
 		v.add(KindNotAFeed, 0, "not a JSON Feed: version is %q, want https://jsonfeed.org/version/1.1", o.Version)
@@ -543,6 +590,34 @@ func (v *validator) jsonRules(o *jsonfeed.Feed) {
 	}
 	v.checkURL(0, "", "home_page_url", o.HomePageURL, true, KindMissingLink)
 	v.checkURL(0, "", "feed_url", o.FeedURL, true, KindMissingSelfLink)
+	v.checkURL(0, "", "next_url", o.NextURL, false, "")
+	// What gofeed leaves out: hubs and the feed-level extension.
+	var x jsonExtras
+	for key, raw := range jsonTopLevel(data, "hubs", "_newswire") {
+		var err error
+		switch key {
+		case "hubs":
+			err = json.Unmarshal(raw, &x.Hubs)
+		case "_newswire":
+			err = json.Unmarshal(raw, &x.Newswire)
+		}
+		if err != nil {
+			// gofeed read it, so the syntax is fine: a field of the wrong type.
+			v.add(KindUnparseable, 0, "%s: %v", key, err)
+		}
+	}
+	for _, h := range x.Hubs {
+		v.checkURL(0, "", "hub url", h.URL, true, KindRelativeURL)
+	}
+	var tombs []rawTombstone
+	if n := x.Newswire; n != nil {
+		v.checkURL(0, "", "_newswire.current", n.Current, false, "")
+		v.checkURL(0, "", "_newswire.prev_archive", n.PrevArchive, false, "")
+		v.checkURL(0, "", "_newswire.next_archive", n.NextArchive, false, "")
+		for _, t := range n.Deleted {
+			tombs = append(tombs, rawTombstone{ref: t.ID, when: t.When})
+		}
+	}
 	seen := idSet{}
 	for i, it := range o.Items {
 		n, id := i+1, it.ID
@@ -570,6 +645,111 @@ func (v *validator) jsonRules(o *jsonfeed.Feed) {
 				v.addItem(KindForbiddenChar, n, id, "%s contains forbidden character U+%04X", s.name, r)
 			}
 		}
+	}
+	v.checkTombstones(tombs, seen)
+}
+
+// jsonTopLevel returns the raw values of the top-level keys of the JSON
+// object data that match one of keys (ignoring case, as encoding/json does;
+// the last one wins). data is valid JSON, as gofeed has read it. It skips
+// everything else without decoding it: Validate would otherwise decode the
+// whole document, every item again, for a few feed-level fields.
+func jsonTopLevel(data []byte, keys ...string) map[string][]byte {
+	vals := map[string][]byte{}
+	i := skipJSONSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return vals
+	}
+	for i++; ; {
+		i = skipJSONSpace(data, i)
+		if i >= len(data) || data[i] == '}' {
+			return vals
+		}
+		if data[i] == ',' {
+			i++
+			continue
+		}
+		kEnd := jsonValueEnd(data, i)
+		if kEnd < 0 || data[i] != '"' {
+			return vals
+		}
+		rawKey := data[i:kEnd]
+		i = skipJSONSpace(data, kEnd)
+		if i >= len(data) || data[i] != ':' {
+			return vals
+		}
+		i = skipJSONSpace(data, i+1)
+		vEnd := jsonValueEnd(data, i)
+		if vEnd < 0 {
+			return vals
+		}
+		var key string
+		if json.Unmarshal(rawKey, &key) == nil {
+			for _, k := range keys {
+				if strings.EqualFold(key, k) {
+					vals[k] = data[i:vEnd]
+				}
+			}
+		}
+		i = vEnd
+	}
+}
+
+func skipJSONSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonValueEnd returns the index just after the JSON value that starts at
+// data[i], or -1. Strings are skipped with IndexByte: a feed is mostly strings.
+func jsonValueEnd(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		for j := i + 1; ; {
+			k := bytes.IndexByte(data[j:], '"')
+			if k < 0 {
+				return -1
+			}
+			q, backslashes := j+k, 0
+			for p := q - 1; p > i && data[p] == '\\'; p-- {
+				backslashes++
+			}
+			if backslashes%2 == 0 {
+				return q + 1
+			}
+			j = q + 1
+		}
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				end := jsonValueEnd(data, j)
+				if end < 0 {
+					return -1
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	default: // number, true, false, null
+		j := i
+		for j < len(data) && strings.IndexByte(",}] \t\n\r", data[j]) < 0 {
+			j++
+		}
+		return j
 	}
 }
 

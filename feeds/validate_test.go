@@ -2,7 +2,9 @@ package feeds
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,6 +59,12 @@ var brokenWant = map[string]struct {
 	"empty.rss":                    {[]Kind{KindNotAFeed}, "empty document"},
 	"two-roots.rss":                {[]Kind{KindNotWellFormed}, "second root element"},
 	"windows-1256.rss":             {[]Kind{KindEncoding}, "windows-1256"},
+	"tombstone-without-ref.atom":   {[]Kind{KindBadTombstone}, "line 22: tombstone 2 has no ref"},
+	"tombstone-bad-when.rss":       {[]Kind{KindBadTombstone}, `when "Sat, 08 Mar 2025 08:00:00 +0000": not an RFC 3339 date`},
+	"tombstone-without-when.json":  {[]Kind{KindBadTombstone}, `tombstone 2 ("tag:news.example,2025:politics/00") has no when`},
+	"deleted-and-present.atom":     {[]Kind{KindDeletedPresent}, `item 1 ("tag:news.example,2025:politics/2"): withdrawn by tombstone 2`},
+	"deleted-and-present.json":     {[]Kind{KindDeletedPresent}, `item 2 ("urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e"): withdrawn by tombstone 2`},
+	"relative-archive-link.json":   {[]Kind{KindRelativeURL}, `_newswire.prev_archive "/feeds/politics/archive/2025-03-01.json"`},
 	"many-problems.rss": {[]Kind{
 		KindMissingSelfLink, KindMissingTitle, KindBadDate, KindDuplicateID,
 		KindRelativeURL, KindEmptyContent, KindMissingID,
@@ -213,6 +221,16 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	}
+	// Feed-level extensions in shapes newswire never writes.
+	for _, s := range []string{
+		`{"version":"https://jsonfeed.org/version/1.1","title":"t","_newswire":"x","items":[]}`,
+		`{"version":"https://jsonfeed.org/version/1.1","title":"t","_newswire":{"deleted":[{"id":1,"when":[]}],"archive":"yes"},"items":[]}`,
+		`{"version":"https://jsonfeed.org/version/1.1","title":"t","next_url":"?p=2","hubs":[{"url":""}],"_newswire":{"deleted":[{}]},"items":[{"id":"a"}]}`,
+		`<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="http://purl.org/atompub/tombstones/1.0"><at:deleted-entry><at:by><at:by/></at:by></at:deleted-entry><deleted-entry xmlns="http://purl.org/atompub/tombstones/1.0" ref="x" when="2025-01-01T00:00:00Z"/></feed>`,
+		`<rss><channel><fh:archive xmlns:fh="http://purl.org/syndication/history/1.0">x<fh:archive/></fh:archive><at:deleted-entry xmlns:at="http://purl.org/atompub/tombstones/1.0" ref="" when=""/></channel></rss>`,
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		problems := Validate(data)
 		for _, p := range problems {
@@ -223,6 +241,57 @@ func FuzzValidate(f *testing.F) {
 		// Parse must not panic either; a clean document must read back.
 		if _, err := Parse(data); err != nil && len(problems) == 0 {
 			t.Fatalf("valid but Parse fails: %v", err)
+		}
+	})
+}
+
+func TestJSONTopLevel(t *testing.T) {
+	data := []byte(` { "a" : 1 , "items":[{"x":"]}\\"},"\"}{"], "h\u0075bs" : [ {"url":"u"} ] ,` +
+		`"_NEWSWIRE":{"deleted":[{"id":"\\\"}"}]},"z":null}`)
+	if !json.Valid(data) {
+		t.Fatalf("test data is not JSON: %s", data)
+	}
+	got := fmt.Sprintf("%q", jsonTopLevel(data, "hubs", "_newswire", "z", "missing"))
+	want := fmt.Sprintf("%q", map[string][]byte{
+		"hubs": []byte(`[ {"url":"u"} ]`), "_newswire": []byte(`{"deleted":[{"id":"\\\"}"}]}`), "z": []byte("null"),
+	})
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	for _, bad := range []string{"", "[]", `{"a"`, `{"a":`, `{"a":"`, `{"a":[`, `{1:2}`} {
+		if got := jsonTopLevel([]byte(bad), "a"); len(got) != 0 {
+			t.Errorf("%q: %q", bad, got)
+		}
+	}
+}
+
+// FuzzJSONTopLevel: on any JSON object, jsonTopLevel finds the same values
+// as encoding/json.
+func FuzzJSONTopLevel(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.json.golden")
+	more, _ := filepath.Glob(filepath.Join(brokenDir, "*.json"))
+	for _, p := range append(paths, more...) {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`{"a":"\\\"","b":[1,{"c":"}"}],"c":-1.5e3,"d":true}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(data, &m) != nil {
+			return
+		}
+		folded := map[string]int{}
+		for k := range m {
+			folded[strings.ToLower(k)]++
+		}
+		for k, want := range m {
+			if folded[strings.ToLower(k)] > 1 || strings.ToLower(k) != k {
+				continue // encoding/json and EqualFold may pick different ones
+			}
+			if got := jsonTopLevel(data, k)[k]; !bytes.Equal(got, want) {
+				t.Fatalf("key %q: got %q, want %q", k, got, want)
+			}
 		}
 	})
 }
