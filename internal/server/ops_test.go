@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/internal/metrics"
+	"github.com/newswire/newswire/internal/store"
 )
 
 func TestCORS(t *testing.T) {
@@ -130,5 +131,30 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+func TestStatusPage(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	ctx := context.Background()
+	if _, err := f.st.UpsertSource(ctx, store.Source{Name: "wire", URL: "https://wire.example/rss", Schedule: "@every 10m",
+		Categories: []string{"world"}, Enabled: true, Origin: store.OriginConfig}); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.opts.Subscribers = func(context.Context) (map[string]int, error) {
+		return map[string]int{"https://news.example/feeds/politics.atom": 3}, nil
+	}
+	resp, body := f.get(t, "/status")
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("status: %d %v", resp.StatusCode, resp.Header)
+	}
+	page := string(body)
+	for _, want := range []string{`id="source-wire"`, "never", `<svg class="chart"`, "https://news.example/feeds/politics.atom</td><td>3</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("status page lacks %s\n%s", want, page)
+		}
+	}
+	if n := strings.Count(page, "<rect "); n != statusDays {
+		t.Errorf("chart has %d bars, want %d", n, statusDays)
 	}
 }

@@ -20,9 +20,11 @@ var templateFS embed.FS
 // Templates are parsed once per server, not in init: no package state.
 func parseTemplates() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"dir":  dirOf,
-		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"html": func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
+		"dir":   dirOf,
+		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"html":  func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
+		"chart": activityChart,
+		"when":  when,
 		// html/template writes "+" in attributes as &#43;; autodiscovery
 		// parsers cope, but some string-match the type, so write it plainly.
 		"alternate": func(l feedLink) template.HTML {

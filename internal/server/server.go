@@ -28,12 +28,15 @@ type Store interface {
 	Category(ctx context.Context, slug string) (feeds.Category, error)
 	Versions(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
+	Sources(ctx context.Context) ([]store.Source, error)
+	SourceActivity(ctx context.Context, days int) (map[string][]int, error)
 }
 
 // Options are the server's settings; cmd/newswire copies them from the config.
 type Options struct {
-	Addr            string // listen address, e.g. 127.0.0.1:8080
-	BaseURL         string // absolute public URL without trailing slash
+	Addr            string       // listen address, e.g. 127.0.0.1:8080
+	Listener        net.Listener // if set, Open serves on it instead of listening on Addr
+	BaseURL         string       // absolute public URL without trailing slash
 	SiteTitle       string
 	SiteDescription string
 	Language        string        // site language, BCP 47
@@ -51,10 +54,15 @@ type Options struct {
 	HubURL string
 	// Hub, if set, is mounted at POST /websub.
 	Hub http.Handler
+	// Check, if set, is consulted by /healthz beside the database, e.g.
+	// whether the ingestion scheduler runs.
+	Check func() error
+	// Subscribers, if set, reports WebSub subscribers per topic for /status.
+	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
 	// content changed, e.g. to distribute them to WebSub subscribers.
 	OnChange func(ctx context.Context, topics []string)
-	Metrics       *metrics.Metrics // nil: no /metrics and no counting
+	Metrics  *metrics.Metrics // nil: no /metrics and no counting
 }
 
 func (o *Options) setDefaults() {
@@ -109,9 +117,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Open starts listening and serving, and the cache watcher.
 func (s *Server) Open(ctx context.Context) error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", s.opts.Addr, err)
+	ln := s.opts.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", s.opts.Addr); err != nil {
+			return fmt.Errorf("listen %s: %w", s.opts.Addr, err)
+		}
 	}
 	s.ln = ln
 	if s.opts.BaseURL == "" {
@@ -242,6 +253,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /articles/{guid...}", s.handleArticle)
 	mux.HandleFunc("GET /categories/{slug}", s.handleCategory)
 	mux.HandleFunc("GET /opml", s.handleOPML)
+	mux.HandleFunc("GET /status", s.handleStatus)
 	mux.HandleFunc("OPTIONS /feeds/{name}", s.handlePreflight)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	if s.metrics != nil {
@@ -281,6 +293,12 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("health check", "error", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
+	}
+	if s.opts.Check != nil {
+		if err := s.opts.Check(); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("ok\n"))
