@@ -51,6 +51,9 @@ type Article struct {
 	Image       *Image
 	Related     []Related
 	Sources     []Source // upstream attribution; empty for the newsroom's own articles
+	// PublishAt embargoes the article: stored, but in no feed, page or
+	// search until then. Zero means publish now. Not rendered.
+	PublishAt time.Time
 }
 
 // Category describes a category feed.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/importer"
 	"github.com/newswire/newswire/internal/store"
@@ -77,7 +78,23 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 }
 
 func importOptions(cfg *config.Config, cats []string) importer.Options {
-	return importer.Options{Categories: cats}
+	return importer.Options{Categories: cats, Markers: markers(cfg.Clean)}
+}
+
+// markers starts from the built-in boilerplate markers and replaces each
+// list the config sets.
+func markers(c config.CleanConfig) clean.Markers {
+	m := clean.DefaultMarkers()
+	if len(c.Headings) > 0 {
+		m.Headings = c.Headings
+	}
+	if len(c.Related) > 0 {
+		m.Related = c.Related
+	}
+	if len(c.Filler) > 0 {
+		m.Filler = c.Filler
+	}
+	return m
 }
 
 // importSummary counts what an import did, per article (failed: per file).

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // CRON_TZ= schedules work on hosts without zone files
 )
 
 func main() {
@@ -69,6 +70,9 @@ func commands() []command {
 	return []command{
 		{"serve", "serve feeds over HTTP (and run the ingestion schedule)", (*Main).runServe},
 		{"import", "import the newsroom's article files (text, Markdown, JSON)", (*Main).runImport},
+		{"fetch", "fetch upstream sources once now and exit", (*Main).runFetch},
+		{"sources", "add, list or remove upstream sources", (*Main).runSources},
+		{"opml", "import or export sources as OPML", (*Main).runOPML},
 		{"validate", "check a feed file or URL against the feed specs", (*Main).runValidate},
 		{"version", "print the version", (*Main).runVersion},
 	}

@@ -4,14 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/metrics"
+	"github.com/newswire/newswire/internal/schedule"
 	"github.com/newswire/newswire/internal/server"
 	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/websub"
 )
 
 // demoCategories are declared when --demo runs without a config naming any.
@@ -76,34 +83,123 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		}
 	}
 	if *demo {
-		// Plain-text samples name no category; the seed is political news.
-		sum, err := importPaths(ctx, st, []string{*demoDir}, importOptions(cfg, []string{"politics"}), &importReport{w: m.Stderr})
+		// Plain-text samples name no category; they are world news.
+		sum, err := importPaths(ctx, st, []string{*demoDir}, importOptions(cfg, []string{"world"}), &importReport{w: m.Stderr})
 		if err != nil {
 			return fmt.Errorf("demo articles (run from the repository root, or set --demo-dir): %w", err)
 		}
 		log.Info("demo articles loaded", "dir", *demoDir, "new", sum.created, "failed", sum.failed, "database", cfg.Database)
 	}
 
-	srv := server.New(st, server.Options{
-		Addr:            cfg.Listen,
-		BaseURL:         cfg.Site.BaseURL,
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	baseURL := strings.TrimRight(cfg.Site.BaseURL, "/")
+	if baseURL == "" {
+		// Without a configured public URL, links point at where we listen.
+		baseURL = "http://" + ln.Addr().String()
+	}
+	met := metrics.New()
+	var srv *server.Server
+	var hub *websub.Hub
+	hubURL := cfg.WebSub.HubURL
+	if !cfg.WebSub.Disabled && hubURL == "" {
+		hubURL = baseURL + "/websub"
+		hub = websub.NewHub(st, websub.Options{
+			HubURL:                hubURL,
+			AllowPrivateCallbacks: cfg.WebSub.AllowPrivateCallbacks,
+			ValidTopic:            func(topic string) bool { return srv.ValidTopic(topic) },
+			Content:               func(ctx context.Context, topic string) ([]byte, string, error) { return srv.TopicContent(ctx, topic) },
+			UserAgent:             userAgent(),
+			Logger:                log.With("component", "websub"),
+			OnDelivery: func(ok bool) {
+				met.Deliveries.WithLabelValues(map[bool]string{true: "ok", false: "failed"}[ok]).Inc()
+			},
+		})
+	}
+	opts := server.Options{
+		Listener:        ln,
+		BaseURL:         baseURL,
 		SiteTitle:       cfg.Site.Title,
 		SiteDescription: cfg.Site.Description,
 		Language:        cfg.Site.Language,
 		CacheMaxAge:     cfg.CacheMaxAge,
-	}, log.With("component", "server"))
+		MaxLimit:        cfg.Feeds.MaxItems,
+		Metrics:         met,
+		HubURL:          hubURL,
+		RateLimit: server.RateLimit{
+			Enabled:           !cfg.Limits.Disabled,
+			MinInterval:       time.Duration(cfg.Limits.Interval),
+			IncludeLoopback:   cfg.Limits.IncludeLoopback,
+			TrustForwardedFor: cfg.Limits.TrustForwardedFor,
+		},
+	}
+	switch {
+	case hub != nil:
+		opts.Hub = hub
+		opts.OnChange = func(ctx context.Context, topics []string) {
+			if err := hub.Publish(ctx, topics...); err != nil {
+				log.Warn("websub publish", "error", err)
+			}
+		}
+	case hubURL != "":
+		client := &http.Client{Timeout: 30 * time.Second}
+		opts.OnChange = func(ctx context.Context, topics []string) {
+			if err := websub.PingExternal(ctx, client, hubURL, topics...); err != nil {
+				log.Warn("ping external hub", "hub", hubURL, "error", err)
+			}
+		}
+	}
+	sched := schedule.New(schedule.Options{Jitter: 5 * time.Second, Logger: log.With("component", "schedule")})
+	opts.Check = func() error {
+		if !sched.Running() {
+			return errors.New("ingestion scheduler not running")
+		}
+		return nil
+	}
+	srv = server.New(st, opts, log.With("component", "server"))
+
+	if err := syncConfigSources(ctx, st, cfg); err != nil {
+		return err
+	}
+	in := newIngester(st, cfg, log)
+	in.OnResult(func(r ingest.Result) {
+		met.ObserveFetch(r.Source, r.NotModified, r.Err, r.New, r.Updated, r.Duration)
+	})
+	// New articles from upstream reach this instance's feeds at once; other
+	// instances notice through the store's versions.
+	in.OnChange(func() { srv.Invalidate(context.WithoutCancel(ctx)) })
+	jobs := newSourceJobs(st, in, sched, log.With("component", "schedule"))
+	if err := jobs.sync(ctx); err != nil {
+		return err
+	}
+
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
+	if hub != nil {
+		hub.Start(ctx)
+	}
+	sched.Start()
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	go jobs.watch(jobsCtx, 30*time.Second)
 	if m.Ready != nil {
 		m.Ready(srv.Addr())
 	}
 
 	<-ctx.Done()
 	log.Info("shutting down")
-	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	stopJobs()
+	// HTTP first (finish in-flight requests), then deliveries and jobs,
+	// then the store.
+	stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err = errors.Join(srv.Close(stopCtx), st.Close())
+	err = srv.Close(stopCtx)
+	if hub != nil {
+		err = errors.Join(err, hub.Close(stopCtx))
+	}
+	err = errors.Join(err, sched.Stop(stopCtx), st.Close())
 	st = nil
 	return err
 }

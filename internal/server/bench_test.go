@@ -111,9 +111,9 @@ func BenchmarkRender(b *testing.B) {
 	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
 		b.Run(fm.Extension(), func(b *testing.B) {
 			b.ReportAllocs()
-			k := cacheKey{dep: "politics", name: "politics." + fm.Extension(), limit: 50}
+			q := &feedRequest{slug: "politics", fm: fm, limit: 50}
 			for b.Loop() {
-				if _, err := srv.renderFeed(ctx, k, "politics", fm, 50); err != nil {
+				if _, err := srv.renderFeed(ctx, q.key(), q); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -67,12 +67,16 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
+// maxVariants bounds the cached archive pages and ?since= pulls.
+const maxVariants = 1024
+
 // cacheKey names one rendered document. dep is the version key it depends
 // on: a category slug, or "" for documents that change with anything.
 type cacheKey struct {
-	dep   string
-	name  string // "politics.rss", "index"
-	limit int
+	dep     string
+	name    string // "politics.rss", "index"
+	limit   int
+	variant string // "before=…" or "since=…": archive pages and pulls
 }
 
 type cacheEntry struct {
@@ -89,6 +93,7 @@ type cache struct {
 	lastGood map[cacheKey]*rendered // survives invalidation: served when a render fails validation
 	versions map[string]int64
 	known    bool // versions has been read at least once
+	variants int  // entries with a variant
 	pending  map[cacheKey]*call
 }
 
@@ -128,6 +133,24 @@ func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 	defer c.mu.Unlock()
 	c.lastGood[k] = r
 	if c.known && c.versions[k.dep] == ver {
+		if k.variant != "" {
+			// Archive pages and pulls have unbounded keys: keep a bounded
+			// number, forgetting arbitrary ones (and their last good
+			// versions) past it.
+			if c.variants >= maxVariants {
+				for old := range c.entries {
+					if old.variant != "" {
+						delete(c.entries, old)
+						delete(c.lastGood, old)
+						c.variants--
+						break
+					}
+				}
+			}
+			if _, had := c.entries[k]; !had {
+				c.variants++
+			}
+		}
 		c.entries[k] = cacheEntry{r: r, ver: ver}
 	}
 }
@@ -147,6 +170,9 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 	for k, e := range c.entries {
 		if v[k.dep] != e.ver {
 			delete(c.entries, k)
+			if k.variant != "" {
+				c.variants--
+			}
 			dropped++
 		}
 	}

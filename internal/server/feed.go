@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/store"
 )
 
 // allFeed is the pseudo-category of the feed that carries every category.
@@ -20,37 +21,52 @@ const allFeed = "all"
 // errInvalidRender marks a render that failed the publish gate.
 var errInvalidRender = errors.New("rendered feed failed validation")
 
+// feedRequest is what a feed URL asks for.
+type feedRequest struct {
+	slug   string // category, or allFeed
+	fm     feeds.Format
+	limit  int
+	before *store.Cursor // RFC 5005 archive page: items older than this
+	since  *store.Cursor // incremental pull: changes after this, oldest first
+}
+
+// cat is the store's name for the request's category ("" for all).
+func (q *feedRequest) cat() string {
+	if q.slug == allFeed {
+		return ""
+	}
+	return q.slug
+}
+
+func (q *feedRequest) key() cacheKey {
+	k := cacheKey{dep: q.cat(), name: q.slug + "." + q.fm.Extension(), limit: q.limit}
+	switch {
+	case q.before != nil:
+		k.variant = "before=" + q.before.String()
+	case q.since != nil:
+		k.variant = "since=" + q.since.String()
+	}
+	return k
+}
+
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	slug, ext, ok := strings.Cut(name, ".")
-	fm, err := feeds.ParseFormat(ext)
-	if !ok || err != nil {
-		http.Error(w, "unknown feed format: use .rss, .atom or .json", http.StatusNotFound)
+	q, err := s.parseFeedRequest(r)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
-	limit := s.opts.DefaultLimit
-	if q := r.URL.RawQuery; q != "" {
-		if limit, err = s.parseLimit(r.URL.Query()); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	dep := slug
-	if slug == allFeed {
-		dep = ""
-	}
-	k := cacheKey{dep: dep, name: name, limit: limit}
+	k := q.key()
 	f, ok := s.cache.get(k)
 	if s.metrics != nil {
 		if ok {
-			s.metrics.CacheHits.WithLabelValues(fm.Extension()).Inc()
+			s.metrics.CacheHits.WithLabelValues(q.fm.Extension()).Inc()
 		} else {
-			s.metrics.CacheMisses.WithLabelValues(fm.Extension()).Inc()
+			s.metrics.CacheMisses.WithLabelValues(q.fm.Extension()).Inc()
 		}
 	}
 	if !ok {
 		f, err = s.cache.do(k, func(ver int64) (*rendered, error) {
-			return s.renderFeed(r.Context(), k, slug, fm, limit)
+			return s.renderFeed(r.Context(), k, q)
 		})
 		if err != nil {
 			s.writeError(w, r, err)
@@ -71,20 +87,55 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	s.serveRendered(w, r, f)
 }
 
-var (
-	hdrStar   = []string{"*"}
-	hdrExpose = []string{"ETag, Last-Modified, Link, Retry-After"}
-)
+// notFoundFormat is the reason a feed name without a known extension gets.
+var notFoundFormat = fmt.Errorf("unknown feed format: use .rss, .atom or .json: %w", store.ErrNotFound)
 
-// handlePreflight answers CORS preflights: conditional requests from a
-// browser carry If-None-Match, which is not a simple header.
-func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
-	h.Set("Access-Control-Max-Age", "86400")
-	w.WriteHeader(http.StatusNoContent)
+func (s *Server) parseFeedRequest(r *http.Request) (*feedRequest, error) {
+	slug, ext, ok := strings.Cut(r.PathValue("name"), ".")
+	fm, err := feeds.ParseFormat(ext)
+	if !ok || err != nil || slug == "" {
+		return nil, notFoundFormat
+	}
+	q := &feedRequest{slug: slug, fm: fm, limit: s.opts.DefaultLimit}
+	if r.URL.RawQuery == "" {
+		return q, nil // the common case: no parsing, no allocation
+	}
+	v := r.URL.Query()
+	if q.limit, err = s.parseLimit(v); err != nil {
+		return nil, err
+	}
+	if b := v.Get("before"); b != "" {
+		c, ok := store.ParseCursor(b)
+		if !ok {
+			return nil, &badRequest{fmt.Sprintf("before=%q: want an archive cursor as given in a prev-archive link", b)}
+		}
+		q.before = &c
+	}
+	if since := v.Get("since"); since != "" {
+		if q.before != nil {
+			return nil, &badRequest{"since and before cannot be combined"}
+		}
+		c, err := parseSince(since)
+		if err != nil {
+			return nil, err
+		}
+		q.since = &c
+	}
+	return q, nil
+}
+
+// parseSince reads ?since=: an RFC 3339 time, or a cursor from a previous
+// pull's next link.
+func parseSince(v string) (store.Cursor, error) {
+	if c, ok := store.ParseCursor(v); ok {
+		return c, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return store.Cursor{}, &badRequest{fmt.Sprintf("since=%q: want an RFC 3339 time (2026-11-25T10:00:00Z) or a cursor from a next link", v)}
+	}
+	// Changes strictly after (t-1s, any id): everything updated at t or later.
+	return store.Cursor{Time: t.Unix() - 1, ID: 1<<63 - 1}, nil
 }
 
 func (s *Server) parseLimit(q url.Values) (int, error) {
@@ -102,29 +153,49 @@ func (s *Server) parseLimit(q url.Values) (int, error) {
 // renderFeed builds, renders and validates one feed document. An invalid
 // render is logged and the last good version of the same document is
 // returned in its place, so a bad article never takes a feed down.
-func (s *Server) renderFeed(ctx context.Context, k cacheKey, slug string, fm feeds.Format, limit int) (*rendered, error) {
-	f, err := s.buildFeed(ctx, slug, fm, limit)
+func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*rendered, error) {
+	f, err := s.buildFeed(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := feeds.Write(&buf, f, fm); err != nil {
+	res, err := feeds.WriteBudget(&buf, f, q.fm, s.opts.Budget)
+	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", k.name, err)
 	}
+	if res.Summarized > 0 || res.Dropped > 0 {
+		s.log.Info("feed over budget: degraded", "feed", k.name, "items", res.Items,
+			"summarized", res.Summarized, "dropped", res.Dropped, "bytes", res.Bytes)
+	}
 	if err := feeds.ValidateErr(buf.Bytes()); err != nil {
-		s.countRender(fm, "invalid")
+		s.countRender(q.fm, "invalid")
 		s.log.Error("publish gate: feed not served", "feed", k.name, "error", err)
 		if good := s.cache.good(k); good != nil {
 			return good, nil
 		}
 		return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
 	}
-	s.countRender(fm, "ok")
-	r := newRendered(buf.Bytes(), fm.ContentType(), f.Updated)
-	if s.opts.HubURL != "" {
-		r.hdrLink = []string{"<" + s.opts.HubURL + `>; rel="hub", <` + f.SelfURL + `>; rel="self"`}
+	s.countRender(q.fm, "ok")
+	r := newRendered(buf.Bytes(), q.fm.ContentType(), f.Updated)
+	if links := headerLinks(f.Links, f.SelfURL); links != "" {
+		r.hdrLink = []string{links}
 	}
 	return r, nil
+}
+
+// headerLinks is the HTTP Link header for a feed: hub, self and paging.
+func headerLinks(links []feeds.Link, self string) string {
+	hl := []feeds.Link{{Rel: feeds.RelSelf, Href: self}}
+	for _, l := range links {
+		switch l.Rel {
+		case feeds.RelHub, feeds.RelCurrent, feeds.RelPrevArchive, "next":
+			hl = append(hl, l)
+		}
+	}
+	if len(hl) == 1 {
+		return ""
+	}
+	return feeds.LinkHeader(hl)
 }
 
 func (s *Server) countRender(fm feeds.Format, result string) {
@@ -133,21 +204,23 @@ func (s *Server) countRender(fm feeds.Format, result string) {
 	}
 }
 
-// buildFeed loads a category's latest articles into a feed document.
-func (s *Server) buildFeed(ctx context.Context, slug string, fm feeds.Format, limit int) (*feeds.Feed, error) {
+// tombstonesPerFeed is how many recent withdrawals a current feed carries.
+const tombstonesPerFeed = 20
+
+// buildFeed loads what a feed request asks for into a feed document.
+func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, error) {
 	f := &feeds.Feed{
 		Title:       s.opts.SiteTitle,
 		Description: s.opts.SiteDescription,
 		Link:        s.opts.BaseURL + "/",
 		Language:    s.opts.Language,
 	}
-	cat := ""
-	if slug != allFeed {
-		c, err := s.st.Category(ctx, slug)
+	cat := q.cat()
+	if cat != "" {
+		c, err := s.st.Category(ctx, cat)
 		if err != nil {
-			return nil, fmt.Errorf("category %q: %w", slug, err)
+			return nil, fmt.Errorf("category %q: %w", cat, err)
 		}
-		cat = c.Slug
 		f.Title = s.opts.SiteTitle + ": " + c.Title
 		if c.Description != "" {
 			f.Description = c.Description
@@ -157,14 +230,67 @@ func (s *Server) buildFeed(ctx context.Context, slug string, fm feeds.Format, li
 	if f.Description == "" {
 		f.Description = f.Title
 	}
-	f.SelfURL = s.opts.BaseURL + "/feeds/" + slug + "." + fm.Extension()
-	f.ID = s.opts.BaseURL + "/feeds/" + slug
+	base := s.opts.BaseURL + "/feeds/" + q.slug + "." + q.fm.Extension()
+	f.ID = s.opts.BaseURL + "/feeds/" + q.slug
+	f.SelfURL = base
 	if s.opts.HubURL != "" {
-		f.Links = append(f.Links, feeds.Link{Rel: "hub", Href: s.opts.HubURL})
+		f.Links = append(f.Links, feeds.Link{Rel: feeds.RelHub, Href: s.opts.HubURL})
 	}
-	items, err := s.st.LatestArticles(ctx, cat, limit)
-	if err != nil {
-		return nil, fmt.Errorf("latest articles of %q: %w", slug, err)
+	limitQ := ""
+	if q.limit != s.opts.DefaultLimit {
+		limitQ = "&limit=" + strconv.Itoa(q.limit)
+	}
+
+	var items []*feeds.Article
+	var err error
+	switch {
+	case q.since != nil:
+		f.SelfURL = base + "?since=" + q.since.String() + limitQ
+		changes, err := s.st.Changes(ctx, cat, *q.since, q.limit)
+		if err != nil {
+			return nil, err
+		}
+		next := *q.since
+		for _, c := range changes {
+			if c.Article != nil {
+				items = append(items, c.Article)
+			} else {
+				f.Deleted = append(f.Deleted, *c.Tombstone)
+			}
+			next = c.Cursor
+		}
+		// Where to continue: a partner stores this and polls it next time.
+		f.Links = append(f.Links, feeds.Link{Rel: "next", Href: base + "?since=" + next.String() + limitQ})
+	case q.before != nil:
+		f.SelfURL = base + "?before=" + q.before.String() + limitQ
+		f.Archive = true
+		f.Links = append(f.Links, feeds.Link{Rel: feeds.RelCurrent, Href: base})
+		var cursors []store.Cursor
+		if items, cursors, err = s.st.ArchivePage(ctx, cat, *q.before, q.limit); err != nil {
+			return nil, err
+		}
+		if len(items) == q.limit {
+			f.Links = append(f.Links, feeds.Link{Rel: feeds.RelPrevArchive, Href: base + "?before=" + cursors[len(cursors)-1].String() + limitQ})
+		}
+	default:
+		if limitQ != "" {
+			f.SelfURL = base + "?" + limitQ[1:]
+		}
+		if items, err = s.st.LatestArticles(ctx, cat, q.limit); err != nil {
+			return nil, fmt.Errorf("latest articles of %q: %w", q.slug, err)
+		}
+		if len(items) == q.limit {
+			c, ok, err := s.st.NthCursor(ctx, cat, q.limit)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				f.Links = append(f.Links, feeds.Link{Rel: feeds.RelPrevArchive, Href: base + "?before=" + c.String() + limitQ})
+			}
+		}
+		if f.Deleted, err = s.st.Tombstones(ctx, cat, tombstonesPerFeed); err != nil {
+			return nil, err
+		}
 	}
 	cats, err := s.st.Categories(ctx)
 	if err != nil {
@@ -182,11 +308,32 @@ func (s *Server) buildFeed(ctx context.Context, slug string, fm feeds.Format, li
 			f.Updated = u
 		}
 	}
+	for _, t := range f.Deleted {
+		if t.When.After(f.Updated) {
+			f.Updated = t.When
+		}
+	}
 	if f.Updated.IsZero() {
 		f.Updated = time.Unix(0, 0).UTC() // stable: an empty feed must not get a new ETag per render
 	}
 	f.Items = items
 	return f, nil
+}
+
+var (
+	hdrStar   = []string{"*"}
+	hdrExpose = []string{"ETag, Last-Modified, Link, Retry-After"}
+)
+
+// handlePreflight answers CORS preflights: conditional requests from a
+// browser carry If-None-Match, which is not a simple header.
+func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func latest(a *feeds.Article) time.Time {

@@ -29,6 +29,11 @@ type Store interface {
 	Versions(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
 	Sources(ctx context.Context) ([]store.Source, error)
+	Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error)
+	Changes(ctx context.Context, category string, after store.Cursor, limit int) ([]store.Change, error)
+	ArchivePage(ctx context.Context, category string, before store.Cursor, limit int) ([]*feeds.Article, []store.Cursor, error)
+	NthCursor(ctx context.Context, category string, n int) (store.Cursor, bool, error)
+	ReleaseEmbargoes(ctx context.Context) (int, error)
 	SourceActivity(ctx context.Context, days int) (map[string][]int, error)
 }
 
@@ -49,6 +54,7 @@ type Options struct {
 	// process, or another instance, invalidate this one's cache.
 	WatchInterval time.Duration
 	RateLimit     RateLimit
+	Budget        feeds.Budget // size bounds of one feed document
 	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
 	// external one); empty: none.
 	HubURL string
@@ -201,8 +207,16 @@ func (s *Server) watch(ctx context.Context) {
 	}
 }
 
-// refreshVersions reads category versions and drops what they made stale.
+// refreshVersions releases due embargoes, reads category versions and
+// drops what they made stale.
 func (s *Server) refreshVersions(ctx context.Context) {
+	if n, err := s.st.ReleaseEmbargoes(ctx); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("release embargoes", "error", err)
+		}
+	} else if n > 0 {
+		s.log.Info("embargoes released", "articles", n)
+	}
 	v, err := s.st.Versions(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -275,6 +289,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		http.Error(w, err.Error(), http.StatusNotFound)
+	case errors.Is(err, store.ErrWithdrawn):
+		http.Error(w, err.Error(), http.StatusGone)
 	case errors.As(err, &bad):
 		http.Error(w, bad.Error(), http.StatusBadRequest)
 	case errors.Is(err, context.Canceled):

@@ -41,16 +41,13 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 	if !ok {
 		return nil, "", fmt.Errorf("topic %q: %w", topic, store.ErrNotFound)
 	}
-	dep := slug
-	if slug == allFeed {
-		dep = ""
-	}
-	k := cacheKey{dep: dep, name: slug + "." + fm.Extension(), limit: s.opts.DefaultLimit}
+	q := &feedRequest{slug: slug, fm: fm, limit: s.opts.DefaultLimit}
+	k := q.key()
 	f, ok := s.cache.get(k)
 	if !ok {
 		var err error
 		f, err = s.cache.do(k, func(int64) (*rendered, error) {
-			return s.renderFeed(ctx, k, slug, fm, s.opts.DefaultLimit)
+			return s.renderFeed(ctx, k, q)
 		})
 		if err != nil {
 			return nil, "", err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/newswire/newswire/feeds"
@@ -130,6 +131,7 @@ type articleRow struct {
 	updated   int64 // 0 when a.Updated is zero
 	cats      []string
 	image     feeds.Image // zero when the article has none
+	publishAt int64       // embargo: 0, or when the article may appear
 	hash      [sha256.Size]byte
 }
 
@@ -162,6 +164,11 @@ func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
 		}
 	}
 	r.published = a.Published.Unix()
+	if !a.PublishAt.IsZero() {
+		r.publishAt = a.PublishAt.Unix()
+		// An embargoed article is published when the embargo lifts.
+		r.published = max(r.published, r.publishAt)
+	}
 	if !a.Updated.IsZero() {
 		r.updated = a.Updated.Unix()
 	}
@@ -204,7 +211,19 @@ func (r *articleRow) appendCanonical(b []byte) []byte {
 	for _, x := range a.Sources {
 		b = appendStr(appendStr(appendStr(b, x.Name), x.FeedURL), x.Link)
 	}
+	if r.publishAt != 0 { // absent when unset, so older hashes still match
+		b = binary.AppendVarint(append(b, "publish_at"...), r.publishAt)
+	}
 	return b
+}
+
+// embargo is the embargo_until value for r: its PublishAt while that is
+// still in the future, else 0.
+func (sv *saver) embargo(r *articleRow) int64 {
+	if r.publishAt > sv.now {
+		return r.publishAt
+	}
+	return 0
 }
 
 func appendStr(b []byte, s string) []byte {
@@ -276,7 +295,7 @@ func (sv *saver) insert(r *articleRow) error {
 	a := r.a
 	res, err := sv.st.insArticle.ExecContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
 		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep))
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r))
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
@@ -304,7 +323,7 @@ func (sv *saver) update(r *articleRow, id, storedUpdated int64) error {
 	a := r.a
 	if _, err := sv.st.updArticle.ExecContext(sv.ctx, a.Title, a.Summary, a.URL, a.Language,
 		r.published, updated, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), id); err != nil {
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), id); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
 	return sv.writeBodyAndMemberships(r, id, true)
@@ -415,20 +434,51 @@ func jsonText[T any](v []T) (string, error) {
 	return string(b), err
 }
 
-// Article returns the article with this GUID, body and categories included.
+// Article returns the published article with this GUID, body and
+// categories included. A withdrawn article is ErrWithdrawn, an embargoed
+// one ErrNotFound, as for the public; StoredArticle returns either.
 func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error) {
-	rows, err := s.rs.byGUID.QueryContext(ctx, guid)
-	if err != nil {
-		return nil, fmt.Errorf("article %q: %w", guid, err)
-	}
-	as, err := scanArticles(rows, 1)
-	if err != nil {
-		return nil, fmt.Errorf("article %q: %w", guid, err)
-	}
-	if len(as) == 0 {
+	a, st, err := s.StoredArticle(ctx, guid)
+	switch {
+	case err != nil:
+		return nil, err
+	case !st.Withdrawn.IsZero():
+		return nil, fmt.Errorf("article %q: %w", guid, ErrWithdrawn)
+	case !st.EmbargoUntil.IsZero():
 		return nil, fmt.Errorf("article %q: %w", guid, ErrNotFound)
 	}
-	return as[0], nil
+	return a, nil
+}
+
+// ArticleState is an article's life outside its content.
+type ArticleState struct {
+	Withdrawn    time.Time // zero while live
+	EmbargoUntil time.Time // zero when published
+}
+
+// StoredArticle returns the article with this GUID whatever its state.
+func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article, ArticleState, error) {
+	var st ArticleState
+	rows, err := s.rs.byGUID.QueryContext(ctx, guid)
+	if err != nil {
+		return nil, st, fmt.Errorf("article %q: %w", guid, err)
+	}
+	var withdrawn, embargo int64
+	as, err := scanArticles(rows, 1, &withdrawn, &embargo)
+	if err != nil {
+		return nil, st, fmt.Errorf("article %q: %w", guid, err)
+	}
+	if len(as) == 0 {
+		return nil, st, fmt.Errorf("article %q: %w", guid, ErrNotFound)
+	}
+	if withdrawn != 0 {
+		st.Withdrawn = unix(withdrawn)
+	}
+	if embargo != 0 {
+		st.EmbargoUntil = unix(embargo)
+		as[0].PublishAt = st.EmbargoUntil
+	}
+	return as[0], st, nil
 }
 
 // LatestArticles returns up to limit articles of a category ("" for all),
@@ -474,7 +524,14 @@ func (s *Store) CountArticles(ctx context.Context) (int, error) {
 // backing array; the JSON columns are scanned into reused buffers and each
 // distinct value is decoded once per call (a feed's articles repeat a few
 // authors), every article getting its own copy of the slice.
-func scanArticles(rows *sql.Rows, sizeHint int) ([]*feeds.Article, error) {
+// Columns after articleCols are scanned into extra.
+func scanArticles(rows *sql.Rows, sizeHint int, extra ...any) ([]*feeds.Article, error) {
+	return scanArticlesEach(rows, sizeHint, nil, extra...)
+}
+
+// scanArticlesEach is scanArticles calling each after every row, while
+// extra holds that row's extra columns.
+func scanArticlesEach(rows *sql.Rows, sizeHint int, each func(), extra ...any) ([]*feeds.Article, error) {
 	defer rows.Close()
 	vals := make([]feeds.Article, 0, sizeHint)
 	var (
@@ -491,6 +548,7 @@ func scanArticles(rows *sql.Rows, sizeHint int) ([]*feeds.Article, error) {
 		a := &vals[len(vals)-1]
 		dest = append(dest[:0], &a.GUID, &a.Title, &a.Summary, &a.URL, &a.Language, &published, &updated,
 			&imgURL, &imgType, &imgLen, &authors, &related, &sources, &cats, &a.ContentHTML)
+		dest = append(dest, extra...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
@@ -510,6 +568,9 @@ func scanArticles(rows *sql.Rows, sizeHint int) ([]*feeds.Article, error) {
 		}
 		if a.Sources, err = sourcesMemo.decode(sources); err != nil {
 			return nil, fmt.Errorf("article %q: sources: %w", a.GUID, err)
+		}
+		if each != nil {
+			each()
 		}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {

@@ -41,8 +41,12 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 		}
 	}
 	db := rawDB(t, path)
-	if v := userVersion(t, db); v != 1 {
-		t.Errorf("user_version = %d, want 1 (one migration file)", v)
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migration files: %v, %v", files, err)
+	}
+	if v := userVersion(t, db); v != len(files) {
+		t.Errorf("user_version = %d, want %d (one per migration file)", v, len(files))
 	}
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {

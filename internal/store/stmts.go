@@ -20,6 +20,7 @@ const articleCols = `a.guid, a.title, a.summary, a.url, a.language, a.published,
 const (
 	sqlLatestAll = `SELECT ` + articleCols + `
 	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+	WHERE a.withdrawn = 0 AND a.embargo_until = 0
 	ORDER BY a.published DESC, a.id DESC
 	LIMIT ?`
 
@@ -30,10 +31,12 @@ const (
 	CROSS JOIN articles a ON a.id = ac.article_id
 	LEFT JOIN article_bodies b ON b.article_id = a.id
 	WHERE ac.category_id = (SELECT id FROM categories WHERE slug = ?)
+	AND a.withdrawn = 0 AND a.embargo_until = 0
 	ORDER BY ac.published DESC, ac.article_id DESC
 	LIMIT ?`
 
-	sqlArticleByGUID = `SELECT ` + articleCols + `
+	// Withdrawn and embargoed articles are found here: Article tells them apart.
+	sqlArticleByGUID = `SELECT ` + articleCols + `, a.withdrawn, a.embargo_until
 	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
 	WHERE a.guid = ?`
 )
@@ -74,11 +77,11 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 	return prepareAll(ctx, db, []stmtDef{
 		{&w.selArticle, `SELECT id, content_hash, updated FROM articles WHERE guid = ?`},
 		{&w.insArticle, `INSERT INTO articles (guid, title, summary, url, language, published, updated, created,
-			content_hash, image_url, image_type, image_length, authors, related, sources, categories)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			content_hash, image_url, image_type, image_length, authors, related, sources, categories, embargo_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&w.updArticle, `UPDATE articles SET title = ?, summary = ?, url = ?, language = ?, published = ?,
 			updated = ?, content_hash = ?, image_url = ?, image_type = ?, image_length = ?,
-			authors = ?, related = ?, sources = ?, categories = ?
+			authors = ?, related = ?, sources = ?, categories = ?, embargo_until = ?
 			WHERE id = ?`},
 		{&w.upsBody, `INSERT INTO article_bodies (article_id, content_html) VALUES (?, ?)
 			ON CONFLICT (article_id) DO UPDATE SET content_html = excluded.content_html`},

@@ -52,6 +52,7 @@ type Store struct {
 
 	ws writeStmts
 	rs readStmts
+	ss sourceStmts // sources and ingest passes (source.go, pass.go)
 }
 
 // Option configures Open.
@@ -112,6 +113,9 @@ func (s *Store) open(ctx context.Context, path string) error {
 	if err := s.ws.prepare(ctx, s.w); err != nil {
 		return err
 	}
+	if err := s.ss.prepare(ctx, s.w, s.r); err != nil {
+		return err
+	}
 	return s.rs.prepare(ctx, s.r)
 }
 
@@ -125,7 +129,7 @@ func dsn(path string, params ...string) string {
 // Close closes the statements and both pools. It is safe on a Store that
 // Open failed halfway through.
 func (s *Store) Close() error {
-	errs := []error{s.rs.close(), s.ws.close()}
+	errs := []error{s.rs.close(), s.ws.close(), s.ss.close()}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/fetch"
+	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// newIngester builds the upstream fetcher and ingester from the config.
+func newIngester(st *store.Store, cfg *config.Config, log *slog.Logger) *ingest.Ingester {
+	client := fetch.New(fetch.Options{
+		UserAgent: userAgent(),
+		Timeout:   time.Duration(cfg.Ingest.Timeout),
+		MaxBytes:  cfg.Ingest.MaxBytes,
+	})
+	return ingest.New(st, ingest.Options{
+		Client:        client,
+		Concurrency:   cfg.Ingest.Concurrency,
+		MaxNewPerPass: cfg.Ingest.MaxNewPerPass,
+		Logger:        log.With("component", "ingest"),
+	})
+}
+
+// userAgent names newswire and its version to upstreams and subscribers.
+func userAgent() string {
+	return "newswire/" + Version() + " (+https://github.com/newswire/newswire)"
+}
+
+func (m *Main) runFetch(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("fetch", "[--source NAME]...")
+	var cf configFlags
+	cf.register(fs, false)
+	var names stringList
+	fs.Var(&names, "source", "fetch only this `source` (repeatable); default every enabled source")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	log, err := m.newLogger(*logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.Database, store.WithLogger(log.With("component", "store")))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncConfigSources(ctx, st, cfg); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := st.SourceByName(ctx, n); err != nil {
+			return fmt.Errorf("%w: --source %q: %v", errUsage, n, err)
+		}
+	}
+	in := newIngester(st, cfg, log)
+
+	var mu sync.Mutex
+	done, total := 0, 0
+	if len(names) > 0 {
+		total = len(names)
+	} else if srcs, err := st.Sources(ctx); err == nil {
+		for _, s := range srcs {
+			if s.Enabled {
+				total++
+			}
+		}
+	}
+	showProgress := m.IsTerminal(m.Stderr) && total > 5
+	in.OnResult(func(r ingest.Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		if showProgress {
+			fmt.Fprintf(m.Stderr, "\r\033[K%d/%d sources", done, total)
+		}
+	})
+	results, err := in.RunAll(ctx, names...)
+	if showProgress {
+		fmt.Fprint(m.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, r := range results {
+		switch {
+		case r.Err != nil:
+			failed++
+			fmt.Fprintf(m.Stdout, "%s: error: %v\n", r.Source, r.Err)
+		case r.NotModified:
+			fmt.Fprintf(m.Stdout, "%s: not modified\n", r.Source)
+		default:
+			fmt.Fprintf(m.Stdout, "%s: %d new, %d updated, %d unchanged\n", r.Source, r.New, r.Updated, r.Unchanged)
+		}
+	}
+	if len(results) == 0 {
+		fmt.Fprintln(m.Stdout, "no enabled sources")
+		return nil
+	}
+	if failed == len(results) {
+		return errors.New("every source failed")
+	}
+	return st.Close()
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/opml"
+	"github.com/newswire/newswire/internal/store"
+)
+
+func (m *Main) runOPML(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(m.Stderr, "Usage: newswire opml import FILE | newswire opml export\n\n"+
+			"  import  add the feeds of an OPML file as sources\n"+
+			"  export  print the sources as OPML 2.0\n"+envHelp)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: opml needs import or export", errUsage)
+		}
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "import":
+		return m.runOPMLImport(ctx, args[1:])
+	case "export":
+		return m.runOPMLExport(ctx, args[1:])
+	}
+	return fmt.Errorf("%w: unknown opml command %q (want import or export)", errUsage, args[0])
+}
+
+func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("opml import", "[--category SLUG]... FILE")
+	var cf configFlags
+	cf.register(fs, false)
+	var cats stringList
+	fs.Var(&cats, "category", "category `slug` for feeds whose outline names none (repeatable)")
+	schedule := fs.String("schedule", config.DefaultSchedule, "schedule for the imported sources")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: opml import takes one file", errUsage)
+	}
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	doc, err := opml.Parse(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var errs []error
+	added := 0
+	for i, feed := range doc.Feeds() {
+		enabled := true
+		src := config.Source{Name: sourceName(feed.Name()), URL: feed.XMLURL, Schedule: *schedule, Enabled: &enabled}
+		for _, c := range append(feed.Categories(), feed.Folders...) {
+			if slug := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(c), " ", "-")); config.ValidSlug(slug) {
+				src.Categories = append(src.Categories, slug)
+			}
+		}
+		if len(src.Categories) == 0 {
+			src.Categories = cats
+		}
+		check := *cfg
+		check.Sources = []config.Source{src}
+		if err := check.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: outline %d (%s): %w", fs.Arg(0), i+1, feed.Name(), err))
+			continue
+		}
+		if _, err := st.UpsertSource(ctx, storeSource(src, "cli")); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		added++
+	}
+	fmt.Fprintf(m.Stdout, "%d sources added or updated, %d skipped\n", added, len(errs))
+	for _, err := range errs {
+		fmt.Fprintln(m.Stderr, "opml import:", err)
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+// sourceName turns an outline's title into a source name: trimmed, inner
+// whitespace collapsed.
+func sourceName(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (m *Main) runOPMLExport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("opml export", "")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncConfigSources(ctx, st, cfg); err != nil {
+		return err
+	}
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	doc := &opml.Document{Title: cfg.Site.Title + " sources", DateCreated: time.Now()}
+	for _, s := range srcs {
+		doc.Outlines = append(doc.Outlines, opml.Outline{
+			Text: s.Name, Title: s.Name, Type: "rss", XMLURL: s.URL, Category: strings.Join(s.Categories, ","),
+		})
+	}
+	return errors.Join(opml.Write(m.Stdout, doc), st.Close())
+}

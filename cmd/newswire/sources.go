@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/store"
+)
+
+func (m *Main) runSources(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(m.Stderr, "Usage: newswire sources add|list|remove [flags]\n\n"+
+			"  add     add or change an upstream source\n"+
+			"  list    show sources and their fetch state\n"+
+			"  remove  remove a source (its articles stay)\n"+envHelp)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: sources needs add, list or remove", errUsage)
+		}
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "add":
+		return m.runSourcesAdd(ctx, args[1:])
+	case "list":
+		return m.runSourcesList(ctx, args[1:])
+	case "remove", "rm":
+		return m.runSourcesRemove(ctx, args[1:])
+	}
+	return fmt.Errorf("%w: unknown sources command %q (want add, list or remove)", errUsage, args[0])
+}
+
+// ruleList is a repeatable --rule MATCH=SLUG flag.
+type ruleList []config.Rule
+
+func (l *ruleList) String() string { return fmt.Sprint(*l) }
+func (l *ruleList) Set(v string) error {
+	match, cat, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(match) == "" || !config.ValidSlug(cat) {
+		return fmt.Errorf("want MATCH=slug, got %q", v)
+	}
+	*l = append(*l, config.Rule{Match: strings.TrimSpace(match), Category: cat})
+	return nil
+}
+
+func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("sources add", "--name NAME --url URL [--schedule SPEC] [--category SLUG]... [--rule MATCH=SLUG]... [--allow-private] [--disabled]")
+	var cf configFlags
+	cf.register(fs, false)
+	var src config.Source
+	var cats stringList
+	var rules ruleList
+	fs.StringVar(&src.Name, "name", "", "unique source `name`")
+	fs.StringVar(&src.URL, "url", "", "feed `URL` (RSS, Atom or JSON Feed)")
+	fs.StringVar(&src.Schedule, "schedule", config.DefaultSchedule, "cron `spec` or @every interval (UTC unless CRON_TZ=)")
+	fs.Var(&cats, "category", "category `slug` for items no rule matches (repeatable)")
+	fs.Var(&rules, "rule", "`MATCH=slug`: items whose upstream category or title has MATCH go to slug (repeatable)")
+	fs.BoolVar(&src.AllowPrivate, "allow-private", false, "let this source reach loopback and private addresses")
+	disabled := fs.Bool("disabled", false, "add the source without polling it")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	enabled := !*disabled
+	src.Enabled = &enabled
+	src.Categories, src.Rules = cats, rules
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	// Check the new source with the same rules as one from the config file.
+	check := *cfg
+	check.Sources = []config.Source{src}
+	if err := check.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s := storeSource(src, "cli")
+	saved, err := st.UpsertSource(ctx, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "source %q: %s every %s -> %s\n", saved.Name, saved.URL, saved.Schedule, strings.Join(saved.Categories, ","))
+	return st.Close()
+}
+
+func (m *Main) runSourcesList(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("sources list", "[--json]")
+	var cf configFlags
+	cf.register(fs, false)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncConfigSources(ctx, st, cfg); err != nil {
+		return err
+	}
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(srcs)
+	}
+	writeSourceTable(m.Stdout, srcs, time.Now())
+	return nil
+}
+
+// writeSourceTable prints sources and their fetch state for people.
+func writeSourceTable(w io.Writer, srcs []store.Source, now time.Time) {
+	if len(srcs) == 0 {
+		fmt.Fprintln(w, "no sources: add one with `newswire sources add` or in the config file")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSTATUS\tLAST SUCCESS\tNEXT RUN\tFAILS\tLAST RUN\tURL")
+	for _, s := range srcs {
+		status := "ok"
+		switch {
+		case !s.Enabled && s.DisabledReason != "":
+			status = "disabled: " + s.DisabledReason
+		case !s.Enabled:
+			status = "disabled"
+		case s.LastError != "":
+			status = "error: " + truncate(s.LastError, 60)
+		case s.LastAttempt.IsZero():
+			status = "new"
+		}
+		last := "-"
+		if !s.LastAttempt.IsZero() {
+			last = fmt.Sprintf("%d new, %d upd", s.LastNew, s.LastUpdated)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", s.Name, status, ago(s.LastSuccess, now),
+			until(s.NextRun, now), s.Failures, last, s.URL)
+		if s.Note != "" {
+			fmt.Fprintf(tw, "\t  note: %s\t\t\t\t\t\n", s.Note)
+		}
+		if s.URLChangedFrom != "" {
+			fmt.Fprintf(tw, "\t  moved from %s\t\t\t\t\t\n", s.URLChangedFrom)
+		}
+	}
+	tw.Flush()
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func ago(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return roundDur(now.Sub(t)) + " ago"
+}
+
+func until(t, now time.Time) string {
+	if t.IsZero() || !t.After(now) {
+		return "due"
+	}
+	return "in " + roundDur(t.Sub(now))
+}
+
+func roundDur(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < time.Hour:
+		return d.Round(time.Minute).String()
+	default:
+		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	}
+}
+
+func (m *Main) runSourcesRemove(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("sources remove", "NAME...")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: sources remove needs a source name", errUsage)
+	}
+	cfg, err := m.loadConfig(fs, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var errs []error
+	for _, name := range fs.Args() {
+		for _, c := range cfg.Sources {
+			if c.Name == name {
+				errs = append(errs, fmt.Errorf("source %q is declared in the config file: remove it there", name))
+			}
+		}
+		if err := st.DeleteSource(ctx, name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(m.Stdout, "removed source %q (its articles stay)\n", name)
+	}
+	return errors.Join(errs...)
+}
+
+// storeSource converts a configured source into the store's form.
+func storeSource(c config.Source, origin string) store.Source {
+	s := store.Source{
+		Name: c.Name, URL: c.URL, Schedule: c.Schedule, Categories: c.Categories,
+		Enabled: c.Enabled == nil || *c.Enabled, AllowPrivate: c.AllowPrivate, Origin: origin,
+	}
+	if s.Schedule == "" {
+		s.Schedule = config.DefaultSchedule
+	}
+	for _, r := range c.Rules {
+		s.Rules = append(s.Rules, store.Rule{Match: r.Match, Category: r.Category})
+	}
+	return s
+}
+
+// syncConfigSources applies the config file's sources to the store: each is
+// added or updated (its fetch state kept), and sources an earlier config
+// declared but this one does not are removed. Sources added with
+// `newswire sources add` are left alone.
+func syncConfigSources(ctx context.Context, st *store.Store, cfg *config.Config) error {
+	declared := map[string]bool{}
+	for _, c := range cfg.Sources {
+		declared[c.Name] = true
+		if _, err := st.UpsertSource(ctx, storeSource(c, "config")); err != nil {
+			return fmt.Errorf("apply config source %q: %w", c.Name, err)
+		}
+	}
+	have, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range have {
+		if s.Origin == "config" && !declared[s.Name] {
+			if err := st.DeleteSource(ctx, s.Name); err != nil {
+				return fmt.Errorf("remove source %q no longer in the config: %w", s.Name, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package ingest
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	gojson "github.com/mmcdole/gofeed/json"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// batch turns one parsed document into the PassItems of a pass. It does no
+// I/O: the store's knowledge comes in as known.
+type batch struct {
+	src        *store.Source
+	feed       *gofeed.Feed
+	base       *url.URL // the URL the document came from
+	known      map[string]store.KnownItem
+	now        time.Time
+	maxNew     int
+	normalized *atomic.Int64              // may be nil
+	clean      func(*feeds.Article) error // Options.Clean; may be nil
+
+	// results besides the items
+	unchanged, deferred int
+	dropped             []error // items Clean refused
+	dupGUIDs            bool    // the document repeats a GUID
+	ttl                 time.Duration
+}
+
+// entry is one upstream item on its way through build.
+type entry struct {
+	it       *gofeed.Item
+	idx      int    // position in the document
+	link     string // resolved: absolute http(s), or ""
+	resolved bool
+	key      string
+	hash     []byte
+	textOnly bool // JSON Feed content_text: plain text, not HTML
+	status   status
+
+	published time.Time // for unchanged and changed items: as stored, until date
+	updated   time.Time
+	rawDate   string
+}
+
+// resolve returns a func that resolves the entry's link once and returns it.
+func (e *entry) resolve(base *url.URL) func() string {
+	return func() string {
+		if !e.resolved {
+			e.link, e.resolved = resolveLink(e.it.Link, base), true
+		}
+		return e.link
+	}
+}
+
+type status int
+
+const (
+	unchanged status = iota // same key, same raw hash
+	changed                 // same key, another raw hash
+	added                   // a key the source has not delivered before
+)
+
+// build returns the items that are new or changed, oldest first, and sets
+// the batch's counters. Unchanged items (same key, same raw hash) are only
+// counted: they are neither normalised nor sanitised.
+func (b *batch) build() []store.PassItem {
+	b.ttl = feedTTL(b.feed)
+	mode := b.src.IDMode
+	if mode == "" && repeatsGUID(b.feed.Items) {
+		b.dupGUIDs, mode = true, store.IDModeLink
+	}
+	textOnly := jsonTextOnly(b.feed)
+	fp := fingerprint(b.src, b.base, b.feed.Language)
+
+	entries := make([]entry, 0, len(b.feed.Items))
+	seen := make(map[string]bool, len(b.feed.Items))
+	pending := 0
+	var buf []byte
+	for i, it := range b.feed.Items {
+		if it == nil {
+			continue
+		}
+		e := entry{it: it, idx: i, textOnly: textOnly[i]}
+		e.key = itemKey(mode, it, e.resolve(b.base))
+		if seen[e.key] { // a repeated link (or GUID): tell them apart by content
+			e.key = contentKey(it)
+			if seen[e.key] {
+				continue // the same item twice
+			}
+		}
+		seen[e.key] = true
+		e.hash = rawHash(fp, it, e.textOnly, &buf)
+		k, ok := b.known[e.key]
+		switch {
+		case ok && bytes.Equal(k.Hash, e.hash):
+			e.status, e.published = unchanged, k.Published
+			b.unchanged++
+		case ok:
+			e.status, e.published = changed, k.Published
+			pending++
+		default:
+			e.status = added
+			pending++
+		}
+		if e.status != unchanged {
+			e.resolve(b.base)()
+		}
+		entries = append(entries, e)
+	}
+	if pending == 0 {
+		return nil
+	}
+
+	b.date(entries)
+	var fresh, edits []*entry
+	for i := range entries {
+		switch e := &entries[i]; e.status {
+		case added:
+			fresh = append(fresh, e)
+		case changed:
+			edits = append(edits, e)
+		}
+	}
+	// A new source's backlog: newest first, at most maxNew a pass.
+	slices.SortStableFunc(fresh, func(x, y *entry) int { return y.published.Compare(x.published) })
+	if len(fresh) > b.maxNew {
+		b.deferred = len(fresh) - b.maxNew
+		fresh = fresh[:b.maxNew]
+	}
+
+	m := newMatcher(b.src.Rules)
+	items := make([]store.PassItem, 0, len(fresh)+len(edits))
+	for _, e := range slices.Concat(fresh, edits) {
+		it, text, ok := b.normalize(e, m)
+		if !ok {
+			continue
+		}
+		if b.clean != nil {
+			body := it.Article.ContentHTML
+			if err := b.clean(it.Article); err != nil {
+				b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
+				continue
+			}
+			if it.Article.ContentHTML != body {
+				text = clean.HTMLToText(it.Article.ContentHTML)
+			}
+		}
+		// The same story from two sources matches on what is published.
+		it.LinkKey, it.TextKey = dedupeKeys(e.link, it.Article.Title, text)
+		items = append(items, it)
+	}
+	// Oldest first: articles published in the same second then list the
+	// later-inserted, newer one first.
+	slices.SortStableFunc(items, func(x, y store.PassItem) int {
+		return x.Article.Published.Compare(y.Article.Published)
+	})
+	return items
+}
+
+// date gives every new or changed entry its published and updated times and
+// raw date string.
+//
+// Published is the item's published date, else its updated date; a date in
+// the future is clamped to now. An undated new item is placed just below
+// its neighbour above in the document, one second older per position (the
+// neighbour being dated, already stored, or itself placed this way), and at
+// now when nothing is above it. Feeds list newest first, so a new source's
+// undated backlog does not all land at "now" on top of the category feeds
+// but keeps the upstream's order below its dated neighbours, and items left
+// for later passes by MaxNewPerPass keep their places. An undated item seen
+// before keeps the time it was given then.
+func (b *batch) date(entries []entry) {
+	anchor, anchorIdx := b.now, 0
+	for i := range entries {
+		e := &entries[i]
+		if e.status != unchanged {
+			pub, okPub := parseDate(e.it.Published, e.it.PublishedParsed)
+			upd, okUpd := parseDate(e.it.Updated, e.it.UpdatedParsed)
+			e.rawDate = cmp.Or(strings.TrimSpace(e.it.Published), strings.TrimSpace(e.it.Updated))
+			switch {
+			case okPub:
+				e.published = pub
+			case okUpd:
+				e.published, e.rawDate = upd, strings.TrimSpace(e.it.Updated)
+			case e.status == changed:
+				// keep the stored time
+			default:
+				e.published = anchor.Add(-time.Duration(e.idx-anchorIdx) * time.Second)
+			}
+			if okUpd && upd.After(e.published) {
+				e.updated = upd
+			}
+			e.published, e.updated = clampNow(e.published, b.now), clampNow(e.updated, b.now)
+		}
+		anchor, anchorIdx = e.published, e.idx
+	}
+}
+
+func clampNow(t, now time.Time) time.Time {
+	if t.After(now) {
+		return now
+	}
+	return t
+}
+
+// feedTTL is an RSS channel's <ttl> (minutes), 0 when absent or unreadable.
+func feedTTL(f *gofeed.Feed) time.Duration {
+	rf, ok := f.OriginalFeed().(*rss.Feed)
+	if !ok || rf == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(rf.TTL))
+	if err != nil || n <= 0 || n > 7*24*60 {
+		return 0
+	}
+	return time.Duration(n) * time.Minute
+}
+
+// jsonTextOnly marks the JSON Feed items that have content_text and no
+// content_html: gofeed puts either into Content, but text is not HTML.
+func jsonTextOnly(f *gofeed.Feed) []bool {
+	out := make([]bool, len(f.Items))
+	jf, ok := f.OriginalFeed().(*gojson.Feed)
+	if !ok || jf == nil || len(jf.Items) != len(f.Items) {
+		return out
+	}
+	for i, it := range jf.Items {
+		out[i] = it != nil && it.ContentHTML == "" && it.ContentText != ""
+	}
+	return out
+}
+
+// repeatsGUID reports whether two items of the document share a GUID.
+func repeatsGUID(items []*gofeed.Item) bool {
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		if it == nil {
+			continue
+		}
+		g := strings.TrimSpace(it.GUID)
+		if g == "" {
+			continue
+		}
+		if seen[g] {
+			return true
+		}
+		seen[g] = true
+	}
+	return false
+}

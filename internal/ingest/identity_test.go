@@ -1,0 +1,210 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// The same story from two sources (same canonical link, or same folded
+// title and text) is stored once, with both sources recorded.
+func TestSameStoryFromTwoSourcesIsStoredOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.file(t, "/a", "dedupe-a.rss")
+	e.up.file(t, "/b", "dedupe-b.rss")
+	e.addSource("wire-a", "/a", func(s *store.Source) { s.Rules = []store.Rule{{Match: "سياسة", Category: "politics"}} })
+	e.addSource("wire-b", "/b", func(s *store.Source) { s.Categories = []string{"gulf"} })
+	if res := e.mustRun("wire-a"); res.New != 2 {
+		t.Fatalf("source a = %+v", res)
+	}
+	res := e.mustRun("wire-b")
+	if res.New != 1 || res.Updated != 2 {
+		t.Errorf("source b = %+v, want 1 new and 2 merged", res)
+	}
+	if n := e.count(); n != 3 {
+		t.Fatalf("%d articles, want 3", n)
+	}
+	for _, tc := range []struct {
+		title, linkB string
+		cats         []string
+	}{
+		{"قمة إقليمية في الرياض", "http://story.example/summit?utm_source=rss&utm_medium=feed", []string{"politics", "gulf"}},
+		{"أمطار غزيرة في الشمال", "https://b.example/weather/rain", []string{"world", "gulf"}},
+	} {
+		a := e.byTitle(tc.title)
+		want := []feeds.Source{
+			{Name: "wire-a", FeedURL: e.up.URL("/a"), Link: a.URL},
+			{Name: "wire-b", FeedURL: e.up.URL("/b"), Link: tc.linkB},
+		}
+		if !slices.Equal(a.Sources, want) {
+			t.Errorf("%q: sources\n got %+v\nwant %+v", tc.title, a.Sources, want)
+		}
+		if !slices.Equal(a.Categories, tc.cats) {
+			t.Errorf("%q: categories %q, want %q", tc.title, a.Categories, tc.cats)
+		}
+		if !strings.HasPrefix(a.GUID, ingest.GUIDPrefix+"wire-a/") {
+			t.Errorf("%q: GUID %q is not the first source's", tc.title, a.GUID)
+		}
+	}
+	// Polling both again changes nothing.
+	vs := e.versions()
+	e.clock.Advance(time.Hour)
+	for _, name := range []string{"wire-a", "wire-b"} {
+		e.up.touch("/" + name[len(name)-1:])
+		if res := e.mustRun(name); res.New+res.Updated != 0 || res.Unchanged == 0 {
+			t.Errorf("repoll %s = %+v", name, res)
+		}
+	}
+	if got := e.versions(); fmt.Sprint(got) != fmt.Sprint(vs) {
+		t.Errorf("versions moved on repolls")
+	}
+	out := e.render("gulf")
+	if !strings.Contains(string(out[feeds.FormatJSON]), e.up.URL("/b")) {
+		t.Error("the JSON feed does not record the second source")
+	}
+}
+
+// A feed that repeats GUIDs is identified by links from then on, and says so.
+func TestDuplicateGUIDsFallBackToLinks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.file(t, "/dup", "duplicate-guid.rss")
+	e.addSource("dup", "/dup")
+	if res := e.mustRun("dup"); res.New != 3 {
+		t.Fatalf("first pass = %+v, want 3 distinct stories", res)
+	}
+	src := e.source("dup")
+	if src.Note != ingest.DuplicateGUIDNote || src.IDMode != store.IDModeLink {
+		t.Errorf("note %q mode %q", src.Note, src.IDMode)
+	}
+	if got := titles(e.latest("")); !slices.Equal(got, []string{"First story", "Second story", "Third story"}) {
+		t.Errorf("titles = %q", got)
+	}
+	e.clock.Advance(time.Hour)
+	e.up.touch("/dup")
+	if res := e.mustRun("dup"); res.Unchanged != 3 || res.New+res.Updated != 0 {
+		t.Errorf("repoll = %+v", res)
+	}
+}
+
+// Items without GUIDs keep their identity across polls: by link, else by
+// title and content.
+func TestItemsWithoutGUIDsAreStable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.file(t, "/f", "no-guid.rss")
+	e.addSource("noguid", "/f")
+	e.mustRun("noguid")
+	guids := map[string]string{}
+	for _, a := range e.latest("") {
+		guids[a.Title] = a.GUID
+	}
+	e.clock.Advance(time.Hour)
+	e.up.touch("/f")
+	if res := e.mustRun("noguid"); res.Unchanged != 3 {
+		t.Errorf("repoll = %+v", res)
+	}
+	for _, a := range e.latest("") {
+		if guids[a.Title] != a.GUID {
+			t.Errorf("%q changed GUID", a.Title)
+		}
+	}
+	if want := ingest.GUIDFor("noguid", "link:https://noguid.example/story/8"); guids["Absolute link story"] != want {
+		t.Errorf("GUID %q, want %q", guids["Absolute link story"], want)
+	}
+}
+
+// A new source's backlog reaches the feeds at most MaxNewPerPass items a
+// pass, newest first; undated items are spread one second apart in the
+// upstream's order instead of all being stamped "now", and later passes
+// place the rest below them.
+func TestBacklogIsCappedAndUndatedItemsSpread(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *ingest.Options) { o.MaxNewPerPass = 40 })
+	e.up.set("/backlog", route{body: genFeed("bl", 100, true, 100)})
+	e.addSource("backlog", "/backlog")
+
+	var all []*feeds.Article
+	for pass, want := range []struct{ new, deferred int }{{40, 60}, {40, 20}, {20, 0}, {0, 0}} {
+		res := e.mustRun("backlog")
+		if res.New != want.new || res.Deferred != want.deferred {
+			t.Errorf("pass %d = %+v, want %d new, %d deferred", pass+1, res, want.new, want.deferred)
+		}
+		e.clock.Advance(10 * time.Minute)
+	}
+	all = e.latest("")
+	if len(all) != 100 {
+		t.Fatalf("%d articles, want 100", len(all))
+	}
+	for i, a := range all {
+		if want := fmt.Sprintf("خبر رقم %d من bl", i); a.Title != want {
+			t.Fatalf("position %d: %q, want %q (upstream order)", i, a.Title, want)
+		}
+		if want := t0.Add(-time.Duration(i) * time.Second); !a.Published.Equal(want) {
+			t.Errorf("%q published %v, want %v", a.Title, a.Published, want)
+		}
+	}
+
+	// Mixed: undated items sit just below their dated neighbour above.
+	e.up.file(t, "/mixed", "dates.rss")
+	e.addSource("mixed", "/mixed")
+	e.mustRun("mixed")
+	fallback := e.byTitle("Unreadable pubDate, atom:updated fallback")
+	if got := e.byTitle("No usable date").Published; !got.Equal(fallback.Published.Add(-time.Second)) {
+		t.Errorf("undated item at %v, want one second below %v", got, fallback.Published)
+	}
+}
+
+// Dates: gofeed is trusted only where it is right; Arabic and broken
+// RFC 822 dates go through internal/dates; future dates are clamped; the
+// upstream's string is kept.
+func TestDatesAreReadAndClamped(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.file(t, "/dates", "dates.rss")
+	e.up.file(t, "/future", "future-date.rss")
+	e.addSource("dates", "/dates")
+	e.addSource("future", "/future")
+	e.mustRun("dates")
+	e.mustRun("future")
+	at1130 := time.Date(2025, 3, 9, 11, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		title string
+		want  time.Time
+		raw   string
+	}{
+		{"Arabic date", at1130, "الأحد، 9 آذار/مارس 2025 14:30 +0300"},
+		{"Named zone AST", at1130, "Sun, 9 Mar 2025 14:30:00 AST"}, // gofeed says 14:30 UTC
+		{"GMT plus three, two-digit year", at1130, "9 Mar 25 14:30 GMT+3"},
+		{"Wrong weekday", at1130, "Mon, 09 Mar 2025 14:30:00 +0300"},
+		{"Arabic-Indic digits", at1130, "٩ مارس ٢٠٢٥ ١٤:٣٠ GMT+3"},
+		{"Unreadable pubDate, atom:updated fallback", time.Date(2025, 3, 8, 20, 0, 0, 0, time.UTC), "2025-03-08T20:00:00Z"},
+		{"No usable date", time.Date(2025, 3, 8, 19, 59, 59, 0, time.UTC), "soon"},
+		{"From the future", t0, "Thu, 01 Jan 2099 00:00:00 GMT"},
+		{"From the past", time.Date(2025, 3, 9, 9, 0, 0, 0, time.UTC), "Sun, 09 Mar 2025 09:00:00 GMT"},
+	} {
+		a := e.byTitle(tc.title)
+		if !a.Published.Equal(tc.want) {
+			t.Errorf("%q: published %v, want %v", tc.title, a.Published, tc.want)
+		}
+		if a.Updated.After(t0) {
+			t.Errorf("%q: updated %v is in the future", tc.title, a.Updated)
+		}
+		var raw string
+		if err := e.raw().QueryRowContext(context.Background(),
+			`SELECT raw_date FROM source_items i JOIN articles a ON a.id = i.article_id WHERE a.guid = ?`, a.GUID).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if raw != tc.raw {
+			t.Errorf("%q: raw date %q, want %q", tc.title, raw, tc.raw)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package ingest
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/newswire/newswire/internal/store"
+)
+
+func TestCanonicalLink(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"http and https agree", "http://Story.Example/a/b", "https://story.example/a/b"},
+		{"tracking parameters go", "https://x.example/a?utm_source=rss&id=7&fbclid=z", "https://x.example/a?id=7"},
+		{"fragment goes", "https://x.example/a#top", "https://x.example/a"},
+		{"trailing slash goes", "https://x.example/a/", "https://x.example/a"},
+		{"root keeps its slash", "https://x.example", "https://x.example/"},
+		{"default port goes", "https://x.example:443/a", "https://x.example/a"},
+		{"other port stays", "https://x.example:8443/a", "https://x.example:8443/a"},
+		{"www goes", "https://www.x.example/a", "https://x.example/a"},
+		{"Arabic path", "https://x.example/أخبار/", "https://x.example/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := canonicalLink(tc.in); got != tc.want {
+				t.Errorf("canonicalLink(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRulesMatchWholeFoldedWords(t *testing.T) {
+	m := newMatcher([]store.Rule{
+		{Match: "سياسة", Category: "politics"},
+		{Match: "Politics", Category: "politics"},
+		{Match: "الشرق الأوسط", Category: "mideast"},
+		{Match: "oil", Category: "energy"},
+	})
+	for _, tc := range []struct {
+		name  string
+		terms []string
+		title string
+		want  []string
+	}{
+		{"term with diacritics", []string{"سِيَاسَة"}, "", []string{"politics"}},
+		{"term with the article", []string{"السياسة"}, "", []string{"politics"}},
+		{"title word", nil, "آخر أخبار السياسة اليوم", []string{"politics"}},
+		{"English case", []string{"WORLD / POLITICS"}, "", []string{"politics"}},
+		{"not inside a word", []string{"Geopolitics"}, "Toil and boil", nil},
+		{"phrase with hamza variants", nil, "قمة في الشرق الاوسط", []string{"mideast"}},
+		{"several rules, no repeats", []string{"Politics", "سياسة"}, "Oil prices", []string{"politics", "energy"}},
+		{"tatweel", []string{"سيـــاسة"}, "", []string{"politics"}},
+		{"nothing", []string{"رياضة"}, "مباراة", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := m.match(tc.terms, tc.title); !slices.Equal(got, tc.want) {
+				t.Errorf("match(%q, %q) = %q, want %q", tc.terms, tc.title, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolveHTML(t *testing.T) {
+	base, _ := url.Parse("https://x.example/news/story.html")
+	for _, tc := range []struct{ name, in, want string }{
+		{"relative href", `<a href="other.html">o</a>`, `<a href="https://x.example/news/other.html">o</a>`},
+		{"root-relative src", `<p><img src="/i.jpg" alt="a &amp; b"/></p>`, `<p><img src="https://x.example/i.jpg" alt="a &amp; b"/></p>`},
+		{"absolute untouched", `<a href="https://y.example/">y</a>`, `<a href="https://y.example/">y</a>`},
+		{"fragment untouched", `<a href="#n1">1</a>`, `<a href="#n1">1</a>`},
+		{"text copied byte for byte", `<p>5 &lt; 6 &amp;amp; نص</p>`, `<p>5 &lt; 6 &amp;amp; نص</p>`},
+		{"protocol-relative", `<img src="//cdn.example/i.png">`, `<img src="https://cdn.example/i.png">`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := resolveHTML(tc.in, base); got != tc.want {
+				t.Errorf("resolveHTML(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCleanTitleDecodesEntitiesOnce(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"escaped ampersand", "Ports &amp; harbours", "Ports & harbours"},
+		{"double escaped stays escaped once", "Use &amp;lt;b&amp;gt;", "Use &lt;b&gt;"},
+		{"numeric entities", "&#1587;&#1604;&#1575;&#1605;", "سلام"},
+		{"bare ampersand", "AT&T", "AT&T"},
+		{"unknown entity kept", "Laughs &lol9;", "Laughs &lol9;"},
+		{"markup and scripts dropped", `<script>alert(1)</script>Breaking <b>news</b>`, "Breaking news"},
+		{"whitespace collapsed", "  الرئيس \n\t يلتقي  ", "الرئيس يلتقي"},
+		{"control characters dropped", "a\x00b\x1bc", "abc"},
+		{"bidi embedding dropped, marks kept", "\u202bعنوان\u202c \u200fx", "عنوان \u200fx"},
+		{"less-than in text", "x < y", "x < y"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cleanTitle(tc.in); got != tc.want {
+				t.Errorf("cleanTitle(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIntervalsAndBackoff(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		spec string
+		want time.Duration
+	}{
+		{"@every 10m", 10 * time.Minute}, {"*/5 * * * *", 5 * time.Minute}, {"@hourly", time.Hour},
+		{"CRON_TZ=Asia/Riyadh 0 9 * * *", 24 * time.Hour}, {"", DefaultInterval}, {"not a spec", DefaultInterval},
+	} {
+		if got := scheduleInterval(tc.spec, now); got != tc.want {
+			t.Errorf("scheduleInterval(%q) = %v, want %v", tc.spec, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		every    time.Duration
+		failures int
+		want     time.Duration
+	}{
+		{10 * time.Minute, 1, 10 * time.Minute}, {10 * time.Minute, 2, 20 * time.Minute},
+		{10 * time.Minute, 4, 80 * time.Minute}, {10 * time.Minute, 7, 6 * time.Hour},
+		{10 * time.Minute, 1000, 6 * time.Hour}, {24 * time.Hour, 3, 24 * time.Hour},
+	} {
+		if got := backoff(tc.every, tc.failures, 6*time.Hour); got != tc.want {
+			t.Errorf("backoff(%v, %d) = %v, want %v", tc.every, tc.failures, got, tc.want)
+		}
+	}
+	if got := nextInterval(10*time.Minute, 30*time.Minute, 48*time.Hour, 24*time.Hour); got != 24*time.Hour {
+		t.Errorf("nextInterval capped = %v", got)
+	}
+	if got := nextInterval(48*time.Hour, time.Hour, 0, 24*time.Hour); got != 48*time.Hour {
+		t.Errorf("a long schedule is not shortened: %v", got)
+	}
+
+	last := now
+	plain := store.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(10 * time.Minute)}
+	stretched := store.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(30 * time.Minute)}
+	for _, tc := range []struct {
+		name string
+		src  store.Source
+		at   time.Duration
+		want bool
+	}{
+		{"never polled", store.Source{}, 0, true},
+		{"own schedule, tick a little early", plain, 10*time.Minute - 20*time.Second, true},
+		{"own schedule, half an interval early", plain, 4 * time.Minute, false},
+		{"stretched, previous tick", stretched, 20 * time.Minute, false},
+		{"stretched, tick a little early", stretched, 30*time.Minute - 2*time.Second, true},
+		{"stretched, too early by a minute", stretched, 29 * time.Minute, false},
+	} {
+		if got := due(tc.src, last.Add(tc.at)); got != tc.want {
+			t.Errorf("%s: due = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestGUIDFor(t *testing.T) {
+	g := GUIDFor("وكالة", "guid:x")
+	if !strings.HasPrefix(g, "tag:newswire,2026:src/%D9%88%D9%83%D8%A7%D9%84%D8%A9/") || len(g) != len(GUIDPrefix)+len("%D9%88%D9%83%D8%A7%D9%84%D8%A9/")+40 {
+		t.Errorf("GUIDFor = %q", g)
+	}
+	if GUIDFor("a", "guid:x") == GUIDFor("b", "guid:x") || GUIDFor("a", "guid:x") != GUIDFor("a", "guid:x") {
+		t.Error("GUIDs are not namespaced by source or not stable")
+	}
+}
+
+// FuzzBuild runs documents through gofeed and normalisation: no panics,
+// and every item that comes out is publishable.
+func FuzzBuild(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "upstream", "*"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil && !strings.HasSuffix(name, ".md") {
+			f.Add(b)
+		}
+	}
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.KeepOriginalFeed = true
+	base, _ := url.Parse("https://up.example/feed.xml")
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		feed, err := p.Parse(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		src := &store.Source{Name: "fuzz", URL: base.String(), Categories: []string{"world"},
+			Rules: []store.Rule{{Match: "سياسة", Category: "politics"}}}
+		b := batch{src: src, feed: feed, base: base, known: map[string]store.KnownItem{}, now: now, maxNew: 60}
+		for _, it := range b.build() {
+			a := it.Article
+			switch {
+			case a.Title == "" || a.ContentHTML == "" || len(a.Categories) == 0 || a.URL == "":
+				t.Errorf("unpublishable article %+v", a)
+			case a.Published.IsZero() || a.Published.After(now) || a.Updated.After(now):
+				t.Errorf("bad dates %v %v", a.Published, a.Updated)
+			case strings.Contains(strings.ToLower(a.ContentHTML), "<script"):
+				t.Errorf("script in %q", a.ContentHTML)
+			}
+		}
+	})
+}

@@ -1,0 +1,199 @@
+package ingest
+
+import (
+	"cmp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/arabic"
+	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// Lengths of generated text, in runes.
+const (
+	summaryLen = 280
+	titleLen   = 100 // a title made from the text when the item has none
+)
+
+// normalize turns an entry into a PassItem (without its dedupe keys):
+// sanitised HTML with absolute URLs, plain-text title and summary,
+// language, categories, image and attribution. It also returns the body's
+// text. An item with nothing to show (no title, text or link) is dropped.
+func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
+	if b.normalized != nil {
+		b.normalized.Add(1)
+	}
+	it := e.it
+
+	// The body is the item's content, else its description; the description
+	// becomes the summary when both are there.
+	body, desc := it.Content, it.Description
+	if strings.TrimSpace(body) == "" {
+		body, desc = desc, ""
+	}
+	if e.textOnly {
+		body = textToHTML(body)
+	}
+	// Relative URLs in the body are relative to the item's own page (Atom's
+	// xml:base was applied by gofeed), else to the document.
+	contentBase := b.base
+	if e.link != "" {
+		if u, err := b.base.Parse(e.link); err == nil {
+			contentBase = u
+		}
+	}
+	content := cleanHTML(resolveHTML(clean.SanitizeHTML(body), contentBase))
+	text := clean.HTMLToText(content)
+
+	var summary string
+	if desc != "" {
+		summary = clean.Summary(collapse(clean.HTMLToText(desc)), summaryLen)
+	}
+	if summary == "" {
+		summary = clean.Summary(text, summaryLen)
+	}
+	summary = cleanText(summary)
+
+	title := cleanTitle(it.Title)
+	if title == "" {
+		title = cleanText(clean.Summary(text, titleLen))
+	}
+	if title == "" {
+		title = e.link
+	}
+	if title == "" {
+		return store.PassItem{}, "", false
+	}
+	if content == "" {
+		content = clean.TextToHTML([]string{cmp.Or(summary, title)})
+	}
+
+	lang := ""
+	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
+		lang = strings.TrimSpace(dc.Language[0])
+	}
+	if lang == "" {
+		lang = strings.TrimSpace(b.feed.Language)
+	}
+	if lang == "" {
+		lang = arabic.DetectLanguage(title + "\n" + prefix(text, 1000))
+	}
+
+	cats := m.match(it.Categories, title)
+	if len(cats) == 0 {
+		cats = b.src.Categories
+	}
+	if len(cats) == 0 {
+		cats = []string{FallbackCategory}
+	}
+
+	// Feeds need a link per item; one without a usable link of its own
+	// (none, or javascript:) points at the upstream's site. Only the real
+	// link is attribution and a dedupe key.
+	link := e.link
+	if link == "" {
+		link = cmp.Or(resolveLink(b.feed.Link, b.base), b.base.String())
+	}
+
+	a := &feeds.Article{
+		GUID:        GUIDFor(b.src.Name, e.key),
+		Title:       title,
+		Summary:     summary,
+		ContentHTML: content,
+		URL:         link,
+		Authors:     authors(it.Authors),
+		Language:    lang,
+		Published:   e.published,
+		Updated:     e.updated,
+		Categories:  append([]string(nil), cats...),
+		Image:       b.image(e),
+		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
+	}
+	return store.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, true
+}
+
+// image is the item's lead image: the first image enclosure (with its type
+// and size), else the image gofeed found (media:thumbnail, itunes:image…).
+func (b *batch) image(e *entry) *feeds.Image {
+	for _, enc := range e.it.Enclosures {
+		if enc == nil || !strings.HasPrefix(strings.ToLower(enc.Type), "image/") {
+			continue
+		}
+		if u := resolveLink(enc.URL, b.base); u != "" {
+			n, _ := strconv.ParseInt(strings.TrimSpace(enc.Length), 10, 64)
+			return &feeds.Image{URL: u, Type: strings.ToLower(strings.TrimSpace(enc.Type)), Length: max(n, 0)}
+		}
+	}
+	if img := e.it.Image; img != nil {
+		if u := resolveLink(img.URL, b.base); u != "" {
+			return &feeds.Image{URL: u}
+		}
+	}
+	return nil
+}
+
+func authors(ps []*gofeed.Person) []feeds.Person {
+	var out []feeds.Person
+	for _, p := range ps {
+		if p == nil {
+			continue
+		}
+		a := feeds.Person{Name: cleanTitle(p.Name), Email: cleanText(p.Email)}
+		if a.Name == "" && a.Email == "" {
+			continue
+		}
+		dup := false
+		for _, o := range out {
+			dup = dup || o == a
+		}
+		if !dup {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// cleanTitle makes a title plain text: RSS titles are HTML in practice, so
+// one with markup or entities is read as HTML (tags and scripts dropped,
+// entities decoded: gofeed decoded the XML layer, this decodes the HTML
+// one, so "&amp;amp;" upstream shows as "&"). Whitespace collapses, control
+// and bidi embedding characters go.
+func cleanTitle(s string) string {
+	if strings.ContainsAny(s, "<&") {
+		s = clean.HTMLToText(s)
+	}
+	return cleanText(collapse(s))
+}
+
+// cleanText drops what XML forbids and stray bidi embeddings.
+func cleanText(s string) string {
+	return arabic.NormalizeBidi(feeds.CleanText(s))
+}
+
+// cleanHTML is cleanText for sanitised HTML.
+func cleanHTML(s string) string { return cleanText(s) }
+
+// collapse trims s and turns every run of white space into one space.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// textToHTML renders plain text (JSON Feed content_text) as paragraphs.
+func textToHTML(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return clean.TextToHTML(strings.Split(s, "\n"))
+}
+
+// prefix is s cut to at most n bytes, on a rune boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,171 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/newswire/newswire/internal/fetch"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// GoneReason is Source.DisabledReason after the upstream answered 410.
+const GoneReason = "410 Gone"
+
+// pass runs one pass over src: fetch, parse, recognise, normalise, save.
+// Every outcome but a cancelled ctx is recorded on the source.
+func (in *Ingester) pass(ctx context.Context, src store.Source) Result {
+	wall := time.Now()
+	start := in.opts.Now().UTC().Truncate(time.Second)
+	res := Result{Source: src.Name}
+	state := src.State()
+	state.LastAttempt = start
+	every := scheduleInterval(src.Schedule, start)
+
+	fr, err := in.client.Fetch(ctx, fetch.Request{URL: src.URL, ETag: src.ETag,
+		LastModified: src.LastModified, AllowPrivate: src.AllowPrivate})
+	if err != nil {
+		return in.fail(ctx, src, state, every, err, res, wall)
+	}
+	if fr.PermanentRedirect != "" && fr.PermanentRedirect != src.URL {
+		state.MovedTo = fr.PermanentRedirect
+		in.log.Info("source moved permanently", "source", src.Name, "from", src.URL, "to", fr.PermanentRedirect)
+	}
+	if fr.NotModified {
+		res.NotModified = true
+		state.ETag, state.LastModified = fr.ETag, fr.LastModified
+		in.succeed(&state, every, fr.MaxAge)
+		return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall)
+	}
+
+	base, err := url.Parse(fr.FinalURL)
+	if err != nil {
+		return in.fail(ctx, src, state, every, fmt.Errorf("final URL %q: %w", fr.FinalURL, err), res, wall)
+	}
+	// A body byte for byte the last fully stored one (many upstreams answer
+	// every poll with a full 200) is as good as a 304: nothing to parse.
+	bodyHash := hashBody(&src, base, fr.Body)
+	if bytes.Equal(bodyHash, src.BodyHash) {
+		res.NotModified = true
+		state.ETag, state.LastModified = fr.ETag, fr.LastModified
+		in.succeed(&state, every, fr.MaxAge)
+		return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall)
+	}
+
+	// The item history is read on the other core while the body is parsed.
+	type knownItems struct {
+		m   map[string]store.KnownItem
+		err error
+	}
+	knownc := make(chan knownItems, 1)
+	go func() {
+		m, err := in.st.KnownItems(ctx, src.ID)
+		knownc <- knownItems{m, err}
+	}()
+	feed, err := in.parser.Parse(bytes.NewReader(fr.Body))
+	if err != nil {
+		// Validators are not stored: the next poll fetches the body again.
+		return in.fail(ctx, src, state, every, fmt.Errorf("parse %s: %w", fr.FinalURL, err), res, wall)
+	}
+	known := <-knownc
+	if known.err != nil {
+		return in.fail(ctx, src, state, every, known.err, res, wall)
+	}
+	b := batch{
+		src: &src, feed: feed, base: base, known: known.m, now: start,
+		maxNew: in.opts.MaxNewPerPass, normalized: &in.normalized.n, clean: in.opts.Clean,
+	}
+	items := b.build()
+	if b.dupGUIDs && state.IDMode == "" {
+		state.IDMode, state.Note = store.IDModeLink, DuplicateGUIDNote
+		in.log.Warn("duplicate GUIDs in feed: identifying its items by link", "source", src.Name)
+	}
+	res.Unchanged, res.Deferred, res.Dropped = b.unchanged, b.deferred, len(b.dropped)
+	for _, err := range b.dropped {
+		in.log.Info("item not published", "source", src.Name, "error", err)
+	}
+	state.FeedTTL = b.ttl
+	state.BodyHash = nil
+	if b.deferred == 0 { // with items left for later, the same body is not done with
+		state.BodyHash = bodyHash
+	}
+	state.ETag, state.LastModified = fr.ETag, fr.LastModified
+	in.succeed(&state, every, fr.MaxAge)
+	return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state, Items: items}, res, wall)
+}
+
+// DuplicateGUIDNote is Source.Note once a feed has repeated GUIDs.
+const DuplicateGUIDNote = "duplicate GUIDs in feed: identifying items by link"
+
+// succeed sets the state of a successful pass; the next run is one
+// interval away, stretched by the feed's <ttl> and the response's max-age.
+func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration) {
+	st.Failures, st.LastError, st.LastSuccess = 0, "", st.LastAttempt
+	st.NextRun = st.LastAttempt.Add(nextInterval(every, st.FeedTTL, maxAge, in.opts.MaxInterval))
+}
+
+// fail records a failed pass: the error, one more consecutive failure and a
+// backoff (or Retry-After, or 410's disabling). A pass cut short by ctx
+// (shutdown) is not the source's fault and records nothing.
+func (in *Ingester) fail(ctx context.Context, src store.Source, st store.SourceState, every time.Duration,
+	err error, res Result, wall time.Time) Result {
+	res.Err = err
+	if ctx.Err() != nil {
+		res.Duration = time.Since(wall)
+		return res
+	}
+	st.Failures++
+	st.LastError = err.Error()
+	delay := backoff(every, st.Failures, in.opts.MaxBackoff)
+	var se *fetch.StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		delay = max(delay, min(se.RetryAfter, in.opts.MaxBackoff))
+	}
+	st.NextRun = st.LastAttempt.Add(delay)
+	if errors.Is(err, fetch.ErrGone) {
+		st.DisabledReason, st.NextRun = GoneReason, time.Time{}
+	}
+	in.log.Warn("source failed", "source", src.Name, "url", src.URL, "failures", st.Failures,
+		"next_run", st.NextRun, "error", err)
+	return in.record(ctx, src, store.Pass{SourceID: src.ID, State: st}, res, wall)
+}
+
+// record saves the pass. When the items cannot be saved, the failure is
+// recorded on the source instead.
+func (in *Ingester) record(ctx context.Context, src store.Source, p store.Pass, res Result, wall time.Time) Result {
+	pr, err := in.st.SavePass(ctx, p)
+	if err != nil && len(p.Items) > 0 && ctx.Err() == nil {
+		err = fmt.Errorf("save %s: %w", src.Name, err)
+		res.Err, res.Unchanged, res.Deferred = err, 0, 0
+		st := p.State
+		st.LastSuccess, st.ETag, st.LastModified, st.BodyHash = src.LastSuccess, src.ETag, src.LastModified, src.BodyHash
+		st.Failures, st.LastError = src.Failures+1, err.Error()
+		st.NextRun = st.LastAttempt.Add(backoff(scheduleInterval(src.Schedule, st.LastAttempt), st.Failures, in.opts.MaxBackoff))
+		_, err = in.st.SavePass(ctx, store.Pass{SourceID: src.ID, State: st})
+	}
+	res.Duration = time.Since(wall)
+	if err != nil {
+		in.log.Error("cannot record pass", "source", src.Name, "error", err)
+		res.Err = errors.Join(res.Err, err)
+		return res
+	}
+	res.recorded = true
+	res.New, res.Updated, res.Unchanged = pr.New, pr.Updated, res.Unchanged+pr.Unchanged
+	if res.Err == nil {
+		lvl := in.log.Debug
+		if pr.Changed() {
+			lvl = in.log.Info
+		}
+		lvl("source polled", "source", src.Name, "new", res.New, "updated", res.Updated,
+			"unchanged", res.Unchanged, "deferred", res.Deferred, "not_modified", res.NotModified)
+	}
+	return res
+}
+
+// countingHook counts items that went through normalisation, so tests can
+// prove that unchanged items skip it.
+type countingHook struct{ n atomic.Int64 }

@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// ErrWithdrawn is returned for an article an editor withdrew.
+var ErrWithdrawn = errors.New("withdrawn")
+
+// WithdrawArticle takes an article out of every feed, page and search at
+// once: the row stays (withdrawn), its categories' versions move so caches
+// drop it, and feeds carry a tombstone for it. Withdrawing twice is a no-op.
+func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("withdraw %q: %w", guid, err)
+	}
+	defer tx.Rollback()
+	now := s.now().Unix()
+	var id, withdrawn, updated int64
+	err = tx.QueryRowContext(ctx, `SELECT id, withdrawn, updated FROM articles WHERE guid = ?`, guid).Scan(&id, &withdrawn, &updated)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("withdraw %q: %w", guid, ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("withdraw %q: %w", guid, err)
+	case withdrawn != 0:
+		return nil
+	}
+	// updated moves too, so ?since= pulls see the withdrawal.
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET withdrawn = ?, withdraw_reason = ?, updated = ? WHERE id = ?`,
+		now, reason, max(now, updated+1), id); err != nil {
+		return fmt.Errorf("withdraw %q: %w", guid, err)
+	}
+	if err := bumpArticles(ctx, tx, now, []int64{id}); err != nil {
+		return fmt.Errorf("withdraw %q: %w", guid, err)
+	}
+	return tx.Commit()
+}
+
+// bumpArticles moves the global version and that of every category the
+// articles belong to, so every instance's rendered feeds of them go stale.
+func bumpArticles(ctx context.Context, tx *sql.Tx, now int64, ids []int64) error {
+	var v int64
+	if err := tx.QueryRowContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`).Scan(&v); err != nil {
+		return fmt.Errorf("bump version: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE categories SET version = ?, changed_at = ?
+			WHERE id IN (SELECT category_id FROM article_categories WHERE article_id = ?)`, v, now, id); err != nil {
+			return fmt.Errorf("bump categories: %w", err)
+		}
+	}
+	return nil
+}
+
+// ReleaseEmbargoes publishes the embargoed articles whose time has come,
+// moving their categories' versions so they appear in feeds at once. It
+// reports how many it released; with none due it costs one indexed read.
+func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
+	now := s.now().Unix()
+	var due int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE embargo_until > 0 AND embargo_until <= ?`, now).Scan(&due); err != nil {
+		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	if due == 0 {
+		return 0, nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0, updated = max(updated, ?)
+		WHERE embargo_until > 0 AND embargo_until <= ? RETURNING id`, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("release embargoes: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	if err := bumpArticles(ctx, tx, now, ids); err != nil {
+		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	return len(ids), nil
+}
+
+// Tombstones lists the most recently withdrawn articles of a category (""
+// for all), newest first, for RFC 6721 deleted-entry elements.
+func (s *Store) Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error) {
+	q := `SELECT a.guid, a.withdrawn, a.withdraw_reason FROM articles a WHERE a.withdrawn > 0`
+	args := []any{}
+	if category != "" {
+		q += ` AND a.id IN (SELECT ac.article_id FROM article_categories ac
+			JOIN categories c ON c.id = ac.category_id WHERE c.slug = ?)`
+		args = append(args, category)
+	}
+	q += ` ORDER BY a.withdrawn DESC, a.id DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("tombstones of %q: %w", category, err)
+	}
+	defer rows.Close()
+	var out []feeds.Tombstone
+	for rows.Next() {
+		var t feeds.Tombstone
+		var when int64
+		if err := rows.Scan(&t.GUID, &when, &t.Comment); err != nil {
+			return nil, fmt.Errorf("tombstones of %q: %w", category, err)
+		}
+		t.When = unix(when)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Cursor is a position in a walk over articles: a time (unix seconds) and
+// an article id that breaks ties, so a walk has no gaps and no repeats.
+type Cursor struct {
+	Time int64
+	ID   int64
+}
+
+// String encodes the cursor for URLs: "<unix>-<id>".
+func (c Cursor) String() string { return fmt.Sprintf("%d-%d", c.Time, c.ID) }
+
+// ParseCursor decodes Cursor.String.
+func ParseCursor(s string) (Cursor, bool) {
+	t, id, ok := strings.Cut(s, "-")
+	if !ok {
+		return Cursor{}, false
+	}
+	tv, err1 := strconv.ParseInt(t, 10, 64)
+	iv, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || iv < 0 {
+		return Cursor{}, false
+	}
+	return Cursor{Time: tv, ID: iv}, true
+}
+
+// Change is one entry of an incremental pull: an article created or updated
+// after the cursor, or a tombstone if it was withdrawn.
+type Change struct {
+	Article   *feeds.Article // nil for a withdrawn article
+	Tombstone *feeds.Tombstone
+	Cursor    Cursor // position after this change
+}
+
+// Changes returns up to limit changes in a category ("" for all) after the
+// cursor, oldest first: what a partner polling with ?since= must apply.
+// Embargoed articles are left out until released (their release moves
+// updated, so they come then).
+func (s *Store) Changes(ctx context.Context, category string, after Cursor, limit int) ([]Change, error) {
+	q := `SELECT ` + articleCols + `, a.id, a.withdrawn, a.withdraw_reason
+	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+	WHERE (a.updated, a.id) > (?, ?) AND a.embargo_until = 0`
+	args := []any{after.Time, after.ID}
+	if category != "" {
+		q += ` AND a.id IN (SELECT ac.article_id FROM article_categories ac
+			JOIN categories c ON c.id = ac.category_id WHERE c.slug = ?)`
+		args = append(args, category)
+	}
+	q += ` ORDER BY a.updated, a.id LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("changes of %q: %w", category, err)
+	}
+	var ids, withdrawn []int64
+	var reasons []string
+	var id, wd int64
+	var reason string
+	as, err := scanArticlesEach(rows, limit, func() { ids = append(ids, id); withdrawn = append(withdrawn, wd); reasons = append(reasons, reason) },
+		&id, &wd, &reason)
+	if err != nil {
+		return nil, fmt.Errorf("changes of %q: %w", category, err)
+	}
+	out := make([]Change, len(as))
+	for i, a := range as {
+		out[i].Cursor = Cursor{Time: a.Updated.Unix(), ID: ids[i]}
+		if withdrawn[i] != 0 {
+			out[i].Tombstone = &feeds.Tombstone{GUID: a.GUID, When: unix(withdrawn[i]), Comment: reasons[i]}
+			continue
+		}
+		out[i].Article = a
+	}
+	return out, nil
+}
+
+// ArchivePage returns up to limit visible articles of a category ("" for
+// all) strictly older than the cursor in feed order (published, then id,
+// newest first), and each one's cursor. Pages keyed this way never change
+// as new articles arrive: RFC 5005 archive documents.
+func (s *Store) ArchivePage(ctx context.Context, category string, before Cursor, limit int) ([]*feeds.Article, []Cursor, error) {
+	var q string
+	var args []any
+	if category == "" {
+		q = `SELECT ` + articleCols + `, a.id FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+		WHERE (a.published, a.id) < (?, ?) AND a.withdrawn = 0 AND a.embargo_until = 0
+		ORDER BY a.published DESC, a.id DESC LIMIT ?`
+		args = []any{before.Time, before.ID, limit}
+	} else {
+		q = `SELECT ` + articleCols + `, a.id FROM article_categories ac
+		CROSS JOIN articles a ON a.id = ac.article_id
+		LEFT JOIN article_bodies b ON b.article_id = a.id
+		WHERE ac.category_id = (SELECT id FROM categories WHERE slug = ?)
+		AND (ac.published, ac.article_id) < (?, ?) AND a.withdrawn = 0 AND a.embargo_until = 0
+		ORDER BY ac.published DESC, ac.article_id DESC LIMIT ?`
+		args = []any{category, before.Time, before.ID, limit}
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive of %q: %w", category, err)
+	}
+	var cursors []Cursor
+	var id int64
+	var as []*feeds.Article
+	as, err = scanArticlesEach(rows, limit, func() { cursors = append(cursors, Cursor{ID: id}) }, &id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive of %q: %w", category, err)
+	}
+	for i, a := range as {
+		cursors[i].Time = a.Published.Unix()
+	}
+	return as, cursors, nil
+}
+
+// FeedCursors returns the archive cursor of each of the latest limit
+// visible articles of a category, in feed order: the last one is where the
+// feed's prev-archive page starts.
+func (s *Store) FeedCursors(ctx context.Context, category string, limit int) ([]Cursor, error) {
+	_, cs, err := s.ArchivePage(ctx, category, Cursor{Time: 1 << 62, ID: 1 << 62}, limit)
+	return cs, err
+}
+
+// NthCursor returns the archive cursor of the n-th (1-based) visible article
+// of a category ("" for all) in feed order, and false when there are fewer:
+// a feed of n items links its prev-archive page from there.
+func (s *Store) NthCursor(ctx context.Context, category string, n int) (Cursor, bool, error) {
+	var q string
+	var args []any
+	if category == "" {
+		q = `SELECT a.published, a.id FROM articles a WHERE a.withdrawn = 0 AND a.embargo_until = 0
+		ORDER BY a.published DESC, a.id DESC LIMIT 1 OFFSET ?`
+		args = []any{n - 1}
+	} else {
+		q = `SELECT ac.published, ac.article_id FROM article_categories ac
+		CROSS JOIN articles a ON a.id = ac.article_id
+		WHERE ac.category_id = (SELECT id FROM categories WHERE slug = ?) AND a.withdrawn = 0 AND a.embargo_until = 0
+		ORDER BY ac.published DESC, ac.article_id DESC LIMIT 1 OFFSET ?`
+		args = []any{category, n - 1}
+	}
+	var c Cursor
+	err := s.r.QueryRowContext(ctx, q, args...).Scan(&c.Time, &c.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return c, false, nil
+	case err != nil:
+		return c, false, fmt.Errorf("cursor of %q: %w", category, err)
+	}
+	return c, true, nil
+}

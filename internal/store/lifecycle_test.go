@@ -1,0 +1,205 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/internal/store"
+)
+
+func TestWithdrawArticle(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	st, _ := mustOpenAt(t, filepath.Join(t.TempDir(), "n.db"), clk.Now)
+	mustSave(t, st, article("a", t0.Add(-2*time.Hour), "politics"), article("b", t0.Add(-time.Hour), "politics", "world"))
+	before := mustVersions(t, st)
+
+	clk.Set(t0.Add(time.Minute))
+	if err := st.WithdrawArticle(ctx, "b", "legal request"); err != nil {
+		t.Fatal(err)
+	}
+	for _, cat := range []string{"politics", "world", ""} {
+		for _, a := range mustLatest(t, st, cat, 10) {
+			if a.GUID == "b" {
+				t.Errorf("withdrawn article still in %q", cat)
+			}
+		}
+	}
+	after := mustVersions(t, st)
+	for _, k := range []string{"politics", "world", ""} {
+		if after[k] == before[k] {
+			t.Errorf("version of %q did not move", k)
+		}
+	}
+	if _, err := st.Article(ctx, "b"); !errors.Is(err, store.ErrWithdrawn) {
+		t.Errorf("Article of a withdrawn one: %v", err)
+	}
+	ts, err := st.Tombstones(ctx, "world", 10)
+	if err != nil || len(ts) != 1 || ts[0].GUID != "b" || !ts[0].When.Equal(t0.Add(time.Minute)) || ts[0].Comment != "legal request" {
+		t.Fatalf("tombstones: %+v %v", ts, err)
+	}
+	if ts, _ := st.Tombstones(ctx, "economy", 10); len(ts) != 0 {
+		t.Errorf("tombstone leaked into another category: %+v", ts)
+	}
+	if err := st.WithdrawArticle(ctx, "b", ""); err != nil {
+		t.Errorf("second withdrawal: %v", err)
+	}
+	if err := st.WithdrawArticle(ctx, "nope", ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("withdraw unknown: %v", err)
+	}
+	// A re-import of the same content does not bring it back.
+	mustSave(t, st, article("b", t0.Add(-time.Hour), "politics", "world"))
+	if _, err := st.Article(ctx, "b"); !errors.Is(err, store.ErrWithdrawn) {
+		t.Errorf("re-saved withdrawn article came back: %v", err)
+	}
+}
+
+func TestEmbargo(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	st, _ := mustOpenAt(t, filepath.Join(t.TempDir(), "n.db"), clk.Now)
+	a := article("embargoed", t0, "politics")
+	a.PublishAt = t0.Add(time.Hour)
+	mustSave(t, st, a, article("live", t0.Add(-time.Hour), "politics"))
+	if got := guids(mustLatest(t, st, "politics", 10)); fmt.Sprint(got) != "[live]" {
+		t.Fatalf("embargoed article visible: %v", got)
+	}
+	if _, err := st.Article(ctx, "embargoed"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Article of an embargoed one: %v", err)
+	}
+	if _, state, err := st.StoredArticle(ctx, "embargoed"); err != nil || !state.EmbargoUntil.Equal(t0.Add(time.Hour)) {
+		t.Errorf("stored state: %+v %v", state, err)
+	}
+	if n, err := st.ReleaseEmbargoes(ctx); n != 0 || err != nil {
+		t.Fatalf("released early: %d %v", n, err)
+	}
+	before := mustVersions(t, st)
+	clk.Set(t0.Add(time.Hour + time.Second))
+	if n, err := st.ReleaseEmbargoes(ctx); n != 1 || err != nil {
+		t.Fatalf("release: %d %v", n, err)
+	}
+	if mustVersions(t, st)["politics"] == before["politics"] {
+		t.Error("release did not move the category version")
+	}
+	got := mustLatest(t, st, "politics", 10)
+	if len(got) != 2 || got[0].GUID != "embargoed" || !got[0].Published.Equal(t0.Add(time.Hour)) {
+		t.Errorf("after release: %v, published %v", guids(got), got[0].Published)
+	}
+}
+
+func TestChangesWalk(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	st, _ := mustOpenAt(t, filepath.Join(t.TempDir(), "n.db"), clk.Now)
+	for i := range 5 {
+		mustSave(t, st, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Minute), "politics"))
+	}
+	mustSave(t, st, article("other", t0, "world"))
+	walk := func(from store.Cursor) ([]string, store.Cursor) {
+		var seen []string
+		cur := from
+		for {
+			cs, err := st.Changes(ctx, "politics", cur, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) == 0 {
+				return seen, cur
+			}
+			for _, c := range cs {
+				if c.Article != nil {
+					seen = append(seen, c.Article.GUID)
+				} else {
+					seen = append(seen, "-"+c.Tombstone.GUID)
+				}
+				cur = c.Cursor
+			}
+		}
+	}
+	seen, cur := walk(store.Cursor{})
+	if fmt.Sprint(seen) != "[a0 a1 a2 a3 a4]" {
+		t.Fatalf("first walk: %v", seen)
+	}
+	// An edit and a withdrawal come after the cursor, oldest first.
+	clk.Set(t0.Add(time.Hour))
+	edited := article("a1", t0.Add(time.Minute), "politics")
+	edited.Title = "corrected"
+	mustSave(t, st, edited)
+	clk.Set(t0.Add(2 * time.Hour))
+	if err := st.WithdrawArticle(ctx, "a3", "error"); err != nil {
+		t.Fatal(err)
+	}
+	seen, _ = walk(cur)
+	if fmt.Sprint(seen) != "[a1 -a3]" {
+		t.Errorf("incremental walk: %v", seen)
+	}
+	if c, ok := store.ParseCursor(cur.String()); !ok || c != cur {
+		t.Errorf("cursor round trip: %v %v", c, ok)
+	}
+	for _, bad := range []string{"", "x-1", "1-", "12", "1--2", "2026-13-01T00:00:00Z"} {
+		if _, ok := store.ParseCursor(bad); ok {
+			t.Errorf("ParseCursor(%q) accepted", bad)
+		}
+	}
+}
+
+func TestArchivePagesAreStable(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	for i := range 10 {
+		mustSave(t, st, article(fmt.Sprintf("a%02d", i), t0.Add(time.Duration(i)*time.Minute), "politics"))
+	}
+	cur, err := st.FeedCursors(ctx, "politics", 3)
+	if err != nil || len(cur) != 3 {
+		t.Fatalf("feed cursors: %v %v", cur, err)
+	}
+	var walked []string
+	next := cur[len(cur)-1]
+	for page := 0; ; page++ {
+		if page == 1 {
+			// New articles arriving mid-walk change nothing in the archive.
+			mustSave(t, st, article("new", t0.Add(time.Hour), "politics"))
+		}
+		as, cs, err := st.ArchivePage(ctx, "politics", next, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(as) == 0 {
+			break
+		}
+		walked = append(walked, guids(as)...)
+		next = cs[len(cs)-1]
+	}
+	if fmt.Sprint(walked) != "[a06 a05 a04 a03 a02 a01 a00]" {
+		t.Errorf("archive walk: %v", walked)
+	}
+	if as, _, _ := st.ArchivePage(ctx, "", store.Cursor{Time: t0.Add(2 * time.Minute).Unix(), ID: 1 << 40}, 100); fmt.Sprint(guids(as)) != "[a02 a01 a00]" {
+		t.Errorf("all-categories archive: %v", guids(as))
+	}
+}
+
+func TestNthCursorMatchesArchiveStart(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	for i := range 5 {
+		mustSave(t, st, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Minute), "politics"))
+	}
+	want, err := st.FeedCursors(ctx, "politics", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := st.NthCursor(ctx, "politics", 3)
+	if err != nil || !ok || got != want[2] {
+		t.Errorf("NthCursor = %v %v %v, want %v", got, ok, err, want[2])
+	}
+	if _, ok, _ := st.NthCursor(ctx, "politics", 6); ok {
+		t.Error("cursor past the end")
+	}
+	if _, ok, _ := st.NthCursor(ctx, "", 5); !ok {
+		t.Error("no cursor in the all feed")
+	}
+}

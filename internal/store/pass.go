@@ -1,0 +1,447 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// KnownItem is what the store remembers of one upstream item of a source.
+type KnownItem struct {
+	Hash      []byte    // hash of the raw item as last seen
+	Published time.Time // the time ingest gave the item
+}
+
+// KnownItems returns the items a source has delivered, by item key. Ingest
+// compares raw-item hashes with it to skip unchanged items before any
+// cleaning.
+func (s *Store) KnownItems(ctx context.Context, sourceID int64) (map[string]KnownItem, error) {
+	rows, err := s.ss.knownItems.QueryContext(ctx, sourceID)
+	if err != nil {
+		return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
+	}
+	defer rows.Close()
+	known := make(map[string]KnownItem)
+	for rows.Next() {
+		var (
+			key  string
+			hash []byte
+			pub  int64
+		)
+		if err := rows.Scan(&key, &hash, &pub); err != nil {
+			return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
+		}
+		known[key] = KnownItem{Hash: hash, Published: unix(pub)}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
+	}
+	return known, nil
+}
+
+// SourceState is the state a pass leaves on a source; see Source for the
+// meaning of each field. LastNew and LastUpdated are not in it: SavePass
+// counts them itself.
+type SourceState struct {
+	LastAttempt, LastSuccess, NextRun time.Time
+	LastError                         string
+	Failures                          int
+	ETag, LastModified                string
+	DisabledReason, Note, IDMode      string
+	FeedTTL                           time.Duration
+	BodyHash                          []byte
+	// MovedTo, when set, replaces the source's URL (a permanent redirect);
+	// the URL it replaces is kept in URLChangedFrom.
+	MovedTo string
+}
+
+// State returns the state fields of src, as a pass starts from them.
+func (src Source) State() SourceState {
+	return SourceState{
+		LastAttempt: src.LastAttempt, LastSuccess: src.LastSuccess, NextRun: src.NextRun,
+		LastError: src.LastError, Failures: src.Failures, ETag: src.ETag, LastModified: src.LastModified,
+		DisabledReason: src.DisabledReason, Note: src.Note, IDMode: src.IDMode, FeedTTL: src.FeedTTL,
+		BodyHash: src.BodyHash,
+	}
+}
+
+// PassItem is one upstream item that is new to a source or changed since
+// its last pass, normalised into an article.
+type PassItem struct {
+	Key     string // the source's identity for the item: "guid:…", "link:…" or "hash:…"
+	RawHash []byte // hash of the raw item, compared on the next pass
+	RawDate string // the upstream's date string, as given
+	// Article is the normalised item. Its GUID is used when the item becomes
+	// a new article; Sources[0] must name this source.
+	Article *feeds.Article
+	// LinkKey and TextKey find the same story already stored: opaque
+	// hashes of the item's canonical link and of its folded title and text
+	// (nil when there is none). Looked up for a new item, and recorded for
+	// the article it ends up in.
+	LinkKey, TextKey []byte
+}
+
+// Pass is what one ingest pass over a source writes, in one transaction.
+type Pass struct {
+	SourceID int64
+	State    SourceState
+	Items    []PassItem // in insertion order: oldest first, so ties in time list newest first
+}
+
+// ItemOutcome says what happened to one PassItem.
+type ItemOutcome struct {
+	Key    string
+	GUID   string     // the article the item is stored as (another source's, when merged)
+	Result SaveResult // Created, Updated or Unchanged
+	Merged bool       // the item was recognised as a story stored from another source
+}
+
+// PassResult is what SavePass did.
+type PassResult struct {
+	New, Updated, Unchanged int
+	Items                   []ItemOutcome // one per PassItem, in order
+}
+
+// Changed reports whether the pass created or changed any article.
+func (r PassResult) Changed() bool { return r.New+r.Updated > 0 }
+
+// SavePass writes one pass of a source in one transaction: its items and its
+// state, or on any error nothing. A pass without items (a 304, an error)
+// writes the state only.
+//
+// For each item:
+//   - known with the same raw hash: nothing is written (Unchanged);
+//   - known with another hash: the article is updated in place, keeping its
+//     GUID and the other sources recorded on it, if this source is its first
+//     source; an item of a story first stored from another source, or whose
+//     article was deleted, only has its hash updated (Unchanged);
+//   - new to the source: if its LinkKey names a stored article, or its
+//     TextKey one that another source brought, this source is added to that
+//     article's Sources (and its categories to the article's), Merged
+//     (Unchanged when the source was already there); otherwise the article
+//     is saved (Created, or updated in place if its GUID exists). Two items
+//     of one source that read the same but have their own links stay two
+//     articles: a daily "prayer times" item is not the same story twice.
+//
+// Articles and categories get new versions as in SaveArticles, only when an
+// article changed. The source's LastNew and LastUpdated are this pass's
+// counts. An unknown SourceID is a wrapped ErrNotFound.
+func (s *Store) SavePass(ctx context.Context, p Pass) (PassResult, error) {
+	// Validate everything before opening the transaction, as SaveArticles does.
+	rows := make([]articleRow, len(p.Items))
+	var buf []byte
+	for i, it := range p.Items {
+		if it.Key == "" || len(it.RawHash) == 0 {
+			return PassResult{}, fmt.Errorf("save pass: item %d: key and raw hash required", i)
+		}
+		if err := rows[i].prepare(it.Article, &buf); err != nil {
+			return PassResult{}, fmt.Errorf("save pass: item %d: %w", i, err)
+		}
+		if len(it.Article.Sources) == 0 {
+			return PassResult{}, fmt.Errorf("save pass: item %d: %w", i,
+				&ValidationError{GUID: it.Article.GUID, Field: "sources", Reason: "the source is required"})
+		}
+	}
+
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return PassResult{}, fmt.Errorf("save pass: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	now := s.now().Unix()
+	ps := passSaver{
+		saver: saver{ctx: ctx, now: now, st: s.ws.in(ctx, tx),
+			catIDs: make(map[string]int64), affected: make(map[int64]struct{})},
+		ss:  s.ss.in(ctx, tx),
+		src: p.SourceID,
+		buf: buf,
+	}
+	var name string
+	err = ps.ss.selSourceName.QueryRowContext(ctx, p.SourceID).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, ErrNotFound)
+	}
+	if err != nil {
+		return PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, err)
+	}
+	res := PassResult{Items: make([]ItemOutcome, len(p.Items))}
+	for i := range p.Items {
+		if got := p.Items[i].Article.Sources[0].Name; got != name {
+			return PassResult{}, fmt.Errorf("save pass: item %q: %w", p.Items[i].Key,
+				&ValidationError{GUID: p.Items[i].Article.GUID, Field: "sources[0].name",
+					Reason: fmt.Sprintf("%q is not the pass's source %q", got, name)})
+		}
+		out, err := ps.saveItem(&p.Items[i], &rows[i])
+		if err != nil {
+			return PassResult{}, fmt.Errorf("save pass: item %q: %w", p.Items[i].Key, err)
+		}
+		res.Items[i] = out
+		switch out.Result {
+		case Created:
+			res.New++
+		case Updated:
+			res.Updated++
+		default:
+			res.Unchanged++
+		}
+	}
+	if err := ps.bumpVersions(); err != nil {
+		return PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
+	if err := ps.writeState(p.State, res); err != nil {
+		return PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return PassResult{}, fmt.Errorf("save pass: commit: %w", err)
+	}
+	return res, nil
+}
+
+// passSaver is a saver that also keeps the source's item history and the
+// dedupe keys.
+type passSaver struct {
+	saver
+	ss  sourceStmts // bound to the transaction
+	src int64
+	buf []byte
+}
+
+func (ps *passSaver) saveItem(it *PassItem, row *articleRow) (ItemOutcome, error) {
+	out := ItemOutcome{Key: it.Key, Result: Unchanged}
+	var (
+		hash      []byte
+		articleID sql.NullInt64
+	)
+	err := ps.ss.selItem.QueryRowContext(ps.ctx, ps.src, it.Key).Scan(&hash, &articleID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return ps.saveNew(it, row)
+	case err != nil:
+		return out, fmt.Errorf("look up item: %w", err)
+	case bytes.Equal(hash, it.RawHash):
+		if articleID.Valid {
+			out.GUID, err = ps.guidOf(articleID.Int64)
+		}
+		return out, err
+	}
+
+	// Changed upstream.
+	id := articleID.Int64
+	if articleID.Valid {
+		stored, err := ps.articleByID(id)
+		if err != nil {
+			return out, err
+		}
+		out.GUID = stored.GUID
+		own := it.Article.Sources[0]
+		if len(stored.Sources) == 0 || stored.Sources[0].Name == own.Name {
+			a := *it.Article
+			a.GUID = stored.GUID
+			a.Sources = append([]feeds.Source{own}, others(stored.Sources, own.Name)...)
+			if len(stored.Sources) > 1 { // keep what merged sources contributed
+				a.Categories = union(a.Categories, stored.Categories)
+			}
+			if out.Result, err = ps.saveArticle(&a); err != nil {
+				return out, err
+			}
+		}
+		if err := ps.addKeys(it, id); err != nil {
+			return out, err
+		}
+	}
+	return out, ps.recordItem(it, row, articleID)
+}
+
+// saveNew stores an item the source has not delivered before.
+func (ps *passSaver) saveNew(it *PassItem, row *articleRow) (ItemOutcome, error) {
+	out := ItemOutcome{Key: it.Key}
+	own := it.Article.Sources[0]
+	stored, err := ps.sameStory(it, own.Name)
+	if err != nil {
+		return out, err
+	}
+	var id int64
+	if stored != nil {
+		out.Merged, id = true, stored.id
+		out.GUID, out.Result = stored.GUID, Unchanged
+		if !hasSource(stored.Sources, own.Name) {
+			a := *stored.Article
+			a.Sources = append(append([]feeds.Source(nil), stored.Sources...), own)
+			a.Categories = union(stored.Categories, it.Article.Categories)
+			if out.Result, err = ps.saveArticle(&a); err != nil {
+				return out, err
+			}
+		}
+	} else {
+		if out.Result, err = ps.save(row); err != nil {
+			return out, err
+		}
+		out.GUID = it.Article.GUID
+		if err := ps.ss.selArticleID.QueryRowContext(ps.ctx, out.GUID).Scan(&id); err != nil {
+			return out, fmt.Errorf("article id: %w", err)
+		}
+	}
+	if err := ps.addKeys(it, id); err != nil {
+		return out, err
+	}
+	return out, ps.recordItem(it, row, sql.NullInt64{Int64: id, Valid: true})
+}
+
+// saveArticle saves a through the article saver (content hash, versions).
+func (ps *passSaver) saveArticle(a *feeds.Article) (SaveResult, error) {
+	var r articleRow
+	if err := r.prepare(a, &ps.buf); err != nil {
+		return 0, err
+	}
+	return ps.save(&r)
+}
+
+func (ps *passSaver) recordItem(it *PassItem, row *articleRow, articleID sql.NullInt64) error {
+	if _, err := ps.ss.upsItem.ExecContext(ps.ctx, ps.src, it.Key, it.RawHash, articleID,
+		row.published, it.RawDate, ps.now); err != nil {
+		return fmt.Errorf("record item: %w", err)
+	}
+	return nil
+}
+
+// storedArticle is an article read in the pass's transaction.
+type storedArticle struct {
+	*feeds.Article
+	id int64
+}
+
+// sameStory returns the stored article it is the same story as, or nil: the
+// one its link names (from any source, this one included: its keys may have
+// changed), else the one its text names if another source brought it.
+func (ps *passSaver) sameStory(it *PassItem, source string) (*storedArticle, error) {
+	for _, k := range []struct {
+		key       []byte
+		anySource bool
+	}{{it.LinkKey, true}, {it.TextKey, false}} {
+		if len(k.key) == 0 {
+			continue
+		}
+		var id int64
+		err := ps.ss.selKey.QueryRowContext(ps.ctx, k.key).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up dedupe key: %w", err)
+		}
+		a, err := ps.articleByID(id)
+		if err != nil {
+			return nil, err
+		}
+		if k.anySource || !hasSource(a.Sources, source) {
+			return &storedArticle{a, id}, nil
+		}
+	}
+	return nil, nil
+}
+
+// addKeys records the item's dedupe keys for article id; a key another
+// article claimed first stays with it.
+func (ps *passSaver) addKeys(it *PassItem, id int64) error {
+	for _, k := range [][]byte{it.LinkKey, it.TextKey} {
+		if len(k) == 0 {
+			continue
+		}
+		if _, err := ps.ss.insKey.ExecContext(ps.ctx, k, id); err != nil {
+			return fmt.Errorf("record dedupe key: %w", err)
+		}
+	}
+	return nil
+}
+
+func (ps *passSaver) articleByID(id int64) (*feeds.Article, error) {
+	rows, err := ps.ss.selArticleByID.QueryContext(ps.ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("article %d: %w", id, err)
+	}
+	as, err := scanArticles(rows, 1)
+	if err != nil {
+		return nil, fmt.Errorf("article %d: %w", id, err)
+	}
+	if len(as) == 0 {
+		return nil, fmt.Errorf("article %d: %w", id, ErrNotFound)
+	}
+	return as[0], nil
+}
+
+func (ps *passSaver) guidOf(id int64) (string, error) {
+	var guid string
+	if err := ps.ss.selGUID.QueryRowContext(ps.ctx, id).Scan(&guid); err != nil {
+		return "", fmt.Errorf("article %d: %w", id, err)
+	}
+	return guid, nil
+}
+
+// writeState stores the pass's state on the source, and its move if any.
+func (ps *passSaver) writeState(st SourceState, res PassResult) error {
+	var name string
+	err := ps.ss.updState.QueryRowContext(ps.ctx, unixOf(st.LastAttempt), unixOf(st.LastSuccess),
+		unixOf(st.NextRun), st.LastError, st.Failures, st.ETag, st.LastModified, res.New, res.Updated,
+		st.DisabledReason, st.Note, st.IDMode, int64(st.FeedTTL/time.Second), nonNil(st.BodyHash), ps.src).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("source %d: %w", ps.src, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("source %d: state: %w", ps.src, err)
+	}
+	if st.MovedTo != "" {
+		if _, err := ps.ss.moveSource.ExecContext(ps.ctx, st.MovedTo, ps.src, st.MovedTo); err != nil {
+			return fmt.Errorf("source %s: move: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// nonNil binds nil as an empty blob (the column is NOT NULL).
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+func hasSource(srcs []feeds.Source, name string) bool {
+	for _, s := range srcs {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// others returns srcs without the ones called name.
+func others(srcs []feeds.Source, name string) []feeds.Source {
+	var out []feeds.Source
+	for _, s := range srcs {
+		if s.Name != name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// union returns a followed by the elements of b it lacks.
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, x := range b {
+		dup := false
+		for _, y := range out {
+			dup = dup || x == y
+		}
+		if !dup {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// sourceStmts are the prepared statements of sources and ingest passes:
+// reads on the reader pool, writes on the writer connection (bound to a
+// transaction with tx.StmtContext where one is open).
+type sourceStmts struct {
+	// readers
+	sources, sourceByName, knownItems *sql.Stmt
+	// writer
+	selSourceDef, selSourceByID, selSourceName, insSource, updSourceDef, resetSourceURL *sql.Stmt
+	delSource, resetSource, updState, moveSource                                        *sql.Stmt
+	selItem, upsItem, selKey, insKey, selArticleByID, selArticleID, selGUID             *sql.Stmt
+}
+
+func (ss *sourceStmts) prepare(ctx context.Context, w, r *sql.DB) error {
+	if err := prepareAll(ctx, r, []stmtDef{
+		{&ss.sources, `SELECT ` + sourceCols + ` FROM sources ORDER BY name`},
+		{&ss.sourceByName, `SELECT ` + sourceCols + ` FROM sources WHERE name = ?`},
+		{&ss.knownItems, `SELECT item_key, raw_hash, published FROM source_items WHERE source_id = ?`},
+	}); err != nil {
+		return err
+	}
+	return prepareAll(ctx, w, []stmtDef{
+		{&ss.selSourceDef, `SELECT id, url, url_changed_from FROM sources WHERE name = ?`},
+		{&ss.selSourceByID, `SELECT ` + sourceCols + ` FROM sources WHERE id = ?`},
+		{&ss.selSourceName, `SELECT name FROM sources WHERE id = ?`},
+		{&ss.insSource, `INSERT INTO sources (name, url, schedule, categories, rules, enabled, allow_private, origin, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&ss.updSourceDef, `UPDATE sources SET schedule = ?, categories = ?, rules = ?, enabled = ?,
+			allow_private = ?, origin = ? WHERE id = ?`},
+		{&ss.resetSourceURL, `UPDATE sources SET url = ?, url_changed_from = '', etag = '', last_modified = '',
+			disabled_reason = '', failures = 0, last_error = '', next_run = 0, note = '', id_mode = '', feed_ttl = 0,
+			body_hash = x''
+			WHERE id = ?`},
+		{&ss.delSource, `DELETE FROM sources WHERE name = ?`},
+		{&ss.resetSource, `UPDATE sources SET disabled_reason = '', failures = 0, last_error = '', next_run = 0
+			WHERE name = ?`},
+		{&ss.updState, `UPDATE sources SET last_attempt = ?, last_success = ?, next_run = ?, last_error = ?,
+			failures = ?, etag = ?, last_modified = ?, last_new = ?, last_updated = ?, disabled_reason = ?,
+			note = ?, id_mode = ?, feed_ttl = ?, body_hash = ?
+			WHERE id = ? RETURNING name`},
+		// The first move keeps the configured URL in url_changed_from.
+		{&ss.moveSource, `UPDATE sources SET
+			url_changed_from = CASE url_changed_from WHEN '' THEN url ELSE url_changed_from END, url = ?
+			WHERE id = ? AND url <> ?`},
+		{&ss.selItem, `SELECT raw_hash, article_id FROM source_items WHERE source_id = ? AND item_key = ?`},
+		{&ss.upsItem, `INSERT INTO source_items (source_id, item_key, raw_hash, article_id, published, raw_date, first_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source_id, item_key) DO UPDATE SET raw_hash = excluded.raw_hash,
+				article_id = coalesce(excluded.article_id, article_id), published = excluded.published,
+				raw_date = excluded.raw_date`},
+		{&ss.selKey, `SELECT article_id FROM article_keys WHERE key = ?`},
+		{&ss.insKey, `INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`},
+		{&ss.selArticleByID, `SELECT ` + articleCols + `
+			FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id WHERE a.id = ?`},
+		{&ss.selArticleID, `SELECT id FROM articles WHERE guid = ?`},
+		{&ss.selGUID, `SELECT guid FROM articles WHERE id = ?`},
+	})
+}
+
+func (ss *sourceStmts) close() error {
+	return closeAll(ss.sources, ss.sourceByName, ss.knownItems,
+		ss.selSourceDef, ss.selSourceByID, ss.selSourceName, ss.insSource, ss.updSourceDef, ss.resetSourceURL,
+		ss.delSource, ss.resetSource, ss.updState, ss.moveSource,
+		ss.selItem, ss.upsItem, ss.selKey, ss.insKey, ss.selArticleByID, ss.selArticleID, ss.selGUID)
+}
+
+// in returns the writer statements bound to tx (which closes them when it
+// ends); the reader statements are left nil.
+func (ss *sourceStmts) in(ctx context.Context, tx *sql.Tx) sourceStmts {
+	b := func(st *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, st) }
+	return sourceStmts{
+		selSourceDef: b(ss.selSourceDef), selSourceByID: b(ss.selSourceByID), selSourceName: b(ss.selSourceName), insSource: b(ss.insSource),
+		updSourceDef: b(ss.updSourceDef), resetSourceURL: b(ss.resetSourceURL),
+		delSource: b(ss.delSource), resetSource: b(ss.resetSource), updState: b(ss.updState),
+		moveSource: b(ss.moveSource), selItem: b(ss.selItem), upsItem: b(ss.upsItem),
+		selKey: b(ss.selKey), insKey: b(ss.insKey), selArticleByID: b(ss.selArticleByID),
+		selArticleID: b(ss.selArticleID), selGUID: b(ss.selGUID),
+	}
+}

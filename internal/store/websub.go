@@ -1,0 +1,561 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// WebSub request modes (hub.mode), as stored in WebSubIntent.Mode.
+const (
+	WebSubSubscribe   = "subscribe"
+	WebSubUnsubscribe = "unsubscribe"
+)
+
+// The WebSub methods take the time they act at from the caller, not from the
+// store's clock: the hub schedules verifications, retries and lease ends, and
+// its one clock must decide what is due.
+
+// WebSubSubscription is a verified subscription of Callback to Topic.
+type WebSubSubscription struct {
+	ID              int64
+	Topic, Callback string
+	Secret          string // "" when none was given; keys X-Hub-Signature
+	Lease           time.Duration
+	Verified        time.Time // last verification (subscribe or renewal)
+	Expires         time.Time // Verified + Lease
+}
+
+// WebSubIntent is a subscribe or unsubscribe request awaiting verification
+// of intent.
+type WebSubIntent struct {
+	ID              int64
+	Mode            string // WebSubSubscribe or WebSubUnsubscribe
+	Topic, Callback string
+	Secret          string
+	Lease           time.Duration // granted lease (subscribe only), whole seconds
+	Requested       time.Time
+	Attempts        int // verification attempts that failed and may be retried
+	NextAttempt     time.Time
+	LastError       string
+}
+
+// WebSubDelivery is a queued distribution of a topic's content to one
+// subscription.
+type WebSubDelivery struct {
+	SubscriptionID  int64
+	Topic, Callback string
+	Secret          string
+	Expires         time.Time // the subscription's lease end
+	ContentID       int64
+	ContentType     string
+	Body            []byte // set by ClaimWebSubDeliveries only
+	Enqueued        time.Time
+	Attempts        int // failed attempts so far
+	NextAttempt     time.Time
+	LastError       string
+}
+
+// RequestWebSub records a subscribe or unsubscribe request awaiting
+// verification, due at in.Requested, and returns its id. It replaces any
+// pending request for the same topic and callback (with a new id).
+func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (int64, error) {
+	if in.Mode != WebSubSubscribe && in.Mode != WebSubUnsubscribe {
+		return 0, fmt.Errorf("websub request: unknown mode %q", in.Mode)
+	}
+	if in.Topic == "" || in.Callback == "" {
+		return 0, errors.New("websub request: empty topic or callback")
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("websub request: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	at := in.Requested.Unix()
+	var id int64
+	_, err = tx.ExecContext(ctx, `DELETE FROM websub_intents WHERE topic = ? AND callback = ?`, in.Topic, in.Callback)
+	if err == nil {
+		err = tx.QueryRowContext(ctx, `INSERT INTO websub_intents
+			(mode, topic, callback, secret, lease_seconds, requested, next_attempt)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Mode, in.Topic, in.Callback, in.Secret, seconds(in.Lease), at, at).Scan(&id)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("websub request %s %s: %w", in.Mode, in.Topic, err)
+	}
+	return id, nil
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+const intentCols = `id, mode, topic, callback, secret, lease_seconds, requested, attempts, next_attempt, last_error`
+
+func scanIntent(r scanner) (WebSubIntent, error) {
+	var (
+		in                      WebSubIntent
+		lease, req, next, tries int64
+	)
+	err := r.Scan(&in.ID, &in.Mode, &in.Topic, &in.Callback, &in.Secret, &lease, &req, &tries, &next, &in.LastError)
+	in.Lease = time.Duration(lease) * time.Second
+	in.Requested, in.NextAttempt, in.Attempts = unix(req), unix(next), int(tries)
+	return in, err
+}
+
+// ClaimWebSubIntents returns up to limit requests due at now and not claimed
+// by anyone else, oldest first, and claims them until now+hold: another
+// instance will not verify them meanwhile, and they are free again after
+// (should this process die).
+func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]WebSubIntent, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("claim websub intents: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	t := now.Unix()
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_intents SET claimed_until = ?
+		WHERE id IN (SELECT id FROM websub_intents WHERE next_attempt <= ? AND claimed_until <= ?
+			ORDER BY next_attempt, id LIMIT ?)
+		RETURNING `+intentCols, now.Add(hold).Unix(), t, t, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim websub intents: %w", err)
+	}
+	var ins []WebSubIntent
+	for rows.Next() {
+		in, err := scanIntent(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("claim websub intents: %w", err)
+		}
+		ins = append(ins, in)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("claim websub intents: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("claim websub intents: %w", err)
+	}
+	// RETURNING gives no order.
+	slices.SortFunc(ins, func(a, b WebSubIntent) int {
+		return cmpTimeID(a.NextAttempt, b.NextAttempt, a.ID, b.ID)
+	})
+	return ins, nil
+}
+
+// ConfirmWebSubIntent applies the request with this id, whose intent the
+// subscriber has just confirmed, and returns it: a subscription starts (or is
+// renewed, with the request's secret and a lease from now), or ends. A request
+// replaced meanwhile by a newer one is not applied: the error wraps
+// ErrNotFound.
+func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (WebSubIntent, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return WebSubIntent{}, fmt.Errorf("confirm websub intent %d: %w", id, err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	in, err := scanIntent(tx.QueryRowContext(ctx, `DELETE FROM websub_intents WHERE id = ? RETURNING `+intentCols, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, fmt.Errorf("websub intent %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return in, fmt.Errorf("confirm websub intent %d: %w", id, err)
+	}
+	t := now.Unix()
+	if in.Mode == WebSubUnsubscribe {
+		_, err = tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?`, in.Topic, in.Callback)
+	} else {
+		// A lapsed subscription not purged yet starts afresh: its stale queued
+		// delivery and content hash go with it.
+		_, err = tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ? AND expires <= ?`,
+			in.Topic, in.Callback, t)
+	}
+	if err == nil && in.Mode == WebSubSubscribe {
+		_, err = tx.ExecContext(ctx, `INSERT INTO websub_subscriptions
+			(topic, callback, secret, lease_seconds, created, verified, expires) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret,
+				lease_seconds = excluded.lease_seconds, verified = excluded.verified, expires = excluded.expires`,
+			in.Topic, in.Callback, in.Secret, seconds(in.Lease), t, t, now.Add(in.Lease).Unix())
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return in, fmt.Errorf("confirm websub %s %s: %w", in.Mode, in.Topic, err)
+	}
+	return in, nil
+}
+
+// RetryWebSubIntent records a failed verification attempt of request id and
+// makes it due again at next.
+func (s *Store) RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
+		claimed_until = 0, last_error = ? WHERE id = ?`, next.Unix(), lastErr, id)
+	if err != nil {
+		return fmt.Errorf("retry websub intent %d: %w", id, err)
+	}
+	return nil
+}
+
+// DropWebSubIntent forgets request id, whose verification failed for good.
+func (s *Store) DropWebSubIntent(ctx context.Context, id int64) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_intents WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("drop websub intent %d: %w", id, err)
+	}
+	return nil
+}
+
+// WebSubIntents returns the requests awaiting verification, oldest first.
+func (s *Store) WebSubIntents(ctx context.Context) ([]WebSubIntent, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+intentCols+` FROM websub_intents ORDER BY requested, id`)
+	if err != nil {
+		return nil, fmt.Errorf("websub intents: %w", err)
+	}
+	defer rows.Close()
+	var ins []WebSubIntent
+	for rows.Next() {
+		in, err := scanIntent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("websub intents: %w", err)
+		}
+		ins = append(ins, in)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("websub intents: %w", err)
+	}
+	return ins, nil
+}
+
+// WebSubContentHash identifies a topic's content for EnqueueWebSubContent:
+// the same body under another Content-Type is different content.
+func WebSubContentHash(contentType string, body []byte) []byte {
+	h := sha256.New()
+	h.Write([]byte(contentType))
+	h.Write([]byte{0})
+	h.Write(body)
+	return h.Sum(nil)
+}
+
+// EnqueueWebSubContent queues body as the content of topic for every
+// subscription active at now that has not had this content queued already,
+// and returns how many it queued. Calling it again with unchanged content,
+// from this process or another on the same database, queues nothing. A
+// subscription's undelivered older content is replaced (a delivery carries the
+// whole feed), keeping its attempts and next attempt so a failing subscriber
+// keeps its backoff.
+func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (int, error) {
+	hash := WebSubContentHash(contentType, body)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue websub content %s: %w", topic, err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	n, err := enqueueContent(ctx, tx, topic, contentType, body, hash, now.Unix())
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("enqueue websub content %s: %w", topic, err)
+	}
+	return n, nil
+}
+
+func enqueueContent(ctx context.Context, tx *sql.Tx, topic, contentType string, body, hash []byte, now int64) (int, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_subscriptions SET last_hash = ?
+		WHERE topic = ? AND expires > ? AND last_hash <> ? RETURNING id`, hash, topic, now, hash)
+	if err != nil {
+		return 0, err
+	}
+	var subs []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		subs = append(subs, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	if len(subs) == 0 {
+		return 0, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO websub_contents (topic, hash, content_type, body, created)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, hash) DO NOTHING`, topic, hash, contentType, body, now); err != nil {
+		return 0, err
+	}
+	var contentID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM websub_contents WHERE topic = ? AND hash = ?`, topic, hash).Scan(&contentID); err != nil {
+		return 0, err
+	}
+	for _, sub := range subs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO websub_deliveries (subscription_id, content_id, enqueued, next_attempt)
+			VALUES (?, ?, ?, ?)
+			ON CONFLICT (subscription_id) DO UPDATE SET content_id = excluded.content_id, enqueued = excluded.enqueued`,
+			sub, contentID, now, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(subs), nil
+}
+
+// ClaimWebSubDeliveries returns up to limit deliveries due at now, not
+// claimed by anyone else, to subscriptions whose lease has not ended, with
+// their content; and claims them until now+hold.
+func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]WebSubDelivery, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("claim websub deliveries: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	ds, err := claimDeliveries(ctx, tx, now.Unix(), now.Add(hold).Unix(), limit)
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim websub deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+const deliveryCols = `d.subscription_id, s.topic, s.callback, s.secret, s.expires, d.content_id, c.content_type,
+	d.enqueued, d.attempts, d.next_attempt, d.last_error`
+
+func scanDelivery(r scanner, extra ...any) (WebSubDelivery, error) {
+	var (
+		d                             WebSubDelivery
+		expires, enq, tries, nextTime int64
+	)
+	dest := append([]any{&d.SubscriptionID, &d.Topic, &d.Callback, &d.Secret, &expires, &d.ContentID,
+		&d.ContentType, &enq, &tries, &nextTime, &d.LastError}, extra...)
+	err := r.Scan(dest...)
+	d.Expires, d.Enqueued, d.NextAttempt, d.Attempts = unix(expires), unix(enq), unix(nextTime), int(tries)
+	return d, err
+}
+
+func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit int) ([]WebSubDelivery, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?
+		WHERE subscription_id IN (
+			SELECT d.subscription_id FROM websub_deliveries d
+			JOIN websub_subscriptions s ON s.id = d.subscription_id
+			WHERE d.next_attempt <= ? AND d.claimed_until <= ? AND s.expires > ?
+			ORDER BY d.next_attempt, d.subscription_id LIMIT ?)
+		RETURNING subscription_id`, until, now, now, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	ds := make([]WebSubDelivery, 0, len(ids))
+	for _, id := range ids {
+		var body []byte
+		d, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryCols+`, c.body
+			FROM websub_deliveries d
+			JOIN websub_subscriptions s ON s.id = d.subscription_id
+			JOIN websub_contents c ON c.id = d.content_id
+			WHERE d.subscription_id = ?`, id), &body)
+		if err != nil {
+			return nil, fmt.Errorf("subscription %d: %w", id, err)
+		}
+		d.Body = body
+		ds = append(ds, d)
+	}
+	slices.SortFunc(ds, func(a, b WebSubDelivery) int {
+		return cmpTimeID(a.NextAttempt, b.NextAttempt, a.SubscriptionID, b.SubscriptionID)
+	})
+	return ds, nil
+}
+
+// RetryWebSubDelivery records a failed attempt of subscription subID's
+// delivery and makes it due again at next.
+func (s *Store) RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
+		claimed_until = 0, last_error = ? WHERE subscription_id = ?`, next.Unix(), lastErr, subID)
+	if err != nil {
+		return fmt.Errorf("retry websub delivery to subscription %d: %w", subID, err)
+	}
+	return nil
+}
+
+// FinishWebSubDelivery ends subscription subID's delivery of content
+// contentID: delivered, or given up (then the subscription's content hash is
+// forgotten, so publishing the same content again queues it again). When newer
+// content replaced it while it was in flight, that newer content stays queued,
+// due at now with a fresh count of attempts.
+func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("finish websub delivery to subscription %d: %w", subID, err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	res, err := tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE subscription_id = ? AND content_id = ?`, subID, contentID)
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	switch {
+	case err != nil:
+	case n == 0:
+		_, err = tx.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = 0, next_attempt = ?, claimed_until = 0,
+			last_error = '' WHERE subscription_id = ?`, now.Unix(), subID)
+	case !delivered:
+		_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = x'' WHERE id = ?`, subID)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return fmt.Errorf("finish websub delivery to subscription %d: %w", subID, err)
+	}
+	return nil
+}
+
+// WebSubQueue returns the queued deliveries (without their bodies), next due
+// first.
+func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+`
+		FROM websub_deliveries d
+		JOIN websub_subscriptions s ON s.id = d.subscription_id
+		JOIN websub_contents c ON c.id = d.content_id
+		ORDER BY d.next_attempt, d.subscription_id`)
+	if err != nil {
+		return nil, fmt.Errorf("websub queue: %w", err)
+	}
+	defer rows.Close()
+	var ds []WebSubDelivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("websub queue: %w", err)
+		}
+		ds = append(ds, d)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("websub queue: %w", err)
+	}
+	return ds, nil
+}
+
+// DeleteWebSubSubscription ends subscription id at once, with its queued
+// delivery (the callback answered 410 Gone).
+func (s *Store) DeleteWebSubSubscription(ctx context.Context, id int64) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete websub subscription %d: %w", id, err)
+	}
+	return nil
+}
+
+// PurgeWebSub deletes the subscriptions whose lease ended by now, with their
+// queued deliveries, and the content no delivery needs any more. It returns
+// how many subscriptions it deleted.
+func (s *Store) PurgeWebSub(ctx context.Context, now time.Time) (int, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("purge websub: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+
+	var n int64
+	res, err := tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE expires <= ?`, now.Unix())
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM websub_contents
+			WHERE NOT EXISTS (SELECT 1 FROM websub_deliveries d WHERE d.content_id = websub_contents.id)`)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("purge websub: %w", err)
+	}
+	return int(n), nil
+}
+
+// WebSubSubscribers returns the number of subscriptions active at now per
+// topic; topics without any are absent.
+func (s *Store) WebSubSubscribers(ctx context.Context, now time.Time) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT topic, count(*) FROM websub_subscriptions
+		WHERE expires > ? GROUP BY topic`, now.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("websub subscribers: %w", err)
+	}
+	defer rows.Close()
+	m := make(map[string]int)
+	for rows.Next() {
+		var (
+			topic string
+			n     int
+		)
+		if err := rows.Scan(&topic, &n); err != nil {
+			return nil, fmt.Errorf("websub subscribers: %w", err)
+		}
+		m[topic] = n
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("websub subscribers: %w", err)
+	}
+	return m, nil
+}
+
+// WebSubSubscriptions returns every stored subscription, lapsed ones not yet
+// purged included, by topic and callback.
+func (s *Store) WebSubSubscriptions(ctx context.Context) ([]WebSubSubscription, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, topic, callback, secret, lease_seconds, verified, expires
+		FROM websub_subscriptions ORDER BY topic, callback`)
+	if err != nil {
+		return nil, fmt.Errorf("websub subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var subs []WebSubSubscription
+	for rows.Next() {
+		var (
+			sub                     WebSubSubscription
+			lease, verified, expiry int64
+		)
+		if err := rows.Scan(&sub.ID, &sub.Topic, &sub.Callback, &sub.Secret, &lease, &verified, &expiry); err != nil {
+			return nil, fmt.Errorf("websub subscriptions: %w", err)
+		}
+		sub.Lease = time.Duration(lease) * time.Second
+		sub.Verified, sub.Expires = unix(verified), unix(expiry)
+		subs = append(subs, sub)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("websub subscriptions: %w", err)
+	}
+	return subs, nil
+}
+
+// seconds is d in whole seconds, rounded down.
+func seconds(d time.Duration) int64 { return int64(d / time.Second) }
+
+func cmpTimeID(ta, tb time.Time, a, b int64) int {
+	if c := ta.Compare(tb); c != 0 {
+		return c
+	}
+	return int(min(max(a-b, -1), 1))
+}
