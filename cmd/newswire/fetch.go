@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
@@ -21,11 +23,21 @@ func newIngester(st *store.Store, cfg *config.Config, log *slog.Logger) *ingest.
 		Timeout:   time.Duration(cfg.Ingest.Timeout),
 		MaxBytes:  cfg.Ingest.MaxBytes,
 	})
+	cleaner := clean.New(clean.Options{Markers: markers(cfg.Clean)})
+	ilog := log.With("component", "ingest")
 	return ingest.New(st, ingest.Options{
 		Client:        client,
 		Concurrency:   cfg.Ingest.Concurrency,
 		MaxNewPerPass: cfg.Ingest.MaxNewPerPass,
-		Logger:        log.With("component", "ingest"),
+		Logger:        ilog,
+		Clean: func(a *feeds.Article) error {
+			rep, err := cleaner.Article(a)
+			if len(rep.Cuts) > 0 || err != nil {
+				// What was cut and why, for an editor who wonders.
+				ilog.Debug("cleaned", "guid", a.GUID, "report", rep.String(), "error", err)
+			}
+			return err
+		},
 	})
 }
 
@@ -77,7 +89,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 		total = len(names)
 	} else if srcs, err := st.Sources(ctx); err == nil {
 		for _, s := range srcs {
-			if s.Enabled {
+			if s.Polled() {
 				total++
 			}
 		}

@@ -27,6 +27,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	cf.register(fs, false)
 	var cats stringList
 	fs.Var(&cats, "category", "category `slug` for articles whose file names none (repeatable)")
+	explain := fs.Bool("explain", false, "show what cleaning cut from each article and why")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -63,7 +64,13 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	sum, err := importPaths(ctx, st, fs.Args(), importOptions(cfg, cats), &importReport{w: m.Stderr, progress: progress})
+	opts := importOptions(cfg, cats)
+	if *explain {
+		opts.Explain = func(path, guid string, r clean.Report) {
+			fmt.Fprintf(m.Stdout, "%s (%s):\n%s\n", path, guid, indent(r.String()))
+		}
+	}
+	sum, err := importPaths(ctx, st, fs.Args(), opts, &importReport{w: m.Stderr, progress: progress})
 	if err != nil {
 		return err
 	}
@@ -78,7 +85,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 }
 
 func importOptions(cfg *config.Config, cats []string) importer.Options {
-	return importer.Options{Categories: cats, Markers: markers(cfg.Clean)}
+	return importer.Options{Categories: cats, Cleaner: clean.New(clean.Options{Markers: markers(cfg.Clean)})}
 }
 
 // markers starts from the built-in boilerplate markers and replaces each
@@ -95,6 +102,14 @@ func markers(c config.CleanConfig) clean.Markers {
 		m.Filler = c.Filler
 	}
 	return m
+}
+
+func indent(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return "  nothing cut"
+	}
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
 
 // importSummary counts what an import did, per article (failed: per file).

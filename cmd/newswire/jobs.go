@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/newswire/newswire/internal/ingest"
@@ -18,6 +19,7 @@ type sourceJobs struct {
 	in    *ingest.Ingester
 	sched *schedule.Scheduler
 	log   *slog.Logger
+	mu    sync.Mutex        // sync runs from the watch loop and the admin API
 	specs map[string]string // job name -> schedule it was added with
 }
 
@@ -27,6 +29,8 @@ func newSourceJobs(st *store.Store, in *ingest.Ingester, sched *schedule.Schedul
 
 // sync adds, changes and removes jobs to match the enabled sources.
 func (j *sourceJobs) sync(ctx context.Context) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	srcs, err := j.st.Sources(ctx)
 	if err != nil {
 		return err

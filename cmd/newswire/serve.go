@@ -119,6 +119,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		})
 	}
 	opts := server.Options{
+		AdminToken: cfg.Admin.Token,
+		Admin:      st,
+		CheckSource: func(src store.Source) error {
+			check := *cfg
+			check.Sources = []config.Source{configSource(src)}
+			return check.Validate()
+		},
 		Listener:        ln,
 		BaseURL:         baseURL,
 		SiteTitle:       cfg.Site.Title,
@@ -174,6 +181,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := jobs.sync(ctx); err != nil {
 		return err
 	}
+	srv.OnSourcesChanged(func() {
+		if err := jobs.sync(context.WithoutCancel(ctx)); err != nil {
+			log.Warn("sync sources", "error", err)
+		}
+	})
 
 	if err := srv.Open(ctx); err != nil {
 		return err

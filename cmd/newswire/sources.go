@@ -249,6 +249,21 @@ func storeSource(c config.Source, origin string) store.Source {
 	return s
 }
 
+// configSource is the inverse of storeSource, to validate a source that
+// came from elsewhere (the admin API) by the config file's rules.
+func configSource(s store.Source) config.Source {
+	enabled := s.Enabled
+	c := config.Source{Name: s.Name, URL: s.URL, Schedule: s.Schedule, Categories: s.Categories,
+		Enabled: &enabled, AllowPrivate: s.AllowPrivate}
+	if c.Schedule == "" {
+		c.Schedule = config.DefaultSchedule
+	}
+	for _, r := range s.Rules {
+		c.Rules = append(c.Rules, config.Rule{Match: r.Match, Category: r.Category})
+	}
+	return c
+}
+
 // syncConfigSources applies the config file's sources to the store: each is
 // added or updated (its fetch state kept), and sources an earlier config
 // declared but this one does not are removed. Sources added with

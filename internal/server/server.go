@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
@@ -63,6 +64,12 @@ type Options struct {
 	// Check, if set, is consulted by /healthz beside the database, e.g.
 	// whether the ingestion scheduler runs.
 	Check func() error
+	// AdminToken turns the admin API on; Admin is the store it writes to.
+	AdminToken string
+	Admin      Admin
+	// CheckSource validates a source posted to the admin API (the same
+	// rules as the config file's).
+	CheckSource func(store.Source) error
 	// Subscribers, if set, reports WebSub subscribers per topic for /status.
 	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
@@ -97,6 +104,8 @@ type Server struct {
 	cacheControlHdr []string
 	tmpl            *template.Template
 	limiter         *limiter
+	tokenSum        []byte // sha256 of the admin token
+	sourcesChanged  atomic.Pointer[func()]
 	metrics         *metrics.Metrics
 	handler         http.Handler
 	http            *http.Server
@@ -116,6 +125,16 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 	s.cacheControlHdr = []string{fmt.Sprintf("public, max-age=%d", int(opts.CacheMaxAge/time.Second))}
 	s.handler = s.routes()
 	return s
+}
+
+// OnSourcesChanged sets what runs after the admin API changed a source
+// (e.g. re-syncing the scheduler); it may be set after New.
+func (s *Server) OnSourcesChanged(fn func()) { s.sourcesChanged.Store(&fn) }
+
+func (s *Server) notifySourcesChanged() {
+	if fn := s.sourcesChanged.Load(); fn != nil {
+		(*fn)()
+	}
 }
 
 // Handler returns the server's HTTP handler.
@@ -276,6 +295,7 @@ func (s *Server) routes() http.Handler {
 	if s.opts.Hub != nil {
 		mux.Handle("POST /websub", s.opts.Hub)
 	}
+	s.apiRoutes(mux)
 	return s.observe(mux) // "GET" patterns also answer HEAD
 }
 

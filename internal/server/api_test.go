@@ -1,0 +1,156 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/newswire/newswire/internal/store"
+)
+
+const testToken = "s3cret-token-for-tests-0123456789"
+
+func apiFixture(t *testing.T, token string) (*fixture, *[]string) {
+	t.Helper()
+	f := newFixture(t, article(1, "politics"))
+	var changed []string
+	srv := New(f.st, Options{BaseURL: "https://news.example", AdminToken: token, Admin: f.st.Store,
+		CheckSource: func(s store.Source) error {
+			if !strings.HasPrefix(s.URL, "https://") {
+				return errors.New("url: must be an absolute https URL")
+			}
+			return nil
+		},
+		OnChange: func(_ context.Context, topics []string) { changed = append(changed, topics...) },
+	}, slog.New(slog.NewTextHandler(f.log, nil)))
+	srv.refreshVersions(context.Background())
+	f.srv = srv
+	f.ts.Config.Handler = srv.Handler()
+	return f, &changed
+}
+
+func (f *fixture) api(t *testing.T, method, path, body string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, f.ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+var auth = []string{"Authorization", "Bearer " + testToken}
+
+func TestAdminAuth(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	for _, hdr := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", testToken}, {"Authorization", "Basic " + testToken}} {
+		resp, body := f.api(t, http.MethodGet, "/api/sources", "", hdr...)
+		if resp.StatusCode != 401 || strings.TrimSpace(string(body)) != "unauthorized" {
+			t.Errorf("%v: %d %q", hdr, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := f.api(t, http.MethodGet, "/api/sources", "", auth...); resp.StatusCode != 200 {
+		t.Errorf("right token: %d", resp.StatusCode)
+	}
+	if strings.Contains(f.log.String(), testToken) || strings.Contains(f.log.String(), "wrong") {
+		t.Error("a token reached the log")
+	}
+
+	off, _ := apiFixture(t, "")
+	if resp, _ := off.api(t, http.MethodPost, "/api/articles", "{}", auth...); resp.StatusCode == 200 || resp.StatusCode == 201 || resp.StatusCode == 401 {
+		t.Errorf("API without a configured token answered %d", resp.StatusCode)
+	}
+}
+
+func TestAdminArticles(t *testing.T) {
+	f, changed := apiFixture(t, testToken)
+	body := `{"guid": "cms-42", "title": "خبر عاجل", "content_html": "<p>نص الخبر الكامل.</p><script>alert(1)</script>",
+		"categories": ["politics"], "published": "2026-11-01T10:00:00Z"}`
+	resp, out := f.api(t, http.MethodPost, "/api/articles", body, auth...)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, out)
+	}
+	var saved []savedArticle
+	if err := json.Unmarshal(out, &saved); err != nil || len(saved) != 1 || saved[0].Result != "created" {
+		t.Fatalf("response %s: %v", out, err)
+	}
+	_, feed := f.get(t, "/feeds/politics.rss")
+	if !strings.Contains(string(feed), "cms-42") || strings.Contains(string(feed), "<script") || strings.Contains(string(feed), "alert(1)") {
+		t.Errorf("feed after POST: has article %v, has script %v", strings.Contains(string(feed), "cms-42"), strings.Contains(string(feed), "alert"))
+	}
+	if len(*changed) == 0 {
+		t.Error("a change did not reach OnChange (WebSub)")
+	}
+	if resp, out := f.api(t, http.MethodPost, "/api/articles", body, auth...); resp.StatusCode != 200 || !strings.Contains(string(out), `"unchanged"`) {
+		t.Errorf("repeat: %d %s", resp.StatusCode, out)
+	}
+
+	bad := []struct {
+		name, body, want string
+		status           int
+	}{
+		{"syntax", "{\n\"guid\": \"x\",\n\"title\": }", "line 3", 400},
+		{"unknown field", `{"guid": "x", "title": "t", "categories": ["a"], "colour": "red"}`, "colour", 400},
+		{"no guid", `{"title": "t", "content_html": "<p>x</p>", "categories": ["politics"]}`, "guid", 400},
+		{"bad category", `{"guid": "x", "title": "t", "content_html": "<p>x</p>", "categories": ["Not A Slug"]}`, "Not A Slug", 400},
+		{"empty array", `[]`, "no articles", 400},
+		{"too large", `{"guid": "x", "title": "` + strings.Repeat("a", maxAPIBody) + `"}`, "larger", 413},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, out := f.api(t, http.MethodPost, "/api/articles", tt.body, auth...)
+			if resp.StatusCode != tt.status || !strings.Contains(string(out), tt.want) {
+				t.Errorf("%d %s, want %d mentioning %q", resp.StatusCode, out, tt.status, tt.want)
+			}
+		})
+	}
+
+	if resp, _ := f.api(t, http.MethodDelete, "/api/articles/cms-42?reason=legal", "", auth...); resp.StatusCode != 204 {
+		t.Fatalf("withdraw: %d", resp.StatusCode)
+	}
+	_, feed = f.get(t, "/feeds/politics.atom")
+	if !strings.Contains(string(feed), `ref="cms-42"`) || strings.Contains(string(feed), "<id>cms-42</id>") {
+		t.Errorf("after withdrawal the feed lacks the tombstone or still has the entry")
+	}
+	if resp, _ := f.api(t, http.MethodDelete, "/api/articles/nope", "", auth...); resp.StatusCode != 404 {
+		t.Errorf("withdraw unknown: %d", resp.StatusCode)
+	}
+}
+
+func TestAdminSources(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	resp, out := f.api(t, http.MethodPost, "/api/sources", `{"name": "wire", "url": "https://wire.example/rss", "categories": ["world"]}`, auth...)
+	if resp.StatusCode != 200 || !strings.Contains(string(out), `"name":"wire"`) {
+		t.Fatalf("add: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := f.api(t, http.MethodPost, "/api/sources", `{"name": "x", "url": "ftp://x"}`, auth...); resp.StatusCode != 400 || !strings.Contains(string(out), "url") {
+		t.Errorf("bad source: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := f.api(t, http.MethodPost, "/api/sources", `{"name": "x", "link": "https://x"}`, auth...); resp.StatusCode != 400 || !strings.Contains(string(out), "link") {
+		t.Errorf("unknown field: %d %s", resp.StatusCode, out)
+	}
+	_, out = f.api(t, http.MethodGet, "/api/sources", "", auth...)
+	var list []apiSource
+	if err := json.Unmarshal(out, &list); err != nil || len(list) != 1 || list[0].Name != "wire" {
+		t.Fatalf("list: %s %v", out, err)
+	}
+	if resp, _ := f.api(t, http.MethodDelete, "/api/sources/wire", "", auth...); resp.StatusCode != 204 {
+		t.Errorf("delete: %d", resp.StatusCode)
+	}
+	if resp, _ := f.api(t, http.MethodDelete, "/api/sources/wire", "", auth...); resp.StatusCode != 404 {
+		t.Errorf("delete again: %d", resp.StatusCode)
+	}
+}
