@@ -266,3 +266,25 @@ func TestAllFormatsCarryTheSameText(t *testing.T) {
 		}
 	}
 }
+
+func TestStableID(t *testing.T) {
+	tests := map[string]string{
+		"cms-42":                      "tag:newswire,2026:cms-42",
+		"https://news.example/a/1":    "https://news.example/a/1",
+		"urn:uuid:0f8fad5b-d9cb-469f": "urn:uuid:0f8fad5b-d9cb-469f",
+		"tag:news.example,2025:x":     "tag:news.example,2025:x",
+		"خبر 1":                       "tag:newswire,2026:%D8%AE%D8%A8%D8%B1%201",
+		"  spaced  ":                  "tag:newswire,2026:spaced",
+		"":                            "",
+		"https://news.example/a b":    "tag:newswire,2026:https:%2F%2Fnews.example%2Fa%20b",
+	}
+	for in, want := range tests {
+		got := StableID(in)
+		if got != want {
+			t.Errorf("StableID(%q) = %q, want %q", in, got, want)
+		}
+		if StableID(got) != got {
+			t.Errorf("StableID is not idempotent on %q", got)
+		}
+	}
+}

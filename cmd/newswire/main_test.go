@@ -49,7 +49,9 @@ func serve(t *testing.T, env map[string]string, args ...string) string {
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs,
 		Getenv: func(k string) string { return env[k] }, IsTerminal: func(io.Writer) bool { return false },
 		Ready: func(addr string) { ready <- addr }}
-	go func() { done <- m.Run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)) }()
+	go func() {
+		done <- m.Run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--log-level", "debug"}, args...))
+	}()
 	var addr string
 	select {
 	case addr = <-ready:
@@ -62,6 +64,11 @@ func serve(t *testing.T, env map[string]string, args ...string) string {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
+		}
+		if t.Failed() {
+			logs.mu.Lock()
+			t.Logf("serve log:\n%s", logs.b.String())
+			logs.mu.Unlock()
 		}
 	})
 	return "http://" + addr

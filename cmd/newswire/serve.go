@@ -145,6 +145,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	switch {
 	case hub != nil:
 		opts.Hub = hub
+		opts.Subscribers = hub.Subscribers
 		opts.OnChange = func(ctx context.Context, topics []string) {
 			if err := hub.Publish(ctx, topics...); err != nil {
 				log.Warn("websub publish", "error", err)

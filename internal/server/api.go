@@ -124,6 +124,9 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 			s.apiError(w, r, &badRequest{fmt.Sprintf("article %d: guid: required (the CMS's stable id)", i+1)})
 			return
 		}
+		// A CMS id such as "cms-42" becomes a tag: URI, the same one the
+		// DELETE route derives from it.
+		a.GUID = feeds.StableID(a.GUID)
 		if a.Published.IsZero() {
 			a.Published = now
 		}
@@ -147,7 +150,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 
 // apiWithdraw takes an article out of every feed; feeds carry a tombstone.
 func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
-	guid := r.PathValue("guid")
+	guid := feeds.StableID(r.PathValue("guid"))
 	reason := r.URL.Query().Get("reason")
 	if err := s.opts.Admin.WithdrawArticle(r.Context(), guid, reason); err != nil {
 		s.apiError(w, r, err)

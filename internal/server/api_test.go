@@ -122,7 +122,7 @@ func TestAdminArticles(t *testing.T) {
 		t.Fatalf("withdraw: %d", resp.StatusCode)
 	}
 	_, feed = f.get(t, "/feeds/politics.atom")
-	if !strings.Contains(string(feed), `ref="cms-42"`) || strings.Contains(string(feed), "<id>cms-42</id>") {
+	if !strings.Contains(string(feed), `ref="tag:newswire,2026:cms-42"`) || strings.Contains(string(feed), "<id>tag:newswire,2026:cms-42</id>") {
 		t.Errorf("after withdrawal the feed lacks the tombstone or still has the entry")
 	}
 	if resp, _ := f.api(t, http.MethodDelete, "/api/articles/nope", "", auth...); resp.StatusCode != 404 {

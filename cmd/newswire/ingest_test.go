@@ -1,0 +1,236 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// upstream serves testdata/upstream files with validators, like a wire.
+func upstream(t *testing.T) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.FileServer(http.Dir("../../testdata/upstream")))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func writeConfig(t *testing.T, dir, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, "newswire.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFetchSourcesAndOPML(t *testing.T) {
+	up := upstream(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+database: %s
+categories:
+  - {slug: politics, title: سياسة}
+  - {slug: world, title: العالم}
+sources:
+  - name: wire
+    url: %s/arabic.rss
+    categories: [world]
+    rules: [{match: "سياسة", category: politics}]
+    allow_private: true
+  - name: broken
+    url: %s/malformed.rss
+    categories: [world]
+    allow_private: true
+`, filepath.Join(dir, "n.db"), up.URL, up.URL))
+	env := map[string]string{"NEWSWIRE_CONFIG": cfg}
+
+	out, errOut, err := run(t, env, "fetch")
+	if err != nil {
+		t.Fatalf("fetch: %v\n%s%s", err, out, errOut)
+	}
+	if !strings.Contains(out, "wire: ") || !strings.Contains(out, " new, 0 updated") || !strings.Contains(out, "broken: error:") {
+		t.Errorf("fetch output:\n%s", out)
+	}
+	// The second pass sends validators; nothing new.
+	out, _, _ = run(t, env, "fetch", "--source", "wire")
+	if !strings.Contains(out, "wire: not modified") && !strings.Contains(out, "wire: 0 new, 0 updated") {
+		t.Errorf("second fetch:\n%s", out)
+	}
+	if _, _, err := run(t, env, "fetch", "--source", "broken"); exitCode(err) != 1 {
+		t.Errorf("fetch of only a failing source: exit %d, want 1", exitCode(err))
+	}
+	if _, _, err := run(t, env, "fetch", "--source", "nope"); exitCode(err) != 2 {
+		t.Errorf("fetch of an unknown source: exit %d, want 2", exitCode(err))
+	}
+
+	out, _, err = run(t, env, "sources", "list")
+	if err != nil || !strings.Contains(out, "NAME") || !strings.Contains(out, "wire") || !strings.Contains(out, "error:") {
+		t.Errorf("sources list: %v\n%s", err, out)
+	}
+	out, _, err = run(t, env, "sources", "add", "--name", "partner", "--url", up.URL+"/feed.json",
+		"--category", "world", "--rule", "Politics=politics", "--allow-private")
+	if err != nil || !strings.Contains(out, `source "partner"`) {
+		t.Errorf("sources add: %v %s", err, out)
+	}
+	if _, _, err := run(t, env, "sources", "add", "--name", "bad", "--url", "ftp://x/feed"); exitCode(err) != 2 {
+		t.Errorf("sources add with a bad URL: exit %d", exitCode(err))
+	}
+	out, _, err = run(t, env, "opml", "export")
+	if err != nil || !strings.Contains(out, `xmlUrl="`+up.URL+`/feed.json"`) || !strings.Contains(out, `<opml version="2.0">`) {
+		t.Errorf("opml export: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, env, "sources", "remove", "partner"); err != nil {
+		t.Errorf("sources remove: %v", err)
+	}
+	if _, _, err := run(t, env, "sources", "remove", "wire"); err == nil {
+		t.Error("removing a config-declared source succeeded")
+	}
+	opmlFile := filepath.Join(dir, "subs.opml")
+	os.WriteFile(opmlFile, []byte(`<?xml version="1.0"?><opml version="2.0"><head/><body>
+<outline text="World"><outline text="Agency" type="rss" xmlUrl="https://agency.example/rss"/></outline>
+</body></opml>`), 0o644)
+	if out, _, err := run(t, env, "opml", "import", opmlFile); err != nil || !strings.Contains(out, "1 sources added") {
+		t.Errorf("opml import: %v %s", err, out)
+	}
+	if out, _, _ := run(t, env, "sources", "list", "--json"); !strings.Contains(out, `"Name": "Agency"`) || !strings.Contains(out, `"world"`) {
+		t.Errorf("imported source: %s", out)
+	}
+
+	// What was fetched is published, attributed and filed by the rules.
+	base := serve(t, env)
+	_, body := get(t, base+"/feeds/politics.rss")
+	if err := feeds.ValidateErr(body); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `<source url="`+up.URL+`/arabic.rss">`) {
+		t.Errorf("politics feed lacks upstream attribution:\n%s", body)
+	}
+	if _, status := get(t, base+"/status"); !strings.Contains(string(status), `id="source-wire"`) {
+		t.Error("status page lacks the source")
+	}
+}
+
+// subscriber is a WebSub subscriber: it confirms intent and records what it
+// is sent.
+type subscriber struct {
+	mu        sync.Mutex
+	verified  chan string
+	delivered chan []byte
+	sigOK     bool
+}
+
+func TestServeWebSubAndAdminAPI(t *testing.T) {
+	const secret = "subscriber-secret"
+	const token = "admin-token-0123456789abcdef"
+	sub := &subscriber{verified: make(chan string, 4), delivered: make(chan []byte, 16)}
+	subSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			q := r.URL.Query()
+			sub.verified <- q.Get("hub.mode")
+			io.WriteString(w, q.Get("hub.challenge"))
+		case http.MethodPost:
+			body, _ := io.ReadAll(r.Body)
+			mac := hmac.New(sha256.New, []byte(secret))
+			mac.Write(body)
+			sub.mu.Lock()
+			sub.sigOK = r.Header.Get("X-Hub-Signature") == "sha256="+hex.EncodeToString(mac.Sum(nil))
+			sub.mu.Unlock()
+			sub.delivered <- body
+		}
+	}))
+	defer subSrv.Close()
+
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+database: %s
+site: {title: Wire, language: ar}
+categories: [{slug: politics, title: سياسة}]
+websub: {allow_private_callbacks: true}
+`, filepath.Join(dir, "n.db")))
+	base := serve(t, map[string]string{"NEWSWIRE_CONFIG": cfg, "NEWSWIRE_ADMIN_TOKEN": token})
+
+	// The feed advertises the hub in the document and the Link header.
+	resp, body := get(t, base+"/feeds/politics.atom")
+	if !strings.Contains(resp.Header.Get("Link"), `<`+base+`/websub>; rel="hub"`) || !strings.Contains(string(body), `rel="hub"`) {
+		t.Fatalf("no hub advertised: %q", resp.Header.Get("Link"))
+	}
+	topic := base + "/feeds/politics.atom"
+	form := url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topic}, "hub.callback": {subSrv.URL + "/cb"}, "hub.secret": {secret}}
+	r, err := http.PostForm(base+"/websub", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusAccepted {
+		t.Fatalf("subscribe: %d", r.StatusCode)
+	}
+	select {
+	case mode := <-sub.verified:
+		if mode != "subscribe" {
+			t.Fatalf("verification mode %q", mode)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("hub never verified the subscription")
+	}
+	// The hub records the subscription once the subscriber's answer is in:
+	// wait until /status counts it.
+	for i := 0; ; i++ {
+		_, status := get(t, base+"/status")
+		if strings.Contains(string(status), topic+"</td><td>1</td>") {
+			break
+		}
+		if i == 100 {
+			t.Fatal("subscription never became active")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// Publish through the admin API; the subscriber is pushed the new feed.
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/articles", strings.NewReader(
+		`{"guid": "cms-1", "title": "عاجل: اتفاق جديد", "content_html": "<p>نص الاتفاق.</p>", "categories": ["politics"]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	r, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("admin POST: %d", r.StatusCode)
+	}
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case got := <-sub.delivered:
+			if !strings.Contains(string(got), "cms-1") {
+				continue // an earlier state of the feed
+			}
+			sub.mu.Lock()
+			ok := sub.sigOK
+			sub.mu.Unlock()
+			if !ok {
+				t.Error("notification signature does not verify")
+			}
+			if err := feeds.ValidateErr(got); err != nil {
+				t.Errorf("pushed feed invalid: %v", err)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no notification after publishing")
+		}
+	}
+}
+
