@@ -233,4 +233,3 @@ websub: {allow_private_callbacks: true}
 		}
 	}
 }
-
