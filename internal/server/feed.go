@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/store"
@@ -28,11 +29,15 @@ type feedRequest struct {
 	limit  int
 	before *store.Cursor // RFC 5005 archive page: items older than this
 	since  *store.Cursor // incremental pull: changes after this, oldest first
+	query  string        // search feed: the reader's query
 }
+
+// searchFeed is the pseudo-category of search feeds.
+const searchFeed = "search"
 
 // cat is the store's name for the request's category ("" for all).
 func (q *feedRequest) cat() string {
-	if q.slug == allFeed {
+	if q.slug == allFeed || q.slug == searchFeed {
 		return ""
 	}
 	return q.slug
@@ -45,6 +50,8 @@ func (q *feedRequest) key() cacheKey {
 		k.variant = "before=" + q.before.String()
 	case q.since != nil:
 		k.variant = "since=" + q.since.String()
+	case q.slug == searchFeed:
+		k.variant = "q=" + q.query
 	}
 	return k
 }
@@ -98,6 +105,9 @@ func (s *Server) parseFeedRequest(r *http.Request) (*feedRequest, error) {
 	}
 	q := &feedRequest{slug: slug, fm: fm, limit: s.opts.DefaultLimit}
 	if r.URL.RawQuery == "" {
+		if slug == searchFeed {
+			return nil, &badRequest{"search feeds need a query: /feeds/search." + ext + "?q=words"}
+		}
 		return q, nil // the common case: no parsing, no allocation
 	}
 	v := r.URL.Query()
@@ -110,6 +120,19 @@ func (s *Server) parseFeedRequest(r *http.Request) (*feedRequest, error) {
 			return nil, &badRequest{fmt.Sprintf("before=%q: want an archive cursor as given in a prev-archive link", b)}
 		}
 		q.before = &c
+	}
+	if slug == searchFeed {
+		q.query = strings.TrimSpace(v.Get("q"))
+		if q.query == "" {
+			return nil, &badRequest{"q: a search query is required"}
+		}
+		if n := utf8.RuneCountInString(q.query); n > store.MaxQueryLen {
+			return nil, &badRequest{fmt.Sprintf("q: %d characters, at most %d", n, store.MaxQueryLen)}
+		}
+		if q.before != nil || v.Get("since") != "" {
+			return nil, &badRequest{"search feeds take no before or since"}
+		}
+		return q, nil
 	}
 	if since := v.Get("since"); since != "" {
 		if q.before != nil {
@@ -216,7 +239,10 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		Language:    s.opts.Language,
 	}
 	cat := q.cat()
-	if cat != "" {
+	if q.slug == searchFeed {
+		f.Title = s.opts.SiteTitle + ": " + q.query
+		f.Description = fmt.Sprintf("%s: articles matching %q", s.opts.SiteTitle, q.query)
+	} else if cat != "" {
 		c, err := s.st.Category(ctx, cat)
 		if err != nil {
 			return nil, fmt.Errorf("category %q: %w", cat, err)
@@ -244,6 +270,15 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	var items []*feeds.Article
 	var err error
 	switch {
+	case q.slug == searchFeed:
+		f.SelfURL = base + "?q=" + url.QueryEscape(q.query) + limitQ
+		f.ID = f.SelfURL
+		if items, err = s.st.Search(ctx, q.query, q.limit); err != nil {
+			if errors.Is(err, store.ErrBadQuery) {
+				return nil, &badRequest{"q: " + strings.TrimPrefix(err.Error(), store.ErrBadQuery.Error()+": ")}
+			}
+			return nil, err
+		}
 	case q.since != nil:
 		f.SelfURL = base + "?since=" + q.since.String() + limitQ
 		changes, err := s.st.Changes(ctx, cat, *q.since, q.limit)

@@ -186,3 +186,33 @@ func TestEmbargoLiftsOnTime(t *testing.T) {
 		t.Error("embargo lifted but the article is not in the feed")
 	}
 }
+
+func TestSearchFeeds(t *testing.T) {
+	a := article(1, "politics")
+	a.Title = "مُحَمَّد يلتقي وزير الخارجية في القاهرة"
+	f := newFixture(t, a, article(2, "world"))
+	for _, ext := range []string{"rss", "atom", "json"} {
+		resp, body := f.get(t, "/feeds/search."+ext+"?q="+url.QueryEscape("محمد قاهره"))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", ext, resp.StatusCode, body)
+		}
+		if err := feeds.ValidateErr(body); err != nil {
+			t.Fatalf("%s: %v", ext, err)
+		}
+		parsed, _ := feeds.Parse(body)
+		if len(parsed.Items) != 1 || parsed.Items[0].GUID != a.GUID {
+			t.Errorf("%s: %d items", ext, len(parsed.Items))
+		}
+		if resp.Header.Get("ETag") == "" || resp.Header.Get("Cache-Control") != "public, max-age=300" {
+			t.Errorf("%s: search feeds lack the caching headers: %v", ext, resp.Header)
+		}
+		if r, _ := f.get(t, "/feeds/search."+ext+"?q="+url.QueryEscape("محمد قاهره"), "If-None-Match", resp.Header.Get("ETag")); r.StatusCode != 304 {
+			t.Errorf("%s: repeat search not 304: %d", ext, r.StatusCode)
+		}
+	}
+	for _, bad := range []string{"", "?q=", "?q=%20%20", "?q=" + strings.Repeat("x", 201), "?q=...!!!", "?q=a&since=2026-01-01T00:00:00Z"} {
+		if resp, body := f.get(t, "/feeds/search.rss"+bad); resp.StatusCode != 400 {
+			t.Errorf("search %q: %d %s, want 400", bad, resp.StatusCode, body)
+		}
+	}
+}

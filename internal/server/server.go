@@ -35,6 +35,7 @@ type Store interface {
 	ArchivePage(ctx context.Context, category string, before store.Cursor, limit int) ([]*feeds.Article, []store.Cursor, error)
 	NthCursor(ctx context.Context, category string, n int) (store.Cursor, bool, error)
 	ReleaseEmbargoes(ctx context.Context) (int, error)
+	Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error)
 	SourceActivity(ctx context.Context, days int) (map[string][]int, error)
 }
 

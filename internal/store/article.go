@@ -333,6 +333,9 @@ func (sv *saver) writeBodyAndMemberships(r *articleRow, id int64, replace bool) 
 	if _, err := sv.st.upsBody.ExecContext(sv.ctx, id, r.a.ContentHTML); err != nil {
 		return fmt.Errorf("write body: %w", err)
 	}
+	if err := sv.index(id, r.a, replace); err != nil {
+		return err
+	}
 	if replace { // the old categories lose the article (or see it change)
 		rows, err := sv.st.delMemberships.QueryContext(sv.ctx, id)
 		if err != nil {

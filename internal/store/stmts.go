@@ -71,6 +71,7 @@ type writeStmts struct {
 	selCategoryID, insCategory                  *sql.Stmt
 	selCategory, updCategory                    *sql.Stmt
 	bumpGlobal, bumpCategory                    *sql.Stmt
+	insSearch, delSearch                        *sql.Stmt
 }
 
 func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -93,12 +94,15 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&w.updCategory, `UPDATE categories SET title = ?, description = ? WHERE id = ?`},
 		{&w.bumpGlobal, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`},
 		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
+		{&w.insSearch, `INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)`},
+		{&w.delSearch, `DELETE FROM article_fts WHERE rowid = ?`},
 	})
 }
 
 func (w *writeStmts) close() error {
 	return closeAll(w.selArticle, w.insArticle, w.updArticle, w.upsBody, w.delMemberships, w.insMembership,
-		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.bumpGlobal, w.bumpCategory)
+		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.bumpGlobal, w.bumpCategory,
+		w.insSearch, w.delSearch)
 }
 
 // in returns the statements bound to tx (which closes them when it ends).
@@ -110,6 +114,7 @@ func (w *writeStmts) in(ctx context.Context, tx *sql.Tx) writeStmts {
 		selCategoryID: b(w.selCategoryID), insCategory: b(w.insCategory),
 		selCategory: b(w.selCategory), updCategory: b(w.updCategory),
 		bumpGlobal: b(w.bumpGlobal), bumpCategory: b(w.bumpCategory),
+		insSearch: b(w.insSearch), delSearch: b(w.delSearch),
 	}
 }
 

@@ -102,6 +102,9 @@ func (s *Store) open(ctx context.Context, path string) error {
 	if err := migrate(ctx, s.w, migrationFS, s.log); err != nil {
 		return err
 	}
+	if err := s.indexAll(ctx); err != nil {
+		return err
+	}
 
 	if s.r, err = sql.Open("sqlite", dsn(path, pragmaBusyTimeout, pragmaForeignKeys, pragmaQueryOnly)); err != nil {
 		return err

@@ -44,8 +44,8 @@ CREATE TABLE sources (
 -- own identity for it (item_key: "guid:…", "link:…" or "hash:…").
 -- raw_hash is a hash of the item as parsed, before any cleaning: an equal
 -- hash means nothing to do. article_id is the article the item became or
--- was merged into (NULL once that article is deleted: a withdrawn article is
--- not brought back). published is the time ingest gave it (for undated items
+-- was merged into (NULL once that article is deleted, so it is not brought
+-- back). published is the time ingest gave it (for undated items
 -- the neighbours of later items are placed by it); raw_date is the upstream's
 -- own date string.
 CREATE TABLE source_items (

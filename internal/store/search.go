@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/arabic"
+)
+
+// MaxQueryLen is the longest search query accepted, in characters.
+const MaxQueryLen = 200
+
+// ErrBadQuery is a search query that cannot be run (empty, too long, or
+// with nothing to search for); the message says why.
+var ErrBadQuery = errors.New("bad search query")
+
+// searchText is the matching form of an article's title and body.
+func searchText(a *feeds.Article) (title, body string) {
+	return arabic.FoldToken(a.Title), arabic.FoldToken(a.Summary + " " + htmlText(a.ContentHTML))
+}
+
+// htmlText is the text of an HTML fragment with blocks separated by spaces:
+// enough for indexing (display text comes from internal/clean).
+func htmlText(s string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			b.Write(z.Text())
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			b.WriteByte(' ')
+		}
+	}
+}
+
+// index writes an article's search row (replacing any old one).
+func (sv *saver) index(id int64, a *feeds.Article, replace bool) error {
+	if replace {
+		if _, err := sv.st.delSearch.ExecContext(sv.ctx, id); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	title, body := searchText(a)
+	if _, err := sv.st.insSearch.ExecContext(sv.ctx, id, title, body); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// ftsQuery turns what a reader typed into an FTS5 query: each word,
+// folded like the index, becomes a quoted term that must appear; a word
+// ending in * matches as a prefix. Quoting every term means FTS5 syntax in
+// the input ("OR", "NEAR(", unbalanced quotes) is searched as text, never
+// run as syntax.
+func ftsQuery(q string) (string, error) {
+	if strings.TrimSpace(q) == "" {
+		return "", fmt.Errorf("%w: empty", ErrBadQuery)
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQueryLen {
+		return "", fmt.Errorf("%w: %d characters, at most %d", ErrBadQuery, n, MaxQueryLen)
+	}
+	if !utf8.ValidString(q) {
+		return "", fmt.Errorf("%w: not valid UTF-8", ErrBadQuery)
+	}
+	var terms []string
+	for _, w := range strings.Fields(q) {
+		prefix := strings.HasSuffix(w, "*")
+		// Keep letters and digits, as the unicode61 tokenizer does; what is
+		// left of a word may be several tokens ("e-mail"), quoted as one phrase.
+		w = strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+				return r
+			}
+			return ' '
+		}, arabic.FoldToken(w))
+		w = strings.Join(strings.Fields(w), " ")
+		if w == "" {
+			continue
+		}
+		t := `"` + w + `"`
+		if prefix {
+			t += "*"
+		}
+		terms = append(terms, t)
+	}
+	if len(terms) == 0 {
+		return "", fmt.Errorf("%w: no words to search for", ErrBadQuery)
+	}
+	return strings.Join(terms, " "), nil
+}
+
+// Search returns up to limit published articles matching q, newest first.
+// Matching ignores diacritics, alef forms, ى/ي, ة/ه, a leading ال, case
+// and Arabic-Indic digits. A query that cannot be run is ErrBadQuery.
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error) {
+	match, err := ftsQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
+	FROM article_fts f
+	JOIN articles a ON a.id = f.rowid
+	LEFT JOIN article_bodies b ON b.article_id = a.id
+	WHERE article_fts MATCH ? AND a.withdrawn = 0 AND a.embargo_until = 0
+	ORDER BY a.published DESC, a.id DESC
+	LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	as, err := scanArticles(rows, min(limit, 64))
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	return as, nil
+}
+
+// indexAll builds search rows for every article, once: for databases that
+// had articles before the search index existed.
+func (s *Store) indexAll(ctx context.Context) error {
+	var done int64
+	if err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'search_indexed'`).Scan(&done); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if done == 1 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_fts`); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.title, a.summary, coalesce(b.content_html, '')
+		FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id`)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	type doc struct {
+		id          int64
+		title, body string
+	}
+	var docs []doc
+	for rows.Next() {
+		var id int64
+		var a feeds.Article
+		if err := rows.Scan(&id, &a.Title, &a.Summary, &a.ContentHTML); err != nil {
+			rows.Close()
+			return fmt.Errorf("search index: %w", err)
+		}
+		t, b := searchText(&a)
+		docs = append(docs, doc{id, t, b})
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for _, d := range docs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)`, d.id, d.title, d.body); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = 1 WHERE key = 'search_indexed'`); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,111 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/internal/store"
+)
+
+func TestSearchArabicForms(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	a := article("cairo", t0.Add(-time.Hour), "world")
+	a.Title = "وزير الخارجية المصري يصل إلى القاهرة"
+	a.ContentHTML = "<p>قال مُحَمَّد أحمد إن المفاوضات مستمرة في مدرسة الحي، وإن ١٢٣ مشاركاً حضروا.</p>"
+	b := article("budget", t0.Add(-2*time.Hour), "economy")
+	b.Title = "Parliament passes the Budget"
+	b.ContentHTML = "<p>The e-mail vote on the budget OR NEAR(something) ended.</p>"
+	old := article("cairo-old", t0.Add(-48*time.Hour), "world")
+	old.Title = "أمطار في القاهرة"
+	mustSave(t, st, a, b, old)
+
+	tests := []struct {
+		q    string
+		want string
+	}{
+		{"محمد", "[cairo]"},              // no harakat in the query, harakat in the text
+		{"مُحَمَّد", "[cairo]"},          // and the other way round
+		{"احمد", "[cairo]"},              // alef forms
+		{"القاهرة", "[cairo cairo-old]"}, // newest first
+		{"قاهره", "[cairo cairo-old]"},   // without ال, ة as ه
+		{"مدرسه", "[cairo]"},
+		{"123", "[cairo]"}, // Arabic-Indic digits in the text
+		{"BUDGET", "[budget]"},
+		{"budg*", "[budget]"},
+		{"OR", "[budget]"},             // FTS syntax is searched as text
+		{`NEAR(something`, "[budget]"}, // unbalanced: still text
+		{"e-mail", "[budget]"},
+		{"القاهرة وزير", "[cairo]"}, // every word must match
+		{"nothing-here", "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			got, err := st.Search(ctx, tt.q, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := fmt.Sprint(guids(got)); g != tt.want {
+				t.Errorf("Search(%q) = %s, want %s", tt.q, g, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "   ", "!!! ...", strings.Repeat("a", store.MaxQueryLen+1)} {
+		if _, err := st.Search(ctx, bad, 10); !errors.Is(err, store.ErrBadQuery) {
+			t.Errorf("Search(%.20q): %v, want ErrBadQuery", bad, err)
+		}
+	}
+
+	// Edits re-index; withdrawn articles are not found.
+	a.Title = "وزير الخارجية يغادر"
+	a.ContentHTML = "<p>نص جديد</p>"
+	mustSave(t, st, a)
+	if got, _ := st.Search(ctx, "مدرسة", 10); len(got) != 0 {
+		t.Errorf("old text still indexed: %v", guids(got))
+	}
+	if err := st.WithdrawArticle(ctx, "cairo-old", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Search(ctx, "أمطار", 10); len(got) != 0 {
+		t.Errorf("withdrawn article found: %v", guids(got))
+	}
+}
+
+func TestSearchIndexSharedAcrossOpens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "n.db")
+	st, _ := mustOpenAt(t, path, fixedClock)
+	a := article("x", t0, "world")
+	a.Title = "مؤتمر صحفي"
+	mustSave(t, st, a)
+	st2, _ := mustOpenAt(t, path, fixedClock) // a second process on the same file
+	if got, err := st2.Search(ctx, "مؤتمر", 10); err != nil || len(got) != 1 {
+		t.Errorf("after reopen: %v %v", guids(got), err)
+	}
+}
+
+func TestSearchBackfillOnOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "n.db")
+	st, _ := mustOpenAt(t, path, fixedClock)
+	a := article("x", t0, "world")
+	a.Title = "انتخابات بلدية"
+	mustSave(t, st, a)
+	// As a database from before the search index: rows exist, index does not.
+	db := rawDB(t, path)
+	if _, err := db.Exec(`DELETE FROM article_fts; UPDATE meta SET value = 0 WHERE key = 'search_indexed'`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Search(ctx, "انتخابات", 10); len(got) != 0 {
+		t.Fatal("index not emptied")
+	}
+	st2, _ := mustOpenAt(t, path, fixedClock)
+	if got, err := st2.Search(ctx, "الانتخابات", 10); err != nil || len(got) != 1 {
+		t.Errorf("after backfill: %v %v", guids(got), err)
+	}
+}
