@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/newswire/newswire/feeds"
 )
@@ -98,4 +100,51 @@ func BenchmarkLatestArticles(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSearch runs search queries over a store of 100,000 ~3 KB Arabic
+// articles, built first (about a minute): NEWSWIRE_BENCH_ARTICLES changes
+// the count.
+//
+//	go test -run '^$' -bench Search -benchtime 2s ./internal/store/
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	n := 100_000
+	if v := os.Getenv("NEWSWIRE_BENCH_ARTICLES"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	st := mustOpen(b)
+	cats := []string{"politics", "economy", "sports", "culture", "world"}
+	start := time.Now()
+	for i := 0; i < n; i += 500 {
+		as := make([]*feeds.Article, 0, 500)
+		for j := i; j < min(i+500, n); j++ {
+			a := bigArticle(j, cats[j%len(cats)])
+			a.Title += fmt.Sprintf(" رمز%d", j%1000) // a word in 0.1% of articles
+			as = append(as, a)
+		}
+		if _, err := st.SaveArticles(ctx, as); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("built %d articles in %v", n, time.Since(start).Round(time.Millisecond))
+	queries := []struct{ name, q string }{
+		{"common-word", "الحكومة"},            // in almost every article: the worst case
+		{"two-common-words", "الحكومة الخطة"}, // AND of two of them
+		{"rare-word", "رمز7"},                 // in 0.1% of articles
+		{"rare-with-harakat", "رَمْز7"},
+		{"rare-and-common", "رمز7 الحكومة"},
+		{"prefix", "رمز99*"},
+		{"no-match", "كلمةغيرموجودة"},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := st.Search(ctx, q.q, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

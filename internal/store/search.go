@@ -107,11 +107,13 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Artic
 	if err != nil {
 		return nil, err
 	}
+	// The match is run once into a set; the walk by date then stops after
+	// limit hits, which is what makes common words cheap.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
-	FROM article_fts f
-	JOIN articles a ON a.id = f.rowid
+	FROM articles a INDEXED BY articles_latest
 	LEFT JOIN article_bodies b ON b.article_id = a.id
-	WHERE article_fts MATCH ? AND a.withdrawn = 0 AND a.embargo_until = 0
+	WHERE a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)
+	AND a.withdrawn = 0 AND a.embargo_until = 0
 	ORDER BY a.published DESC, a.id DESC
 	LIMIT ?`, match, limit)
 	if err != nil {
