@@ -111,7 +111,7 @@ func BenchmarkRender(b *testing.B) {
 	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
 		b.Run(fm.Extension(), func(b *testing.B) {
 			b.ReportAllocs()
-			q := &feedRequest{slug: "politics", fm: fm, limit: 50}
+			q := &feedRequest{name: "politics." + fm.Extension(), slug: "politics", fm: fm, limit: 50}
 			for b.Loop() {
 				if _, err := srv.renderFeed(ctx, q.key(), q); err != nil {
 					b.Fatal(err)

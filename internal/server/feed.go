@@ -24,6 +24,7 @@ var errInvalidRender = errors.New("rendered feed failed validation")
 
 // feedRequest is what a feed URL asks for.
 type feedRequest struct {
+	name   string // as in the path: "politics.rss"
 	slug   string // category, or allFeed
 	fm     feeds.Format
 	limit  int
@@ -44,7 +45,7 @@ func (q *feedRequest) cat() string {
 }
 
 func (q *feedRequest) key() cacheKey {
-	k := cacheKey{dep: q.cat(), name: q.slug + "." + q.fm.Extension(), limit: q.limit}
+	k := cacheKey{dep: q.cat(), name: q.name, limit: q.limit}
 	switch {
 	case q.before != nil:
 		k.variant = "before=" + q.before.String()
@@ -57,8 +58,8 @@ func (q *feedRequest) key() cacheKey {
 }
 
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
-	q, err := s.parseFeedRequest(r)
-	if err != nil {
+	var q feedRequest // on the stack: a cache hit allocates nothing here
+	if err := s.parseFeedRequest(r, &q); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -72,8 +73,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
+		var err error
 		f, err = s.cache.do(k, func(ver int64) (*rendered, error) {
-			return s.renderFeed(r.Context(), k, q)
+			return s.renderFeed(r.Context(), k, &q)
 		})
 		if err != nil {
 			s.writeError(w, r, err)
@@ -97,54 +99,55 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 // notFoundFormat is the reason a feed name without a known extension gets.
 var notFoundFormat = fmt.Errorf("unknown feed format: use .rss, .atom or .json: %w", store.ErrNotFound)
 
-func (s *Server) parseFeedRequest(r *http.Request) (*feedRequest, error) {
-	slug, ext, ok := strings.Cut(r.PathValue("name"), ".")
+func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
+	name := r.PathValue("name")
+	slug, ext, ok := strings.Cut(name, ".")
 	fm, err := feeds.ParseFormat(ext)
 	if !ok || err != nil || slug == "" {
-		return nil, notFoundFormat
+		return notFoundFormat
 	}
-	q := &feedRequest{slug: slug, fm: fm, limit: s.opts.DefaultLimit}
+	*q = feedRequest{name: name, slug: slug, fm: fm, limit: s.opts.DefaultLimit}
 	if r.URL.RawQuery == "" {
 		if slug == searchFeed {
-			return nil, &badRequest{"search feeds need a query: /feeds/search." + ext + "?q=words"}
+			return &badRequest{"search feeds need a query: /feeds/search." + ext + "?q=words"}
 		}
-		return q, nil // the common case: no parsing, no allocation
+		return nil // the common case: no parsing, no allocation
 	}
 	v := r.URL.Query()
 	if q.limit, err = s.parseLimit(v); err != nil {
-		return nil, err
+		return err
 	}
 	if b := v.Get("before"); b != "" {
 		c, ok := store.ParseCursor(b)
 		if !ok {
-			return nil, &badRequest{fmt.Sprintf("before=%q: want an archive cursor as given in a prev-archive link", b)}
+			return &badRequest{fmt.Sprintf("before=%q: want an archive cursor as given in a prev-archive link", b)}
 		}
 		q.before = &c
 	}
 	if slug == searchFeed {
 		q.query = strings.TrimSpace(v.Get("q"))
 		if q.query == "" {
-			return nil, &badRequest{"q: a search query is required"}
+			return &badRequest{"q: a search query is required"}
 		}
 		if n := utf8.RuneCountInString(q.query); n > store.MaxQueryLen {
-			return nil, &badRequest{fmt.Sprintf("q: %d characters, at most %d", n, store.MaxQueryLen)}
+			return &badRequest{fmt.Sprintf("q: %d characters, at most %d", n, store.MaxQueryLen)}
 		}
 		if q.before != nil || v.Get("since") != "" {
-			return nil, &badRequest{"search feeds take no before or since"}
+			return &badRequest{"search feeds take no before or since"}
 		}
-		return q, nil
+		return nil
 	}
 	if since := v.Get("since"); since != "" {
 		if q.before != nil {
-			return nil, &badRequest{"since and before cannot be combined"}
+			return &badRequest{"since and before cannot be combined"}
 		}
 		c, err := parseSince(since)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		q.since = &c
 	}
-	return q, nil
+	return nil
 }
 
 // parseSince reads ?since=: an RFC 3339 time, or a cursor from a previous

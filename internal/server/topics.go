@@ -41,7 +41,7 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 	if !ok {
 		return nil, "", fmt.Errorf("topic %q: %w", topic, store.ErrNotFound)
 	}
-	q := &feedRequest{slug: slug, fm: fm, limit: s.opts.DefaultLimit}
+	q := &feedRequest{name: slug + "." + fm.Extension(), slug: slug, fm: fm, limit: s.opts.DefaultLimit}
 	k := q.key()
 	f, ok := s.cache.get(k)
 	if !ok {
