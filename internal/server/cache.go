@@ -24,18 +24,28 @@ type rendered struct {
 }
 
 func newRendered(body []byte, contentType string, modified time.Time) *rendered {
+	return newRenderedLevel(body, contentType, modified, gzip.DefaultCompression)
+}
+
+// newRenderedLevel is newRendered compressing at level: documents rendered
+// once per change afford the default; one-off pulls take BestSpeed.
+func newRenderedLevel(body []byte, contentType string, modified time.Time, level int) *rendered {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:16])
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // once per change; level 9 costs more for little
+	buf.Grow(len(body)/4 + 64)
+	zw, _ := gzip.NewWriterLevel(&buf, level)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
+	// Exact-size copies: a cached document must not pin a buffer's spare
+	// capacity (up to twice its size) for as long as it lives.
+	body = bytes.Clone(body)
 	if !modified.IsZero() {
 		modified = modified.UTC().Truncate(time.Second)
 	}
 	r := &rendered{
 		body:     body,
-		gzipped:  buf.Bytes(),
+		gzipped:  bytes.Clone(buf.Bytes()),
 		etag:     `"` + tag + `"`,
 		gzipETag: `"` + tag + `-gz"`, // strong ETags differ per encoding
 		modified: modified,
@@ -67,8 +77,13 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// maxVariants bounds the cached archive pages and ?since= pulls.
-const maxVariants = 1024
+// maxVariants and maxVariantBytes bound the cached archive pages, ?since=
+// pulls and search feeds, whose keys are unbounded: partners that have
+// caught up share the newest cursor, so a small cache serves most pulls.
+const (
+	maxVariants     = 1024
+	maxVariantBytes = 32 << 20
+)
 
 // cacheKey names one rendered document. dep is the version key it depends
 // on: a category slug, or "" for documents that change with anything.
@@ -88,13 +103,16 @@ type cacheEntry struct {
 // from. It can always be rebuilt from the store: it is the only state the
 // server keeps in memory.
 type cache struct {
-	mu       sync.RWMutex
-	entries  map[cacheKey]cacheEntry
-	lastGood map[cacheKey]*rendered // survives invalidation: served when a render fails validation
-	versions map[string]int64
-	known    bool // versions has been read at least once
-	variants int  // entries with a variant
-	pending  map[cacheKey]*call
+	mu              sync.RWMutex
+	entries         map[cacheKey]cacheEntry
+	lastGood        map[cacheKey]*rendered // survives invalidation: served when a render fails validation
+	versions        map[string]int64
+	known           bool  // versions has been read at least once
+	variants        int   // entries with a variant
+	variantBytes    int64 // their size, plain and gzipped
+	maxVariants     int
+	maxVariantBytes int64
+	pending         map[cacheKey]*call
 }
 
 type call struct {
@@ -109,6 +127,24 @@ func newCache() *cache {
 		lastGood: make(map[cacheKey]*rendered),
 		versions: make(map[string]int64),
 		pending:  make(map[cacheKey]*call),
+
+		maxVariants:     maxVariants,
+		maxVariantBytes: maxVariantBytes,
+	}
+}
+
+func (r *rendered) size() int64 { return int64(len(r.body) + len(r.gzipped)) }
+
+// dropLocked removes k's entry, keeping the variant accounting; c.mu is held.
+func (c *cache) dropLocked(k cacheKey) {
+	e, ok := c.entries[k]
+	if !ok {
+		return
+	}
+	delete(c.entries, k)
+	if k.variant != "" {
+		c.variants--
+		c.variantBytes -= e.r.size()
 	}
 }
 
@@ -131,25 +167,27 @@ func (c *cache) version(dep string) int64 {
 func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.lastGood[k] = r
+	if k.variant == "" {
+		c.lastGood[k] = r // unbounded keys keep no fallback: memory stays bounded
+	}
 	if c.known && c.versions[k.dep] == ver {
 		if k.variant != "" {
-			// Archive pages and pulls have unbounded keys: keep a bounded
-			// number, forgetting arbitrary ones (and their last good
-			// versions) past it.
-			if c.variants >= maxVariants {
-				for old := range c.entries {
-					if old.variant != "" {
-						delete(c.entries, old)
-						delete(c.lastGood, old)
-						c.variants--
-						break
-					}
+			if _, had := c.entries[k]; had {
+				c.dropLocked(k)
+			}
+			// Forget arbitrary variants (and their last good versions)
+			// until the new one fits.
+			for old := range c.entries {
+				if c.variants < c.maxVariants && c.variantBytes+r.size() <= c.maxVariantBytes {
+					break
+				}
+				if old.variant != "" {
+					c.dropLocked(old)
+					delete(c.lastGood, old)
 				}
 			}
-			if _, had := c.entries[k]; !had {
-				c.variants++
-			}
+			c.variants++
+			c.variantBytes += r.size()
 		}
 		c.entries[k] = cacheEntry{r: r, ver: ver}
 	}
@@ -169,9 +207,9 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 	defer c.mu.Unlock()
 	for k, e := range c.entries {
 		if v[k.dep] != e.ver {
-			delete(c.entries, k)
+			c.dropLocked(k)
 			if k.variant != "" {
-				c.variants--
+				delete(c.lastGood, k) // unbounded keys: keep none once stale
 			}
 			dropped++
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -202,7 +203,11 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 		return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
 	}
 	s.countRender(q.fm, "ok")
-	r := newRendered(buf.Bytes(), q.fm.ContentType(), f.Updated)
+	level := gzip.DefaultCompression
+	if k.variant != "" {
+		level = gzip.BestSpeed // rendered for few requests: spend less per render
+	}
+	r := newRenderedLevel(buf.Bytes(), q.fm.ContentType(), f.Updated, level)
 	if links := headerLinks(f.Links, f.SelfURL); links != "" {
 		r.hdrLink = []string{links}
 	}
