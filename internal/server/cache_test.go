@@ -32,7 +32,8 @@ func TestVariantCacheIsBounded(t *testing.T) {
 	if c.variants != 0 || c.variantBytes != 0 || len(c.entries) != 0 {
 		t.Errorf("after invalidation: %d variants, %d bytes, %d entries", c.variants, c.variantBytes, len(c.entries))
 	}
-	if r := doc(1); cap(r.body) != len(r.body) || cap(r.gzipped) != len(r.gzipped) {
+	// Allocation size classes round up a little; a buffer's growth doubles.
+	if r := doc(1); cap(r.body) > len(r.body)*9/8+64 || cap(r.gzipped) > len(r.gzipped)*9/8+64 {
 		t.Error("rendered documents keep spare capacity")
 	}
 }
