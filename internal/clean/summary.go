@@ -18,8 +18,8 @@ func Summary(text string, max int) string {
 	if max <= 0 {
 		return ""
 	}
-	rs := []rune(strings.Join(strings.Fields(text), " "))
-	if len(rs) <= max {
+	rs, more := collapsedPrefix(text, max+1)
+	if !more && len(rs) <= max {
 		return string(rs)
 	}
 	// Whole sentences: the last sentence end at or before max runes.
@@ -32,7 +32,8 @@ func Summary(text string, max int) string {
 		for j < len(rs) && (isSentenceEnd(rs[j]) || isClosing(rs[j])) {
 			j++
 		}
-		if j <= max && (j == len(rs) || unicode.IsSpace(rs[j])) && string(rs[i:j]) != ".." {
+		pause := j-i == 2 && rs[i] == '.' && rs[i+1] == '.' // "..": a pause in Arabic headlines
+		if j <= max && (j == len(rs) || unicode.IsSpace(rs[j])) && !pause {
 			whole = j
 		}
 	}
@@ -52,4 +53,44 @@ func Summary(text string, max int) string {
 		return unicode.IsSpace(r) || r == ',' || r == '،' || r == ';' || r == '؛' || r == ':' || r == '-'
 	})
 	return out + Ellipsis
+}
+
+// collapsedPrefix returns the first n runes of text with white space
+// collapsed as strings.Fields would (trimmed, runs to one space), and
+// whether more text follows. Only the prefix a summary can use is built,
+// however long the article.
+func collapsedPrefix(text string, n int) (rs []rune, more bool) {
+	rs = make([]rune, 0, min(n, len(text)))
+	space := false
+	for _, r := range text {
+		if isSpace(r) {
+			space = len(rs) > 0
+			continue
+		}
+		if space {
+			if len(rs) == n {
+				return rs, true
+			}
+			rs = append(rs, ' ')
+			space = false
+		}
+		if len(rs) == n {
+			return rs, true
+		}
+		rs = append(rs, r)
+	}
+	return rs, false
+}
+
+// isSpace is unicode.IsSpace with a fast path: most runes of an article
+// are letters well outside the few white-space code points.
+func isSpace(r rune) bool {
+	if r < 0x80 {
+		return r == ' ' || ('\t' <= r && r <= '\r')
+	}
+	switch {
+	case r == 0x85, r == 0xA0, r == 0x1680, r >= 0x2000 && r <= 0x200A, r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x3000:
+		return true
+	}
+	return false
 }

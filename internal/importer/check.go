@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/clean"
@@ -110,28 +109,6 @@ func checkURL(s string) error {
 
 // isAbsURL reports whether s is an absolute http(s) URL.
 func isAbsURL(s string) bool { return checkURL(s) == nil }
-
-// detectLanguage guesses an article's language from its script: "ar" when
-// most letters are Arabic, else "en". Enough to set dir and xml:lang until
-// an article says otherwise.
-func detectLanguage(texts ...string) string {
-	var arabic, other int
-	for _, s := range texts {
-		for _, r := range s {
-			switch {
-			case !unicode.IsLetter(r):
-			case unicode.Is(unicode.Arabic, r):
-				arabic++
-			default:
-				other++
-			}
-		}
-	}
-	if arabic > other {
-		return "ar"
-	}
-	return "en"
-}
 
 // parseDate reads a date from a file: RFC 3339, the same with a space
 // for the T, or a bare date (midnight UTC). strict allows RFC 3339 only.

@@ -19,6 +19,14 @@
 // distinct names or explicit GUIDs. Articles in a JSON array without a guid
 // use their url, else the file's GUID plus a hash of their title.
 //
+// # Cleaning
+//
+// Every article, whatever its format, goes through one clean.Cleaner:
+// plain-text paragraphs as one <p> each, Markdown rendered and sanitised,
+// JSON content_html sanitised. What was cut is reported to
+// Options.Explain; an article that is only boilerplate is a *FileError
+// wrapping ErrNoContent, at the line of its first cut block.
+//
 // # Dates
 //
 // Plain text carries no date, so a plain-text article is published at its
@@ -59,27 +67,56 @@ const GUIDPrefix = "tag:newswire,2026:"
 // maxFileBytes bounds one article file; real ones are tens of kilobytes.
 const maxFileBytes = 16 << 20
 
-// summaryRunes is the length of generated summaries.
-const summaryRunes = 300
-
 // Options controls how files become articles.
 type Options struct {
 	// Categories are given to every article whose file names none
 	// (`--category`); a plain-text article never names any.
 	Categories []string
-	// Markers find the trailing boilerplate of plain-text and Markdown
-	// bodies; the zero value means clean.DefaultMarkers().
+	// Cleaner cleans every article, whatever its format: boilerplate cut,
+	// related entries kept, language, direction and summary set. Build it
+	// once per import with clean.New; nil means a Cleaner built from
+	// Markers for each file.
+	Cleaner *clean.Cleaner
+	// Markers are used only when Cleaner is nil; the zero value means
+	// clean.DefaultMarkers().
 	Markers clean.Markers
+	// Explain, when set, is called with what cleaning did to each article
+	// of a file, including one rejected as only boilerplate (`newswire
+	// import --explain`). guid is the article's final GUID, or what the
+	// file gave when the article was rejected.
+	Explain func(path, guid string, r clean.Report)
 	// Now is the clock for an article with no date whose file has no
 	// modification time; nil means time.Now.
 	Now func() time.Time
 }
 
-func (o Options) markers() clean.Markers {
-	if o.Markers.IsZero() {
-		return clean.DefaultMarkers()
+func (o Options) cleaner() *clean.Cleaner {
+	if o.Cleaner != nil {
+		return o.Cleaner
 	}
-	return o.Markers
+	return clean.New(clean.Options{Markers: o.Markers})
+}
+
+// explained is an article and what cleaning did to it, for Options.Explain.
+type explained struct {
+	a *feeds.Article
+	r clean.Report
+}
+
+// cleanArticle runs c on a. An article with nothing left is an
+// ErrNoContent error, "where" saying where the text was missing; the
+// caller puts it in a FileError with the line.
+func cleanArticle(c *clean.Cleaner, a *feeds.Article, where string) (clean.Report, error) {
+	r, err := c.Article(a)
+	switch {
+	case err == nil:
+		return r, nil
+	case errors.Is(err, clean.ErrEmpty) && len(r.Cuts) > 0:
+		return r, fmt.Errorf("%w%s: only boilerplate (%d blocks cut; --explain shows them)", ErrNoContent, where, len(r.Cuts))
+	case errors.Is(err, clean.ErrEmpty):
+		return r, fmt.Errorf("%w%s", ErrNoContent, where)
+	}
+	return r, err
 }
 
 // FileError is a problem with one file, at a line when there is one.
@@ -158,18 +195,33 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 	mtime = mtime.UTC().Truncate(time.Second)
 
 	var arts []*feeds.Article
+	var ex []explained
+	if opts.Explain != nil {
+		defer func() {
+			for _, x := range ex {
+				opts.Explain(path, x.a.GUID, x.r)
+			}
+		}()
+	}
+	c := opts.cleaner()
 	switch kind {
 	case formatText:
-		var a *feeds.Article
-		a, err = parseText(path, data, opts.markers())
-		arts = []*feeds.Article{a}
+		var x *explained
+		x, err = parseText(path, data, c)
+		if x != nil {
+			ex = append(ex, *x)
+			arts = []*feeds.Article{x.a}
+		}
 	case formatMarkdown:
-		var a *feeds.Article
-		a, err = parseMarkdown(path, data, opts.markers())
-		arts = []*feeds.Article{a}
+		var x *explained
+		x, err = parseMarkdown(path, data, c)
+		if x != nil {
+			ex = append(ex, *x)
+			arts = []*feeds.Article{x.a}
+		}
 	case formatJSON:
 		var isArray bool
-		arts, isArray, err = decodeJSON(data, path)
+		arts, ex, isArray, err = decodeJSON(data, path, c)
 		if err == nil {
 			for _, a := range arts {
 				switch {

@@ -62,12 +62,21 @@ func (r *jsonRelated) UnmarshalJSON(b []byte) error {
 // errors (a path, or "request body").
 //
 // Unknown fields are errors naming the field, and every error is a
-// *FileError with the line it concerns. content_html is sanitised, a
-// missing summary is generated and a missing language detected. Articles
+// *FileError with the line it concerns. content_html is sanitised and then
+// cleaned (clean.Cleaner: boilerplate cut into related entries, dir="rtl",
+// a missing summary and language filled in); an article that is only
+// boilerplate is an ErrNoContent error. Articles
 // without guid come back with an empty GUID and articles without published
 // with zero times: the caller knows what identity and clock to give them
 // (ReadFile uses the file).
 func DecodeJSON(r io.Reader, name string) ([]*feeds.Article, error) {
+	return DecodeJSONWith(r, name, Options{})
+}
+
+// DecodeJSONWith is DecodeJSON cleaning with opts.Cleaner (or
+// opts.Markers); the other options do not apply. Callers decoding many
+// bodies (the admin API) should set opts.Cleaner once.
+func DecodeJSONWith(r io.Reader, name string, opts Options) ([]*feeds.Article, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
 	if err != nil {
 		return nil, &FileError{Path: name, Err: fmt.Errorf("read: %w", err)}
@@ -75,7 +84,7 @@ func DecodeJSON(r io.Reader, name string) ([]*feeds.Article, error) {
 	if len(data) > maxFileBytes {
 		return nil, &FileError{Path: name, Err: fmt.Errorf("%w: over %d MiB", ErrTooLarge, maxFileBytes>>20)}
 	}
-	arts, _, err := decodeJSON(data, name)
+	arts, _, _, err := decodeJSON(data, name, opts.cleaner())
 	return arts, err
 }
 
@@ -85,20 +94,21 @@ type element struct {
 	base int
 }
 
-// decodeJSON decodes data, reporting whether it was an array.
-func decodeJSON(data []byte, name string) ([]*feeds.Article, bool, error) {
+// decodeJSON decodes data, reporting whether it was an array, and what
+// cleaning did to every article it got that far with (failed ones too).
+func decodeJSON(data []byte, name string, c *clean.Cleaner) ([]*feeds.Article, []explained, bool, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
-		return nil, false, &FileError{Path: name, Line: lineAt(data, invalidAt(data)), Err: errors.New("not valid UTF-8")}
+		return nil, nil, false, &FileError{Path: name, Line: lineAt(data, invalidAt(data)), Err: errors.New("not valid UTF-8")}
 	}
 	if !json.Valid(data) {
 		var v any
 		err := json.Unmarshal(data, &v)
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, false, &FileError{Path: name, Line: lineAt(data, int(se.Offset)), Err: fmt.Errorf("invalid JSON: %v", se)}
+			return nil, nil, false, &FileError{Path: name, Line: lineAt(data, int(se.Offset)), Err: fmt.Errorf("invalid JSON: %v", se)}
 		}
-		return nil, false, &FileError{Path: name, Err: fmt.Errorf("invalid JSON: %v", err)}
+		return nil, nil, false, &FileError{Path: name, Err: fmt.Errorf("invalid JSON: %v", err)}
 	}
 	start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
 	var elems []element
@@ -110,38 +120,42 @@ func decodeJSON(data []byte, name string) ([]*feeds.Article, bool, error) {
 		isArray = true
 		dec := json.NewDecoder(bytes.NewReader(data))
 		if _, err := dec.Token(); err != nil { // the '['
-			return nil, true, &FileError{Path: name, Err: err}
+			return nil, nil, true, &FileError{Path: name, Err: err}
 		}
 		for dec.More() {
 			off := int(dec.InputOffset())
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
-				return nil, true, &FileError{Path: name, Line: lineAt(data, off), Err: err}
+				return nil, nil, true, &FileError{Path: name, Line: lineAt(data, off), Err: err}
 			}
 			off += len(data[off:]) - len(bytes.TrimLeft(data[off:], " \t\r\n,"))
 			elems = append(elems, element{raw, off})
 		}
 		if len(elems) == 0 {
-			return nil, true, &FileError{Path: name, Line: lineAt(data, start), Err: errors.New("empty array: no articles")}
+			return nil, nil, true, &FileError{Path: name, Line: lineAt(data, start), Err: errors.New("empty array: no articles")}
 		}
 	default:
-		return nil, false, &FileError{Path: name, Line: lineAt(data, start), Err: errors.New("want an article object or an array of them")}
+		return nil, nil, false, &FileError{Path: name, Line: lineAt(data, start), Err: errors.New("want an article object or an array of them")}
 	}
 
 	var arts []*feeds.Article
+	var ex []explained
 	var errs []error
 	for _, e := range elems {
-		a, err := decodeElement(data, e, name)
+		x, err := decodeElement(data, e, name, c)
+		if x != nil {
+			ex = append(ex, *x)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		arts = append(arts, a)
+		arts = append(arts, x.a)
 	}
 	if len(errs) > 0 {
-		return nil, isArray, errors.Join(errs...)
+		return nil, ex, isArray, errors.Join(errs...)
 	}
-	return arts, isArray, nil
+	return arts, ex, isArray, nil
 }
 
 // unknownField matches encoding/json's error for a field the struct lacks.
@@ -171,8 +185,9 @@ func unknownFieldError(raw []byte, f string) error {
 	return fmt.Errorf("unknown field %q (known: %s)", f, knownFields[""])
 }
 
-// decodeElement decodes and checks one article object.
-func decodeElement(data []byte, e element, name string) (*feeds.Article, error) {
+// decodeElement decodes, cleans and checks one article object. The result
+// is nil when the object could not be decoded.
+func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*explained, error) {
 	fail := func(line int, err error) error { return &FileError{Path: name, Line: line, Err: err} }
 	if len(e.raw) == 0 || e.raw[0] != '{' {
 		return nil, fail(lineAt(data, e.base), errors.New("want an article object"))
@@ -228,21 +243,20 @@ func decodeElement(data []byte, e element, name string) (*feeds.Article, error) 
 	}
 	a.Published = date("published", ja.Published)
 	a.Updated = date("updated", ja.Updated)
-	text := clean.HTMLToText(a.ContentHTML)
-	if a.Summary == "" {
-		a.Summary = clean.Summary(text, summaryRunes)
-	}
-	if a.Language == "" {
-		a.Language = detectLanguage(a.Title, text)
+	rep, err := cleanArticle(c, a, "")
+	x := &explained{a, rep}
+	if err != nil {
+		errs = append(errs, fail(keyLine(data, e, "content_html"), err))
+		return x, byLine(errs)
 	}
 	for _, p := range checkArticle(a) {
 		line := keyLine(data, e, p.field)
 		errs = append(errs, fail(line, p.err))
 	}
 	if len(errs) > 0 {
-		return nil, byLine(errs)
+		return x, byLine(errs)
 	}
-	return a, nil
+	return x, nil
 }
 
 // jsonType names a Go type the way a JSON author thinks of it.

@@ -14,9 +14,10 @@ import (
 
 // parseMarkdown reads a Markdown article with optional YAML front matter.
 // The title comes from the front matter, else from a leading "# " heading.
-// A trailing search-engine block is cut as in plain text; its related
-// entries keep their links.
-func parseMarkdown(path string, data []byte, m clean.Markers) (*feeds.Article, error) {
+// The body is rendered to HTML, sanitised and cleaned like any other, so
+// a trailing search-engine block is cut and its related entries keep their
+// links. The result is nil only when the file could not be cleaned at all.
+func parseMarkdown(path string, data []byte, c *clean.Cleaner) (*explained, error) {
 	lines, err := splitLines(path, data, 1)
 	if err != nil {
 		return nil, err
@@ -43,49 +44,24 @@ func parseMarkdown(path string, data []byte, m clean.Markers) (*feeds.Article, e
 		}
 		return nil, &FileError{Path: path, Line: ln, Err: fmt.Errorf("%w: set title in the front matter or start the body with \"# Title\"", ErrNoTitle)}
 	}
-
-	plain := make([]string, len(blocks))
-	for i, b := range blocks {
-		plain[i] = b.plain()
+	if a.GUID == "" {
+		a.GUID = FileGUID(path)
 	}
-	body, related, cut := clean.CutTrailingBoilerplate(plain, m)
-	if len(body) == 0 {
+
+	// Each Markdown block renders as one HTML block, so a cut's block
+	// index is the Markdown block's.
+	a.ContentHTML = clean.SanitizeHTML(renderBlocks(blocks))
+	rep, err := cleanArticle(c, a, "")
+	x := &explained{a, rep}
+	if err != nil {
 		ln := 0
 		if len(bodyLines) > 0 {
 			ln = bodyLines[0].n
 		}
-		if len(cut) > 0 {
-			ln = blocks[cut[0].Index].n
+		if len(rep.Cuts) > 0 && rep.Cuts[0].Index < len(blocks) {
+			ln = blocks[rep.Cuts[0].Index].n
 		}
-		return nil, &FileError{Path: path, Line: ln, Err: fmt.Errorf("%w (boilerplate only, or nothing)", ErrNoContent)}
-	}
-	kept := blocks
-	if len(cut) > 0 {
-		kept = blocks[:cut[0].Index]
-	}
-	r := 0
-	for _, c := range cut {
-		if c.Kind != clean.CutRelated {
-			continue
-		}
-		rel := feeds.Related{Title: related[r]}
-		if text, href, ok := soleLink(blocks[c.Index].text); ok && isAbsURL(href) {
-			rel = feeds.Related{Title: text, URL: href}
-		}
-		a.Related = appendRelated(a.Related, rel)
-		r++
-	}
-
-	a.ContentHTML = clean.SanitizeHTML(renderBlocks(kept))
-	text := clean.HTMLToText(a.ContentHTML)
-	if a.Summary == "" {
-		a.Summary = clean.Summary(text, summaryRunes)
-	}
-	if a.Language == "" {
-		a.Language = detectLanguage(a.Title, text)
-	}
-	if a.GUID == "" {
-		a.GUID = FileGUID(path)
+		return x, &FileError{Path: path, Line: ln, Err: err}
 	}
 	var errs []error
 	for _, p := range checkArticle(a) {
@@ -96,20 +72,9 @@ func parseMarkdown(path string, data []byte, m clean.Markers) (*feeds.Article, e
 		errs = append(errs, &FileError{Path: path, Line: ln, Err: p.err})
 	}
 	if len(errs) > 0 {
-		return nil, byLine(errs)
+		return x, byLine(errs)
 	}
-	return a, nil
-}
-
-// appendRelated adds r unless an entry with the same title or URL is
-// there already.
-func appendRelated(rs []feeds.Related, r feeds.Related) []feeds.Related {
-	for _, x := range rs {
-		if (r.URL != "" && x.URL == r.URL) || (r.URL == "" && x.Title == r.Title) {
-			return rs
-		}
-	}
-	return append(rs, r)
+	return x, nil
 }
 
 // blockKind is the kind of a Markdown block.
@@ -133,23 +98,6 @@ type block struct {
 	ordered bool // list item of an ordered list
 	text    string
 	n       int
-}
-
-// plain is the block's text for the boilerplate cutter: markup removed,
-// list items keeping a bullet.
-func (b block) plain() string {
-	if b.kind == blockCode {
-		return b.text
-	}
-	_, t := renderInline(b.text)
-	t = collapse(t)
-	switch b.kind {
-	case blockItem:
-		return "- " + t
-	case blockRule:
-		return ""
-	}
-	return t
 }
 
 // parseBlocks splits Markdown lines into blocks. It knows ATX headings
@@ -452,21 +400,6 @@ func safeURL(s string, mailto bool) bool {
 		return mailto && u.Opaque != ""
 	}
 	return false
-}
-
-// soleLink reports whether inline text s is exactly one link, as in a
-// related list item "[Title](https://…)".
-func soleLink(s string) (text, href string, ok bool) {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "[") {
-		return "", "", false
-	}
-	f := finder{s: s}
-	text, href, end, ok := f.link(0)
-	if !ok || end != len(s) {
-		return "", "", false
-	}
-	return collapse(plainInline(text)), href, true
 }
 
 // finder finds the next occurrence of a delimiter in s, remembering the

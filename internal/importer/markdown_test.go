@@ -152,7 +152,7 @@ func TestMarkdownWithoutFrontMatterOrTitle(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.md"), "\ufeff# عنوان الخبر\r\n\r\nنص الخبر الأول.\r\n")
 	a := readOne(t, filepath.Join(dir, "a.md"), Options{})
-	if a.Title != "عنوان الخبر" || a.ContentHTML != "<p>نص الخبر الأول.</p>" || a.Language != "ar" {
+	if a.Title != "عنوان الخبر" || a.ContentHTML != `<div dir="rtl" lang="ar"><p>نص الخبر الأول.</p></div>` || a.Language != "ar" {
 		t.Errorf("%+v", a)
 	}
 	writeFile(t, filepath.Join(dir, "b.md"), "---\ntitle: Only a title\n---\n\n## FAQ\n\nQ: Why?\nA: Because.\n")
@@ -171,7 +171,7 @@ func FuzzParseMarkdown(f *testing.F) {
 	f.Add("---\ntitle: &a x\nrelated: [*a, *a]\n---\n**a *b [c](https://x.example/) `d`**\n")
 	f.Add(strings.Repeat("[", 100) + strings.Repeat("*", 100) + "](" + strings.Repeat("`", 50))
 	f.Fuzz(func(t *testing.T, src string) {
-		a, err := parseMarkdown("f.md", []byte(src), clean.DefaultMarkers())
+		a, err := markdownArticle("f.md", []byte(src), clean.DefaultMarkers())
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {

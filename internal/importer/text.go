@@ -60,9 +60,11 @@ func invalidAt(b []byte) int {
 // title, the rest paragraphs. Paragraphs may be one per line (as in the
 // newsroom's exports) or separated by blank lines with hard-wrapped lines
 // inside, where a line is joined to the one above only when that one is
-// long and does not end a sentence. A trailing search-engine block is cut, its
-// related titles kept.
-func parseText(path string, data []byte, m clean.Markers) (*feeds.Article, error) {
+// long and does not end a sentence. The paragraphs become one <p> each and
+// go through the Cleaner like any other body, so the trailing search-engine
+// block is cut and its related titles kept. The result is nil only when
+// the file could not be cleaned at all.
+func parseText(path string, data []byte, c *clean.Cleaner) (*explained, error) {
 	lines, err := splitLines(path, data, 1)
 	if err != nil {
 		return nil, err
@@ -81,25 +83,23 @@ func parseText(path string, data []byte, m clean.Markers) (*feeds.Article, error
 	}
 
 	paras, paraLines := textParagraphs(lines[i+1:])
-	body, related, cut := clean.CutTrailingBoilerplate(paras, m)
-	if len(body) == 0 {
-		ln := titleLine.n
-		if len(cut) > 0 {
-			ln = paraLines[cut[0].Index]
-		}
-		return nil, &FileError{Path: path, Line: ln, Err: fmt.Errorf("%w after the title (boilerplate only, or nothing)", ErrNoContent)}
-	}
 	a := &feeds.Article{
 		GUID:        FileGUID(path),
 		Title:       title,
-		ContentHTML: clean.TextToHTML(body),
-		Summary:     clean.Summary(strings.Join(body, " "), summaryRunes),
-		Language:    detectLanguage(title, strings.Join(body, " ")),
+		ContentHTML: clean.TextToHTML(paras),
 	}
-	for _, r := range related {
-		a.Related = append(a.Related, feeds.Related{Title: r})
+	// TextToHTML writes one <p> per paragraph, so a cut's block index is
+	// the paragraph's.
+	rep, err := cleanArticle(c, a, " after the title")
+	x := &explained{a, rep}
+	if err != nil {
+		ln := titleLine.n
+		if len(rep.Cuts) > 0 && rep.Cuts[0].Index < len(paraLines) {
+			ln = paraLines[rep.Cuts[0].Index]
+		}
+		return x, &FileError{Path: path, Line: ln, Err: err}
 	}
-	return a, nil
+	return x, nil
 }
 
 // textParagraphs groups lines into paragraphs and returns each with the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/clean"
 )
 
@@ -36,7 +37,7 @@ func TestTextLayouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := parseText("x.txt", []byte("\n\nBudget plan\n"+tt.body), clean.DefaultMarkers())
+			a, err := textArticle("x.txt", []byte("\n\nBudget plan\n"+tt.body), clean.DefaultMarkers())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +56,7 @@ func TestTextHeadingsAndItemsAreNotJoined(t *testing.T) {
 		"- but a list item starts a new paragraph even after a long line\n" +
 		"Q: and so does a question line after a long line without a stop\n" +
 		"A: answer"
-	a, err := parseText("x.txt", []byte("Title\n\n"+body), clean.DefaultMarkers())
+	a, err := textArticle("x.txt", []byte("Title\n\n"+body), clean.DefaultMarkers())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestTextErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseText("x.txt", []byte(tt.src), clean.DefaultMarkers())
+			_, err := textArticle("x.txt", []byte(tt.src), clean.DefaultMarkers())
 			var fe *FileError
 			if !errors.As(err, &fe) || fe.Line != tt.line || !strings.Contains(err.Error(), tt.want) || (tt.is != nil && !errors.Is(err, tt.is)) {
 				t.Errorf("got %v (line %d), want line %d, %q", err, lineOf(fe), tt.line, tt.want)
@@ -96,7 +97,7 @@ func lineOf(fe *FileError) int {
 
 func TestCustomMarkers(t *testing.T) {
 	src := "Title\n\nA long enough story paragraph that is clearly article text and not boilerplate at all.\nSponsored\n- Buy a car\n"
-	a, err := parseText("x.txt", []byte(src), clean.Markers{Headings: []string{"Sponsored"}})
+	a, err := textArticle("x.txt", []byte(src), clean.Markers{Headings: []string{"Sponsored"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func FuzzParseText(f *testing.F) {
 	}
 	f.Add("T\n\nA: x\nاقرأ أيضاً\n\r\n- ")
 	f.Fuzz(func(t *testing.T, src string) {
-		a, err := parseText("f.txt", []byte(src), clean.DefaultMarkers())
+		a, err := textArticle("f.txt", []byte(src), clean.DefaultMarkers())
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
@@ -131,4 +132,22 @@ func FuzzParseText(f *testing.F) {
 			t.Fatalf("empty article from %q", src)
 		}
 	})
+}
+
+// textArticle parses a plain-text file with a Cleaner for markers m.
+func textArticle(path string, data []byte, m clean.Markers) (*feeds.Article, error) {
+	x, err := parseText(path, data, clean.New(clean.Options{Markers: m}))
+	if err != nil || x == nil {
+		return nil, err
+	}
+	return x.a, nil
+}
+
+// markdownArticle parses a Markdown file with a Cleaner for markers m.
+func markdownArticle(path string, data []byte, m clean.Markers) (*feeds.Article, error) {
+	x, err := parseMarkdown(path, data, clean.New(clean.Options{Markers: m}))
+	if err != nil || x == nil {
+		return nil, err
+	}
+	return x.a, nil
 }

@@ -1,0 +1,641 @@
+package clean
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/arabic"
+)
+
+// Shape limits. A line inside a trailing block may be short (at most
+// maxFillerWords words, one sentence); anything longer is article text and
+// stops the trailing block. Wire-copy paragraphs are often under 25 words,
+// so the limit is low. Blocks cut wherever they stand (filler, share and
+// newsletter text) must be shorter than the other limits.
+const (
+	maxFillerWords     = 15
+	maxHeadingRune     = 80
+	maxShareWords      = 12
+	maxAnywhereWords   = 20 // filler and newsletter sentences cut anywhere
+	maxTrailingFiller  = 30 // a filler sentence ending the body
+	maxReadMoreWords   = 20 // "Read more: <title>"
+	maxBoxWords        = 80 // a share/newsletter/related box, all of it
+	maxBoxBlocks       = 16
+	maxBoxLineWords    = 10 // a line of a box without a class hint
+	minLinkListEntries = 2  // a trailing list of links only is a related list
+)
+
+// shape is what a block looks like in its markup.
+type shape uint8
+
+const (
+	shapePara    shape = iota // a paragraph or a run of text
+	shapeHeading              // h1-h6, or a paragraph that is all <strong>
+	shapeItem                 // li, dt, dd
+	shapeOther                // pre, table, figure: never boilerplate
+	shapeRule                 // hr
+)
+
+// block is one unit of the body the decisions are about: a paragraph of
+// plain text, or a leaf block of the HTML.
+type block struct {
+	shape  shape
+	text   string // visible text, whitespace collapsed, trimmed
+	words  int    // white-space separated words of text; -1: not counted yet
+	media  bool   // holds an image, video or embed
+	list   int    // index+1 of the list an item belongs to, 0 if none
+	links  []link // the links inside, in order
+	linked bool   // all its text is link text
+
+	// Derived by classify.
+	folded   string // arabic.Fold(text), made by fold
+	key      string // headingKey, made by fold
+	isFolded bool
+	kind     blockKind
+	qa       qaRole
+	relHdg   bool // a marker heading of related articles
+}
+
+// link is one <a href> of a block.
+type link struct{ text, href string }
+
+// box is an HTML container (div, aside, section, nav, …) that may be one
+// piece of boilerplate as a whole: a share bar, a newsletter box, a
+// related-links aside.
+type box struct {
+	first, end int     // its blocks are [first, end)
+	hint       CutKind // from its class or id: CutShare, CutNewsletter, CutRelated, or ""
+	tag        string  // its element, class and id, to name it in a report
+	class, id  string
+}
+
+// blockKind classifies a block by its text.
+type blockKind uint8
+
+const (
+	kindPara       blockKind = iota // story text
+	kindOther                       // a table, figure or code: story
+	kindShort                       // a short one-sentence line
+	kindItem                        // a list item
+	kindQA                          // a question or answer line
+	kindHeading                     // a marker heading
+	kindShare                       // share or follow-us text
+	kindNewsletter                  // newsletter text
+	kindFiller                      // search-engine filler
+	kindReadMore                    // "Read more: <title>"
+	kindEmpty                       // no text, no media
+	kindRule                        // a horizontal rule
+)
+
+// qaRole says whether a Q/A line asks or answers.
+type qaRole uint8
+
+const (
+	qaNone qaRole = iota
+	qaQuestion
+	qaAnswer
+)
+
+// decision is what happens to one block.
+type decision struct {
+	cut     bool
+	kind    CutKind
+	reason  string
+	heading string // the heading of the trailing section it belongs to
+	region  bool   // in the trailing block
+	section int    // index+1 of its trailing section
+	related *feeds.Related
+}
+
+// classify fills the derived fields of b. Only blocks short enough to be
+// boilerplate are folded whole here; a long paragraph is only looked at
+// for a Q/A prefix (its folded form is made when Q/A relevance needs it).
+func (mk *matcher) classify(b *block) {
+	if b.words < 0 {
+		b.words = rawWords(b.text)
+	}
+	if b.words <= maxAnywhereWords || len(b.text) <= utf8.UTFMax*maxHeadingRune && utf8.RuneCountInString(b.text) <= maxHeadingRune {
+		b.fold()
+		b.words = countWords(b.folded)
+		b.qa = qaOf(b.folded)
+	} else if p := prefix(b.text, qaPrefixBytes); strings.ContainsAny(p, ":：") {
+		b.qa = qaOf(arabic.Fold(p)) // no colon, no "Q:"
+	}
+	b.kind = mk.kindOf(b)
+}
+
+// qaPrefixBytes is enough of a paragraph to read "السؤال:" or
+// "Question:" at its start, decoration included.
+const qaPrefixBytes = 48
+
+// fold makes the folded form and heading key of b, once.
+func (b *block) fold() {
+	if !b.isFolded {
+		b.folded, b.isFolded = arabic.Fold(b.text), true
+		b.key = trimDecoration(b.folded)
+	}
+}
+
+// foldedText is the folded form of b's text.
+func (b *block) foldedText() string {
+	b.fold()
+	return b.folded
+}
+
+// rawWords counts the white-space separated words of s.
+func rawWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		switch {
+		case isSpace(r):
+			in = false
+		case !in:
+			in = true
+			n++
+		}
+	}
+	return n
+}
+
+func (mk *matcher) kindOf(b *block) blockKind {
+	if b.isFolded && !hasWordRune(b.key) || !b.isFolded && strings.IndexFunc(b.text, isLetterOrDigit) < 0 {
+		switch {
+		case b.media || b.shape == shapeOther:
+			return kindOther
+		case b.shape == shapeRule:
+			return kindRule
+		}
+		return kindEmpty
+	}
+	if b.shape == shapeOther {
+		return kindOther
+	}
+	if b.words <= maxShareWords {
+		if mk.share.made(b.key) {
+			return kindShare
+		}
+		if mk.newsletter.made(b.key) {
+			return kindNewsletter
+		}
+	}
+	if rel, ok := mk.heading(b.text, b.key); ok {
+		b.relHdg = rel
+		return kindHeading
+	}
+	newsletter, filler := false, false
+	if b.words <= maxAnywhereWords {
+		newsletter, filler = mk.inline.find(b.folded)
+	}
+	if newsletter {
+		return kindNewsletter
+	}
+	if b.words <= maxReadMoreWords && sentences(b.text) <= 1 && mk.readMore(b.key) {
+		return kindReadMore
+	}
+	if b.qa != qaNone {
+		return kindQA
+	}
+	if filler {
+		return kindFiller
+	}
+	if b.shape == shapeItem {
+		return kindItem
+	}
+	if _, ok := listItem(b.text); ok {
+		return kindItem
+	}
+	if b.words <= maxFillerWords && sentences(b.text) <= 1 {
+		return kindShort
+	}
+	return kindPara
+}
+
+// shaped reports whether a block may be part of a trailing block.
+func (k blockKind) shaped() bool { return k != kindPara && k != kindOther }
+
+// substance reports whether a block is story material when kept.
+func (b *block) substance() bool { return b.kind != kindEmpty && b.kind != kindRule }
+
+// decide is the decision logic shared by HTML bodies and plain-text
+// paragraphs: one decision per block, in ds when it is large enough.
+func (mk *matcher) decide(title string, bs []block, boxes []box, ds []decision) []decision {
+	if cap(ds) < len(bs) {
+		ds = make([]decision, len(bs))
+	}
+	ds = ds[:len(bs)]
+	cut := func(i int, kind CutKind, reason string) {
+		ds[i].cut, ds[i].kind, ds[i].reason = true, kind, reason
+	}
+
+	// 1. Blocks that are boilerplate wherever they stand.
+	for i := range bs {
+		b := &bs[i]
+		switch b.kind {
+		case kindEmpty:
+			cut(i, CutEmpty, "empty paragraph")
+		case kindShare:
+			cut(i, CutShare, "share or follow-us text")
+		case kindNewsletter:
+			cut(i, CutNewsletter, "newsletter sign-up text")
+		case kindFiller:
+			cut(i, CutFiller, "sentence written for search engines")
+		case kindReadMore:
+			cut(i, CutRelated, `"read more" line: kept as a related entry`)
+			ds[i].related = readMoreEntry(b)
+		}
+	}
+
+	// 2. Boxes: a small container of boilerplate goes as a whole.
+	mk.cutBoxes(bs, boxes, ds)
+
+	// 3. The trailing block: the longest suffix of boilerplate-shaped
+	// blocks, from its first heading (or share line, or list of links).
+	k := len(bs)
+	for ; k > 0; k-- {
+		b := &bs[k-1]
+		if !ds[k-1].cut && b.kind == kindPara && b.words <= maxTrailingFiller {
+			// Only short sentences are looked at for filler everywhere;
+			// at the end of the body, longer ones too.
+			if _, filler := mk.inline.find(b.foldedText()); filler {
+				b.kind = kindFiller
+				cut(k-1, CutFiller, "sentence written for search engines")
+			}
+		}
+		if !ds[k-1].cut && !b.kind.shaped() {
+			break
+		}
+	}
+	linkLists := linkListStarts(bs)
+	start := len(bs)
+	for i := k; i < len(bs); i++ {
+		if startsSection(bs, linkLists, i) {
+			start = i
+			break
+		}
+	}
+	mk.trailing(bs, ds, linkLists, start)
+
+	// 4. Question/answer pairs, judged by what they say.
+	mk.judgeQA(title, bs, ds)
+	return ds
+}
+
+// startsSection reports whether block i can open a trailing block.
+func startsSection(bs []block, linkLists []bool, i int) bool {
+	switch bs[i].kind {
+	case kindHeading, kindShare, kindNewsletter, kindReadMore:
+		return true
+	}
+	return linkLists[i]
+}
+
+// linkListStarts marks the first item of every run of list items whose
+// items are all links, at least minLinkListEntries of them: the "related
+// links" list upstream pages end with.
+func linkListStarts(bs []block) []bool {
+	starts := make([]bool, len(bs))
+	for i := 0; i < len(bs); {
+		l := bs[i].list
+		j := i + 1
+		for j < len(bs) && l != 0 && bs[j].list == l {
+			j++
+		}
+		if l != 0 {
+			// Empty items are cut anyway: the list is judged without them,
+			// as it will be when cleaned again.
+			first, n, all := -1, 0, true
+			for k := i; k < j && all; k++ {
+				if bs[k].kind == kindEmpty {
+					continue
+				}
+				all = bs[k].kind == kindItem && bs[k].linked
+				if first < 0 {
+					first = k
+				}
+				n++
+			}
+			if all && n >= minLinkListEntries {
+				starts[first] = true
+			}
+		}
+		i = j
+	}
+	return starts
+}
+
+// trailing decides the blocks of the trailing block, which starts at
+// start, section by section.
+func (mk *matcher) trailing(bs []block, ds []decision, linkLists []bool, start int) {
+	heading, related, section := "", false, 0
+	for i := start; i < len(bs); i++ {
+		b, d := &bs[i], &ds[i]
+		d.region = true
+		// A list of links opens a section only where nothing did before
+		// it: under "Follow us" such a list is a list, not related titles.
+		newSection := startsSection(bs, linkLists, i) && (bs[i].kind != kindItem || i == start)
+		if newSection {
+			section++
+			heading, related = "", false
+			switch b.kind {
+			case kindHeading:
+				heading, related = b.text, b.relHdg
+			case kindReadMore:
+				related = true
+			case kindItem:
+				related = true // a list of links
+			}
+		}
+		d.section, d.heading = section, heading
+		if d.cut {
+			continue
+		}
+		switch {
+		case b.kind == kindHeading:
+			d.cut, d.kind, d.reason = true, CutHeading, "heading that opens the trailing block"
+			if related {
+				d.reason = "related-articles heading: its items are kept as related entries"
+			}
+		case b.kind == kindQA:
+			// judged by judgeQA
+		case b.kind == kindEmpty || b.kind == kindRule:
+			d.cut, d.kind, d.reason = true, CutEmpty, "empty block in the trailing block"
+		case related && (b.kind == kindItem || b.kind == kindShort):
+			d.cut, d.kind = true, CutRelated
+			d.reason = "related-article title"
+			if newSection && b.kind == kindItem {
+				d.reason = "list of links at the end: related-article title"
+			}
+			d.related = itemEntry(b)
+		case b.kind == kindItem:
+			d.cut, d.kind, d.reason = true, CutList, "list item in the trailing block"
+		default:
+			d.cut, d.kind, d.reason = true, CutFiller, "short line in the trailing block"
+		}
+	}
+}
+
+// cutBoxes cuts small containers of boilerplate as a whole: a box is cut
+// when it is small, holds no Q/A, is not the whole article, has a class
+// hint or a block that is boilerplate anyway (a share line, a marker
+// heading, a "read more" line), and every block in it is boilerplate-shaped.
+func (mk *matcher) cutBoxes(bs []block, boxes []box, ds []decision) {
+	substantive := 0
+	for i := range bs {
+		if bs[i].substance() {
+			substantive++
+		}
+	}
+	for _, bx := range boxes {
+		if bx.end <= bx.first || bx.end-bx.first > maxBoxBlocks {
+			continue
+		}
+		words, inner, ok := 0, 0, true
+		trigger := bx.hint
+		related := bx.hint == CutRelated
+		for i := bx.first; i < bx.end && ok; i++ {
+			b := &bs[i]
+			words += b.words
+			if b.substance() {
+				inner++
+			}
+			switch b.kind {
+			case kindPara, kindOther, kindQA:
+				ok = false
+			case kindShort:
+				// Without a hint only label-like lines: no full sentences.
+				ok = bx.hint != "" || (b.words <= maxBoxLineWords && !endsWithSentenceEnd(b.text))
+			case kindHeading:
+				if trigger == "" || trigger == CutRelated {
+					trigger = CutRelated
+					if !b.relHdg {
+						trigger = CutHeading
+					}
+				}
+				related = related || b.relHdg
+			case kindReadMore:
+				trigger, related = CutRelated, true
+			case kindShare, kindNewsletter:
+				if trigger == "" || trigger == CutHeading {
+					trigger = ds[i].kind
+				}
+			}
+		}
+		if !ok || trigger == "" || words > maxBoxWords || inner >= substantive {
+			continue
+		}
+		for i := bx.first; i < bx.end; i++ {
+			d, b := &ds[i], &bs[i]
+			if d.cut {
+				continue
+			}
+			d.cut = true
+			switch {
+			case b.kind == kindHeading:
+				d.kind = CutHeading
+			case related && (b.kind == kindItem || b.kind == kindShort):
+				d.kind, d.related = CutRelated, itemEntry(b)
+			case b.kind == kindEmpty || b.kind == kindRule:
+				d.kind = CutEmpty
+			case trigger == CutShare || trigger == CutNewsletter:
+				d.kind = trigger
+			case b.kind == kindItem:
+				d.kind = CutList
+			default:
+				d.kind = CutFiller
+			}
+			d.reason = "inside " + boxLabel(bx.tag, bx.class, bx.id)
+		}
+	}
+}
+
+// judgeQA cuts the question/answer pairs that say nothing about the story.
+// The story is the title and the kept paragraphs outside the trailing
+// block that are not Q/A lines. A pair sharing minSharedTerms terms with
+// it is about the story, and joins it, so that pairs picking up each
+// other's topics are judged together. A run of pairs (consecutive Q/A
+// lines) where at least half are about the story is an interview: its
+// other pairs stay too when they share a term or give a long answer, since
+// interviews wander. A trailing section whose heading introduced pairs
+// that are kept ("FAQ" over real questions) keeps its heading.
+func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
+	type pair struct {
+		first, end int // blocks [first, end)
+		run        int
+		answer     int // words of the answer
+		shared     int
+		kept       bool
+	}
+	var pairs []pair
+	run, last := 0, -2
+	for i := 0; i < len(bs); i++ {
+		if ds[i].cut || bs[i].kind != kindQA {
+			if !(ds[i].cut && bs[i].kind == kindEmpty) {
+				last = -2 // anything but an empty block ends a run
+			}
+			continue
+		}
+		if last != i-1 {
+			run++
+		}
+		p := pair{first: i, end: i + 1, run: run}
+		if bs[i].qa == qaQuestion {
+			for p.end < len(bs) && !ds[p.end].cut && bs[p.end].kind == kindQA && bs[p.end].qa == qaAnswer {
+				p.end++
+			}
+		}
+		for j := p.first; j < p.end; j++ {
+			if bs[j].qa == qaAnswer || p.end == p.first+1 {
+				p.answer += bs[j].words
+			}
+		}
+		pairs = append(pairs, p)
+		i = p.end - 1
+		last = i
+	}
+	if len(pairs) == 0 {
+		return
+	}
+
+	story := termSet{}
+	mk.addTerms(story, arabic.Fold(title))
+	for i := range bs {
+		if !ds[i].cut && !ds[i].region && bs[i].kind != kindQA {
+			mk.addTerms(story, bs[i].foldedText())
+		}
+	}
+	// A few rounds are enough for pairs to pick up each other's topics,
+	// and bound the work on hostile input (every round is one pass).
+	for round, changed := 0, true; changed && round < maxQARounds; round++ {
+		changed = false
+		for n := range pairs {
+			p := &pairs[n]
+			if p.kept {
+				continue
+			}
+			p.shared = 0
+			for i := p.first; i < p.end; i++ {
+				p.shared += mk.shared(story, bs[i].foldedText())
+			}
+			if p.shared >= minSharedTerms {
+				p.kept, changed = true, true
+				for i := p.first; i < p.end; i++ {
+					mk.addTerms(story, bs[i].foldedText())
+				}
+			}
+		}
+	}
+	kept, total := map[int]int{}, map[int]int{}
+	for _, p := range pairs {
+		total[p.run]++
+		if p.kept {
+			kept[p.run]++
+		}
+	}
+	keptSection := map[int]bool{}
+	for _, p := range pairs {
+		interview := kept[p.run] > 0 && kept[p.run]*2 >= total[p.run]
+		if !p.kept && interview && (p.shared > 0 || p.answer > maxFillerWords) {
+			p.kept = true
+		}
+		for i := p.first; i < p.end; i++ {
+			if p.kept {
+				if ds[i].region {
+					keptSection[ds[i].section] = true
+				}
+				continue
+			}
+			ds[i].cut, ds[i].kind = true, CutQA
+			ds[i].reason = "generic question/answer: shares no terms with the story"
+			if p.shared > 0 {
+				ds[i].reason = "generic question/answer: shares too few terms with the story"
+			}
+		}
+	}
+	for i := range ds {
+		if d := &ds[i]; d.region && d.kind == CutHeading && keptSection[d.section] && bs[i].kind == kindHeading && !bs[i].relHdg {
+			*d = decision{region: true, section: d.section, heading: d.heading}
+		}
+	}
+}
+
+// itemEntry is the related entry of a list item or title line: the text
+// of its only link, with the link, or its text without the bullet.
+func itemEntry(b *block) *feeds.Related {
+	if b.linked && len(b.links) == 1 {
+		return &feeds.Related{Title: b.links[0].text, URL: b.links[0].href}
+	}
+	t := b.text
+	if item, ok := listItem(t); ok {
+		t = item
+	}
+	if t == "" {
+		return nil
+	}
+	return &feeds.Related{Title: t}
+}
+
+// readMoreEntry is the related entry of a "Read more: <title>" line.
+func readMoreEntry(b *block) *feeds.Related {
+	if len(b.links) == 1 {
+		return &feeds.Related{Title: b.links[0].text, URL: b.links[0].href}
+	}
+	i := strings.IndexFunc(b.text, isSeparator)
+	if i < 0 {
+		return nil
+	}
+	_, n := utf8.DecodeRuneInString(b.text[i:])
+	t := strings.TrimSpace(b.text[i+n:])
+	if t == "" {
+		return nil
+	}
+	return &feeds.Related{Title: t}
+}
+
+// countWords counts the space-separated words of folded text.
+func countWords(f string) int {
+	if f == "" {
+		return 0
+	}
+	return strings.Count(f, " ") + 1
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// hasWordRune reports whether s has a letter, a digit or a mark.
+func hasWordRune(s string) bool { return strings.IndexFunc(s, isWordRune) >= 0 }
+
+// endsWithSentenceEnd reports whether s ends a sentence, closing quotes
+// aside.
+func endsWithSentenceEnd(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return isClosing(r) || unicode.IsSpace(r) })
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return isSentenceEnd(r)
+}
+
+// qaPrefixes open a question or answer line, before a colon.
+var qaPrefixes = [...]struct {
+	prefix string
+	role   qaRole
+}{
+	{"السؤال", qaQuestion}, {"سؤال", qaQuestion}, {"س", qaQuestion}, {"question", qaQuestion}, {"q", qaQuestion},
+	{"الجواب", qaAnswer}, {"جواب", qaAnswer}, {"الاجابه", qaAnswer}, {"اجابه", qaAnswer}, {"ج", qaAnswer}, {"answer", qaAnswer}, {"a", qaAnswer},
+}
+
+// qaOf reports whether folded text f is a question or answer line such as
+// "س: …" or "Q: …", and which.
+func qaOf(f string) qaRole {
+	f = strings.TrimLeftFunc(f, func(r rune) bool { return unicode.IsPunct(r) && r != ':' || unicode.IsSpace(r) })
+	for _, p := range qaPrefixes {
+		rest, ok := strings.CutPrefix(f, p.prefix)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimLeft(rest, " ")
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：") {
+			return p.role
+		}
+	}
+	return qaNone
+}

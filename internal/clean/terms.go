@@ -1,0 +1,162 @@
+package clean
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/newswire/newswire/internal/arabic"
+)
+
+// A question/answer pair is kept when it talks about the story: when its
+// words share at least minSharedTerms significant terms (three letters or
+// more, not stopwords, light prefix and plural stripping) with the title
+// and the story's own paragraphs. Generic SEO FAQs ("ما أهمية هذا
+// المحتوى؟") share none. Pairs judged relevant join the story for the
+// next round, so an interview whose questions pick up each other's topics
+// is kept as a whole while generic pairs never get in.
+const (
+	minSharedTerms = 2
+	minTermRunes   = 3
+	maxQARounds    = 3
+)
+
+// termSet is a set of term candidates.
+type termSet map[string]struct{}
+
+// arabicPrefixes are the attached particles stripped to find a word's
+// stem candidates, longest first: و ف (and), ب ل ك (prepositions), ال (the).
+var arabicPrefixes = [...]string{"وبال", "ولل", "وال", "فال", "بال", "كال", "لل", "ال", "وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك"}
+
+// candidates calls fn with w and the stems it may share with another form
+// of the same word: without attached Arabic particles (لأرمينيا, أرمينيا),
+// without an English plural (sides, side). Every candidate keeps at least
+// minTermRunes runes.
+func candidates(w string, fn func(string)) {
+	fn(w)
+	r, _ := utf8.DecodeRuneInString(w)
+	switch {
+	case r >= 0x0600 && r <= 0x06FF:
+		n := utf8.RuneCountInString(w)
+		for _, p := range arabicPrefixes {
+			if strings.HasPrefix(w, p) && n-utf8.RuneCountInString(p) >= minTermRunes {
+				fn(w[len(p):])
+			}
+		}
+	case r < utf8.RuneSelf && 'a' <= r && r <= 'z':
+		switch {
+		case len(w) > 4 && strings.HasSuffix(w, "ies"):
+			fn(w[:len(w)-3] + "y")
+		case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+			fn(w[:len(w)-1])
+		}
+	}
+}
+
+// words calls fn with each word of folded text f: runs of letters and
+// digits of at least minTermRunes runes.
+func words(f string, fn func(string)) {
+	start, n := -1, 0
+	for i, r := range f {
+		if isWordRune(r) {
+			if start < 0 {
+				start, n = i, 0
+			}
+			n++
+			continue
+		}
+		if start >= 0 && n >= minTermRunes {
+			fn(f[start:i])
+		}
+		start = -1
+	}
+	if start >= 0 && n >= minTermRunes {
+		fn(f[start:])
+	}
+}
+
+// significant reports whether no candidate of w is a stopword.
+func (mk *matcher) significant(w string) bool {
+	ok := true
+	candidates(w, func(c string) {
+		if mk.stop[c] {
+			ok = false
+		}
+	})
+	return ok
+}
+
+// addTerms adds every candidate of every significant word of folded text f.
+func (mk *matcher) addTerms(set termSet, f string) {
+	words(f, func(w string) {
+		if mk.significant(w) {
+			candidates(w, func(c string) { set[c] = struct{}{} })
+		}
+	})
+}
+
+// shared counts the distinct significant words of folded text f that
+// have a candidate in story.
+func (mk *matcher) shared(story termSet, f string) int {
+	seen := map[string]struct{}{}
+	words(f, func(w string) {
+		if !mk.significant(w) {
+			return
+		}
+		hit := false
+		candidates(w, func(c string) {
+			if _, ok := story[c]; ok {
+				hit = true
+			}
+		})
+		if !hit {
+			return
+		}
+		// Count each stem once: لأرمينيا and أرمينيا are one term.
+		key := w
+		candidates(w, func(c string) {
+			if len(c) < len(key) {
+				key = c
+			}
+		})
+		seen[key] = struct{}{}
+	})
+	return len(seen)
+}
+
+// stopwords returns the folded stopwords: function words, and the generic
+// vocabulary of SEO FAQs ("content", "information", "معلومات", "المحتوى"),
+// which says nothing about any story.
+func stopwords() map[string]bool {
+	lists := []string{
+		// Arabic function words.
+		`في من على إلى الى عن مع هذا هذه ذلك تلك هؤلاء التي التى الذي الذين اللذين اللتين ان أن إن إنه أنه
+		كان كانت يكون تكون قد لقد لا لم لن ما ماذا كيف متى أين هل أو ثم حتى عند عندما بين بعد قبل كل بعض
+		غير هو هي هم هما نحن أنت أنا يمكن يجب أيضا حول خلال منذ عبر لدى لكن بل إذا إذ كما مثل حيث فقط جدا
+		ليس ليست وقد وكان أي أية دون ضمن نحو عليه عليها فيه فيها منه منها به بها له لها لهم ذات ذو هنا هناك
+		الآن اليوم أكثر أقل كثير قليل تم يتم وفق وفقا بشكل بسبب لأن فإن قال قالت يقول تقول أضاف أكد كذلك
+		سوف هذان هاتان أولئك إلا الا أما إما لماذا وما كيفية`,
+		// Generic FAQ and SEO vocabulary.
+		`محتوى معلومات معلومة موضوع مقال مقالة خبر أخبار مجال أهمية استفادة مفيد مفيدة قيمة قيم شامل شاملة
+		مفصل مفصلة تفاصيل مرجع موثوق موثوقة سؤال أسئلة جواب إجابة شائعة صفحة قارئ القراء قراء فهم يوفر توفر
+		تقدم يقدم استخدام مصدر مهم مهمة هام هامة طرح مطروح مطروحة عام بحث محركات فهرسة نقاط أساسية رئيسية`,
+		// English function words.
+		`about above after again against all also and any are because been before being below between both
+		but can could did does doing down during each few for from further had has have having her here hers
+		him his how into its itself just more most nor not now off once only other our out over own same she
+		should some such than that the their them then there these they this those through too under until
+		very was were what when where which while who whom why will with would you your yours yes said says
+		say one two three new like get got make made use used using many much may might must shall its`,
+		// Generic FAQ and SEO vocabulary.
+		`content information info article page topic subject important importance useful valuable value
+		reliable reference detailed comprehensive help helps field question answer news story read reader
+		understand provide offer well better best way thing matter issue know learn main key point`,
+	}
+	stop := map[string]bool{}
+	for _, l := range lists {
+		for _, w := range strings.Fields(arabic.Fold(l)) {
+			stop[w] = true
+			candidates(w, func(c string) { stop[c] = true })
+		}
+	}
+	return stop
+}
