@@ -101,6 +101,12 @@ func markers(c config.CleanConfig) clean.Markers {
 	if len(c.Filler) > 0 {
 		m.Filler = c.Filler
 	}
+	if len(c.Share) > 0 {
+		m.Share = c.Share
+	}
+	if len(c.Newsletter) > 0 {
+		m.Newsletter = c.Newsletter
+	}
 	return m
 }
 

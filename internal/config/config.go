@@ -104,9 +104,11 @@ type Rule struct {
 // list left out keeps the built-in Arabic and English list; a list given
 // replaces it.
 type CleanConfig struct {
-	Headings []string `yaml:"headings"` // headings that open a trailing block
-	Related  []string `yaml:"related"`  // headings whose items are related titles
-	Filler   []string `yaml:"filler"`   // phrases of sentences written for search engines
+	Headings   []string `yaml:"headings"`   // headings that open a trailing block
+	Related    []string `yaml:"related"`    // headings whose items are related titles
+	Filler     []string `yaml:"filler"`     // phrases of sentences written for search engines
+	Share      []string `yaml:"share"`      // share-button text ("شارك هذا المقال", "Share on Facebook")
+	Newsletter []string `yaml:"newsletter"` // newsletter sign-up text
 }
 
 // Duration is a length of time in the file: whole seconds (60) or a Go

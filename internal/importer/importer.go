@@ -244,6 +244,9 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 	var errs []error
 	guids := map[string]bool{}
 	for _, a := range arts {
+		// An explicit id that is not a URI ("cms-42") is published as a
+		// tag: URI, which Atom requires; the admin API maps it the same way.
+		a.GUID = feeds.StableID(a.GUID)
 		if len(a.Categories) == 0 {
 			a.Categories = slices.Clone(opts.Categories)
 		}

@@ -446,3 +446,24 @@ func TestFiles(t *testing.T) {
 		t.Errorf("ReadFile(missing) = %v", err)
 	}
 }
+
+func TestJSONIDsAndEmbargo(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cms.json")
+	body := `[{"guid": "cms-42", "title": "خبر", "content_html": "<p>نص الخبر هنا.</p>", "categories": ["world"],
+  "published": "2026-11-01T10:00:00Z", "publish_at": "2026-12-01T08:00:00+03:00"},
+ {"guid": "https://news.example/a/1", "title": "Story", "content_html": "<p>Text of the story.</p>", "categories": ["world"]}]`
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	as, err := ReadFile(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as[0].GUID != "tag:newswire,2026:cms-42" || as[1].GUID != "https://news.example/a/1" {
+		t.Errorf("GUIDs %q %q", as[0].GUID, as[1].GUID)
+	}
+	if !as[0].PublishAt.Equal(time.Date(2026, 12, 1, 5, 0, 0, 0, time.UTC)) || !as[1].PublishAt.IsZero() {
+		t.Errorf("publish_at %v %v", as[0].PublishAt, as[1].PublishAt)
+	}
+}

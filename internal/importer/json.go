@@ -25,6 +25,7 @@ type jsonArticle struct {
 	Language    string         `json:"language"`
 	Published   string         `json:"published"`
 	Updated     string         `json:"updated"`
+	PublishAt   string         `json:"publish_at"`
 	Categories  []string       `json:"categories"`
 	Authors     []feeds.Person `json:"authors"`
 	Image       *feeds.Image   `json:"image"`
@@ -164,7 +165,7 @@ var unknownField = regexp.MustCompile(`unknown field "((?:[^"\\]|\\.)*)"`)
 // knownFields lists the fields of the article object and of its nested
 // objects, for error messages.
 var knownFields = map[string]string{
-	"":        "guid, title, summary, content_html, url, language, published, updated, categories, authors, image, related",
+	"":        "guid, title, summary, content_html, url, language, published, updated, publish_at, categories, authors, image, related",
 	"authors": "name, email, url",
 	"image":   "url, type, length",
 	"related": "title, url",
@@ -243,6 +244,7 @@ func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*expl
 	}
 	a.Published = date("published", ja.Published)
 	a.Updated = date("updated", ja.Updated)
+	a.PublishAt = date("publish_at", ja.PublishAt) // embargo: stored, published at that time
 	rep, err := cleanArticle(c, a, "")
 	x := &explained{a, rep}
 	if err != nil {
