@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"github.com/newswire/newswire/internal/dates"
 	"net/url"
 	"regexp"
 	"slices"
@@ -130,7 +131,12 @@ func parseDate(s string, strict bool) (time.Time, error) {
 	if strict {
 		return time.Time{}, fmt.Errorf("date %q: want RFC 3339, e.g. 2026-03-09T10:00:00+03:00", s)
 	}
-	return time.Time{}, fmt.Errorf("date %q: want RFC 3339 (2026-03-09T10:00:00+03:00) or a date (2026-03-09)", s)
+	// Front matter written by people: Arabic month names ("27 أيلول/سبتمبر
+	// 2020"), Hijri dates marked هـ, RFC 822 and its broken variants.
+	if t, err := dates.Parse(s, dates.Options{}); err == nil {
+		return t.Truncate(time.Second), nil
+	}
+	return time.Time{}, fmt.Errorf("date %q: want RFC 3339 (2026-03-09T10:00:00+03:00), a date (2026-03-09) or a written date (27 أيلول 2020)", s)
 }
 
 // collapse trims s and collapses whitespace runs to single spaces, as

@@ -467,3 +467,28 @@ func TestJSONIDsAndEmbargo(t *testing.T) {
 		t.Errorf("publish_at %v %v", as[0].PublishAt, as[1].PublishAt)
 	}
 }
+
+func TestMarkdownArabicDates(t *testing.T) {
+	tests := map[string]time.Time{
+		"27 أيلول/سبتمبر 2020":       time.Date(2020, 9, 27, 0, 0, 0, 0, time.UTC),
+		"10 تشرين أول/أكتوبر 2020":   time.Date(2020, 10, 10, 0, 0, 0, 0, time.UTC),
+		"Sun, 09 Mar 2025 10:00 AST": time.Date(2025, 3, 9, 7, 0, 0, 0, time.UTC),
+		"2026-03-09":                 time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC),
+	}
+	for in, want := range tests {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "a.md")
+		src := "---\ntitle: خبر\ndate: \"" + in + "\"\ncategories: [world]\n---\n\nنص الخبر الكامل هنا.\n"
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		as, err := ReadFile(p, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if !as[0].Published.Equal(want) {
+			t.Errorf("%s: published %v, want %v", in, as[0].Published, want)
+		}
+	}
+}
