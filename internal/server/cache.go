@@ -82,7 +82,7 @@ func itoa(n int) string {
 // caught up share the newest cursor, so a small cache serves most pulls.
 const (
 	maxVariants     = 1024
-	maxVariantBytes = 32 << 20
+	maxVariantBytes = 16 << 20
 )
 
 // cacheKey names one rendered document. dep is the version key it depends

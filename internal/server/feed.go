@@ -68,9 +68,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.cache.get(k)
 	if s.metrics != nil {
 		if ok {
-			s.metrics.CacheHits.WithLabelValues(q.fm.Extension()).Inc()
+			s.cacheHits[q.fm].Inc()
 		} else {
-			s.metrics.CacheMisses.WithLabelValues(q.fm.Extension()).Inc()
+			s.cacheMisses[q.fm].Inc()
 		}
 	}
 	if !ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Store is what the server needs from storage. It is satisfied by
@@ -108,6 +109,9 @@ type Server struct {
 	tokenSum        []byte // sha256 of the admin token
 	sourcesChanged  atomic.Pointer[func()]
 	metrics         *metrics.Metrics
+	cacheHits       map[feeds.Format]prometheus.Counter // resolved at New
+	cacheMisses     map[feeds.Format]prometheus.Counter
+	counters        sync.Map // requestLabels -> prometheus.Counter: skips the label hashing per request
 	handler         http.Handler
 	http            *http.Server
 	ln              net.Listener
@@ -122,6 +126,14 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics}
 	if opts.RateLimit.Enabled {
 		s.limiter = newLimiter(opts.RateLimit)
+	}
+	if s.metrics != nil {
+		s.cacheHits = map[feeds.Format]prometheus.Counter{}
+		s.cacheMisses = map[feeds.Format]prometheus.Counter{}
+		for _, fm := range feeds.AllFormats() {
+			s.cacheHits[fm] = s.metrics.CacheHits.WithLabelValues(fm.Extension())
+			s.cacheMisses[fm] = s.metrics.CacheMisses.WithLabelValues(fm.Extension())
+		}
 	}
 	s.cacheControlHdr = []string{fmt.Sprintf("public, max-age=%d", int(opts.CacheMaxAge/time.Second))}
 	s.handler = s.routes()
@@ -373,13 +385,29 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if route == "" {
 				route = "none"
 			}
-			s.metrics.Requests.WithLabelValues(route, formatLabel(r.URL.Path), metrics.Code(sw.status)).Inc()
+			s.requestCounter(route, formatLabel(r.URL.Path), sw.status).Inc()
 		}
 		if debug {
 			s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 				"duration", time.Since(start))
 		}
 	})
+}
+
+type requestLabels struct {
+	route, format string
+	code          int
+}
+
+// requestCounter is the request counter for these labels, resolved once.
+func (s *Server) requestCounter(route, format string, code int) prometheus.Counter {
+	k := requestLabels{route, format, code}
+	if c, ok := s.counters.Load(k); ok {
+		return c.(prometheus.Counter)
+	}
+	c := s.metrics.Requests.WithLabelValues(route, format, metrics.Code(code))
+	s.counters.Store(k, c)
+	return c
 }
 
 // formatLabel is the feed format a path asks for, or "" for other routes.
