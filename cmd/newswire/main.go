@@ -107,6 +107,38 @@ func (m *Main) usage() {
 	fmt.Fprint(m.Stderr, b.String())
 }
 
+// subcommand is one verb of a command group such as "sources add".
+type subcommand struct {
+	name, summary string
+	run           func(ctx context.Context, args []string) error
+}
+
+// runGroup dispatches a command group ("sources", "opml") to its verbs.
+func (m *Main) runGroup(ctx context.Context, group string, args []string, subs []subcommand) error {
+	names := make([]string, len(subs))
+	for i, c := range subs {
+		names[i] = c.name
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Usage: newswire %s %s [flags]\n\n", group, strings.Join(names, "|"))
+		for _, c := range subs {
+			fmt.Fprintf(&b, "  %-7s %s\n", c.name, c.summary)
+		}
+		fmt.Fprint(m.Stderr, b.String()+envHelp)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: %s needs one of %s", errUsage, group, strings.Join(names, ", "))
+		}
+		return flag.ErrHelp
+	}
+	for _, c := range subs {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:])
+		}
+	}
+	return fmt.Errorf("%w: unknown %s command %q (want %s)", errUsage, group, args[0], strings.Join(names, ", "))
+}
+
 // newFlagSet returns a FlagSet that reports errors as usage errors and
 // prints its help to stderr.
 func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {

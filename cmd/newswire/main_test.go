@@ -269,6 +269,12 @@ func TestUsage(t *testing.T) {
 		{[]string{"import", "--category", "Bad Slug", "x.txt"}, 2},
 		{[]string{"validate"}, 2},
 		{[]string{"version"}, 0},
+		{[]string{"fetch", "-h"}, 0},
+		{[]string{"sources", "-h"}, 0},
+		{[]string{"opml", "-h"}, 0},
+		{[]string{"sources"}, 2},
+		{[]string{"opml", "bogus"}, 2},
+		{[]string{"sources", "add", "-h"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

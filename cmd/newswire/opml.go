@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -15,22 +14,10 @@ import (
 )
 
 func (m *Main) runOPML(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(m.Stderr, "Usage: newswire opml import FILE | newswire opml export\n\n"+
-			"  import  add the feeds of an OPML file as sources\n"+
-			"  export  print the sources as OPML 2.0\n"+envHelp)
-		if len(args) == 0 {
-			return fmt.Errorf("%w: opml needs import or export", errUsage)
-		}
-		return flag.ErrHelp
-	}
-	switch args[0] {
-	case "import":
-		return m.runOPMLImport(ctx, args[1:])
-	case "export":
-		return m.runOPMLExport(ctx, args[1:])
-	}
-	return fmt.Errorf("%w: unknown opml command %q (want import or export)", errUsage, args[0])
+	return m.runGroup(ctx, "opml", args, []subcommand{
+		{"import", "add the feeds of an OPML file as sources", m.runOPMLImport},
+		{"export", "print the sources as OPML 2.0", m.runOPMLExport},
+	})
 }
 
 func (m *Main) runOPMLImport(ctx context.Context, args []string) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -16,25 +15,14 @@ import (
 )
 
 func (m *Main) runSources(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(m.Stderr, "Usage: newswire sources add|list|remove [flags]\n\n"+
-			"  add     add or change an upstream source\n"+
-			"  list    show sources and their fetch state\n"+
-			"  remove  remove a source (its articles stay)\n"+envHelp)
-		if len(args) == 0 {
-			return fmt.Errorf("%w: sources needs add, list or remove", errUsage)
-		}
-		return flag.ErrHelp
+	if len(args) > 0 && args[0] == "rm" {
+		args[0] = "remove"
 	}
-	switch args[0] {
-	case "add":
-		return m.runSourcesAdd(ctx, args[1:])
-	case "list":
-		return m.runSourcesList(ctx, args[1:])
-	case "remove", "rm":
-		return m.runSourcesRemove(ctx, args[1:])
-	}
-	return fmt.Errorf("%w: unknown sources command %q (want add, list or remove)", errUsage, args[0])
+	return m.runGroup(ctx, "sources", args, []subcommand{
+		{"add", "add or change an upstream source", m.runSourcesAdd},
+		{"list", "show sources and their fetch state", m.runSourcesList},
+		{"remove", "remove a source (its articles stay)", m.runSourcesRemove},
+	})
 }
 
 // ruleList is a repeatable --rule MATCH=SLUG flag.
