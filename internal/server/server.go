@@ -199,6 +199,9 @@ func (s *Server) Addr() string {
 // categories changed in the store. Open calls it; tests using Handler may too.
 func (s *Server) StartWatcher(ctx context.Context) {
 	ctx, s.cancel = context.WithCancel(ctx)
+	// Read the versions once before serving: until they are known nothing
+	// rendered can be cached.
+	s.refreshVersions(ctx)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -230,12 +233,12 @@ func (s *Server) watch(ctx context.Context) {
 	t := time.NewTicker(s.opts.WatchInterval)
 	defer t.Stop()
 	for {
-		s.refreshVersions(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		s.refreshVersions(ctx)
 	}
 }
 
