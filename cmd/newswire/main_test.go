@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -327,5 +328,38 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	if errors.Is(err, errUsage) {
 		t.Error("a config error is not a usage error")
+	}
+}
+
+func TestFeedBudgetFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 60 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"guid": "a-%d", "title": "خبر %d", "categories": ["world"], "published": "2026-11-01T%02d:00:00Z",
+			"content_html": "<p>%s</p>"}`, i, i, i%24, strings.Repeat("نص طويل من الخبر ", 200))
+	}
+	b.WriteString("]")
+	if err := os.WriteFile(filepath.Join(dir, "batch.json"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("database: "+filepath.Join(dir, "n.db")+"\nfeeds: {max_bytes: 65536}\n"), 0o644)
+	env := map[string]string{"NEWSWIRE_CONFIG": cfg}
+	if _, errOut, err := run(t, env, "import", filepath.Join(dir, "batch.json")); err != nil {
+		t.Fatalf("import: %v %s", err, errOut)
+	}
+	base := serve(t, env)
+	for _, ext := range []string{"rss", "atom", "json"} {
+		_, body := get(t, base+"/feeds/world."+ext)
+		if len(body) > 65536 {
+			t.Errorf("%s: %d bytes, over the configured 65536", ext, len(body))
+		}
+		if err := feeds.ValidateErr(body); err != nil {
+			t.Errorf("%s: %v", ext, err)
+		}
 	}
 }

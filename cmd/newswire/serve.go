@@ -133,6 +133,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		Language:        cfg.Site.Language,
 		CacheMaxAge:     cfg.CacheMaxAge,
 		MaxLimit:        cfg.Feeds.MaxItems,
+		Budget:          feeds.Budget{MaxBytes: int(cfg.Feeds.MaxBytes)}, // 0: the 2 MB default
 		Metrics:         met,
 		HubURL:          hubURL,
 		RateLimit: server.RateLimit{
