@@ -351,6 +351,7 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 			f.Updated = u
 		}
 	}
+	s.linkRelated(ctx, items)
 	for _, t := range f.Deleted {
 		if t.When.After(f.Updated) {
 			f.Updated = t.When
@@ -377,6 +378,38 @@ func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
 	h.Set("Access-Control-Max-Age", "86400")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// linkRelated gives related entries that have only a title the link of
+// the stored article with that title, when there is one. A failed look-up
+// only leaves them unlinked.
+func (s *Server) linkRelated(ctx context.Context, items []*feeds.Article) {
+	var titles []string
+	for _, a := range items {
+		for _, r := range a.Related {
+			if r.URL == "" && r.Title != "" {
+				titles = append(titles, r.Title)
+			}
+		}
+	}
+	if len(titles) == 0 {
+		return
+	}
+	found, err := s.st.RelatedByTitle(ctx, titles)
+	if err != nil {
+		s.log.Warn("link related articles", "error", err)
+		return
+	}
+	for _, a := range items {
+		for i, r := range a.Related {
+			if t, ok := found[r.Title]; ok && r.URL == "" && t.GUID != a.GUID {
+				a.Related[i].URL = t.URL
+				if t.URL == "" {
+					a.Related[i].URL = s.articleURL(t.GUID)
+				}
+			}
+		}
+	}
 }
 
 func latest(a *feeds.Article) time.Time {

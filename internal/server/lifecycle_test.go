@@ -216,3 +216,25 @@ func TestSearchFeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestRelatedTitlesLinkToStoredArticles(t *testing.T) {
+	target := article(5, "world")
+	target.Title = "زيارة يونانية إلى قاعدة تركية"
+	target.URL = ""
+	a := article(1, "politics")
+	a.Related = []feeds.Related{{Title: "زياره يونانيه الى قاعده تركيه"}, {Title: "عنوان لا وجود له"}}
+	f := newFixture(t, target, a)
+	_, body := f.get(t, "/feeds/politics.json")
+	parsed, err := feeds.Parse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := parsed.Items[0].Related
+	if len(rel) != 2 || rel[0].URL != "https://news.example/articles/tag:test%2C2026:world-5" || rel[1].URL != "" {
+		t.Errorf("related: %+v", rel)
+	}
+	_, page := f.get(t, "/articles/"+url.PathEscape(a.GUID))
+	if !strings.Contains(string(page), `href="https://news.example/articles/tag:test%2C2026:world-5"`) {
+		t.Error("article page does not link the related story")
+	}
+}

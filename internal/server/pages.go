@@ -186,6 +186,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.linkRelated(r.Context(), []*feeds.Article{a})
 	var buf bytes.Buffer
 	p := articlePage{page: s.page(a.Title+" — "+s.opts.SiteTitle, a.Language), Article: a}
 	if err := s.templates().ExecuteTemplate(&buf, "article.html", p); err != nil {

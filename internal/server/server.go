@@ -37,6 +37,7 @@ type Store interface {
 	NthCursor(ctx context.Context, category string, n int) (store.Cursor, bool, error)
 	ReleaseEmbargoes(ctx context.Context) (int, error)
 	Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error)
+	RelatedByTitle(ctx context.Context, titles []string) (map[string]*feeds.Article, error)
 	SourceActivity(ctx context.Context, days int) (map[string][]int, error)
 }
 

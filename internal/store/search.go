@@ -177,3 +177,38 @@ func (s *Store) indexAll(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
+
+// RelatedByTitle finds the published articles whose titles match these
+// titles in their folded form (diacritics, alef forms and the like aside),
+// for linking an article's "related topics" to stored stories. It returns
+// title -> article, for the titles it found.
+func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string]*feeds.Article, error) {
+	out := map[string]*feeds.Article{}
+	for _, t := range titles {
+		want := arabic.FoldToken(t)
+		match, err := ftsQuery(t)
+		if err != nil || want == "" {
+			continue // a title of punctuation only links nowhere
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
+		FROM articles a INDEXED BY articles_latest
+		LEFT JOIN article_bodies b ON b.article_id = a.id
+		WHERE a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)
+		AND a.withdrawn = 0 AND a.embargo_until = 0
+		ORDER BY a.published DESC, a.id DESC LIMIT 5`, "title : ("+match+")")
+		if err != nil {
+			return nil, fmt.Errorf("related %q: %w", t, err)
+		}
+		as, err := scanArticles(rows, 5)
+		if err != nil {
+			return nil, fmt.Errorf("related %q: %w", t, err)
+		}
+		for _, a := range as {
+			if arabic.FoldToken(a.Title) == want {
+				out[t] = a
+				break
+			}
+		}
+	}
+	return out, nil
+}

@@ -109,3 +109,24 @@ func TestSearchBackfillOnOpen(t *testing.T) {
 		t.Errorf("after backfill: %v %v", guids(got), err)
 	}
 }
+
+func TestRelatedByTitle(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	a := article("story", t0, "world")
+	a.Title = "هيئة الإغاثة الإنسانية التركية توصل مساعدات لأكثر من 4.5 مليون سوداني"
+	b := article("longer", t0, "world")
+	b.Title = "مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع اليوم"
+	mustSave(t, st, a, b)
+	got, err := st.RelatedByTitle(ctx, []string{
+		"هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني", // other alef forms
+		"مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع",                     // a prefix of b's title: no link
+		"",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني"].GUID != "story" {
+		t.Errorf("related: %v", got)
+	}
+}
