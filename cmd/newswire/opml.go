@@ -102,22 +102,11 @@ func (m *Main) runOPMLExport(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := m.loadConfig(fs, &cf)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.Database)
+	cfg, st, srcs, err := m.openSources(ctx, fs, &cf)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := syncConfigSources(ctx, st, cfg); err != nil {
-		return err
-	}
-	srcs, err := st.Sources(ctx)
-	if err != nil {
-		return err
-	}
 	doc := &opml.Document{Title: cfg.Site.Title + " sources", DateCreated: time.Now()}
 	for _, s := range srcs {
 		doc.Outlines = append(doc.Outlines, opml.Outline{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -93,22 +94,11 @@ func (m *Main) runSourcesList(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := m.loadConfig(fs, &cf)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.Database)
+	_, st, srcs, err := m.openSources(ctx, fs, &cf)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := syncConfigSources(ctx, st, cfg); err != nil {
-		return err
-	}
-	srcs, err := st.Sources(ctx)
-	if err != nil {
-		return err
-	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -250,6 +240,30 @@ func configSource(s store.Source) config.Source {
 		c.Rules = append(c.Rules, config.Rule{Match: r.Match, Category: r.Category})
 	}
 	return c
+}
+
+// openSources loads the config, opens the store, applies the config's
+// sources and lists them all: what the commands that show sources share.
+func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlags) (*config.Config, *store.Store, []store.Source, error) {
+	cfg, err := m.loadConfig(fs, cf)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	srcs, err := func() ([]store.Source, error) {
+		if err := syncConfigSources(ctx, st, cfg); err != nil {
+			return nil, err
+		}
+		return st.Sources(ctx)
+	}()
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return cfg, st, srcs, nil
 }
 
 // syncConfigSources applies the config file's sources to the store: each is
