@@ -39,14 +39,60 @@ import (
 func Fold(s string) string {
 	var f folder
 	f.b.Grow(len(s))
-	for _, r := range s {
-		if plainArabicLetter(r) && !f.space { // most of an Arabic text
-			f.b.WriteRune(r)
-			f.started = true
+	// Most bytes of real text fold to themselves: they are copied in runs,
+	// s[run:i], and only the others go through folder.rune. A run never
+	// starts with a space and holds no two spaces in a row; while it is not
+	// empty, no space is pending and something has been written.
+	run := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' && i > run && s[i-1] != ' ':
+				i++ // one space between kept runes stays as it is
+				continue
+			case c == ' ' || '\t' <= c && c <= '\r':
+				f.flush(s, run, i)
+				f.space = true
+			case 'A' <= c && c <= 'Z':
+				f.flush(s, run, i)
+				f.emit(rune(c + 'a' - 'A'))
+			default:
+				if i == run {
+					f.startRun()
+				}
+				i++
+				continue
+			}
+			i++
+			run = i
 			continue
 		}
+		if c >= 0xD8 && c <= 0xDB && i+1 < len(s) && s[i+1]&0xC0 == 0x80 { // U+0600–U+06FF
+			r := rune(c&0x1F)<<6 | rune(s[i+1]&0x3F)
+			out := foldArabic(r)
+			if out == r {
+				if i == run {
+					f.startRun()
+				}
+				i += 2
+				continue
+			}
+			f.flush(s, run, i)
+			if out >= 0 {
+				f.emit(out)
+			}
+			i += 2
+			run = i
+			continue
+		}
+		f.flush(s, run, i)
+		r, n := utf8.DecodeRuneInString(s[i:]) // invalid UTF-8: U+FFFD, 1 byte, as for range
 		f.rune(r)
+		i += n
+		run = i
 	}
+	f.flush(s, run, len(s))
 	return f.b.String()
 }
 
@@ -96,6 +142,29 @@ func (f *folder) rune(r rune) {
 	f.emit(r)
 }
 
+// startRun prepares a run of runes copied as they are: it writes the
+// pending space, if any.
+func (f *folder) startRun() {
+	if f.space && f.started {
+		f.b.WriteByte(' ')
+	}
+	f.space = false
+	f.started = true
+}
+
+// flush writes the run s[run:i], holding back a space that ends it.
+func (f *folder) flush(s string, run, i int) {
+	if i <= run {
+		return
+	}
+	if s[i-1] == ' ' {
+		f.b.WriteString(s[run : i-1])
+		f.space = true
+		return
+	}
+	f.b.WriteString(s[run:i])
+}
+
 func (f *folder) emit(r rune) {
 	if f.space && f.started {
 		f.b.WriteByte(' ')
@@ -107,18 +176,6 @@ func (f *folder) emit(r rune) {
 
 func asciiSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
-}
-
-// plainArabicLetter reports an Arabic letter that Fold keeps as it is.
-func plainArabicLetter(r rune) bool {
-	if r < 0x0621 || r > 0x064A || (r > 0x063A && r < 0x0641) {
-		return false
-	}
-	switch r {
-	case 'أ', 'إ', 'آ', 'ى', 'ة':
-		return false
-	}
-	return true
 }
 
 // foldArabic folds one rune of the Arabic block; -1 means drop it.
@@ -140,7 +197,7 @@ func foldArabic(r rune) rune {
 		return -1 // tashkeel, superscript alef, tatweel, honorific marks
 	case r == 0x061C:
 		return -1 // ALM
-	case r >= 0x06D6 && r <= 0x06ED && unicode.Is(unicode.Mn, r):
+	case r >= 0x06D6 && r <= 0x06ED && isQuranicMark(r):
 		return -1 // Quranic annotation marks
 	case r == 'ٱ':
 		return 'ا'
@@ -154,6 +211,18 @@ func foldArabic(r rune) rune {
 		return '0' + (r - '۰')
 	}
 	return r
+}
+
+// isQuranicMark reports the non-spacing marks (Mn) of U+06D6–U+06ED,
+// spelled out rather than looked up in unicode.Mn; TestFoldArabicBlock
+// checks them against the table. The others are ۝ (end of ayah), ۞, ۥ ۦ
+// (small waw and yeh, letters) and ۩.
+func isQuranicMark(r rune) bool {
+	switch r {
+	case 0x06DD, 0x06DE, 0x06E5, 0x06E6, 0x06E9:
+		return false
+	}
+	return true
 }
 
 func isPresentationForm(r rune) bool {
