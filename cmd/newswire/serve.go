@@ -26,13 +26,13 @@ import (
 // say otherwise: each request allocates a few KB in net/http while the live
 // heap stays small, so collecting at 5× the live heap instead of 2× saves
 // about a tenth of the CPU of a cached hit (BENCHMARKS.md), and a soft limit
-// of 96 MiB keeps the heap from growing with it.
+// of 64 MiB keeps the heap from growing with it.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(96 << 20)
+		debug.SetMemoryLimit(64 << 20)
 	}
 }
 
