@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
 	"github.com/newswire/newswire/internal/config"
 )
@@ -68,5 +67,3 @@ func dbExplicit(fs *flag.FlagSet, getenv func(string) string) bool {
 	})
 	return explicit
 }
-
-func configErr(err error) error { return fmt.Errorf("config: %w", err) }

@@ -92,7 +92,13 @@ func New(opts Options) *Client {
 }
 
 func (c *Client) newTransport(blocked func(netip.Addr) bool) *http.Transport {
-	d := &net.Dialer{Timeout: c.opts.DialTimeout, KeepAlive: 30 * time.Second, Resolver: c.opts.Resolver}
+	return newTransport(c.opts.DialTimeout, c.opts.TLSHandshakeTimeout, c.opts.Timeout, c.opts.Resolver, blocked)
+}
+
+// newTransport is the one transport setup fetches and WebSub callbacks
+// share; blocked, when set, refuses addresses at dial time (the SSRF guard).
+func newTransport(dial, tls, header time.Duration, resolver *net.Resolver, blocked func(netip.Addr) bool) *http.Transport {
+	d := &net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second, Resolver: resolver}
 	if blocked != nil {
 		d.ControlContext = dialControl(blocked)
 	}
@@ -100,8 +106,8 @@ func (c *Client) newTransport(blocked func(netip.Addr) bool) *http.Transport {
 		// No proxy: the guard checks the address dialled, which would be the proxy's.
 		Proxy:                  nil,
 		DialContext:            d.DialContext,
-		TLSHandshakeTimeout:    c.opts.TLSHandshakeTimeout,
-		ResponseHeaderTimeout:  c.opts.Timeout,
+		TLSHandshakeTimeout:    tls,
+		ResponseHeaderTimeout:  header,
 		MaxResponseHeaderBytes: 1 << 20,
 		MaxIdleConns:           100,
 		MaxIdleConnsPerHost:    4,

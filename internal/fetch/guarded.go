@@ -48,21 +48,11 @@ func (o *GuardOptions) setDefaults() {
 // It uses no proxy, since the guard would then only see the proxy's address.
 func NewGuardedTransport(opts GuardOptions) *http.Transport {
 	opts.setDefaults()
-	d := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second, Resolver: opts.Resolver}
+	var blocked func(netip.Addr) bool
 	if !opts.AllowPrivate {
-		d.ControlContext = dialControl(isBlocked)
+		blocked = isBlocked
 	}
-	return &http.Transport{
-		Proxy:                  nil,
-		DialContext:            d.DialContext,
-		TLSHandshakeTimeout:    opts.TLSHandshakeTimeout,
-		ResponseHeaderTimeout:  opts.Timeout,
-		MaxResponseHeaderBytes: 1 << 20,
-		MaxIdleConns:           100,
-		MaxIdleConnsPerHost:    4,
-		IdleConnTimeout:        90 * time.Second,
-		ForceAttemptHTTP2:      true, // a custom DialContext turns HTTP/2 off otherwise
-	}
+	return newTransport(opts.DialTimeout, opts.TLSHandshakeTimeout, opts.Timeout, opts.Resolver, blocked)
 }
 
 // NewGuardedClient returns an http.Client over NewGuardedTransport(opts), with opts.Timeout

@@ -278,17 +278,12 @@ func (s *Server) topicsFor(deps []string) []string {
 			topics = append(topics, s.opts.BaseURL+"/feeds/"+slug+"."+fm.Extension())
 		}
 	}
-	all := false
 	for _, d := range deps {
-		if d == "" {
-			all = true
-			continue
+		if d != "" {
+			add(d)
 		}
-		add(d)
 	}
-	if all || len(deps) > 0 {
-		add(allFeed)
-	}
+	add(allFeed) // any change shows in the all feed
 	return topics
 }
 

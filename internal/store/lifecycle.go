@@ -245,14 +245,6 @@ func (s *Store) ArchivePage(ctx context.Context, category string, before Cursor,
 	return as, cursors, nil
 }
 
-// FeedCursors returns the archive cursor of each of the latest limit
-// visible articles of a category, in feed order: the last one is where the
-// feed's prev-archive page starts.
-func (s *Store) FeedCursors(ctx context.Context, category string, limit int) ([]Cursor, error) {
-	_, cs, err := s.ArchivePage(ctx, category, Cursor{Time: 1 << 62, ID: 1 << 62}, limit)
-	return cs, err
-}
-
 // NthCursor returns the archive cursor of the n-th (1-based) visible article
 // of a category ("" for all) in feed order, and false when there are fewer:
 // a feed of n items links its prev-archive page from there.
