@@ -107,8 +107,17 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Artic
 	if err != nil {
 		return nil, err
 	}
-	// The match is run once into a set; the walk by date then stops after
-	// limit hits, which is what makes common words cheap.
+	as, err := s.matching(ctx, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	return as, nil
+}
+
+// matching returns up to limit published articles matching an FTS5
+// expression, newest first. The match is run once into a set; the walk by
+// date then stops after limit hits, which is what makes common words cheap.
+func (s *Store) matching(ctx context.Context, match string, limit int) ([]*feeds.Article, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
 	FROM articles a INDEXED BY articles_latest
 	LEFT JOIN article_bodies b ON b.article_id = a.id
@@ -117,13 +126,9 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Artic
 	ORDER BY a.published DESC, a.id DESC
 	LIMIT ?`, match, limit)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q, err)
+		return nil, err
 	}
-	as, err := scanArticles(rows, min(limit, 64))
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q, err)
-	}
-	return as, nil
+	return scanArticles(rows, min(limit, 64))
 }
 
 // indexAll builds search rows for every article, once: for databases that
@@ -190,16 +195,7 @@ func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string
 		if err != nil || want == "" {
 			continue // a title of punctuation only links nowhere
 		}
-		rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
-		FROM articles a INDEXED BY articles_latest
-		LEFT JOIN article_bodies b ON b.article_id = a.id
-		WHERE a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)
-		AND a.withdrawn = 0 AND a.embargo_until = 0
-		ORDER BY a.published DESC, a.id DESC LIMIT 5`, "title : ("+match+")")
-		if err != nil {
-			return nil, fmt.Errorf("related %q: %w", t, err)
-		}
-		as, err := scanArticles(rows, 5)
+		as, err := s.matching(ctx, "title : ("+match+")", 5)
 		if err != nil {
 			return nil, fmt.Errorf("related %q: %w", t, err)
 		}
