@@ -43,36 +43,8 @@ type htmlBody struct {
 	lists int        // lists seen, to number them
 	ids   int        // containers seen, to number them
 	pool  [1]leaf    // the one leaf in use, reused
-	attr  tagAttrs   // of the current tag, read on demand
-	name  [16]byte   // scratch for tag names
-}
-
-// tagAttrs are the attributes of the current tag the cleaner reads.
-type tagAttrs struct {
-	more                 bool // attributes not read yet
-	class, id, dir, href string
-}
-
-// attrs reads the current tag's attributes once.
-func (h *htmlBody) attrs(z *xhtml.Tokenizer) *tagAttrs {
-	for h.attr.more {
-		k, v, more := z.TagAttr()
-		if k == nil {
-			break
-		}
-		switch string(k) {
-		case "class":
-			h.attr.class = string(v)
-		case "id":
-			h.attr.id = string(v)
-		case "dir":
-			h.attr.dir = string(v)
-		case "href":
-			h.attr.href = string(v)
-		}
-		h.attr.more = more
-	}
-	return &h.attr
+	z     tokenizer
+	name  [16]byte // scratch for tag names
 }
 
 type span struct{ start, end int }
@@ -143,6 +115,7 @@ func (h *htmlBody) reset() {
 		blocks: clear0(h.blocks), spans: h.spans[:0], runs: h.runs[:0], parent: h.parent[:0],
 		conts: h.conts[:0], boxes: clear0(h.boxes), edits: clear0(h.edits), tops: h.tops[:0],
 		stack: clear0(h.stack), junk: h.junk[:0], cut: h.cut[:0], ds: clear0(h.ds),
+		z: tokenizer{attrs: h.z.attrs[:0]},
 	}
 }
 
@@ -156,13 +129,11 @@ func (h *htmlBody) parse(s string) {
 		h.runs = make([]bool, 0, n)
 		h.parent = make([]int, 0, n)
 	}
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	off := 0
+	z := &h.z
+	z.reset(s)
 	for {
-		tt := z.Next()
-		n := len(z.Raw())
-		start, end := off, off+n
-		off = end
+		tt := z.next()
+		start, end := z.start, z.end
 		if tt == xhtml.ErrorToken {
 			h.closeLeaf(start)
 			h.popTo(0, start)
@@ -179,16 +150,14 @@ func (h *htmlBody) parse(s string) {
 }
 
 // token handles one token at [start, end).
-func (h *htmlBody) token(z *xhtml.Tokenizer, tt xhtml.TokenType, start, end int) {
+func (h *htmlBody) token(z *tokenizer, tt xhtml.TokenType, start, end int) {
 	var a atom.Atom
-	h.attr = tagAttrs{}
 	switch tt {
 	case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
-		a = tagName(z.Raw(), &h.name)
+		a = tagAtom(z.s[z.name.start:z.name.end], &h.name)
 		if a == atom.Html || a == atom.Head || a == atom.Body {
 			return // ignored in a body
 		}
-		h.attr.more = tt != xhtml.EndTagToken
 	case xhtml.DoctypeToken:
 		return
 	}
@@ -324,30 +293,20 @@ func explicitBidiAt(s string, i int) bool {
 	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
-// tagName reads the lower-cased name of a tag token from its source
-// ("<DIV class=x>", "</p >"), as the tokenizer does, without the copy
-// Tokenizer.TagName makes.
-func tagName(raw []byte, buf *[16]byte) atom.Atom {
-	i := 1
-	if len(raw) > 1 && raw[1] == '/' {
-		i = 2
+// tagAtom returns the element a tag name ("DIV", "p") names, 0 for an
+// unknown one, lower-casing it in buf rather than in a copy.
+func tagAtom(name string, buf *[16]byte) atom.Atom {
+	if len(name) > len(buf) {
+		return 0 // longer than any known element name
 	}
-	n := 0
-	for ; i < len(raw); i++ {
-		c := raw[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>' {
-			break
-		}
-		if n == len(buf) {
-			return 0 // longer than any known element name
-		}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf[n] = c
-		n++
+		buf[i] = c
 	}
-	return atom.Lookup(buf[:n])
+	return atom.Lookup(buf[:len(name)])
 }
 
 // blank reports whether the source at [start, end) is white space.
@@ -390,7 +349,7 @@ func (h *htmlBody) leafEnds(l *leaf, tt xhtml.TokenType, a atom.Atom, start, end
 }
 
 // content adds a token to the open block.
-func (h *htmlBody) content(z *xhtml.Tokenizer, tt xhtml.TokenType, a atom.Atom, start, end int) {
+func (h *htmlBody) content(z *tokenizer, tt xhtml.TokenType, a atom.Atom, start, end int) {
 	l := h.cur
 	w := &l.text
 	switch tt {
@@ -422,7 +381,7 @@ func (h *htmlBody) content(z *xhtml.Tokenizer, tt xhtml.TokenType, a atom.Atom, 
 			w.text(raw)
 			return
 		}
-		s := string(z.Text())
+		s := z.text()
 		if n := arabic.NormalizeBidi(s); len(n) != len(s) {
 			if strings.ContainsAny(raw, "&<") {
 				// Some may be escaped as entities, or dropping them would
@@ -465,7 +424,7 @@ func (h *htmlBody) content(z *xhtml.Tokenizer, tt xhtml.TokenType, a atom.Atom, 
 			w.space = true
 		case atom.A:
 			w.closeLink()
-			if href := h.attrs(z).href; href != "" {
+			if href, _ := z.attr("href"); href != "" {
 				w.flush()
 				w.linkAt, w.href = w.b.Len(), href
 				w.inLink = true
@@ -536,30 +495,37 @@ func (h *htmlBody) closeLeaf(end int) {
 }
 
 // push opens a container.
-func (h *htmlBody) push(z *xhtml.Tokenizer, a atom.Atom, start int) {
+func (h *htmlBody) push(z *tokenizer, a atom.Atom, start int) {
 	h.ids++
 	o := open{a: a, id: h.ids, start: start, first: len(h.blocks)}
 	if a == atom.Ul || a == atom.Ol || a == atom.Dl {
 		h.lists++
 		o.list = h.lists
 	}
-	at := h.attrs(z)
 	if len(h.stack) == 0 {
-		h.tops = append(h.tops, topTok{pos: start, ok: at.dir != ""})
+		h.tops = append(h.tops, topTok{pos: start, ok: hasDir(z)})
 	}
-	o.hint = boxHint(at.class, at.id)
+	class, _ := z.attr("class")
+	id, _ := z.attr("id")
+	o.hint = boxHint(class, id)
 	o.box = isBoxElement(a) || o.hint != ""
 	if o.box {
-		o.tag, o.class, o.idAt = a, at.class, at.id
+		o.tag, o.class, o.idAt = a, class, id
 	}
 	h.stack = append(h.stack, o)
 }
 
 // top records an outermost element's start tag for the dir decision.
-func (h *htmlBody) top(z *xhtml.Tokenizer, start int) {
+func (h *htmlBody) top(z *tokenizer, start int) {
 	if len(h.stack) == 0 {
-		h.tops = append(h.tops, topTok{pos: start, ok: h.attrs(z).dir != ""})
+		h.tops = append(h.tops, topTok{pos: start, ok: hasDir(z)})
 	}
+}
+
+// hasDir reports whether the current tag has a dir attribute with a value.
+func hasDir(z *tokenizer) bool {
+	dir, _ := z.attr("dir")
+	return dir != ""
 }
 
 // popTo closes the containers from the top of the stack down to index i,
