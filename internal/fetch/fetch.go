@@ -92,11 +92,16 @@ func New(opts Options) *Client {
 }
 
 func (c *Client) newTransport(blocked func(netip.Addr) bool) *http.Transport {
-	return newTransport(c.opts.DialTimeout, c.opts.TLSHandshakeTimeout, c.opts.Timeout, c.opts.Resolver, blocked)
+	// No response-header timeout: the deadline of the whole fetch covers
+	// every hop, and a second timer of the same length would race it and
+	// sometimes fail the fetch with an error that is not DeadlineExceeded.
+	return newTransport(c.opts.DialTimeout, c.opts.TLSHandshakeTimeout, 0, c.opts.Resolver, blocked)
 }
 
 // newTransport is the one transport setup fetches and WebSub callbacks
 // share; blocked, when set, refuses addresses at dial time (the SSRF guard).
+// A zero header timeout leaves waiting for response headers to the
+// request's own deadline.
 func newTransport(dial, tls, header time.Duration, resolver *net.Resolver, blocked func(netip.Addr) bool) *http.Transport {
 	d := &net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second, Resolver: resolver}
 	if blocked != nil {
