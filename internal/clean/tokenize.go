@@ -28,10 +28,11 @@ type tokenizer struct {
 	// The current token.
 	tt         xhtml.TokenType
 	start, end int
-	name       span       // a tag's name
-	attrs      []attrSpan // a start tag's attributes, every one with a name, duplicates too
-	textRaw    bool       // the text is not entity-escaped (script, style, …)
-	textNUL    bool       // NUL in the text reads as U+FFFD (raw text)
+	name       span            // a tag's name
+	attrs      []attrSpan      // a start tag's attributes: those with a name, the first of each name
+	seen       map[string]bool // lower-cased names, for tags with very many attributes
+	textRaw    bool            // the text is not entity-escaped (script, style, …)
+	textNUL    bool            // NUL in the text reads as U+FFFD (raw text)
 }
 
 // attrSpan is where an attribute's name and value stand in the source.
@@ -39,7 +40,7 @@ type attrSpan struct{ key, val span }
 
 // reset makes z tokenize s, keeping its memory.
 func (z *tokenizer) reset(s string) {
-	*z = tokenizer{s: s, attrs: z.attrs[:0]}
+	*z = tokenizer{s: s, attrs: z.attrs[:0], seen: z.seen}
 }
 
 // raw returns the source of the current token.
@@ -118,7 +119,7 @@ func (z *tokenizer) next() xhtml.TokenType {
 		if s[end-2] == '/' {
 			// "<br/>" closes itself; "<a href=x/>" has an attribute
 			// value ending in "/".
-			if last, ok := z.lastAttr(); !ok || last.val.end-1 != end-2 {
+			if n := len(z.attrs); n == 0 || z.attrs[n-1].val.end-1 != end-2 {
 				z.tt = xhtml.SelfClosingTagToken
 			}
 		}
@@ -290,14 +291,56 @@ func (z *tokenizer) readTag(p int, save bool) (int, bool) {
 				}
 			}
 		}
-		if save && k1 > k0 {
+		if save && k1 > k0 && z.newName(k0, k1) {
 			z.attrs = append(z.attrs, attrSpan{span{k0, k1}, v})
 		}
 	}
 }
 
-// attrIndex returns the index of the first attribute named name (lower
-// case), or -1: later ones of the same name count for nothing.
+// newName reports whether no attribute saved for the current tag has the
+// name at s[k0:k1]: as x/net/html does, only the first of each name counts.
+// A map takes over from comparing with each when a tag has very many
+// attributes, so hostile markup costs linear time.
+func (z *tokenizer) newName(k0, k1 int) bool {
+	const linear = 16
+	key := z.s[k0:k1]
+	if len(z.attrs) < linear {
+		for _, a := range z.attrs {
+			if asciiFoldEqual(z.s[a.key.start:a.key.end], key) {
+				return false
+			}
+		}
+		return true
+	}
+	if len(z.attrs) == linear {
+		if z.seen == nil {
+			z.seen = make(map[string]bool)
+		}
+		clear(z.seen)
+		for _, a := range z.attrs {
+			z.seen[asciiLower(z.s[a.key.start:a.key.end])] = true
+		}
+	}
+	k := asciiLower(key)
+	if z.seen[k] {
+		return false
+	}
+	z.seen[k] = true
+	return true
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// attrIndex returns the index of the attribute named name (lower case),
+// or -1.
 func (z *tokenizer) attrIndex(name string) int {
 	for i, a := range z.attrs {
 		if asciiFoldEqual(z.s[a.key.start:a.key.end], name) {
@@ -305,16 +348,6 @@ func (z *tokenizer) attrIndex(name string) int {
 		}
 	}
 	return -1
-}
-
-// lastAttr returns the last attribute whose name did not come earlier.
-func (z *tokenizer) lastAttr() (attrSpan, bool) {
-	for i := len(z.attrs) - 1; i >= 0; i-- {
-		if z.firstOfName(i) {
-			return z.attrs[i], true
-		}
-	}
-	return attrSpan{}, false
 }
 
 // attr returns the value of the current start tag's attribute named name
@@ -335,36 +368,16 @@ func (z *tokenizer) attrValue(i int) string {
 	}
 	// Entities in attributes follow rules of their own that x/net/html
 	// does not export: let it read this one tag, and take the value it
-	// gives the same attribute (counted without duplicate names).
-	n := 0
-	for j := range i {
-		if z.firstOfName(j) {
-			n++
-		}
-	}
+	// gives the same attribute.
 	zz := xhtml.NewTokenizer(strings.NewReader(z.raw()))
 	zz.Next()
 	for {
 		_, val, more := zz.TagAttr()
-		if n == 0 {
+		if i == 0 || !more {
 			return string(val)
 		}
-		if n--; !more {
-			return ""
-		}
+		i--
 	}
-}
-
-// firstOfName reports whether no attribute before z.attrs[i] has its
-// name: x/net/html keeps the first of each name only.
-func (z *tokenizer) firstOfName(i int) bool {
-	k := z.attrs[i].key
-	for _, b := range z.attrs[:i] {
-		if asciiFoldEqual(z.s[b.key.start:b.key.end], z.s[k.start:k.end]) {
-			return false
-		}
-	}
-	return true
 }
 
 // text returns the current text token's text as x/net/html's Text does:

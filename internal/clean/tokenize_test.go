@@ -65,9 +65,7 @@ func ourTokens(s string) []tok {
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
 			t.name = xnetLower(s[z.name.start:z.name.end])
 			for i, a := range z.attrs {
-				if z.firstOfName(i) {
-					t.attrs = append(t.attrs, xnetLower(s[a.key.start:a.key.end])+"="+z.attrValue(i))
-				}
+				t.attrs = append(t.attrs, xnetLower(s[a.key.start:a.key.end])+"="+z.attrValue(i))
 			}
 		}
 		ts = append(ts, t)
@@ -126,6 +124,9 @@ var tokenCases = []string{
 	"<div class=\"share\"><a href=\"https://x/?a=1&b=2\">x</a></div>", "<p dir=rtl lang=ar>مرحبا\u202eب</p>",
 	"<iframe><p>a</iframe>", "<NoEmbed><p>a</noembed>", "<noframes><p>a</noframes>", "<noscript><p>a</noscript>", "<plaintext><p>a",
 	"<script><p>a</script>", "<style><p>a</style>", "<textarea><p>a</textarea>", "<title><p>a</title>", "<xmp><p>a</xmp>", "<scrip><p>a",
+	"<p/", "<p a='b' ", "<p a/", "<p a=1 A=2 b=&lt;>", "<p x=1 a='&amp;'>", "<br a= />", "<br//>", "<p a=x\x00/>",
+	"<script><!--<", "<script><!--<script><", "<script><!--<script></script", "<script><!--<script>a</script -->b</script>",
+	"<script><!--->a</script>", "<!>x", "<!-x>", "<!---!>x-->", "<!DOCTYPE \n", "<textarea>\r\n&amp;\x00</textarea>", "<plaintext>\x00&amp;\r\n",
 	"<p>a</p\n>", "<p\n\tclass=x\n>", "<p class=x\f>", "<a\thref=\"x\">", "<p>a<!-- c --></p>", "<p>x</p><", "<p>x</p><1", "<p>x</p></",
 }
 
@@ -149,6 +150,17 @@ func TestTokenizerMatchesXNetHTML(t *testing.T) {
 		}
 	}
 	checkTokens(t, benchArticle(t).ContentHTML)
+
+	// Tags with more attributes than are compared one by one: duplicate
+	// names in any case, the last one's value ending in "/".
+	var b strings.Builder
+	b.WriteString("<p")
+	for i := range 40 {
+		fmt.Fprintf(&b, " a%d=%d A%d=x b=%d", i, i, i%20, i)
+	}
+	for _, end := range []string{">", "/>", " a3=/>", " z=&amp;/>", " z=/>"} {
+		checkTokens(t, b.String()+end+"text")
+	}
 }
 
 func FuzzTokenizer(f *testing.F) {
