@@ -412,6 +412,20 @@ func TestArticleBidi(t *testing.T) {
 	}
 }
 
+// A bidi control in text with an entity makes the text token rewritten;
+// the empty paragraph after it is still cut, with the white space before
+// it that the rewrite also covers (found by FuzzArticle).
+func TestArticleBidiRewriteThenCut(t *testing.T) {
+	a := &feeds.Article{Title: "t", Language: "en", ContentHTML: "Tom\u2069 &amp; Jerry went home early. <p>"}
+	r, err := New(Options{}).Article(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Tom &amp; Jerry went home early."; a.ContentHTML != want {
+		t.Errorf("body %q, want %q\n%s", a.ContentHTML, want, r)
+	}
+}
+
 func TestArticleSummary(t *testing.T) {
 	long := strings.Repeat("كلمة ", 100)
 	tests := []struct {

@@ -702,7 +702,13 @@ func (h *htmlBody) output(cut []bool, wrapLang string) (out string, changed bool
 			ctrl = ctrl[1:]
 		}
 		if next < pos {
-			continue // inside a removal or rewrite already made
+			if end <= pos || repl != "" {
+				continue // inside a removal or rewrite already made
+			}
+			// A removal that starts inside the change before it (the white
+			// space it takes before a cut block may end a rewritten text):
+			// remove what is left of it.
+			next = pos
 		}
 		part := h.src[pos:next]
 		if strings.HasSuffix(part, "<") {
