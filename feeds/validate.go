@@ -256,12 +256,15 @@ func newParser() *gofeed.Parser {
 	return p
 }
 
-func parseFeed(data []byte) (*gofeed.Feed, error) {
-	f, err := newParser().Parse(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+// parseFeed parses data with gofeed. A panic inside gofeed becomes an
+// error: v1.4 dereferences a JSON Feed's null items and authors.
+func parseFeed(data []byte) (f *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("gofeed failed on this input (%v): is a JSON Feed item or author null?", r)
+		}
+	}()
+	return newParser().Parse(bytes.NewReader(data))
 }
 
 // scanChars reports every character XML 1.0 forbids (the first few one by

@@ -57,6 +57,8 @@ var brokenWant = map[string]struct {
 	"not-a-feed.html":              {[]Kind{KindNotAFeed}, "<html>"},
 	"not-a-feed.json":              {[]Kind{KindNotAFeed}, "not a JSON Feed"},
 	"empty.rss":                    {[]Kind{KindNotAFeed}, "empty document"},
+	"null-item.json":               {[]Kind{KindUnparseable}, "null"},
+	"null-author.json":             {[]Kind{KindUnparseable}, "null"},
 	"two-roots.rss":                {[]Kind{KindNotWellFormed}, "second root element"},
 	"windows-1256.rss":             {[]Kind{KindEncoding}, "windows-1256"},
 	"tombstone-without-ref.atom":   {[]Kind{KindBadTombstone}, "line 22: tombstone 2 has no ref"},

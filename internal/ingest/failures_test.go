@@ -221,6 +221,14 @@ func TestFetchAndParseErrorsAreRecordedOnTheSource(t *testing.T) {
 		}, true, is(fetch.ErrTooLarge), "too large"},
 		{"SSRF guard refuses loopback", func(e *env) { e.up.file(e.t, "/bad", "rss091.rss") }, false, is(fetch.ErrBlockedAddress), "blocked"},
 		{"malformed XML", func(e *env) { e.up.file(e.t, "/bad", "malformed.rss") }, true, nil, "parse"},
+		{"JSON Feed with a null item (gofeed panics)", func(e *env) {
+			e.up.set("/bad", route{contentType: "application/feed+json",
+				body: []byte(`{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[null,{"id":"ok","content_text":"fine body"}]}`)})
+		}, true, nil, "null"},
+		{"JSON Feed with a null author", func(e *env) {
+			e.up.set("/bad", route{contentType: "application/feed+json",
+				body: []byte(`{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"ok","content_text":"fine body","authors":[null]}]}`)})
+		}, true, nil, "null"},
 		{"not a feed", func(e *env) {
 			e.up.set("/bad", route{body: []byte("<html><body>hello</body></html>"), contentType: "text/html"})
 		}, true, nil, "detect feed type"},

@@ -234,12 +234,20 @@ func parseDate(raw string, parsed *time.Time) (time.Time, bool) {
 	if raw == "" {
 		return time.Time{}, false
 	}
+	var t time.Time
 	if parsed != nil && dates.TrustGofeed(raw) {
-		return parsed.UTC().Truncate(time.Second), true
+		t = *parsed
+	} else {
+		var err error
+		if t, err = dates.Parse(raw, dates.Options{}); err != nil {
+			return time.Time{}, false
+		}
 	}
-	t, err := dates.Parse(raw, dates.Options{})
-	if err != nil {
+	t = t.UTC().Truncate(time.Second)
+	if t.Year() < 1 || t.IsZero() {
+		// "0001-01-01T00:00:00Z" is an unset date printed by a CMS, not a
+		// date; as Go's zero time the store would refuse the whole pass.
 		return time.Time{}, false
 	}
-	return t.UTC().Truncate(time.Second), true
+	return t, true
 }

@@ -163,6 +163,30 @@ func TestBacklogIsCappedAndUndatedItemsSpread(t *testing.T) {
 	}
 }
 
+// A CMS's unset date ("0001-01-01", Go's zero time, in any format) makes
+// its item undated, not the whole pass fail.
+func TestZeroDateIsUndated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for i, raw := range []string{"Mon, 01 Jan 0001 00:00:00 GMT", "Mon, 01 Jan 0001 00:00:00 +0000", "0001-01-01T00:00:00Z"} {
+		path := fmt.Sprintf("/zero%d", i)
+		e.up.set(path, route{contentType: "application/rss+xml", body: []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>z</title><link>https://z.example/</link><description>z</description>
+<item><title>Dated story ` + path + `</title><link>https://z.example` + path + `/a</link><guid>a</guid><pubDate>Sun, 09 Mar 2025 09:00:00 GMT</pubDate><description>Dated story text long enough to keep.</description></item>
+<item><title>Zero-dated story ` + path + `</title><link>https://z.example` + path + `/b</link><guid>b</guid><pubDate>` + raw + `</pubDate><description>Zero-dated story text long enough to keep.</description></item>
+</channel></rss>`)})
+		name := fmt.Sprintf("zero%d", i)
+		e.addSource(name, path)
+		if res := e.mustRun(name); res.New != 2 {
+			t.Fatalf("%q: pass = %+v, want 2 new", raw, res)
+		}
+	}
+	for _, a := range e.latest("") {
+		if a.Published.Year() < 2000 {
+			t.Errorf("%q published %v", a.Title, a.Published)
+		}
+	}
+}
+
 // Dates: gofeed is trusted only where it is right; Arabic and broken
 // RFC 822 dates go through internal/dates; future dates are clamped; the
 // upstream's string is kept.

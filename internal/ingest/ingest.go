@@ -11,6 +11,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -134,6 +135,18 @@ func New(st *store.Store, opts Options) *Ingester {
 		sem:     make(chan struct{}, opts.Concurrency),
 		running: make(map[string]*sync.Mutex),
 	}
+}
+
+// parse parses a fetched body with gofeed. A panic inside gofeed becomes
+// the source's parse error: v1.4 dereferences a JSON Feed's null items and
+// authors, and one upstream must not take the others down with it.
+func (in *Ingester) parse(body []byte) (f *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("gofeed failed on this feed (%v): is a JSON Feed item or author null?", r)
+		}
+	}()
+	return in.parser.Parse(bytes.NewReader(body))
 }
 
 // OnChange sets fn to be called after passes that created or changed

@@ -66,7 +66,7 @@ func (in *Ingester) pass(ctx context.Context, src store.Source) Result {
 		m, err := in.st.KnownItems(ctx, src.ID)
 		knownc <- knownItems{m, err}
 	}()
-	feed, err := in.parser.Parse(bytes.NewReader(fr.Body))
+	feed, err := in.parse(fr.Body)
 	if err != nil {
 		// Validators are not stored: the next poll fetches the body again.
 		return in.fail(ctx, src, state, every, fmt.Errorf("parse %s: %w", fr.FinalURL, err), res, wall)
