@@ -136,7 +136,19 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 	var sum importSummary
 	files, err := importer.Files(paths)
 	if err != nil {
-		return sum, err
+		if rep == nil {
+			return sum, err
+		}
+		// A path that is missing or of the wrong type is one failure;
+		// the files found still import.
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			sum.failed++
+			fmt.Fprintln(rep.w, "import:", e)
+		}
 	}
 	start := time.Now()
 	lastTick := start
@@ -175,7 +187,7 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 			rep.progress(i+1, len(files), float64(i+1)/max(time.Since(start).Seconds(), 1e-3))
 		}
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && sum.failed == 0 {
 		return sum, errors.New("no article files found (.txt, .md, .json)")
 	}
 	return sum, nil

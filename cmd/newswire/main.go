@@ -152,13 +152,42 @@ func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors.
+// parseFlags parses args, turning flag errors into usage errors. Flags may
+// come after arguments too ("import a.md --category world"), as users of
+// most command-line tools expect; the flag package alone would take
+// "--category" for a file name. After "--" everything is an argument.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		i := 0
+		for i < len(rest) && (len(rest[i]) < 2 || rest[i][0] != '-') {
+			i++
+		}
+		pos = append(pos, rest[:i]...)
+		if i == len(rest) {
+			break
+		}
+		args = rest[i:]
+	}
+	// Leave the arguments where fs.Args finds them.
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// noArgs is the usage error of a command that takes no arguments.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, fs.Name(), fs.Args())
 	}
 	return nil
 }

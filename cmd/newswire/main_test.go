@@ -5,11 +5,13 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -220,15 +222,18 @@ func TestValidateBrokenFixtures(t *testing.T) {
 }
 
 func TestImportReportsBadFiles(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "n.db")
-	out, errOut, err := run(t, nil, "import", "--db", db, "--category", "world", "../../testdata/import-bad", seedPath)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "n.db")
+	missing := filepath.Join(dir, "missing.txt")
+	// A missing path fails on its own too; flags may follow the paths.
+	out, errOut, err := run(t, nil, "import", "--db", db, "../../testdata/import-bad", seedPath, missing, "--category", "world")
 	if exitCode(err) != 1 {
 		t.Fatalf("exit %d, want 1: %v", exitCode(err), err)
 	}
 	if !strings.Contains(out, "1 new") {
 		t.Errorf("the good file did not import: %q", out)
 	}
-	if !strings.Contains(errOut, "testdata/import-bad/") {
+	if !strings.Contains(errOut, "testdata/import-bad/") || !strings.Contains(errOut, missing) {
 		t.Errorf("errors do not name the files: %q", errOut)
 	}
 }
@@ -276,6 +281,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"sources"}, 2},
 		{[]string{"opml", "bogus"}, 2},
 		{[]string{"sources", "add", "-h"}, 0},
+		{[]string{"sources", "add"}, 2},
+		{[]string{"sources", "list", "extra"}, 2},
+		{[]string{"opml", "export", "extra"}, 2},
+		{[]string{"version", "extra"}, 2},
+		{[]string{"fetch", "extra"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -361,5 +371,17 @@ func TestFeedBudgetFromConfig(t *testing.T) {
 		if err := feeds.ValidateErr(body); err != nil {
 			t.Errorf("%s: %v", ext, err)
 		}
+	}
+}
+
+func TestFlagsMayFollowArguments(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	x := fs.String("x", "", "")
+	v := fs.Bool("v", false, "")
+	if err := parseFlags(fs, []string{"a", "--x", "1", "b", "-v", "-", "--", "--c", "d"}); err != nil {
+		t.Fatal(err)
+	}
+	if *x != "1" || !*v || !slices.Equal(fs.Args(), []string{"a", "b", "-", "--c", "d"}) {
+		t.Errorf("x=%q v=%v args=%q", *x, *v, fs.Args())
 	}
 }

@@ -102,6 +102,9 @@ func (m *Main) runOPMLExport(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	cfg, st, srcs, err := m.openSources(ctx, fs, &cf)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -56,8 +57,12 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if src.Name == "" || src.URL == "" {
+		fs.Usage()
+		return fmt.Errorf("%w: sources add needs --name and --url", errUsage)
 	}
 	enabled := !*disabled
 	src.Enabled = &enabled
@@ -92,6 +97,9 @@ func (m *Main) runSourcesList(ctx context.Context, args []string) error {
 	cf.register(fs, false)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
 		return err
 	}
 	_, st, srcs, err := m.openSources(ctx, fs, &cf)
@@ -198,10 +206,11 @@ func (m *Main) runSourcesRemove(ctx context.Context, args []string) error {
 	defer st.Close()
 	var errs []error
 	for _, name := range fs.Args() {
-		for _, c := range cfg.Sources {
-			if c.Name == name {
-				errs = append(errs, fmt.Errorf("source %q is declared in the config file: remove it there", name))
-			}
+		if slices.ContainsFunc(cfg.Sources, func(c config.Source) bool { return c.Name == name }) {
+			// Deleting the row would only lose its state (a 410's
+			// disabling, backoff): the next start adds it back.
+			errs = append(errs, fmt.Errorf("source %q is declared in the config file: remove it there", name))
+			continue
 		}
 		if err := st.DeleteSource(ctx, name); err != nil {
 			errs = append(errs, err)

@@ -36,6 +36,9 @@ func (m *Main) runVersion(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "newswire %s (%s %s/%s)\n", Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return nil
 }
