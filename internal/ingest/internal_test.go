@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -102,6 +103,17 @@ func TestCleanTitleDecodesEntitiesOnce(t *testing.T) {
 				t.Errorf("cleanTitle(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// A title of megabytes (a body in the wrong field) is cut to a title's
+// length at a word, so the item still fits a feed.
+func TestCleanTitleBoundsLength(t *testing.T) {
+	for _, in := range []string{strings.Repeat("كلمة ", 400_000), strings.Repeat("<b>word</b> ", 200_000)} {
+		got := cleanTitle(in)
+		if n := utf8.RuneCountInString(got); n > maxTitleRunes || n < maxTitleRunes/2 || !strings.HasSuffix(got, "…") || strings.Contains(got, "<") {
+			t.Errorf("%d-byte title: %d runes, %q…", len(in), n, prefix(got, 40))
+		}
 	}
 }
 

@@ -164,11 +164,26 @@ func authors(ps []*gofeed.Person) []feeds.Person {
 // one, so "&amp;amp;" upstream shows as "&"). Whitespace collapses, control
 // and bidi embedding characters go.
 func cleanTitle(s string) string {
+	if len(s) > maxTitleBytes {
+		s = prefix(s, maxTitleBytes) // before any parsing: upstream text is unbounded
+	}
 	if strings.ContainsAny(s, "<&") {
 		s = clean.HTMLToText(s)
 	}
-	return cleanText(collapse(s))
+	s = cleanText(collapse(s))
+	if utf8.RuneCountInString(s) > maxTitleRunes {
+		s = clean.Summary(s, maxTitleRunes) // cut at a word, with "…"
+	}
+	return s
 }
+
+// maxTitleRunes bounds titles (and names) as newswire's importer does: a
+// longer one is a body pasted in the wrong field, and a feed item with a
+// title of megabytes cannot be published within any budget.
+const (
+	maxTitleRunes = 400
+	maxTitleBytes = 64 << 10
+)
 
 // cleanText drops what XML forbids and stray bidi embeddings.
 func cleanText(s string) string {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -191,7 +192,11 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 		return nil, fmt.Errorf("render %s: %w", k.name, err)
 	}
 	if res.Summarized > 0 || res.Dropped > 0 {
-		s.log.Info("feed over budget: degraded", "feed", k.name, "items", res.Items,
+		lv := slog.LevelInfo
+		if res.Dropped > 0 {
+			lv = slog.LevelWarn // articles missing from a feed: an editor should know
+		}
+		s.log.Log(ctx, lv, "feed over budget: degraded", "feed", k.name, "items", res.Items,
 			"summarized", res.Summarized, "dropped", res.Dropped, "bytes", res.Bytes)
 	}
 	if err := feeds.ValidateErr(buf.Bytes()); err != nil {
