@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
@@ -226,8 +227,15 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 	return dropped, changed
 }
 
-// do renders k once however many requests miss it at the same time.
-func (c *cache) do(k cacheKey, render func(ver int64) (*rendered, error)) (*rendered, error) {
+// renderTimeout bounds one render. A render serves every request that
+// missed the same document meanwhile, so it does not end when the request
+// that started it does.
+const renderTimeout = 30 * time.Second
+
+// do renders k once however many requests miss it at the same time. The
+// render runs under ctx's values but not its cancellation: one client
+// hanging up must not fail the others waiting for the same document.
+func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Context, ver int64) (*rendered, error)) (*rendered, error) {
 	c.mu.Lock()
 	if e, ok := c.entries[k]; ok {
 		c.mu.Unlock()
@@ -235,15 +243,21 @@ func (c *cache) do(k cacheKey, render func(ver int64) (*rendered, error)) (*rend
 	}
 	if p, ok := c.pending[k]; ok {
 		c.mu.Unlock()
-		<-p.done
-		return p.r, p.err
+		select {
+		case <-p.done:
+			return p.r, p.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	p := &call{done: make(chan struct{})}
 	c.pending[k] = p
 	ver := c.versions[k.dep]
 	c.mu.Unlock()
 
-	p.r, p.err = render(ver)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
+	p.r, p.err = render(rctx, ver)
+	cancel()
 	if p.err == nil {
 		c.put(k, ver, p.r)
 	}

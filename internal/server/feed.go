@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ type feedRequest struct {
 	slug   string // category, or allFeed
 	fm     feeds.Format
 	limit  int
+	dflt   int           // the server's default limit
 	before *store.Cursor // RFC 5005 archive page: items older than this
 	since  *store.Cursor // incremental pull: changes after this, oldest first
 	query  string        // search feed: the reader's query
@@ -55,6 +57,9 @@ func (q *feedRequest) key() cacheKey {
 		k.variant = "since=" + q.since.String()
 	case q.slug == searchFeed:
 		k.variant = "q=" + q.query
+	case q.limit != q.dflt:
+		// ?limit= has hundreds of values: bounded like the other variants.
+		k.variant = "limit"
 	}
 	return k
 }
@@ -76,8 +81,8 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		var err error
-		f, err = s.cache.do(k, func(ver int64) (*rendered, error) {
-			return s.renderFeed(r.Context(), k, &q)
+		f, err = s.cache.do(r.Context(), k, func(ctx context.Context, ver int64) (*rendered, error) {
+			return s.renderFeed(ctx, k, &q)
 		})
 		if err != nil {
 			s.writeError(w, r, err)
@@ -105,10 +110,12 @@ func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
 	name := r.PathValue("name")
 	slug, ext, ok := strings.Cut(name, ".")
 	fm, err := feeds.ParseFormat(ext)
-	if !ok || err != nil || slug == "" {
+	if !ok || err != nil || slug == "" || ext != fm.Extension() {
+		// One spelling per feed ("all.RSS" is not "all.rss"): every other
+		// would be a document of its own to cache and a topic nobody pings.
 		return notFoundFormat
 	}
-	*q = feedRequest{name: name, slug: slug, fm: fm, limit: s.opts.DefaultLimit}
+	*q = feedRequest{name: name, slug: slug, fm: fm, limit: s.opts.DefaultLimit, dflt: s.opts.DefaultLimit}
 	if r.URL.RawQuery == "" {
 		if slug == searchFeed {
 			return &badRequest{"search feeds need a query: /feeds/search." + ext + "?q=words"}
@@ -172,6 +179,9 @@ func (s *Server) parseLimit(q url.Values) (int, error) {
 		return s.opts.DefaultLimit, nil
 	}
 	n, err := strconv.Atoi(v)
+	if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		return s.opts.MaxLimit, nil // a huge number is capped like any large one
+	}
 	if err != nil || n < 1 {
 		return 0, &badRequest{fmt.Sprintf("limit=%q: want a whole number from 1 to %d", v, s.opts.MaxLimit)}
 	}
@@ -212,7 +222,10 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	if k.variant != "" {
 		level = gzip.BestSpeed // rendered for few requests: spend less per render
 	}
-	r := newRenderedLevel(buf.Bytes(), q.fm.ContentType(), f.Updated, level)
+	// Last-Modified is the newest item's update, but never later than now:
+	// an article dated in the future would otherwise make every later
+	// change look older than what If-Modified-Since clients hold.
+	r := newRenderedLevel(buf.Bytes(), q.fm.ContentType(), minTime(f.Updated, time.Now()), level)
 	if links := headerLinks(f.Links, f.SelfURL); links != "" {
 		r.hdrLink = []string{links}
 	}
@@ -258,7 +271,7 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	} else if cat != "" {
 		c, err := s.st.Category(ctx, cat)
 		if err != nil {
-			return nil, fmt.Errorf("category %q: %w", cat, err)
+			return nil, err // names the category
 		}
 		f.Title = s.opts.SiteTitle + ": " + c.Title
 		if c.Description != "" {
@@ -339,6 +352,9 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		if f.Deleted, err = s.st.Tombstones(ctx, cat, tombstonesPerFeed); err != nil {
 			return nil, err
 		}
+		// An article withdrawn between the two reads is in both: the
+		// withdrawal is the newer fact.
+		items = withoutWithdrawn(items, f.Deleted)
 	}
 	cats, err := s.st.Categories(ctx)
 	if err != nil {
@@ -417,6 +433,25 @@ func (s *Server) linkRelated(ctx context.Context, items []*feeds.Article) {
 	}
 }
 
+func minTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return b
+	}
+	return a
+}
+
+// withoutWithdrawn returns items without those a tombstone withdraws.
+func withoutWithdrawn(items []*feeds.Article, ts []feeds.Tombstone) []*feeds.Article {
+	if len(ts) == 0 {
+		return items
+	}
+	gone := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		gone[t.GUID] = true
+	}
+	return slices.DeleteFunc(items, func(a *feeds.Article) bool { return gone[a.GUID] })
+}
+
 func latest(a *feeds.Article) time.Time {
 	if a.Updated.After(a.Published) {
 		return a.Updated
@@ -473,24 +508,29 @@ func (s *Server) cacheControl() []string {
 // 304. When a client sends both validators, both must match: a CDN or reader
 // that sends a stale date with a current ETag still gets the new document.
 func notModified(r *http.Request, etag string, modified time.Time) bool {
-	inm := r.Header.Get("If-None-Match")
+	inms := r.Header["If-None-Match"] // possibly over several header lines
 	ims := r.Header.Get("If-Modified-Since")
-	if inm == "" && ims == "" {
-		return false
-	}
-	if inm != "" && !etagMatches(inm, etag) {
-		return false
-	}
-	if ims != "" {
-		if modified.IsZero() {
-			return false // no date of ours to compare with
+	// An If-Modified-Since that is no HTTP date, or for a document without
+	// a date, is ignored (RFC 9110, 13.1.3).
+	var since time.Time
+	if ims != "" && !modified.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil {
+			since = t
 		}
-		t, err := http.ParseTime(ims)
-		if err != nil || modified.After(t) {
+	}
+	if len(inms) == 0 && since.IsZero() {
+		return false
+	}
+	for i, inm := range inms {
+		if etagMatches(inm, etag) {
+			break
+		}
+		if i == len(inms)-1 {
 			return false
 		}
 	}
-	return true
+	// When a client sends both, both must match.
+	return since.IsZero() || !modified.After(since)
 }
 
 // etagMatches implements the weak comparison If-None-Match uses.
@@ -517,7 +557,7 @@ func acceptsGzip(r *http.Request) bool {
 			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 				continue
 			}
-			params = strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			params = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(params), " ", ""))
 			return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
 		}
 	}

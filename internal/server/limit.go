@@ -59,7 +59,8 @@ func newLimiter(opts RateLimit) *limiter {
 // allow reports whether an unconditional request for k, whose current
 // version is etag, may be served, and if not, how long the client should wait.
 func (l *limiter) allow(r *http.Request, k cacheKey, etag string) (bool, time.Duration) {
-	if l == nil || r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+	if l == nil || r.Method == http.MethodHead || r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+		// A HEAD gets no body: it neither counts as a fetch nor is refused.
 		return true, 0
 	}
 	addr, ok := l.clientAddr(r)

@@ -17,7 +17,7 @@ func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.cache.get(k)
 	if !ok {
 		var err error
-		f, err = s.cache.do(k, func(int64) (*rendered, error) { return s.renderOPML(r.Context()) })
+		f, err = s.cache.do(r.Context(), k, func(ctx context.Context, _ int64) (*rendered, error) { return s.renderOPML(ctx) })
 		if err != nil {
 			s.writeError(w, r, err)
 			return

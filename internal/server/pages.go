@@ -91,7 +91,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.cache.get(k)
 	if !ok {
 		var err error
-		f, err = s.cache.do(k, func(int64) (*rendered, error) { return s.renderIndex(r.Context()) })
+		f, err = s.cache.do(r.Context(), k, func(ctx context.Context, _ int64) (*rendered, error) { return s.renderIndex(ctx) })
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -136,7 +136,7 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.cache.get(k)
 	if !ok {
 		var err error
-		f, err = s.cache.do(k, func(int64) (*rendered, error) { return s.renderCategory(r.Context(), slug) })
+		f, err = s.cache.do(r.Context(), k, func(ctx context.Context, _ int64) (*rendered, error) { return s.renderCategory(ctx, slug) })
 		if err != nil {
 			s.writeError(w, r, err)
 			return

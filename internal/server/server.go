@@ -88,6 +88,8 @@ func (o *Options) setDefaults() {
 	if o.MaxLimit <= 0 {
 		o.MaxLimit = 500
 	}
+	// feeds.max_items caps every feed, the default-sized ones too.
+	o.DefaultLimit = min(o.DefaultLimit, o.MaxLimit)
 	if o.WatchInterval <= 0 {
 		o.WatchInterval = time.Second
 	}
@@ -325,7 +327,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, err.Error(), http.StatusGone)
 	case errors.As(err, &bad):
 		http.Error(w, bad.Error(), http.StatusBadRequest)
-	case errors.Is(err, context.Canceled):
+	case r.Context().Err() != nil:
 		// The client went away; nothing to tell it.
 	default:
 		s.log.Error("request failed", "path", r.URL.Path, "error", err)

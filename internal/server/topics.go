@@ -46,7 +46,7 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 	f, ok := s.cache.get(k)
 	if !ok {
 		var err error
-		f, err = s.cache.do(k, func(int64) (*rendered, error) {
+		f, err = s.cache.do(ctx, k, func(ctx context.Context, _ int64) (*rendered, error) {
 			return s.renderFeed(ctx, k, q)
 		})
 		if err != nil {

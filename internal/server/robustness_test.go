@@ -1,0 +1,256 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// withdrawingStore withdraws an article between the feed's two reads, as a
+// concurrent admin request can.
+type withdrawingStore struct {
+	*store.Store
+	guid string
+}
+
+func (w *withdrawingStore) Tombstones(ctx context.Context, cat string, n int) ([]feeds.Tombstone, error) {
+	if w.guid != "" {
+		if err := w.Store.WithdrawArticle(ctx, w.guid, "test"); err != nil {
+			return nil, err
+		}
+		w.guid = ""
+	}
+	return w.Store.Tombstones(ctx, cat, n)
+}
+
+func TestWithdrawalDuringRender(t *testing.T) {
+	st := mustOpen(t, t.TempDir()+"/n.db")
+	a1, a2 := article(1, "politics"), article(2, "politics")
+	if _, err := st.SaveArticles(context.Background(), []*feeds.Article{a1, a2}); err != nil {
+		t.Fatal(err)
+	}
+	ws := &withdrawingStore{Store: st, guid: a1.GUID}
+	srv := New(ws, Options{BaseURL: "https://news.example"}, slog.New(slog.DiscardHandler))
+	srv.refreshVersions(context.Background())
+	w := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/feeds/politics.json", nil))
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	f, err := feeds.Parse(w.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 1 || f.Items[0].GUID != a2.GUID || len(f.Deleted) != 1 || f.Deleted[0].GUID != a1.GUID {
+		t.Errorf("items %d, tombstones %v: want %s live and %s withdrawn", len(f.Items), f.Deleted, a2.GUID, a1.GUID)
+	}
+}
+
+// blockingStore holds LatestArticles until released, and counts calls.
+type blockingStore struct {
+	*store.Store
+	release chan struct{}
+	calls   atomic.Int64
+}
+
+func (b *blockingStore) LatestArticles(ctx context.Context, cat string, n int) ([]*feeds.Article, error) {
+	b.calls.Add(1)
+	<-b.release
+	return b.Store.LatestArticles(ctx, cat, n)
+}
+
+// A client that hangs up while its render runs must not fail the other
+// clients waiting for the same document.
+func TestHangUpDoesNotFailWaitingClients(t *testing.T) {
+	st := mustOpen(t, t.TempDir()+"/n.db")
+	if _, err := st.SaveArticle(context.Background(), article(1, "politics")); err != nil {
+		t.Fatal(err)
+	}
+	bs := &blockingStore{Store: st, release: make(chan struct{})}
+	srv := New(bs, Options{BaseURL: "https://news.example"}, slog.New(slog.DiscardHandler))
+	srv.refreshVersions(context.Background())
+	h := srv.Handler()
+
+	ctx, hangUp := context.WithCancel(context.Background())
+	first := make(chan int)
+	go func() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/feeds/politics.rss", nil).WithContext(ctx))
+		first <- w.Code
+	}()
+	for bs.calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan *httptest.ResponseRecorder)
+	go func() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/feeds/politics.rss", nil))
+		second <- w
+	}()
+	// The second request joins the render in progress (there is no way
+	// to observe that it is waiting; a short pause lets it get there, and
+	// the test holds either way).
+	time.Sleep(20 * time.Millisecond)
+	hangUp()
+	close(bs.release) // the render goes on, in the first request's goroutine
+	<-first
+	w := <-second
+	if w.Code != 200 || w.Body.Len() == 0 || w.Header().Get("ETag") == "" {
+		t.Fatalf("waiting client: status %d, %d bytes, headers %v", w.Code, w.Body.Len(), w.Header())
+	}
+}
+
+// Documents of every ?limit= and spelling would grow the cache without
+// bound: limits are bounded variants without a last-good copy, and feed
+// extensions have one spelling.
+func TestFeedCacheStaysBounded(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	f.srv.cache.maxVariants = 5
+	for n := 1; n <= 20; n++ {
+		if resp, _ := f.get(t, fmt.Sprintf("/feeds/politics.rss?limit=%d", n)); resp.StatusCode != 200 {
+			t.Fatalf("limit=%d: %d", n, resp.StatusCode)
+		}
+	}
+	f.srv.cache.mu.RLock()
+	entries, good := len(f.srv.cache.entries), len(f.srv.cache.lastGood)
+	f.srv.cache.mu.RUnlock()
+	if entries > 6 || good > 1 {
+		t.Errorf("after 20 limits: %d entries, %d last-good copies", entries, good)
+	}
+	for _, p := range []string{"/feeds/politics.RSS", "/feeds/politics.Atom", "/feeds/all.JSON"} {
+		if resp, _ := f.get(t, p); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
+
+func TestLimitEdgeCases(t *testing.T) {
+	var as []*feeds.Article
+	for i := range 8 {
+		as = append(as, article(i, "world"))
+	}
+	f := newFixture(t, as...)
+	f.srv.opts.MaxLimit = 5
+	_, body := f.get(t, "/feeds/world.json?limit=99999999999999999999")
+	if parsed, err := feeds.Parse(body); err != nil || len(parsed.Items) != 5 {
+		t.Errorf("a huge limit: %v, %s", err, body)
+	}
+	if resp, _ := f.get(t, "/feeds/world.json?limit=-99999999999999999999"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a huge negative limit: %d", resp.StatusCode)
+	}
+	o := Options{MaxLimit: 3}
+	o.setDefaults()
+	if o.DefaultLimit != 3 {
+		t.Errorf("feeds.max_items 3 leaves the default limit at %d", o.DefaultLimit)
+	}
+}
+
+func TestConditionalRequestEdgeCases(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	resp, _ := f.get(t, "/feeds/politics.atom")
+	etag, lastMod := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	for _, tt := range []struct {
+		name   string
+		path   string
+		hdr    http.Header
+		status int
+	}{
+		{"etag on the second of two lines", "/feeds/politics.atom", http.Header{"If-None-Match": {`"x"`, etag}}, 304},
+		{"no etag on either line", "/feeds/politics.atom", http.Header{"If-None-Match": {`"x"`, `"y"`}}, 200},
+		{"etag matches, date is no date", "/feeds/politics.atom", http.Header{"If-None-Match": {etag}, "If-Modified-Since": {"yesterday"}}, 304},
+		{"only a date that is no date", "/feeds/politics.atom", http.Header{"If-Modified-Since": {"yesterday"}}, 200},
+		{"both match", "/feeds/politics.atom", http.Header{"If-None-Match": {etag}, "If-Modified-Since": {lastMod}}, 304},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, f.ts.URL+tt.path, nil)
+			req.Header = tt.hdr
+			resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+		})
+	}
+	// A document without Last-Modified ignores If-Modified-Since.
+	resp, _ = f.get(t, "/opml")
+	if resp.Header.Get("Last-Modified") != "" {
+		t.Skip("/opml now has a Last-Modified")
+	}
+	if r, _ := f.get(t, "/opml", "If-None-Match", resp.Header.Get("ETag"), "If-Modified-Since", lastMod); r.StatusCode != 304 {
+		t.Errorf("/opml with its ETag and a date: %d, want 304", r.StatusCode)
+	}
+	if r, _ := f.get(t, "/feeds/politics.atom", "Accept-Encoding", "gzip;Q=0"); r.Header.Get("Content-Encoding") != "" {
+		t.Error("gzip;Q=0 got gzip")
+	}
+}
+
+// An article dated in the future must not push Last-Modified past now:
+// If-Modified-Since clients would then never see a later change.
+func TestLastModifiedNeverInTheFuture(t *testing.T) {
+	a := article(1, "politics")
+	a.Published = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	a.Updated = a.Published
+	f := newFixture(t, a)
+	resp, _ := f.get(t, "/feeds/politics.rss")
+	lm, err := http.ParseTime(resp.Header.Get("Last-Modified"))
+	if err != nil || lm.After(time.Now().Add(time.Minute)) {
+		t.Errorf("Last-Modified %q", resp.Header.Get("Last-Modified"))
+	}
+}
+
+// A HEAD neither counts as a full fetch for the rate limit nor is refused.
+func TestHeadDoesNotSpendTheRateLimit(t *testing.T) {
+	st := mustOpen(t, t.TempDir()+"/n.db")
+	if _, err := st.SaveArticle(context.Background(), article(1, "politics")); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(st, Options{BaseURL: "https://news.example", RateLimit: RateLimit{Enabled: true, MinInterval: time.Minute}},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv.refreshVersions(context.Background())
+	h := srv.Handler()
+	for _, m := range []string{http.MethodHead, http.MethodHead, http.MethodGet} {
+		r := httptest.NewRequest(m, "/feeds/politics.rss", nil)
+		r.RemoteAddr = "203.0.113.7:4000"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d", m, w.Code)
+		}
+	}
+}
+
+func TestAdminSchemeIsCaseInsensitive(t *testing.T) {
+	st := mustOpen(t, t.TempDir()+"/n.db")
+	srv := New(st, Options{BaseURL: "https://news.example", AdminToken: "s3cret", Admin: st}, slog.New(slog.DiscardHandler))
+	h := srv.Handler()
+	for auth, want := range map[string]int{"bearer s3cret": 200, "BEARER s3cret": 200, "Bearer s3cret": 200, "Basic s3cret": 401, "bearer wrong": 401, "s3cret": 401} {
+		r := httptest.NewRequest(http.MethodGet, "/api/sources", nil)
+		r.Header.Set("Authorization", auth)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != want {
+			t.Errorf("%q: %d, want %d", auth, w.Code, want)
+		}
+	}
+}
+
+func TestNotFoundNamesTheCategoryOnce(t *testing.T) {
+	f := newFixture(t)
+	_, body := f.get(t, "/feeds/sports.rss")
+	if n := strings.Count(string(body), `"sports"`); n != 1 {
+		t.Errorf("body %q names the category %d times", body, n)
+	}
+}
