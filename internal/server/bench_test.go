@@ -111,7 +111,8 @@ func BenchmarkRender(b *testing.B) {
 	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
 		b.Run(fm.Extension(), func(b *testing.B) {
 			b.ReportAllocs()
-			q := &feedRequest{name: "politics." + fm.Extension(), slug: "politics", fm: fm, limit: 50}
+			rq := srv.newFeedRequest("politics", fm)
+			q := &rq
 			for b.Loop() {
 				if _, err := srv.renderFeed(ctx, q.key(), q); err != nil {
 					b.Fatal(err)

@@ -254,3 +254,21 @@ func TestNotFoundNamesTheCategoryOnce(t *testing.T) {
 		t.Errorf("body %q names the category %d times", body, n)
 	}
 }
+
+// WebSub content comes from the same cached document as the feed URL, and
+// topics have the feed URL's one spelling.
+func TestTopicsShareTheFeedCache(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	resp, body := f.get(t, "/feeds/politics.rss")
+	if resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode)
+	}
+	before := f.st.queries.Load()
+	got, _, err := f.srv.TopicContent(context.Background(), "https://news.example/feeds/politics.rss")
+	if err != nil || string(got) != string(body) || f.st.queries.Load() != before {
+		t.Errorf("topic content: err %v, same bytes %v, %d queries", err, string(got) == string(body), f.st.queries.Load()-before)
+	}
+	if f.srv.ValidTopic("https://news.example/feeds/politics.RSS") || !f.srv.ValidTopic("https://news.example/feeds/politics.rss") {
+		t.Error("ValidTopic accepts another spelling, or refuses the feed's")
+	}
+}

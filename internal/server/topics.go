@@ -17,7 +17,7 @@ func (s *Server) topicFeed(topic string) (slug string, fm feeds.Format, ok bool)
 	}
 	slug, ext, found := strings.Cut(name, ".")
 	fm, err := feeds.ParseFormat(ext)
-	return slug, fm, found && err == nil && slug != ""
+	return slug, fm, found && err == nil && slug != "" && ext == fm.Extension() // the one spelling served
 }
 
 // ValidTopic reports whether topic is one of the feeds this server
@@ -41,7 +41,8 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 	if !ok {
 		return nil, "", fmt.Errorf("topic %q: %w", topic, store.ErrNotFound)
 	}
-	q := &feedRequest{name: slug + "." + fm.Extension(), slug: slug, fm: fm, limit: s.opts.DefaultLimit}
+	rq := s.newFeedRequest(slug, fm)
+	q := &rq
 	k := q.key()
 	f, ok := s.cache.get(k)
 	if !ok {
