@@ -111,7 +111,7 @@ func BenchmarkRender(b *testing.B) {
 	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
 		b.Run(fm.Extension(), func(b *testing.B) {
 			b.ReportAllocs()
-			rq := srv.newFeedRequest("politics", fm)
+			rq := srv.newFeedRequest("politics."+fm.Extension(), "politics", fm)
 			q := &rq
 			for b.Loop() {
 				if _, err := srv.renderFeed(ctx, q.key(), q); err != nil {

@@ -106,9 +106,10 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 // notFoundFormat is the reason a feed name without a known extension gets.
 var notFoundFormat = fmt.Errorf("unknown feed format: use .rss, .atom or .json: %w", store.ErrNotFound)
 
-// newFeedRequest is the request for a feed's current document.
-func (s *Server) newFeedRequest(slug string, fm feeds.Format) feedRequest {
-	return feedRequest{name: slug + "." + fm.Extension(), slug: slug, fm: fm, limit: s.opts.DefaultLimit, dflt: s.opts.DefaultLimit}
+// newFeedRequest is the request for a feed's current document; name is
+// slug + "." + fm.Extension(), which the caller often has already.
+func (s *Server) newFeedRequest(name, slug string, fm feeds.Format) feedRequest {
+	return feedRequest{name: name, slug: slug, fm: fm, limit: s.opts.DefaultLimit, dflt: s.opts.DefaultLimit}
 }
 
 func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
@@ -120,7 +121,7 @@ func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
 		// would be a document of its own to cache and a topic nobody pings.
 		return notFoundFormat
 	}
-	*q = s.newFeedRequest(slug, fm)
+	*q = s.newFeedRequest(name, slug, fm)
 	if r.URL.RawQuery == "" {
 		if slug == searchFeed {
 			return &badRequest{"search feeds need a query: /feeds/search." + ext + "?q=words"}

@@ -41,7 +41,7 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 	if !ok {
 		return nil, "", fmt.Errorf("topic %q: %w", topic, store.ErrNotFound)
 	}
-	rq := s.newFeedRequest(slug, fm)
+	rq := s.newFeedRequest(slug+"."+fm.Extension(), slug, fm)
 	q := &rq
 	k := q.key()
 	f, ok := s.cache.get(k)
