@@ -20,9 +20,11 @@ func TestCORS(t *testing.T) {
 	if resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "ETag") {
 		t.Errorf("CORS headers: %v", resp.Header)
 	}
-	pre, _ := f.do(t, http.MethodOptions, "/feeds/politics.rss")
-	if pre.StatusCode != http.StatusNoContent || !strings.Contains(pre.Header.Get("Access-Control-Allow-Headers"), "If-None-Match") {
-		t.Errorf("preflight: %d %v", pre.StatusCode, pre.Header)
+	for _, p := range []string{"/feeds/politics.rss", "/opml"} {
+		pre, _ := f.do(t, http.MethodOptions, p)
+		if pre.StatusCode != http.StatusNoContent || !strings.Contains(pre.Header.Get("Access-Control-Allow-Headers"), "If-None-Match") {
+			t.Errorf("%s preflight: %d %v", p, pre.StatusCode, pre.Header)
+		}
 	}
 }
 

@@ -302,6 +302,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /opml", s.handleOPML)
 	mux.HandleFunc("GET /status", s.handleStatus)
 	mux.HandleFunc("OPTIONS /feeds/{name}", s.handlePreflight)
+	mux.HandleFunc("OPTIONS /opml", s.handlePreflight) // aggregators read it cross-origin too
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
