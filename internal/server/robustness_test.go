@@ -127,32 +127,6 @@ func TestFeedCacheStaysBounded(t *testing.T) {
 	if entries > 6 || good > 1 {
 		t.Errorf("after 20 limits: %d entries, %d last-good copies", entries, good)
 	}
-	for _, p := range []string{"/feeds/politics.RSS", "/feeds/politics.Atom", "/feeds/all.JSON"} {
-		if resp, _ := f.get(t, p); resp.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
-		}
-	}
-}
-
-func TestLimitEdgeCases(t *testing.T) {
-	var as []*feeds.Article
-	for i := range 8 {
-		as = append(as, article(i, "world"))
-	}
-	f := newFixture(t, as...)
-	f.srv.opts.MaxLimit = 5
-	_, body := f.get(t, "/feeds/world.json?limit=99999999999999999999")
-	if parsed, err := feeds.Parse(body); err != nil || len(parsed.Items) != 5 {
-		t.Errorf("a huge limit: %v, %s", err, body)
-	}
-	if resp, _ := f.get(t, "/feeds/world.json?limit=-99999999999999999999"); resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("a huge negative limit: %d", resp.StatusCode)
-	}
-	o := Options{MaxLimit: 3}
-	o.setDefaults()
-	if o.DefaultLimit != 3 {
-		t.Errorf("feeds.max_items 3 leaves the default limit at %d", o.DefaultLimit)
-	}
 }
 
 func TestConditionalRequestEdgeCases(t *testing.T) {

@@ -205,6 +205,9 @@ func TestFeedErrors(t *testing.T) {
 		{"/feeds/sports.rss", http.StatusNotFound, "sports"},
 		{"/feeds/politics.xml", http.StatusNotFound, "format"},
 		{"/feeds/politics", http.StatusNotFound, "format"},
+		{"/feeds/politics.RSS", http.StatusNotFound, "format"}, // one spelling per feed
+		{"/feeds/all.Json", http.StatusNotFound, "format"},
+		{"/feeds/politics.rss?limit=-99999999999999999999", http.StatusBadRequest, "limit"},
 		{"/feeds/politics.rss?limit=abc", http.StatusBadRequest, "limit"},
 		{"/feeds/politics.rss?limit=0", http.StatusBadRequest, "limit"},
 		{"/feeds/politics.rss?limit=-5", http.StatusBadRequest, "limit"},
@@ -230,13 +233,20 @@ func TestLimitIsCapped(t *testing.T) {
 	}
 	f := newFixture(t, as...)
 	f.srv.opts.MaxLimit = 5
-	_, body := f.get(t, "/feeds/world.json?limit=100")
-	parsed, err := feeds.Parse(body)
-	if err != nil {
-		t.Fatal(err)
+	for _, limit := range []string{"100", "99999999999999999999"} {
+		_, body := f.get(t, "/feeds/world.json?limit="+limit)
+		parsed, err := feeds.Parse(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(parsed.Items) != 5 {
+			t.Errorf("limit=%s: %d items, want the cap of 5", limit, len(parsed.Items))
+		}
 	}
-	if len(parsed.Items) != 5 {
-		t.Errorf("%d items, want the cap of 5", len(parsed.Items))
+	o := Options{MaxLimit: 3}
+	o.setDefaults()
+	if o.DefaultLimit != 3 {
+		t.Errorf("feeds.max_items 3 leaves the default limit at %d", o.DefaultLimit)
 	}
 }
 
