@@ -33,7 +33,7 @@ type feedRequest struct {
 	limit  int
 	dflt   int           // the server's default limit
 	before *store.Cursor // RFC 5005 archive page: items older than this
-	since  *store.Cursor // incremental pull: changes after this, oldest first
+	since  *store.Since  // incremental pull: changes after this, oldest first
 	query  string        // search feed: the reader's query
 }
 
@@ -167,16 +167,16 @@ func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
 
 // parseSince reads ?since=: an RFC 3339 time, or a cursor from a previous
 // pull's next link.
-func parseSince(v string) (store.Cursor, error) {
-	if c, ok := store.ParseCursor(v); ok {
+func parseSince(v string) (store.Since, error) {
+	if c, ok := store.ParseSince(v); ok {
 		return c, nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return store.Cursor{}, &badRequest{fmt.Sprintf("since=%q: want an RFC 3339 time (2026-11-25T10:00:00Z) or a cursor from a next link", v)}
+		return store.Since{}, &badRequest{fmt.Sprintf("since=%q: want an RFC 3339 time (2026-11-25T10:00:00Z) or a cursor from a next link", v)}
 	}
-	// Changes strictly after (t-1s, any id): everything updated at t or later.
-	return store.Cursor{Time: t.Unix() - 1, ID: 1<<63 - 1}, nil
+	// Everything newswire stored, changed or withdrew at t or later.
+	return store.Since{Time: t.UTC()}, nil
 }
 
 func (s *Server) parseLimit(q url.Values) (int, error) {

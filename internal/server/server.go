@@ -32,7 +32,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Sources(ctx context.Context) ([]store.Source, error)
 	Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error)
-	Changes(ctx context.Context, category string, after store.Cursor, limit int) ([]store.Change, error)
+	Changes(ctx context.Context, category string, after store.Since, limit int) ([]store.Change, error)
 	ArchivePage(ctx context.Context, category string, before store.Cursor, limit int) ([]*feeds.Article, []store.Cursor, error)
 	NthCursor(ctx context.Context, category string, n int) (store.Cursor, bool, error)
 	ReleaseEmbargoes(ctx context.Context) (int, error)

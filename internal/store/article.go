@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -110,7 +111,16 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) ([]SaveRe
 	sv := saver{ctx: ctx, now: s.now().Unix(), st: s.ws.in(ctx, tx),
 		catIDs: make(map[string]int64), affected: make(map[int64]struct{})}
 	res := make([]SaveResult, len(rows))
-	for i := range rows {
+	// Oldest first: the articles of one save share a change sequence number,
+	// and ?since= pulls order them by id, so a backlog arrives in date order.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		return cmp.Compare(max(rows[i].updated, rows[i].published), max(rows[j].updated, rows[j].published))
+	})
+	for _, i := range order {
 		if res[i], err = sv.save(&rows[i]); err != nil {
 			return nil, fmt.Errorf("save article %q: %w", rows[i].a.GUID, err)
 		}
@@ -295,7 +305,7 @@ func (sv *saver) insert(r *articleRow) error {
 	a := r.a
 	res, err := sv.st.insArticle.ExecContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
 		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r))
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now)
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
@@ -323,7 +333,7 @@ func (sv *saver) update(r *articleRow, id, storedUpdated int64) error {
 	a := r.a
 	if _, err := sv.st.updArticle.ExecContext(sv.ctx, a.Title, a.Summary, a.URL, a.Language,
 		r.published, updated, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), id); err != nil {
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now, id); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
 	return sv.writeBodyAndMemberships(r, id, true)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/newswire/newswire/feeds"
 )
@@ -35,8 +36,9 @@ func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) error 
 		return nil
 	}
 	// updated moves too, so ?since= pulls see the withdrawal.
-	if _, err := tx.ExecContext(ctx, `UPDATE articles SET withdrawn = ?, withdraw_reason = ?, updated = ? WHERE id = ?`,
-		now, reason, max(now, updated+1), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET withdrawn = ?, withdraw_reason = ?, updated = ?,
+		change_seq = `+nextChangeSeq+`, changed_at = ? WHERE id = ?`,
+		now, reason, max(now, updated+1), now, id); err != nil {
 		return fmt.Errorf("withdraw %q: %w", guid, err)
 	}
 	if err := bumpArticles(ctx, tx, now, []int64{id}); err != nil {
@@ -78,8 +80,9 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0, updated = max(updated, ?)
-		WHERE embargo_until > 0 AND embargo_until <= ? RETURNING id`, now, now)
+	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0, updated = max(updated, ?),
+		change_seq = `+nextChangeSeq+`, changed_at = ?
+		WHERE embargo_until > 0 AND embargo_until <= ? RETURNING id`, now, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
@@ -144,12 +147,13 @@ type Cursor struct {
 // String encodes the cursor for URLs: "<unix>-<id>".
 func (c Cursor) String() string { return fmt.Sprintf("%d-%d", c.Time, c.ID) }
 
-// ParseCursor decodes Cursor.String.
+// ParseCursor decodes Cursor.String (the time may be negative: before 1970).
 func ParseCursor(s string) (Cursor, bool) {
-	t, id, ok := strings.Cut(s, "-")
-	if !ok {
+	i := strings.LastIndexByte(s, '-')
+	if i <= 0 {
 		return Cursor{}, false
 	}
+	t, id := s[:i], s[i+1:]
 	tv, err1 := strconv.ParseInt(t, 10, 64)
 	iv, err2 := strconv.ParseInt(id, 10, 64)
 	if err1 != nil || err2 != nil || iv < 0 {
@@ -158,46 +162,91 @@ func ParseCursor(s string) (Cursor, bool) {
 	return Cursor{Time: tv, ID: iv}, true
 }
 
+// Since is where an incremental pull starts: after a change (the cursor a
+// next link carries, "c<seq>-<id>"), or, with Seq 0, at a time.
+type Since struct {
+	Seq, ID int64     // the change's sequence number and article
+	Time    time.Time // with Seq 0: changes stored at or after Time
+}
+
+// String encodes s for URLs: a cursor, or an RFC 3339 time.
+func (s Since) String() string {
+	if s.Seq == 0 {
+		return s.Time.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("c%d-%d", s.Seq, s.ID)
+}
+
+// ParseSince decodes a cursor of Since.String. The "<unix>-<id>" cursors
+// newswire gave before pulls walked change order still work: they are read
+// as the time they hold, so a partner may get a few changes twice but
+// misses none.
+func ParseSince(v string) (Since, bool) {
+	rest, seq := strings.CutPrefix(v, "c")
+	c, ok := ParseCursor(rest)
+	switch {
+	case !ok:
+		return Since{}, false
+	case seq:
+		if c.Time < 0 {
+			return Since{}, false
+		}
+		return Since{Seq: c.Time, ID: c.ID}, true
+	}
+	return Since{Time: time.Unix(c.Time, 0).UTC()}, true
+}
+
 // Change is one entry of an incremental pull: an article created or updated
 // after the cursor, or a tombstone if it was withdrawn.
 type Change struct {
 	Article   *feeds.Article // nil for a withdrawn article
 	Tombstone *feeds.Tombstone
-	Cursor    Cursor // position after this change
+	Cursor    Since // position after this change
 }
 
 // Changes returns up to limit changes in a category ("" for all) after the
 // cursor, oldest first: what a partner polling with ?since= must apply.
 // Embargoed articles are left out until released (their release moves
 // updated, so they come then).
-func (s *Store) Changes(ctx context.Context, category string, after Cursor, limit int) ([]Change, error) {
-	q := `SELECT ` + articleCols + `, a.id, a.withdrawn, a.withdraw_reason
+func (s *Store) Changes(ctx context.Context, category string, after Since, limit int) ([]Change, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("changes of %q: limit %d", category, limit)
+	}
+	q := `SELECT ` + articleCols + `, a.id, a.change_seq, a.withdrawn, a.withdraw_reason
 	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
-	WHERE (a.updated, a.id) > (?, ?) AND a.embargo_until = 0`
-	args := []any{after.Time, after.ID}
+	WHERE (a.change_seq, a.id) > (?, ?) AND a.embargo_until = 0`
+	args := []any{after.Seq, after.ID}
+	if after.Seq == 0 {
+		q = `SELECT ` + articleCols + `, a.id, a.change_seq, a.withdrawn, a.withdraw_reason
+		FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+		WHERE a.changed_at >= ? AND a.embargo_until = 0`
+		args = []any{after.Time.Unix()}
+	}
 	if category != "" {
 		q += ` AND a.id IN (SELECT ac.article_id FROM article_categories ac
 			JOIN categories c ON c.id = ac.category_id WHERE c.slug = ?)`
 		args = append(args, category)
 	}
-	q += ` ORDER BY a.updated, a.id LIMIT ?`
+	q += ` ORDER BY a.change_seq, a.id LIMIT ?`
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("changes of %q: %w", category, err)
 	}
-	var ids, withdrawn []int64
+	var ids, seqs, withdrawn []int64
 	var reasons []string
-	var id, wd int64
+	var id, seq, wd int64
 	var reason string
-	as, err := scanArticlesEach(rows, limit, func() { ids = append(ids, id); withdrawn = append(withdrawn, wd); reasons = append(reasons, reason) },
-		&id, &wd, &reason)
+	as, err := scanArticlesEach(rows, limit, func() {
+		ids, seqs = append(ids, id), append(seqs, seq)
+		withdrawn, reasons = append(withdrawn, wd), append(reasons, reason)
+	}, &id, &seq, &wd, &reason)
 	if err != nil {
 		return nil, fmt.Errorf("changes of %q: %w", category, err)
 	}
 	out := make([]Change, len(as))
 	for i, a := range as {
-		out[i].Cursor = Cursor{Time: a.Updated.Unix(), ID: ids[i]}
+		out[i].Cursor = Since{Seq: seqs[i], ID: ids[i]}
 		if withdrawn[i] != 0 {
 			out[i].Tombstone = &feeds.Tombstone{GUID: a.GUID, When: unix(withdrawn[i]), Comment: reasons[i]}
 			continue

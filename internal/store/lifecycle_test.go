@@ -99,7 +99,7 @@ func TestChangesWalk(t *testing.T) {
 		mustSave(t, st, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Minute), "politics"))
 	}
 	mustSave(t, st, article("other", t0, "world"))
-	walk := func(from store.Cursor) ([]string, store.Cursor) {
+	walk := func(from store.Since) ([]string, store.Since) {
 		var seen []string
 		cur := from
 		for {
@@ -120,7 +120,7 @@ func TestChangesWalk(t *testing.T) {
 			}
 		}
 	}
-	seen, cur := walk(store.Cursor{})
+	seen, cur := walk(store.Since{})
 	if fmt.Sprint(seen) != "[a0 a1 a2 a3 a4]" {
 		t.Fatalf("first walk: %v", seen)
 	}
@@ -137,13 +137,89 @@ func TestChangesWalk(t *testing.T) {
 	if fmt.Sprint(seen) != "[a1 -a3]" {
 		t.Errorf("incremental walk: %v", seen)
 	}
-	if c, ok := store.ParseCursor(cur.String()); !ok || c != cur {
+	if c, ok := store.ParseSince(cur.String()); !ok || c != cur {
 		t.Errorf("cursor round trip: %v %v", c, ok)
 	}
-	for _, bad := range []string{"", "x-1", "1-", "12", "1--2", "2026-13-01T00:00:00Z"} {
+	for _, bad := range []string{"", "x-1", "1-", "12", "1--2", "2026-13-01T00:00:00Z", "c-1-2", "c1"} {
+		if _, ok := store.ParseSince(bad); ok {
+			t.Errorf("ParseSince(%q) accepted", bad)
+		}
 		if _, ok := store.ParseCursor(bad); ok {
 			t.Errorf("ParseCursor(%q) accepted", bad)
 		}
+	}
+	// Archive cursors of articles from before 1970 parse back.
+	if c, ok := store.ParseCursor(store.Cursor{Time: -14182980, ID: 3}.String()); !ok || c.Time != -14182980 || c.ID != 3 {
+		t.Errorf("pre-1970 cursor: %v %v", c, ok)
+	}
+}
+
+// Pulls walk the order newswire stored changes in, whatever dates the
+// articles carry: a story stored late with its upstream's earlier dates,
+// an edit stamped before the partner's last pull, and an article dated in
+// the future all reach a partner that has caught up, and nothing after the
+// future-dated one is held back.
+func TestChangesFollowStoreOrderNotArticleDates(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	st, _ := mustOpenAt(t, filepath.Join(t.TempDir(), "n.db"), clk.Now)
+	mustSave(t, st, article("a", t0, "politics"))
+	cs, err := st.Changes(ctx, "politics", store.Since{}, 10)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("first pull: %v %v", cs, err)
+	}
+	cur := cs[0].Cursor
+
+	clk.Set(t0.Add(time.Hour))
+	mustSave(t, st, article("late", t0.Add(-2*time.Hour), "politics")) // upstream dates before a
+	old := article("a", t0, "politics")
+	old.Title, old.Updated = "edited", t0.Add(time.Minute) // later than stored, before now
+	mustSave(t, st, old)
+	future := article("future", t0.Add(48*time.Hour), "politics")
+	mustSave(t, st, future)
+	clk.Set(t0.Add(2 * time.Hour))
+	mustSave(t, st, article("after-future", t0.Add(90*time.Minute), "politics"))
+
+	var seen []string
+	for {
+		cs, err := st.Changes(ctx, "politics", cur, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			break
+		}
+		for _, c := range cs {
+			seen = append(seen, c.Article.GUID)
+			cur = c.Cursor
+		}
+	}
+	if fmt.Sprint(seen) != "[late a future after-future]" {
+		t.Errorf("pulled %v", seen)
+	}
+
+	// From a time: what was stored at or after it; and a cursor of the
+	// old "<unix>-<id>" form reads as its time.
+	at := func(s store.Since) []string {
+		cs, err := st.Changes(ctx, "politics", s, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g []string
+		for _, c := range cs {
+			g = append(g, c.Article.GUID)
+		}
+		return g
+	}
+	if got := at(store.Since{Time: t0.Add(90 * time.Minute)}); fmt.Sprint(got) != "[after-future]" {
+		t.Errorf("since a time: %v", got)
+	}
+	legacy, ok := store.ParseSince(fmt.Sprintf("%d-%d", t0.Add(2*time.Hour).Unix(), 99))
+	if !ok || fmt.Sprint(at(legacy)) != "[after-future]" {
+		t.Errorf("legacy cursor %v %v: %v", legacy, ok, at(legacy))
+	}
+	if _, err := st.Changes(ctx, "politics", store.Since{}, -1); err == nil {
+		t.Error("a negative limit was accepted")
 	}
 }
 

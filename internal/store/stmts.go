@@ -74,15 +74,22 @@ type writeStmts struct {
 	insSearch, delSearch                        *sql.Stmt
 }
 
+// nextChangeSeq is the version the writing transaction will bump the
+// global version to (every transaction that writes articles bumps it once,
+// at its end): the articles' change_seq for ?since= pulls.
+const nextChangeSeq = `(SELECT value + 1 FROM meta WHERE key = 'version')`
+
 func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 	return prepareAll(ctx, db, []stmtDef{
 		{&w.selArticle, `SELECT id, content_hash, updated FROM articles WHERE guid = ?`},
 		{&w.insArticle, `INSERT INTO articles (guid, title, summary, url, language, published, updated, created,
-			content_hash, image_url, image_type, image_length, authors, related, sources, categories, embargo_until)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			content_hash, image_url, image_type, image_length, authors, related, sources, categories, embargo_until,
+			change_seq, changed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + nextChangeSeq + `, ?)`},
 		{&w.updArticle, `UPDATE articles SET title = ?, summary = ?, url = ?, language = ?, published = ?,
 			updated = ?, content_hash = ?, image_url = ?, image_type = ?, image_length = ?,
-			authors = ?, related = ?, sources = ?, categories = ?, embargo_until = ?
+			authors = ?, related = ?, sources = ?, categories = ?, embargo_until = ?,
+			change_seq = ` + nextChangeSeq + `, changed_at = ?
 			WHERE id = ?`},
 		{&w.upsBody, `INSERT INTO article_bodies (article_id, content_html) VALUES (?, ?)
 			ON CONFLICT (article_id) DO UPDATE SET content_html = excluded.content_html`},
