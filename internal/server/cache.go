@@ -118,6 +118,7 @@ type cache struct {
 
 type call struct {
 	done chan struct{}
+	ver  int64 // the version of the dependency the render started from
 	r    *rendered
 	err  error
 }
@@ -241,7 +242,11 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 		c.mu.Unlock()
 		return e.r, nil
 	}
-	if p, ok := c.pending[k]; ok {
+	ver := c.versions[k.dep]
+	// Join a render in progress only if it started from the current data:
+	// one started before a change would hand a WebSub publish (and its
+	// waiters) the old document.
+	if p, ok := c.pending[k]; ok && p.ver == ver {
 		c.mu.Unlock()
 		select {
 		case <-p.done:
@@ -250,9 +255,8 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 			return nil, ctx.Err()
 		}
 	}
-	p := &call{done: make(chan struct{})}
+	p := &call{done: make(chan struct{}), ver: ver}
 	c.pending[k] = p
-	ver := c.versions[k.dep]
 	c.mu.Unlock()
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
@@ -262,7 +266,9 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 		c.put(k, ver, p.r)
 	}
 	c.mu.Lock()
-	delete(c.pending, k)
+	if c.pending[k] == p {
+		delete(c.pending, k)
+	}
 	c.mu.Unlock()
 	close(p.done)
 	return p.r, p.err

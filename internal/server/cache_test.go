@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -35,5 +36,51 @@ func TestVariantCacheIsBounded(t *testing.T) {
 	// Allocation size classes round up a little; a buffer's growth doubles.
 	if r := doc(1); cap(r.body) > len(r.body)*9/8+64 || cap(r.gzipped) > len(r.gzipped)*9/8+64 {
 		t.Error("rendered documents keep spare capacity")
+	}
+}
+
+// A render that started before a change is not joined after it: a WebSub
+// publish right after a save would otherwise get (and send) the old feed.
+func TestNoJoiningARenderOfOldData(t *testing.T) {
+	c := newCache()
+	c.setVersions(map[string]int64{"politics": 1})
+	k := cacheKey{dep: "politics", name: "politics.rss"}
+	started, release := make(chan struct{}), make(chan struct{})
+	oldDone := make(chan *rendered)
+	go func() {
+		r, _ := c.do(context.Background(), k, func(context.Context, int64) (*rendered, error) {
+			close(started)
+			<-release
+			return newRendered([]byte("old"), "text/plain", time.Time{}), nil
+		})
+		oldDone <- r
+	}()
+	<-started
+	c.setVersions(map[string]int64{"politics": 2})
+	newDone := make(chan *rendered, 1)
+	go func() {
+		r, _ := c.do(context.Background(), k, func(_ context.Context, ver int64) (*rendered, error) {
+			if ver != 2 {
+				t.Errorf("rendering from version %d", ver)
+			}
+			return newRendered([]byte("new"), "text/plain", time.Time{}), nil
+		})
+		newDone <- r
+	}()
+	select {
+	case r := <-newDone:
+		if string(r.body) != "new" {
+			t.Errorf("after the change: %q", r.body)
+		}
+	case <-time.After(10 * time.Second): // a bound on a hang, not a timing assertion
+		close(release)
+		t.Fatal("the request after the change joined the render of the old data")
+	}
+	close(release)
+	if old := <-oldDone; string(old.body) != "old" {
+		t.Errorf("the first render's own request got %q", old.body)
+	}
+	if got, ok := c.get(k); !ok || string(got.body) != "new" {
+		t.Errorf("cached %q", got.body)
 	}
 }
