@@ -455,10 +455,11 @@ func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error
 	switch {
 	case err != nil:
 		return nil, err
+	case !st.EmbargoUntil.IsZero():
+		// Before the embargo, not even its withdrawal may show.
+		return nil, fmt.Errorf("article %q: %w", guid, ErrNotFound)
 	case !st.Withdrawn.IsZero():
 		return nil, fmt.Errorf("article %q: %w", guid, ErrWithdrawn)
-	case !st.EmbargoUntil.IsZero():
-		return nil, fmt.Errorf("article %q: %w", guid, ErrNotFound)
 	}
 	return a, nil
 }

@@ -69,7 +69,8 @@ func bumpArticles(ctx context.Context, tx *sql.Tx, now int64, ids []int64) error
 func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
 	now := s.now().Unix()
 	var due int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE embargo_until > 0 AND embargo_until <= ?`, now).Scan(&due); err != nil {
+	// One withdrawn under embargo stays embargoed: it never appears.
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE embargo_until > 0 AND embargo_until <= ? AND withdrawn = 0`, now).Scan(&due); err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
 	if due == 0 {
@@ -82,7 +83,7 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0, updated = max(updated, ?),
 		change_seq = `+nextChangeSeq+`, changed_at = ?
-		WHERE embargo_until > 0 AND embargo_until <= ? RETURNING id`, now, now, now)
+		WHERE embargo_until > 0 AND embargo_until <= ? AND withdrawn = 0 RETURNING id`, now, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
@@ -110,7 +111,9 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
 // Tombstones lists the most recently withdrawn articles of a category (""
 // for all), newest first, for RFC 6721 deleted-entry elements.
 func (s *Store) Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error) {
-	q := `SELECT a.guid, a.withdrawn, a.withdraw_reason FROM articles a WHERE a.withdrawn > 0`
+	// An article withdrawn under embargo was never public: no tombstone
+	// (its GUID and the reason would tell what the embargo hides).
+	q := `SELECT a.guid, a.withdrawn, a.withdraw_reason FROM articles a WHERE a.withdrawn > 0 AND a.embargo_until = 0`
 	args := []any{}
 	if category != "" {
 		q += ` AND a.id IN (SELECT ac.article_id FROM article_categories ac

@@ -91,6 +91,41 @@ func TestEmbargo(t *testing.T) {
 	}
 }
 
+// An article withdrawn while under embargo was never public and never
+// becomes so: no tombstone, no page, no release, no pull.
+func TestWithdrawnUnderEmbargoStaysHidden(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	st, _ := mustOpenAt(t, filepath.Join(t.TempDir(), "n.db"), clk.Now)
+	a := article("secret-merger", t0, "politics")
+	a.PublishAt = t0.Add(24 * time.Hour)
+	mustSave(t, st, a, article("live", t0.Add(-time.Hour), "politics"))
+	if err := st.WithdrawArticle(ctx, "secret-merger", "talks collapsed"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, cat := range []string{"politics", ""} {
+			if ts, err := st.Tombstones(ctx, cat, 10); err != nil || len(ts) != 0 {
+				t.Errorf("%s: tombstones of %q: %+v %v", when, cat, ts, err)
+			}
+		}
+		if _, err := st.Article(ctx, "secret-merger"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: Article: %v, want not found", when, err)
+		}
+		cs, err := st.Changes(ctx, "", store.Since{}, 10)
+		if err != nil || len(cs) != 1 || cs[0].Article == nil || cs[0].Article.GUID != "live" {
+			t.Errorf("%s: changes %+v %v", when, cs, err)
+		}
+	}
+	check("under embargo")
+	clk.Set(t0.Add(25 * time.Hour))
+	if n, err := st.ReleaseEmbargoes(ctx); n != 0 || err != nil {
+		t.Errorf("released %d (%v)", n, err)
+	}
+	check("after the embargo time")
+}
+
 func TestChangesWalk(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{t: t0}
