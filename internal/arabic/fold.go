@@ -272,6 +272,21 @@ func FoldToken(s string) string {
 	}
 }
 
+// FoldWords is FoldToken over the words of s, a word being a run of
+// letters and digits (as SQLite FTS5's unicode61 tokenizer reads them),
+// joined by single spaces. Splitting at punctuation first matters:
+// «القاهرة» and "الحج." lose their ال as القاهرة and الحج do. Use it
+// wherever folded text is matched word by word (search, category rules).
+func FoldWords(s string) string {
+	f := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			return r
+		}
+		return ' '
+	}, Fold(s))
+	return FoldToken(strings.Join(strings.Fields(f), " "))
+}
+
 func stripArticle(w string) string {
 	const al = "ال"
 	for strings.HasPrefix(w, al) && utf8.RuneCountInString(w[len(al):]) >= 3 {

@@ -81,6 +81,25 @@ func TestFoldMatchesVariants(t *testing.T) {
 	}
 }
 
+func TestFoldWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"«القاهرة» تستضيف":   "قاهره تستضيف",
+		"موسم الحج.":         "موسم الحج", // two letters left: ال stays, as in الحج
+		"(الحكومة) تعلن":     "حكومه تعلن",
+		"بسم الله، الرحمن":   "بسم الله رحمن",
+		"e-mail, 2026-11-25": "e mail 2026 11 25",
+		"  ...  ":            "",
+		"مُحَمَّد":           "محمد",
+	} {
+		if got := FoldWords(in); got != want {
+			t.Errorf("FoldWords(%q) = %q, want %q", in, got, want)
+		}
+		if again := FoldWords(FoldWords(in)); again != FoldWords(in) {
+			t.Errorf("FoldWords not idempotent on %q", in)
+		}
+	}
+}
+
 func TestFoldToken(t *testing.T) {
 	tests := []struct {
 		name, in, want string

@@ -57,6 +57,8 @@ func TestRulesMatchWholeFoldedWords(t *testing.T) {
 		{"phrase with hamza variants", nil, "قمة في الشرق الاوسط", []string{"mideast"}},
 		{"several rules, no repeats", []string{"Politics", "سياسة"}, "Oil prices", []string{"politics", "energy"}},
 		{"tatweel", []string{"سيـــاسة"}, "", []string{"politics"}},
+		{"word in quotes", nil, "«السياسة» في أسبوع", []string{"politics"}},
+		{"word before a full stop", nil, "أسبوع في السياسة.", []string{"politics"}},
 		{"nothing", []string{"رياضة"}, "مباراة", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 // matcher applies a source's category rules to an item's upstream category
 // terms and title.
 //
-// Matching is on arabic.FoldToken forms (case, diacritics, tatweel, alef
+// Matching is on arabic.FoldWords forms (case, diacritics, tatweel, alef
 // and hamza variants and a leading definite article ignored) and on whole
 // words: "سياسة" matches the term "السِّيَاسَة" and the title "… السياسة …",
 // "Politics" matches "POLITICS" and "World / Politics" but not "Geopolitics".
@@ -25,7 +25,7 @@ type foldedRule struct{ match, category string }
 func newMatcher(rules []store.Rule) *matcher {
 	m := &matcher{}
 	for _, r := range rules {
-		if f := arabic.FoldToken(r.Match); f != "" {
+		if f := arabic.FoldWords(r.Match); f != "" {
 			m.rules = append(m.rules, foldedRule{f, r.Category})
 		}
 	}
@@ -40,11 +40,11 @@ func (m *matcher) match(terms []string, title string) []string {
 	}
 	folded := make([]string, 0, len(terms)+1)
 	for _, t := range terms {
-		if f := arabic.FoldToken(t); f != "" {
+		if f := arabic.FoldWords(t); f != "" {
 			folded = append(folded, f)
 		}
 	}
-	folded = append(folded, arabic.FoldToken(title))
+	folded = append(folded, arabic.FoldWords(title))
 	var out []string
 	for _, r := range m.rules {
 		for _, f := range folded {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -23,8 +22,11 @@ var ErrBadQuery = errors.New("bad search query")
 
 // searchText is the matching form of an article's title and body.
 func searchText(a *feeds.Article) (title, body string) {
-	return arabic.FoldToken(a.Title), arabic.FoldToken(a.Summary + " " + htmlText(a.ContentHTML))
+	return searchFold(a.Title), searchFold(a.Summary + " " + htmlText(a.ContentHTML))
 }
+
+// searchFold is the form text is indexed and searched in.
+func searchFold(s string) string { return arabic.FoldWords(s) }
 
 // htmlText is the text of an HTML fragment with blocks separated by spaces:
 // enough for indexing (display text comes from internal/clean).
@@ -75,15 +77,9 @@ func ftsQuery(q string) (string, error) {
 	var terms []string
 	for _, w := range strings.Fields(q) {
 		prefix := strings.HasSuffix(w, "*")
-		// Keep letters and digits, as the unicode61 tokenizer does; what is
-		// left of a word may be several tokens ("e-mail"), quoted as one phrase.
-		w = strings.Map(func(r rune) rune {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
-				return r
-			}
-			return ' '
-		}, arabic.FoldToken(w))
-		w = strings.Join(strings.Fields(w), " ")
+		// Folded as the index is; what is left of a word may be several
+		// tokens ("e-mail"), quoted as one phrase.
+		w = searchFold(w)
 		if w == "" {
 			continue
 		}
@@ -183,6 +179,9 @@ func (s *Store) indexAll(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// relatedCandidates bounds the titles RelatedByTitle compares per title.
+const relatedCandidates = 50
+
 // RelatedByTitle finds the published articles whose titles match these
 // titles in their folded form (diacritics, alef forms and the like aside),
 // for linking an article's "related topics" to stored stories. It returns
@@ -190,17 +189,19 @@ func (s *Store) indexAll(ctx context.Context) error {
 func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string]*feeds.Article, error) {
 	out := map[string]*feeds.Article{}
 	for _, t := range titles {
-		want := arabic.FoldToken(t)
-		match, err := ftsQuery(t)
-		if err != nil || want == "" {
+		want := searchFold(t)
+		if want == "" || utf8.RuneCountInString(t) > MaxQueryLen {
 			continue // a title of punctuation only links nowhere
 		}
-		as, err := s.matching(ctx, "title : ("+match+")", 5)
+		// Titles that start with the phrase, newest first; the first equal
+		// to it wins. (A bare word would also match every longer title
+		// that has it, and the exact one could fall beyond the candidates.)
+		as, err := s.matching(ctx, `title : ^"`+want+`"`, relatedCandidates)
 		if err != nil {
 			return nil, fmt.Errorf("related %q: %w", t, err)
 		}
 		for _, a := range as {
-			if arabic.FoldToken(a.Title) == want {
+			if searchFold(a.Title) == want {
 				out[t] = a
 				break
 			}

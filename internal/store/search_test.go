@@ -23,7 +23,11 @@ func TestSearchArabicForms(t *testing.T) {
 	b.ContentHTML = "<p>The e-mail vote on the budget OR NEAR(something) ended.</p>"
 	old := article("cairo-old", t0.Add(-48*time.Hour), "world")
 	old.Title = "أمطار في القاهرة"
-	mustSave(t, st, a, b, old)
+	// Punctuation against a word: it still loses its ال.
+	p := article("punct", t0.Add(-72*time.Hour), "world")
+	p.Title = "«الموانئ» تستضيف موسم الحج."
+	p.ContentHTML = "<p>(الحكومة) تعلن: بسم الله، الرحمن</p>"
+	mustSave(t, st, a, b, old, p)
 
 	tests := []struct {
 		q    string
@@ -42,6 +46,13 @@ func TestSearchArabicForms(t *testing.T) {
 		{`NEAR(something`, "[budget]"}, // unbalanced: still text
 		{"e-mail", "[budget]"},
 		{"القاهرة وزير", "[cairo]"}, // every word must match
+		{"الموانئ", "[punct]"},
+		{"موانئ", "[punct]"},
+		{"الحج", "[punct]"},
+		{"الحكومة", "[punct]"},
+		{"حكومه", "[punct]"},
+		{"الله", "[punct]"},
+		{"«الحج»", "[punct]"},
 		{"nothing-here", "[]"},
 	}
 	for _, tt := range tests {
@@ -118,6 +129,23 @@ func TestRelatedByTitle(t *testing.T) {
 	b := article("longer", t0, "world")
 	b.Title = "مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع اليوم"
 	mustSave(t, st, a, b)
+	// An older exact title behind many newer titles with the same words.
+	gaza := article("gaza-old", t0.Add(-100*time.Hour), "world")
+	gaza.Title = "غزة"
+	mustSave(t, st, gaza)
+	for i := range 8 {
+		n := article(fmt.Sprintf("gaza-%d", i), t0.Add(-time.Duration(i)*time.Hour), "world")
+		n.Title = fmt.Sprintf("غزة: خبر رقم %d", i)
+		mustSave(t, st, n)
+	}
+	for i := range 60 {
+		n := article(fmt.Sprintf("in-gaza-%d", i), t0.Add(-time.Duration(i)*time.Minute), "world")
+		n.Title = fmt.Sprintf("خبر %d من غزة", i)
+		mustSave(t, st, n)
+	}
+	if got, err := st.RelatedByTitle(ctx, []string{"«غزة»"}); err != nil || got["«غزة»"] == nil || got["«غزة»"].GUID != "gaza-old" {
+		t.Errorf("older exact title: %v %v", got, err)
+	}
 	got, err := st.RelatedByTitle(ctx, []string{
 		"هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني", // other alef forms
 		"مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع",                     // a prefix of b's title: no link
