@@ -264,6 +264,9 @@ func (s *Store) Changes(ctx context.Context, category string, after Since, limit
 // newest first), and each one's cursor. Pages keyed this way never change
 // as new articles arrive: RFC 5005 archive documents.
 func (s *Store) ArchivePage(ctx context.Context, category string, before Cursor, limit int) ([]*feeds.Article, []Cursor, error) {
+	if limit <= 0 {
+		return nil, nil, fmt.Errorf("archive of %q: limit %d", category, limit)
+	}
 	var q string
 	var args []any
 	if category == "" {

@@ -254,7 +254,13 @@ func TestChangesFollowStoreOrderNotArticleDates(t *testing.T) {
 		t.Errorf("legacy cursor %v %v: %v", legacy, ok, at(legacy))
 	}
 	if _, err := st.Changes(ctx, "politics", store.Since{}, -1); err == nil {
-		t.Error("a negative limit was accepted")
+		t.Error("Changes: a negative limit was accepted")
+	}
+	if _, _, err := st.ArchivePage(ctx, "politics", store.Cursor{Time: 1 << 40}, -1); err == nil {
+		t.Error("ArchivePage: a negative limit was accepted")
+	}
+	if _, err := st.Search(ctx, "خبر", -1); err == nil {
+		t.Error("Search: a negative limit was accepted")
 	}
 }
 

@@ -114,6 +114,9 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Artic
 // expression, newest first. The match is run once into a set; the walk by
 // date then stops after limit hits, which is what makes common words cheap.
 func (s *Store) matching(ctx context.Context, match string, limit int) ([]*feeds.Article, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("search: limit %d", limit)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
 	FROM articles a INDEXED BY articles_latest
 	LEFT JOIN article_bodies b ON b.article_id = a.id
