@@ -90,7 +90,7 @@ type Options struct {
 	RetryBase, RetryMax         time.Duration
 	MaxAttempts, VerifyAttempts int
 
-	Workers int           // requests to callbacks at once
+	Workers int           // requests to callbacks at once, for verifications and for deliveries each
 	Timeout time.Duration // per request to a callback, reading the answer included
 	// PollInterval is how often the background loop looks for due work,
 	// including work queued by other instances on the same database.

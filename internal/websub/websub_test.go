@@ -743,3 +743,47 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 	})
 }
+
+// Callbacks that never answer a verification (anyone may ask the hub to
+// verify one) must not hold up deliveries to a subscriber who answers.
+func TestHangingVerificationsDoNotHoldUpDeliveries(t *testing.T) {
+	e := newEnv(t, func(o *websub.Options) { o.Workers, o.Timeout = 2, time.Minute })
+	sub := newSubscriber(t)
+	e.subscribe(topicPolitics, sub.URL())
+	e.runDue()
+	if e.subscribers()[topicPolitics] != 1 {
+		t.Fatal("subscriber not verified")
+	}
+
+	// These callbacks answer only once the delivery has arrived.
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free()
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	for i := range 6 {
+		e.subscribe(topicPolitics, fmt.Sprintf("%s/cb%d", hang.URL, i))
+	}
+	e.feeds.set(topicPolitics, rssBody("v2"))
+	e.publish(topicPolitics)
+
+	done := make(chan struct{})
+	go func() { e.runDue(); close(done) }()
+	failed := time.After(30 * time.Second) // only a bound on a hang
+	for len(sub.received()) == 0 {
+		select {
+		case <-failed:
+			free()
+			t.Fatal("no delivery while verifications hang")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	free()
+	<-done
+}

@@ -42,31 +42,43 @@ func (h *Hub) backoff(failed int) time.Duration {
 }
 
 // runDue purges lapsed subscriptions, then verifies and delivers whatever is
-// due, Workers requests at a time, until nothing due is left or Close is
-// called. It returns when every request it started has finished.
+// due, until nothing due is left or Close is called. Verifications and
+// deliveries run side by side, Workers requests at a time each: anyone may
+// ask to subscribe a callback that never answers, and those must not hold
+// up deliveries to subscribers who do. It returns when every request it
+// started has finished.
 func (h *Hub) runDue(ctx context.Context) error {
 	if err := h.purge(ctx); err != nil {
 		return err
 	}
+	var errVerify, errDeliver error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		errVerify = drain(h, func() ([]store.WebSubIntent, error) {
+			return h.st.ClaimWebSubIntents(ctx, h.opts.Now(), h.hold(), h.opts.Workers)
+		}, func(in store.WebSubIntent) { h.verify(ctx, in) })
+	})
+	wg.Go(func() {
+		errDeliver = drain(h, func() ([]store.WebSubDelivery, error) {
+			return h.st.ClaimWebSubDeliveries(ctx, h.opts.Now(), h.hold(), h.opts.Workers)
+		}, func(d store.WebSubDelivery) { h.deliver(ctx, d) })
+	})
+	wg.Wait()
+	return errors.Join(errVerify, errDeliver)
+}
+
+// drain claims batches and handles each batch's items at once, until a
+// claim comes back empty or the hub stops.
+func drain[T any](h *Hub, claim func() ([]T, error), handle func(T)) error {
 	for !h.stopping() {
-		ins, err := h.st.ClaimWebSubIntents(ctx, h.opts.Now(), h.hold(), h.opts.Workers)
+		items, err := claim()
 		if err != nil {
 			return err
 		}
-		if len(ins) == 0 {
-			break
+		if len(items) == 0 {
+			return nil
 		}
-		parallel(len(ins), func(i int) { h.verify(ctx, ins[i]) })
-	}
-	for !h.stopping() {
-		ds, err := h.st.ClaimWebSubDeliveries(ctx, h.opts.Now(), h.hold(), h.opts.Workers)
-		if err != nil {
-			return err
-		}
-		if len(ds) == 0 {
-			break
-		}
-		parallel(len(ds), func(i int) { h.deliver(ctx, ds[i]) })
+		parallel(len(items), func(i int) { handle(items[i]) })
 	}
 	return nil
 }
