@@ -371,6 +371,11 @@ func (sv *saver) writeBodyAndMemberships(r *articleRow, id int64, replace bool) 
 		if _, err := sv.st.insMembership.ExecContext(sv.ctx, id, cid, r.published); err != nil {
 			return fmt.Errorf("add to category %s: %w", slug, err)
 		}
+		if sv.embargo(r) == 0 { // a public article lists its category
+			if _, err := sv.st.listCategory.ExecContext(sv.ctx, cid); err != nil {
+				return fmt.Errorf("list category %s: %w", slug, err)
+			}
+		}
 		sv.affected[cid] = struct{}{}
 	}
 	return nil
@@ -386,7 +391,7 @@ func (sv *saver) categoryID(slug string) (int64, error) {
 	err := sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		var res sql.Result
-		if res, err = sv.st.insCategory.ExecContext(sv.ctx, slug, slug, "", sv.now); err == nil {
+		if res, err = sv.st.insCategory.ExecContext(sv.ctx, slug, slug, "", sv.now, 0); err == nil {
 			id, err = res.LastInsertId()
 		}
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // UpsertCategory creates the category or sets its title and description, as
-// declared in the config file. An empty title means the slug. A change bumps
+// declared in the config file; a declared category is listed even while it
+// has no public article. An empty title means the slug. A change bumps
 // the category's version and the global one; an identical call writes nothing.
 func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
 	if err := validSlug(c.Slug); err != nil {
@@ -27,18 +28,18 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
 
 	now := s.now().Unix()
 	var (
-		id           int64
+		id, listed   int64
 		title, descr string
 	)
-	err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr)
+	err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr, &listed)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		var res sql.Result
-		if res, err = tx.StmtContext(ctx, s.ws.insCategory).ExecContext(ctx, c.Slug, c.Title, c.Description, now); err == nil {
+		if res, err = tx.StmtContext(ctx, s.ws.insCategory).ExecContext(ctx, c.Slug, c.Title, c.Description, now, 1); err == nil {
 			id, err = res.LastInsertId()
 		}
 	case err != nil:
-	case title == c.Title && descr == c.Description:
+	case title == c.Title && descr == c.Description && listed == 1:
 		return tx.Commit() // nothing to change: no version bump
 	default:
 		_, err = tx.StmtContext(ctx, s.ws.updCategory).ExecContext(ctx, c.Title, c.Description, id)
@@ -58,7 +59,10 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
 	return nil
 }
 
-// Categories returns every category, ordered by slug.
+// Categories returns the listed categories, ordered by slug: those declared
+// and those that have held a public article (one created by an embargoed
+// article stays unlisted until the embargo ends; Category reports it not
+// found meanwhile).
 func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 	rows, err := s.rs.categories.QueryContext(ctx)
 	if err != nil {

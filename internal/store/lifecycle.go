@@ -99,6 +99,12 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
+	for _, id := range ids { // a public article lists its categories
+		if _, err := tx.ExecContext(ctx, `UPDATE categories SET listed = 1
+			WHERE listed = 0 AND id IN (SELECT category_id FROM article_categories WHERE article_id = ?)`, id); err != nil {
+			return 0, fmt.Errorf("release embargoes: %w", err)
+		}
+	}
 	if err := bumpArticles(ctx, tx, now, ids); err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}

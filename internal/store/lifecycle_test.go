@@ -126,6 +126,54 @@ func TestWithdrawnUnderEmbargoStaysHidden(t *testing.T) {
 	check("after the embargo time")
 }
 
+// A category that only an embargoed article names tells nothing before the
+// embargo ends ("acme-globex-merger"): it is listed once an article in it is
+// public, and stays listed.
+func TestEmbargoedArticleDoesNotAnnounceItsCategory(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	st, _ := mustOpenAt(t, filepath.Join(t.TempDir(), "n.db"), clk.Now)
+	a := article("merger", t0, "acme-globex-merger", "economy")
+	a.PublishAt = t0.Add(time.Hour)
+	mustSave(t, st, a, article("live", t0, "economy"))
+	listed := func() []string {
+		cs, err := st.Categories(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Slug)
+		}
+		return out
+	}
+	if got := listed(); fmt.Sprint(got) != "[economy]" {
+		t.Errorf("under embargo: categories %v", got)
+	}
+	if _, err := st.Category(ctx, "acme-globex-merger"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("under embargo: Category = %v, want not found", err)
+	}
+	clk.Set(t0.Add(2 * time.Hour))
+	if n, err := st.ReleaseEmbargoes(ctx); n != 1 || err != nil {
+		t.Fatalf("release: %d %v", n, err)
+	}
+	if got := listed(); fmt.Sprint(got) != "[acme-globex-merger economy]" {
+		t.Errorf("after release: categories %v", got)
+	}
+	// Listed for good: its article moving away leaves an empty feed, not a 404.
+	a.PublishAt = time.Time{}
+	a.Categories = []string{"economy"}
+	mustSave(t, st, a)
+	if _, err := st.Category(ctx, "acme-globex-merger"); err != nil {
+		t.Errorf("after the move: %v", err)
+	}
+	// A public article lists a category at once.
+	mustSave(t, st, article("sport", t0, "sports"))
+	if _, err := st.Category(ctx, "sports"); err != nil {
+		t.Errorf("public article's category: %v", err)
+	}
+}
+
 func TestChangesWalk(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{t: t0}

@@ -52,8 +52,8 @@ func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&r.latestAll, sqlLatestAll},
 		{&r.latestCat, sqlLatestCategory},
 		{&r.byGUID, sqlArticleByGUID},
-		{&r.category, `SELECT slug, title, description FROM categories WHERE slug = ?`},
-		{&r.categories, `SELECT slug, title, description FROM categories ORDER BY slug`},
+		{&r.category, `SELECT slug, title, description FROM categories WHERE slug = ? AND listed = 1`},
+		{&r.categories, `SELECT slug, title, description FROM categories WHERE listed = 1 ORDER BY slug`},
 		{&r.versions, `SELECT slug, version FROM categories
 			UNION ALL SELECT '', value FROM meta WHERE key = 'version'`},
 		{&r.version, `SELECT value FROM meta WHERE key = 'version'`},
@@ -69,7 +69,7 @@ type writeStmts struct {
 	selArticle, insArticle, updArticle, upsBody *sql.Stmt
 	delMemberships, insMembership               *sql.Stmt
 	selCategoryID, insCategory                  *sql.Stmt
-	selCategory, updCategory                    *sql.Stmt
+	selCategory, updCategory, listCategory      *sql.Stmt
 	bumpGlobal, bumpCategory                    *sql.Stmt
 	insSearch, delSearch                        *sql.Stmt
 }
@@ -96,9 +96,10 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&w.delMemberships, `DELETE FROM article_categories WHERE article_id = ? RETURNING category_id`},
 		{&w.insMembership, `INSERT INTO article_categories (article_id, category_id, published) VALUES (?, ?, ?)`},
 		{&w.selCategoryID, `SELECT id FROM categories WHERE slug = ?`},
-		{&w.insCategory, `INSERT INTO categories (slug, title, description, changed_at) VALUES (?, ?, ?, ?)`},
-		{&w.selCategory, `SELECT id, title, description FROM categories WHERE slug = ?`},
-		{&w.updCategory, `UPDATE categories SET title = ?, description = ? WHERE id = ?`},
+		{&w.insCategory, `INSERT INTO categories (slug, title, description, changed_at, listed) VALUES (?, ?, ?, ?, ?)`},
+		{&w.selCategory, `SELECT id, title, description, listed FROM categories WHERE slug = ?`},
+		{&w.updCategory, `UPDATE categories SET title = ?, description = ?, listed = 1 WHERE id = ?`},
+		{&w.listCategory, `UPDATE categories SET listed = 1 WHERE id = ? AND listed = 0`},
 		{&w.bumpGlobal, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`},
 		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
 		{&w.insSearch, `INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)`},
@@ -108,7 +109,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 
 func (w *writeStmts) close() error {
 	return closeAll(w.selArticle, w.insArticle, w.updArticle, w.upsBody, w.delMemberships, w.insMembership,
-		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.bumpGlobal, w.bumpCategory,
+		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.listCategory, w.bumpGlobal, w.bumpCategory,
 		w.insSearch, w.delSearch)
 }
 
@@ -119,7 +120,7 @@ func (w *writeStmts) in(ctx context.Context, tx *sql.Tx) writeStmts {
 		selArticle: b(w.selArticle), insArticle: b(w.insArticle), updArticle: b(w.updArticle),
 		upsBody: b(w.upsBody), delMemberships: b(w.delMemberships), insMembership: b(w.insMembership),
 		selCategoryID: b(w.selCategoryID), insCategory: b(w.insCategory),
-		selCategory: b(w.selCategory), updCategory: b(w.updCategory),
+		selCategory: b(w.selCategory), updCategory: b(w.updCategory), listCategory: b(w.listCategory),
 		bumpGlobal: b(w.bumpGlobal), bumpCategory: b(w.bumpCategory),
 		insSearch: b(w.insSearch), delSearch: b(w.delSearch),
 	}
