@@ -81,11 +81,20 @@ func checkArticle(a *feeds.Article) []problem {
 			}
 		}
 	}
+	// A published date far ahead is a typo (2062) or a misplaced embargo:
+	// the article would sit at the top of its feeds until then.
+	if soon := time.Now().Add(maxPublishedAhead); a.Published.After(soon) || a.Updated.After(soon) {
+		add("published", fmt.Errorf("published/updated more than %s in the future: to hold an article back, set publish_at", maxPublishedAhead))
+	}
 	if !a.Published.IsZero() && !a.Updated.IsZero() && a.Updated.Before(a.Published) {
 		add("updated", fmt.Errorf("updated %s is before published %s", a.Updated.Format(time.RFC3339), a.Published.Format(time.RFC3339)))
 	}
 	return ps
 }
+
+// maxPublishedAhead is how far ahead of the clock published and updated may
+// be: clocks and time zones of newsroom systems disagree a little.
+const maxPublishedAhead = 24 * time.Hour
 
 // checkSlug mirrors the config's category slug rule; the importer does not
 // see the config.

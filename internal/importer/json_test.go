@@ -53,6 +53,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 		{"wrong type", "{\"title\": \"x\",\n \"content_html\": \"<p>x</p>\",\n \"categories\": \"politics\"}", 3, "field categories: want an array, not string"},
 		{"wrong nested type", "{\"title\": \"x\", \"content_html\": \"<p>x</p>\",\n \"image\": {\"url\": \"https://x.example/i\", \"length\": \"big\"}}", 2, "field image.length: want a number, not string"},
 		{"not RFC 3339", "{\"title\": \"x\", \"content_html\": \"<p>x</p>\",\n\"published\": \"Mon, 02 Mar 2026 10:00:00 +0300\"}", 2, "want RFC 3339"},
+		{"published far ahead", "{\"title\": \"x\", \"content_html\": \"<p>x</p>\",\n\"published\": \"2062-03-02T10:00:00Z\"}", 2, "set publish_at"},
 		{"no zone", "{\"title\": \"x\", \"content_html\": \"<p>x</p>\",\n\"published\": \"2026-03-02T10:00:00\"}", 2, "no time zone"},
 		{"script only content", "{\"title\": \"x\",\n\"content_html\": \"<script>alert(1)</script>\"}", 2, "no article text"},
 		{"bad category", "{\"title\": \"x\", \"content_html\": \"<p>x</p>\",\n\"categories\": [\"World News\"]}", 2, `category "World News"`},
