@@ -163,17 +163,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	case hub != nil:
 		opts.Hub = hub
 		opts.Subscribers = hub.Subscribers
-		opts.OnChange = func(ctx context.Context, topics []string) {
-			if err := hub.Publish(ctx, topics...); err != nil {
-				log.Warn("websub publish", "error", err)
-			}
+		opts.OnChange = func(ctx context.Context, topics []string) error {
+			return hub.Publish(ctx, topics...)
 		}
 	case hubURL != "":
 		client := &http.Client{Timeout: 30 * time.Second}
-		opts.OnChange = func(ctx context.Context, topics []string) {
+		opts.OnChange = func(ctx context.Context, topics []string) error {
 			if err := websub.PingExternal(ctx, client, hubURL, topics...); err != nil {
-				log.Warn("ping external hub", "hub", hubURL, "error", err)
+				return fmt.Errorf("ping external hub %s: %w", hubURL, err)
 			}
+			return nil
 		}
 	}
 	sched := schedule.New(schedule.Options{Jitter: 5 * time.Second, Logger: log.With("component", "schedule")})

@@ -26,9 +26,10 @@ func apiFixture(t *testing.T, token string) (*fixture, *[]string) {
 			}
 			return nil
 		},
-		OnChange: func(_ context.Context, topics []string) { changed = append(changed, topics...) },
+		OnChange: func(_ context.Context, topics []string) error { changed = append(changed, topics...); return nil },
 	}, slog.New(slog.NewTextHandler(f.log, nil)))
 	srv.refreshVersions(context.Background())
+	changed = nil // the start's announcement of every feed
 	f.srv = srv
 	f.ts.Config.Handler = srv.Handler()
 	return f, &changed

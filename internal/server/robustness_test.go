@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -244,5 +246,37 @@ func TestTopicsShareTheFeedCache(t *testing.T) {
 	}
 	if f.srv.ValidTopic("https://news.example/feeds/politics.RSS") || !f.srv.ValidTopic("https://news.example/feeds/politics.rss") {
 		t.Error("ValidTopic accepts another spelling, or refuses the feed's")
+	}
+}
+
+// At start every feed is announced (what changed while no server ran goes
+// out), and topics whose announcement failed are offered again.
+func TestAnnouncementsAtStartAndRetried(t *testing.T) {
+	st := mustOpen(t, t.TempDir()+"/n.db")
+	if _, err := st.SaveArticle(context.Background(), article(1, "politics")); err != nil {
+		t.Fatal(err)
+	}
+	var calls [][]string
+	fail := true
+	srv := New(st, Options{BaseURL: "https://news.example", OnChange: func(_ context.Context, topics []string) error {
+		calls = append(calls, topics)
+		if fail {
+			return errors.New("hub database busy")
+		}
+		return nil
+	}}, slog.New(slog.DiscardHandler))
+	ctx := context.Background()
+	srv.refreshVersions(ctx)
+	if len(calls) != 1 || !slices.Contains(calls[0], "https://news.example/feeds/politics.rss") || !slices.Contains(calls[0], "https://news.example/feeds/all.json") {
+		t.Fatalf("start: %q", calls)
+	}
+	fail = false
+	srv.refreshVersions(ctx) // nothing changed: the failed topics again
+	if len(calls) != 2 || !slices.Equal(calls[1], calls[0]) {
+		t.Fatalf("retry: %q", calls)
+	}
+	srv.refreshVersions(ctx) // nothing changed, nothing failed: no call
+	if len(calls) != 2 {
+		t.Errorf("calls after success: %q", calls[2:])
 	}
 }

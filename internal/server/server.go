@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,8 +78,11 @@ type Options struct {
 	// Subscribers, if set, reports WebSub subscribers per topic for /status.
 	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
-	// content changed, e.g. to distribute them to WebSub subscribers.
-	OnChange func(ctx context.Context, topics []string)
+	// content changed, e.g. to distribute them to WebSub subscribers; once
+	// at start with every feed's, so that what changed while no server ran
+	// (an import by another process) goes out too. Topics it fails for are
+	// offered again on the next tick.
+	OnChange func(ctx context.Context, topics []string) error
 	Metrics  *metrics.Metrics // nil: no /metrics and no counting
 }
 
@@ -121,6 +126,10 @@ type Server struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	announceMu sync.Mutex
+	announced  bool     // OnChange has had every topic once
+	retry      []string // topics OnChange failed for
 }
 
 // New returns a server over st. Call Open to listen, or use Handler directly.
@@ -266,9 +275,38 @@ func (s *Server) refreshVersions(ctx context.Context) {
 	if dropped > 0 {
 		s.log.Debug("cache invalidated", "entries", dropped)
 	}
-	if len(changed) > 0 && s.opts.OnChange != nil {
-		s.opts.OnChange(ctx, s.topicsFor(changed))
+	s.announce(ctx, v, changed)
+}
+
+// announce hands OnChange the topics of the changed version keys, every
+// topic the first time, and those it failed for last time.
+func (s *Server) announce(ctx context.Context, versions map[string]int64, changed []string) {
+	if s.opts.OnChange == nil {
+		return
 	}
+	s.announceMu.Lock()
+	defer s.announceMu.Unlock()
+	if !s.announced {
+		changed = slices.Collect(maps.Keys(versions))
+	}
+	var topics []string
+	if len(changed) > 0 {
+		topics = s.topicsFor(changed)
+	}
+	topics = append(topics, s.retry...)
+	slices.Sort(topics)
+	topics = slices.Compact(topics)
+	if len(topics) == 0 {
+		return
+	}
+	if err := s.opts.OnChange(ctx, topics); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("announcing changed feeds failed: retrying on the next tick", "topics", len(topics), "error", err)
+		}
+		s.retry = topics
+		return
+	}
+	s.announced, s.retry = true, nil
 }
 
 // topicsFor lists the feed URLs whose content a change to these version
