@@ -31,6 +31,10 @@ var (
 	// ErrBadDate means an item has neither a published nor an updated time,
 	// or one outside the years 1-9999 that RFC 3339 can express.
 	ErrBadDate = errors.New("article has no usable date")
+	// ErrNoContent means an item has neither content nor summary: JSON Feed
+	// requires one of content_html and content_text, and Atom an entry's
+	// content or an alternate link to it.
+	ErrNoContent = errors.New("article has neither content nor summary")
 )
 
 // AllFormats returns every format, in the order newswire lists them.
@@ -256,6 +260,9 @@ func cleanArticle(in *Article) (Article, error) {
 	}
 	if a.GUID == "" {
 		return a, ErrNoGUID
+	}
+	if strings.TrimSpace(a.ContentHTML) == "" && strings.TrimSpace(a.Summary) == "" {
+		return a, ErrNoContent
 	}
 	pub, okP := normTime(in.Published)
 	upd, okU := normTime(in.Updated)

@@ -224,6 +224,7 @@ func TestWriteRejectsUnrenderableItems(t *testing.T) {
 		{"guid of control characters only", func(a *Article) { a.GUID = "\x01\x02 " }, ErrNoGUID},
 		{"no dates", func(a *Article) { a.Published, a.Updated = time.Time{}, time.Time{} }, ErrBadDate},
 		{"year 10000", func(a *Article) { a.Updated = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, ErrBadDate},
+		{"no content, no summary", func(a *Article) { a.ContentHTML, a.Summary = " ", "" }, ErrNoContent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,7 +100,32 @@ func cleanURL(s string) string {
 	if err != nil {
 		return s
 	}
+	// url.URL.String escapes the path and fragment but copies the query as
+	// it is: RSS and JSON Feed want URIs, so escape what it holds too.
+	u.RawQuery = escapeNonASCII(u.RawQuery)
 	return u.String()
+}
+
+// escapeNonASCII percent-encodes the bytes of s that a URI may not hold
+// (non-ASCII, controls, space and "<>\^`{|}), leaving the rest, existing
+// escapes included, as they are.
+func escapeNonASCII(s string) string {
+	if !needsEscaping(s) {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c <= ' ' || c == 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 func needsEscaping(s string) bool {

@@ -52,6 +52,8 @@ func TestCleanURL(t *testing.T) {
 		{"percent-encoding kept as written", "https://news.example/%d8%b9", "https://news.example/%d8%b9"},
 		{"IRI path encoded", "https://news.example/مقال", "https://news.example/%D9%85%D9%82%D8%A7%D9%84"},
 		{"space encoded", "https://news.example/a b", "https://news.example/a%20b"},
+		{"IRI query and fragment encoded", "https://news.example/مقالة?q=بحث&x=1#قسم", "https://news.example/%D9%85%D9%82%D8%A7%D9%84%D8%A9?q=%D8%A8%D8%AD%D8%AB&x=1#%D9%82%D8%B3%D9%85"},
+		{"query escapes kept", "https://news.example/a?q=%D8%A8 b", "https://news.example/a?q=%D8%A8%20b"},
 		{"scheme lower-cased", "HTTPS://News.Example/a", "https://News.Example/a"},
 		{"controls and padding dropped", " https://news.example/a\x01 ", "https://news.example/a"},
 		{"tag URI untouched", "tag:news.example,2025:1", "tag:news.example,2025:1"},

@@ -205,6 +205,13 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	var buf bytes.Buffer
 	res, err := feeds.WriteBudget(&buf, f, q.fm, s.opts.Budget)
 	if err != nil {
+		// An article the writer refuses (no content, no usable date) is
+		// the publish gate's business too: the last good version stays up.
+		s.countRender(q.fm, "invalid")
+		s.log.Error("publish gate: feed not rendered", "feed", k.name, "error", err)
+		if good := s.cache.good(k); good != nil {
+			return good, nil
+		}
 		return nil, fmt.Errorf("render %s: %w", k.name, err)
 	}
 	if res.Summarized > 0 || res.Dropped > 0 {
@@ -327,7 +334,11 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 			next = c.Cursor
 		}
 		// Where to continue: a partner stores this and polls it next time.
-		f.Links = append(f.Links, feeds.Link{Rel: "next", Href: base + "?since=" + next.String() + limitQ})
+		// Caught up, there is none: the next poll is this same URL (JSON
+		// Feed forbids a next_url equal to feed_url, a loop for readers).
+		if len(changes) > 0 {
+			f.Links = append(f.Links, feeds.Link{Rel: "next", Href: base + "?since=" + next.String() + limitQ})
+		}
 	case q.before != nil:
 		f.SelfURL = base + "?before=" + q.before.String() + limitQ
 		f.Archive = true

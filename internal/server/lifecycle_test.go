@@ -66,6 +66,13 @@ func TestSincePulls(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(parsed.Items) == 0 {
+			// Caught up: no next link (JSON Feed forbids next_url ==
+			// feed_url); the partner polls this same URL again.
+			for _, l := range parsed.Links {
+				if l.Rel == "next" {
+					t.Errorf("caught up, yet a next link %s", l.Href)
+				}
+			}
 			break
 		}
 		for _, it := range parsed.Items {
