@@ -298,7 +298,9 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	base := s.opts.BaseURL + "/feeds/" + q.slug + "." + q.fm.Extension()
 	f.ID = s.opts.BaseURL + "/feeds/" + q.slug
 	f.SelfURL = base
-	if s.opts.HubURL != "" {
+	if s.opts.HubURL != "" && q.key().variant == "" {
+		// Only the feeds the hub takes subscriptions for name it: not
+		// search, pulls, archive pages or other limits.
 		f.Links = append(f.Links, feeds.Link{Rel: feeds.RelHub, Href: s.opts.HubURL})
 	}
 	limitQ := ""

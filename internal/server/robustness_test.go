@@ -280,3 +280,33 @@ func TestAnnouncementsAtStartAndRetried(t *testing.T) {
 		t.Errorf("calls after success: %q", calls[2:])
 	}
 }
+
+// Only the feeds the hub takes subscriptions for advertise it.
+func TestHubLinkOnlyOnSubscribableFeeds(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	f.srv.opts.HubURL = "https://news.example/websub"
+	for path, want := range map[string]bool{
+		"/feeds/politics.atom":                 true,
+		"/feeds/all.json":                      true,
+		"/feeds/politics.atom?limit=3":         false,
+		"/feeds/search.atom?q=خبر":             false,
+		"/feeds/politics.atom?since=c0-0":      false,
+		"/feeds/politics.atom?before=99999-99": false,
+	} {
+		resp, body := f.get(t, path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		parsed, err := feeds.Parse(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := false
+		for _, l := range parsed.Links {
+			has = has || l.Rel == feeds.RelHub
+		}
+		if has != want {
+			t.Errorf("%s: hub link %v, want %v", path, has, want)
+		}
+	}
+}
