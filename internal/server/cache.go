@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"maps"
 	"sync"
 	"time"
 )
@@ -106,7 +108,7 @@ type cacheEntry struct {
 type cache struct {
 	mu              sync.RWMutex
 	entries         map[cacheKey]cacheEntry
-	lastGood        map[cacheKey]*rendered // survives invalidation: served when a render fails validation
+	lastGood        map[cacheKey]goodEntry // survives invalidation: served when a render fails validation
 	versions        map[string]int64
 	known           bool  // versions has been read at least once
 	variants        int   // entries with a variant
@@ -114,6 +116,13 @@ type cache struct {
 	maxVariants     int
 	maxVariantBytes int64
 	pending         map[cacheKey]*call
+}
+
+// goodEntry is the newest valid render of a document and the version of
+// its dependency it was rendered from.
+type goodEntry struct {
+	r   *rendered
+	ver int64
 }
 
 type call struct {
@@ -126,7 +135,7 @@ type call struct {
 func newCache() *cache {
 	return &cache{
 		entries:  make(map[cacheKey]cacheEntry),
-		lastGood: make(map[cacheKey]*rendered),
+		lastGood: make(map[cacheKey]goodEntry),
 		versions: make(map[string]int64),
 		pending:  make(map[cacheKey]*call),
 
@@ -157,6 +166,13 @@ func (c *cache) get(k cacheKey) (*rendered, bool) {
 	return e.r, ok
 }
 
+// versionsCopy returns the versions the watcher last saw.
+func (c *cache) versionsCopy() map[string]int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return maps.Clone(c.versions)
+}
+
 // version returns the current version of dep as the watcher last saw it.
 func (c *cache) version(dep string) int64 {
 	c.mu.RLock()
@@ -169,8 +185,10 @@ func (c *cache) version(dep string) int64 {
 func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k.variant == "" {
-		c.lastGood[k] = r // unbounded keys keep no fallback: memory stays bounded
+	// Unbounded keys keep no fallback: memory stays bounded. Renders of
+	// the same document may overlap; an older one must not replace a newer.
+	if g, ok := c.lastGood[k]; k.variant == "" && (!ok || ver >= g.ver) {
+		c.lastGood[k] = goodEntry{r, ver}
 	}
 	if c.known && c.versions[k.dep] == ver {
 		if k.variant != "" {
@@ -198,7 +216,7 @@ func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 func (c *cache) good(k cacheKey) *rendered {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.lastGood[k]
+	return c.lastGood[k].r
 }
 
 // setVersions records the store's versions and drops every entry built from
@@ -227,6 +245,9 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 	c.known = true
 	return dropped, changed
 }
+
+// errRenderPanicked is what waiters of a render that panicked get.
+var errRenderPanicked = errors.New("render failed")
 
 // renderTimeout bounds one render. A render serves every request that
 // missed the same document meanwhile, so it does not end when the request
@@ -259,17 +280,22 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 	c.pending[k] = p
 	c.mu.Unlock()
 
+	defer func() {
+		// Even if render panics, waiters are released and the next
+		// request renders afresh.
+		c.mu.Lock()
+		if c.pending[k] == p {
+			delete(c.pending, k)
+		}
+		c.mu.Unlock()
+		close(p.done)
+	}()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
+	defer cancel()
+	p.err = errRenderPanicked // replaced unless render panics
 	p.r, p.err = render(rctx, ver)
-	cancel()
 	if p.err == nil {
 		c.put(k, ver, p.r)
 	}
-	c.mu.Lock()
-	if c.pending[k] == p {
-		delete(c.pending, k)
-	}
-	c.mu.Unlock()
-	close(p.done)
 	return p.r, p.err
 }

@@ -84,3 +84,43 @@ func TestNoJoiningARenderOfOldData(t *testing.T) {
 		t.Errorf("cached %q", got.body)
 	}
 }
+
+// Of two overlapping renders, the older finishing last does not become the
+// fallback kept for a failed validation.
+func TestLastGoodKeepsTheNewestRender(t *testing.T) {
+	c := newCache()
+	c.setVersions(map[string]int64{"politics": 2})
+	k := cacheKey{dep: "politics", name: "politics.rss"}
+	c.put(k, 2, newRendered([]byte("new"), "text/plain", time.Time{}))
+	c.put(k, 1, newRendered([]byte("old"), "text/plain", time.Time{}))
+	if g := c.good(k); g == nil || string(g.body) != "new" {
+		t.Errorf("last good = %q, want the newer render", g.body)
+	}
+}
+
+// A render that panics leaves no pending entry behind: the next request
+// renders afresh instead of waiting for ever.
+func TestPanickingRenderIsNotWaitedFor(t *testing.T) {
+	c := newCache()
+	c.setVersions(map[string]int64{"politics": 1})
+	k := cacheKey{dep: "politics", name: "politics.rss"}
+	func() {
+		defer func() { _ = recover() }()
+		c.do(context.Background(), k, func(context.Context, int64) (*rendered, error) { panic("bad article") })
+	}()
+	done := make(chan *rendered, 1)
+	go func() {
+		r, _ := c.do(context.Background(), k, func(context.Context, int64) (*rendered, error) {
+			return newRendered([]byte("ok"), "text/plain", time.Time{}), nil
+		})
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		if string(r.body) != "ok" {
+			t.Errorf("got %q", r.body)
+		}
+	case <-time.After(10 * time.Second): // a bound on a hang, not a timing assertion
+		t.Fatal("the request after a panicked render waits for it")
+	}
+}

@@ -270,6 +270,13 @@ func TestAnnouncementsAtStartAndRetried(t *testing.T) {
 	if len(calls) != 1 || !slices.Contains(calls[0], "https://news.example/feeds/politics.rss") || !slices.Contains(calls[0], "https://news.example/feeds/all.json") {
 		t.Fatalf("start: %q", calls)
 	}
+	srv.refreshVersions(ctx) // at once: the retry waits (backs off)
+	if len(calls) != 1 {
+		t.Fatalf("retried without waiting: %q", calls[1:])
+	}
+	srv.announceMu.Lock()
+	srv.retryAt = time.Time{} // as if the wait were over
+	srv.announceMu.Unlock()
 	fail = false
 	srv.refreshVersions(ctx) // nothing changed: the failed topics again
 	if len(calls) != 2 || !slices.Equal(calls[1], calls[0]) {

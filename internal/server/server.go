@@ -128,8 +128,10 @@ type Server struct {
 	wg     sync.WaitGroup
 
 	announceMu sync.Mutex
-	announced  bool     // OnChange has had every topic once
-	retry      []string // topics OnChange failed for
+	announced  bool          // OnChange has been offered every topic once
+	retry      []string      // topics OnChange failed for
+	retryAt    time.Time     // not before
+	retryDelay time.Duration // the last wait, doubled on each failure
 }
 
 // New returns a server over st. Call Open to listen, or use Handler directly.
@@ -212,11 +214,20 @@ func (s *Server) Addr() string {
 func (s *Server) StartWatcher(ctx context.Context) {
 	ctx, s.cancel = context.WithCancel(ctx)
 	// Read the versions once before serving: until they are known nothing
-	// rendered can be cached.
+	// rendered can be cached. The first announcement of every feed (which
+	// may wait on a hub) is the watcher's, not start-up's.
+	s.announceMu.Lock()
+	first := !s.announced
+	s.announced = true
+	s.announceMu.Unlock()
 	s.refreshVersions(ctx)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		if first {
+			v := s.cache.versionsCopy()
+			s.announce(ctx, v, slices.Collect(maps.Keys(v)))
+		}
 		s.watch(ctx)
 	}()
 }
@@ -280,33 +291,49 @@ func (s *Server) refreshVersions(ctx context.Context) {
 
 // announce hands OnChange the topics of the changed version keys, every
 // topic the first time, and those it failed for last time.
+//
+// Failed topics wait for a retry that backs off from a second to five
+// minutes, so an unreachable hub is not called every tick. The lock guards
+// only this state, never the call: a slow hub holds up no other writer.
 func (s *Server) announce(ctx context.Context, versions map[string]int64, changed []string) {
 	if s.opts.OnChange == nil {
 		return
 	}
+	now := time.Now()
 	s.announceMu.Lock()
-	defer s.announceMu.Unlock()
-	if !s.announced {
+	if !s.announced { // the first: every feed
+		s.announced = true
 		changed = slices.Collect(maps.Keys(versions))
 	}
 	var topics []string
 	if len(changed) > 0 {
 		topics = s.topicsFor(changed)
 	}
-	topics = append(topics, s.retry...)
+	if len(s.retry) > 0 && !now.Before(s.retryAt) {
+		topics = append(topics, s.retry...)
+		s.retry = nil
+	}
+	s.announceMu.Unlock()
 	slices.Sort(topics)
 	topics = slices.Compact(topics)
 	if len(topics) == 0 {
 		return
 	}
-	if err := s.opts.OnChange(ctx, topics); err != nil {
-		if ctx.Err() == nil {
-			s.log.Warn("announcing changed feeds failed: retrying on the next tick", "topics", len(topics), "error", err)
+	err := s.opts.OnChange(ctx, topics)
+	s.announceMu.Lock()
+	defer s.announceMu.Unlock()
+	if err == nil {
+		if len(s.retry) == 0 {
+			s.retryDelay = 0
 		}
-		s.retry = topics
 		return
 	}
-	s.announced, s.retry = true, nil
+	s.retryDelay = min(max(2*s.retryDelay, time.Second), 5*time.Minute)
+	s.retryAt = now.Add(s.retryDelay)
+	s.retry = append(s.retry, topics...)
+	if ctx.Err() == nil {
+		s.log.Warn("announcing changed feeds failed: will retry", "topics", len(topics), "in", s.retryDelay, "error", err)
+	}
 }
 
 // topicsFor lists the feed URLs whose content a change to these version

@@ -153,6 +153,10 @@ func TestEmbargoedArticleDoesNotAnnounceItsCategory(t *testing.T) {
 	if _, err := st.Category(ctx, "acme-globex-merger"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("under embargo: Category = %v, want not found", err)
 	}
+	// Nor its version: the server turns version keys into WebSub topics.
+	if _, ok := mustVersions(t, st)["acme-globex-merger"]; ok {
+		t.Error("under embargo: the category has a version")
+	}
 	clk.Set(t0.Add(2 * time.Hour))
 	if n, err := st.ReleaseEmbargoes(ctx); n != 1 || err != nil {
 		t.Fatalf("release: %d %v", n, err)

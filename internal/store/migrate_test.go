@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,5 +191,82 @@ func TestLatestQueriesWalkAnIndex(t *testing.T) {
 			}
 			t.Logf("plan:\n%s", all)
 		})
+	}
+}
+
+// A database from before 0006 (pulls walked (updated, id)) upgrades to one
+// change number per stored article, in the old walk's order, with the
+// global version past them; a partner's old cursor resumes without
+// re-sending what it had.
+func TestUpgradeNumbersStoredChanges(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "n.db")
+	db := rawDB(t, path)
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_sources.sql", "0003_websub.sql", "0004_lifecycle.sql", "0005_search.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["migrations/"+name] = &fstest.MapFile{Data: b}
+	}
+	if err := store.Migrate(ctx, db, fsys); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO categories (id, slug, title, changed_at) VALUES (1, 'politics', 'politics', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 { // ids 1..30, updated going down: the walk order is the reverse
+		if _, err := db.Exec(`INSERT INTO articles (id, guid, title, published, updated, created, content_hash, categories)
+			VALUES (?, ?, 't', ?, ?, 0, x'00', 'politics')`, i+1, fmt.Sprintf("g%02d", i+1), 1000-i, 1000-i); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO article_categories (article_id, category_id, published) VALUES (?, 1, ?)`, i+1, 1000-i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec(`UPDATE meta SET value = 7 WHERE key = 'version'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	st, err := store.Open(ctx, path, store.WithClock(fixedClock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	raw := rawDB(t, path)
+	var distinct, lo, hi, version int64
+	if err := raw.QueryRow(`SELECT count(DISTINCT change_seq), min(change_seq), max(change_seq) FROM articles`).Scan(&distinct, &lo, &hi); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT value FROM meta WHERE key = 'version'`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if distinct != 30 || lo != 8 || hi != 37 || version < 37 {
+		t.Errorf("change numbers: %d distinct in [%d, %d], version %d; want 30 in [8, 37], version >= 37", distinct, lo, hi, version)
+	}
+	// A partner that had pulled up to updated=990 (ids 30..11 seen, oldest
+	// first) resumes with its old cursor: it gets ids 10..1 once each.
+	since, ok := store.ParseSince("990-11")
+	if !ok {
+		t.Fatal("old cursor refused")
+	}
+	var got []string
+	for range 10 {
+		cs, err := st.Changes(ctx, "politics", since, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			break
+		}
+		for _, c := range cs {
+			got = append(got, c.Article.GUID)
+			since = c.Cursor
+		}
+	}
+	if fmt.Sprint(got) != "[g11 g10 g09 g08 g07 g06 g05 g04 g03 g02 g01]" {
+		t.Errorf("resumed pull: %v", got)
 	}
 }

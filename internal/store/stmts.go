@@ -54,7 +54,9 @@ func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&r.byGUID, sqlArticleByGUID},
 		{&r.category, `SELECT slug, title, description FROM categories WHERE slug = ? AND listed = 1`},
 		{&r.categories, `SELECT slug, title, description FROM categories WHERE listed = 1 ORDER BY slug`},
-		{&r.versions, `SELECT slug, version FROM categories
+		// Unlisted categories are left out: their slugs must not reach
+		// WebSub hubs (topics) before an article of theirs is public.
+		{&r.versions, `SELECT slug, version FROM categories WHERE listed = 1
 			UNION ALL SELECT '', value FROM meta WHERE key = 'version'`},
 		{&r.version, `SELECT value FROM meta WHERE key = 'version'`},
 		{&r.count, `SELECT count(*) FROM articles`},

@@ -7,10 +7,14 @@
 -- instance wrote); changed_at: when (unix seconds), to start a pull at a time.
 ALTER TABLE articles ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0;
--- Stored articles: one sequence number, times as the old walk read them.
-UPDATE articles SET
-	change_seq = (SELECT value FROM meta WHERE key = 'version'),
-	changed_at = max(updated, withdrawn);
+-- Stored articles: the order the old walk read them in, one number each
+-- (a shared number would make a pull resumed inside them re-send the rest),
+-- numbered after the current version, which then moves past them.
+UPDATE articles SET changed_at = max(updated, withdrawn);
+UPDATE articles SET change_seq = (SELECT value FROM meta WHERE key = 'version') + r.n
+	FROM (SELECT id, row_number() OVER (ORDER BY changed_at, id) AS n FROM articles) AS r
+	WHERE r.id = articles.id;
+UPDATE meta SET value = value + (SELECT count(*) FROM articles) WHERE key = 'version';
 CREATE INDEX articles_changes ON articles (change_seq, id);
 CREATE INDEX articles_changed_at ON articles (changed_at);
 -- Pulls no longer walk (updated, id).
