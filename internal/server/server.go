@@ -331,6 +331,8 @@ func (s *Server) announce(ctx context.Context, versions map[string]int64, change
 	s.retryDelay = min(max(2*s.retryDelay, time.Second), 5*time.Minute)
 	s.retryAt = now.Add(s.retryDelay)
 	s.retry = append(s.retry, topics...)
+	slices.Sort(s.retry)
+	s.retry = slices.Compact(s.retry) // at most every topic once
 	if ctx.Err() == nil {
 		s.log.Warn("announcing changed feeds failed: will retry", "topics", len(topics), "in", s.retryDelay, "error", err)
 	}
