@@ -232,8 +232,10 @@ func (s *Store) Changes(ctx context.Context, category string, after Since, limit
 		args = []any{after.Time.Unix()}
 	}
 	if category != "" {
-		q += ` AND a.id IN (SELECT ac.article_id FROM article_categories ac
-			JOIN categories c ON c.id = ac.category_id WHERE c.slug = ?)`
+		// Per row, from the membership key, as the walk goes: listing
+		// every article of the category first cost 10-15 ms a pull at 20k.
+		q += ` AND EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_id = a.id
+			AND ac.category_id = (SELECT id FROM categories WHERE slug = ?))`
 		args = append(args, category)
 	}
 	q += ` ORDER BY a.change_seq, a.id LIMIT ?`
