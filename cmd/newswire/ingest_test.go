@@ -108,6 +108,20 @@ sources:
 	if out, _, _ := run(t, env, "sources", "list", "--json"); !strings.Contains(out, `"Name": "Agency"`) || !strings.Contains(out, `"world"`) {
 		t.Errorf("imported source: %s", out)
 	}
+	// Importing again changes nothing; a name already taken by another feed
+	// is refused, not overwritten.
+	if out, _, err := run(t, env, "opml", "import", opmlFile); err != nil || !strings.Contains(out, "0 sources added, 1 already there") {
+		t.Errorf("opml import again: %v %s", err, out)
+	}
+	clash := filepath.Join(dir, "clash.opml")
+	os.WriteFile(clash, []byte(`<?xml version="1.0"?><opml version="2.0"><head/><body>
+<outline text="Agency" type="rss" xmlUrl="https://other.example/rss"/></body></opml>`), 0o644)
+	if _, errOut, err := run(t, env, "opml", "import", clash); exitCode(err) != 1 || !strings.Contains(errOut, "exists already") {
+		t.Errorf("opml import of a taken name: exit %d, %s", exitCode(err), errOut)
+	}
+	if out, _, _ := run(t, env, "sources", "list", "--json"); !strings.Contains(out, "https://agency.example/rss") || strings.Contains(out, "other.example") {
+		t.Errorf("the taken name was overwritten: %s", out)
+	}
 
 	// What was fetched is published, attributed and filed by the rules.
 	base := serve(t, env)

@@ -53,11 +53,30 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 
+	// A name already taken is never overwritten: OPML carries no schedule,
+	// rules or state, and an outline that shares a name with a source is
+	// another feed or the same one again.
+	existing, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	urls := make(map[string]string, len(existing))
+	for _, s := range existing {
+		urls[s.Name] = s.URL
+	}
 	var errs []error
-	added := 0
+	added, present := 0, 0
 	for i, feed := range doc.Feeds() {
 		enabled := true
 		src := config.Source{Name: sourceName(feed.Name()), URL: feed.XMLURL, Schedule: *schedule, Enabled: &enabled}
+		if u, ok := urls[src.Name]; ok {
+			if u == src.URL {
+				present++
+				continue
+			}
+			errs = append(errs, fmt.Errorf("%s: outline %d: a source named %q exists already, for %s: rename the outline or remove the source", fs.Arg(0), i+1, src.Name, u))
+			continue
+		}
 		for _, c := range append(feed.Categories(), feed.Folders...) {
 			if slug := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(c), " ", "-")); config.ValidSlug(slug) {
 				src.Categories = append(src.Categories, slug)
@@ -76,9 +95,10 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 			errs = append(errs, err)
 			continue
 		}
+		urls[src.Name] = src.URL
 		added++
 	}
-	fmt.Fprintf(m.Stdout, "%d sources added or updated, %d skipped\n", added, len(errs))
+	fmt.Fprintf(m.Stdout, "%d sources added, %d already there, %d skipped\n", added, present, len(errs))
 	for _, err := range errs {
 		fmt.Fprintln(m.Stderr, "opml import:", err)
 	}
