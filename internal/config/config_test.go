@@ -131,6 +131,17 @@ func TestCacheMaxAgeForms(t *testing.T) {
 	}
 }
 
+func TestParseRefusesASecondDocument(t *testing.T) {
+	_, err := Parse(strings.NewReader("site: {title: A}\n---\nlisten: nowhere\n"), "test.yaml")
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line != 2 || !strings.Contains(err.Error(), "second YAML document") {
+		t.Errorf("err = %v, want a syntax error at line 2", err)
+	}
+	if _, err := Parse(strings.NewReader("---\nsite: {title: A}\n"), "test.yaml"); err != nil {
+		t.Errorf("a leading --- is one document: %v", err)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -151,6 +162,8 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "listen: a:1\nlisten: b:2\n", "listen", 2, "duplicate key"},
 		{"top level not a mapping", "- a\n- b\n", "(top level)", 1, "must be a mapping"},
 		{"category item not a mapping", "categories:\n  - politics\n", "categories[0]", 2, "must be a mapping"},
+		{"fraction for a whole number", "ingest:\n  concurrency: 1.5\n", "ingest.concurrency", 2, "whole number"},
+		{"exponent for a whole number", "ingest:\n  max_bytes: 1e3\n", "ingest.max_bytes", 2, "whole number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

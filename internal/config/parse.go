@@ -43,6 +43,14 @@ func Parse(r io.Reader, name string) (*Config, error) {
 		line, msg := yamlErrorLine(err, data)
 		return nil, fmt.Errorf("%s: %w", name, &SyntaxError{Line: line, Msg: msg})
 	}
+	// One document only: what follows a "---" would be ignored silently.
+	docs := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if docs.Decode(&first) == nil {
+		if err := docs.Decode(&second); err == nil {
+			return nil, fmt.Errorf("%s: %w", name, &SyntaxError{Line: secondDocLine(data), Msg: "a second YAML document (---): a config file is one document"})
+		}
+	}
 	if len(doc.Content) == 0 {
 		return cfg, nil // empty, or only comments
 	}
@@ -188,6 +196,12 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 // leaf decodes a scalar-valued key on its own, so a type error names
 // exactly that key.
 func (w *walker) leaf(n *yaml.Node, t reflect.Type, path string) {
+	// The YAML library truncates 1.5 (or 1e3) into an int without a word.
+	if k := t.Kind(); (k == reflect.Int || k == reflect.Int64) && n.Tag == "!!float" &&
+		!reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()) {
+		w.fail(n, path, fmt.Errorf("must be a whole number, not %s", n.Value))
+		return
+	}
 	v := reflect.New(t)
 	err := n.Decode(v.Interface())
 	if err == nil {
@@ -208,6 +222,24 @@ func (w *walker) leaf(n *yaml.Node, t reflect.Type, path string) {
 		}
 	}
 	w.fail(n, path, err)
+}
+
+// secondDocLine is the line of the "---" that starts a second document: the
+// first such marker after some content.
+func secondDocLine(data []byte) int {
+	content := false
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimRight(l, " \t\r")
+		switch {
+		case t == "---" || strings.HasPrefix(t, "--- "):
+			if content {
+				return i + 1
+			}
+		case t != "" && !strings.HasPrefix(strings.TrimSpace(t), "#"):
+			content = true
+		}
+	}
+	return 1
 }
 
 // Patterns of the YAML library's error messages.

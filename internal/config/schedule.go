@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/newswire/newswire/internal/schedule"
 )
 
 // CheckSchedule reports whether spec is a schedule newswire can run: a
@@ -46,6 +48,11 @@ func CheckSchedule(spec string) (err error) {
 		}
 	}()
 	if _, err := cron.ParseStandard(spec); err != nil {
+		return err
+	}
+	// The scheduler is the last word (a spec that never fires, "30 February",
+	// parses but would leave the source unpolled for good).
+	if _, err := schedule.ParseSpec(spec); err != nil {
 		return err
 	}
 	return nil

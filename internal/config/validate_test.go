@@ -111,7 +111,7 @@ func TestCheckSchedule(t *testing.T) {
 			t.Errorf("CheckSchedule(%q) = %v", s, err)
 		}
 	}
-	bad := []string{"", "CRON_TZ=Asia/Riyadh", "CRON_TZ=", "TZ=", "CRON_TZ= @hourly", "CRON_TZ=No/Such_Zone 0 * * * *", "@every", "@every 500ms", "@every 1.5s", "@every -1m", "@sometimes", "* * * *", "0 0 30 2 * *", "L * * * *", "every 5 minutes"}
+	bad := []string{"", "CRON_TZ=Asia/Riyadh", "CRON_TZ=", "TZ=", "CRON_TZ= @hourly", "CRON_TZ=No/Such_Zone 0 * * * *", "@every", "@every 500ms", "@every 1.5s", "@every -1m", "@sometimes", "* * * *", "0 0 30 2 * *", "0 0 30 2 *", ",,, * * * *", "L * * * *", "every 5 minutes"}
 	for _, s := range bad {
 		if err := CheckSchedule(s); err == nil {
 			t.Errorf("CheckSchedule(%q) accepted", s)

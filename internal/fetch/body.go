@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 )
 
@@ -17,7 +18,9 @@ type capReader struct {
 }
 
 func newCapReader(r io.Reader, max int64) *capReader {
-	return &capReader{r: r, max: max, left: max + 1}
+	// left counts to the byte after max; max itself may be as large as an
+	// int64 goes (a limit of "no limit" in a config), without overflowing.
+	return &capReader{r: r, max: max, left: max + min(1, math.MaxInt64-max)}
 }
 
 func (c *capReader) Read(p []byte) (int, error) {

@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -210,6 +211,12 @@ func TestBodyLimit(t *testing.T) {
 				t.Fatalf("Fetch error = %v, want ErrTooLarge", err)
 			}
 		})
+	}
+	// The largest limit a config can give must not overflow into "too large".
+	huge := newClient(t, fetch.Options{MaxBytes: math.MaxInt64})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(exact) })
+	if res, err := huge.Fetch(context.Background(), fetch.Request{URL: srv.URL, AllowPrivate: true}); err != nil || len(res.Body) != limit {
+		t.Errorf("MaxBytes = MaxInt64: %v", err)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"golang.org/x/net/html/charset"
 )
 
 // Outline is one <outline>: a feed when XMLURL is set, else a folder.
@@ -63,6 +65,8 @@ func Parse(r io.Reader) (*Document, error) {
 	var d docXML
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
+	// Exports from older readers declare ISO-8859-1 or windows-1252.
+	dec.CharsetReader = charset.NewReaderLabel
 	// Entities beyond XML's five are not expanded: encoding/xml refuses them,
 	// so a "billion laughs" document is an error, not a blow-up.
 	if err := dec.Decode(&d); err != nil {

@@ -44,6 +44,19 @@ func TestParseFeeds(t *testing.T) {
 	}
 }
 
+// Exports from older readers declare Latin-1.
+func TestParseLatin1(t *testing.T) {
+	doc := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><opml version=\"1.0\"><head><title>Caf\xe9</title></head><body>" +
+		"<outline text=\"Le Caf\xe9\" type=\"rss\" xmlUrl=\"https://cafe.example/rss\"/></body></opml>"
+	d, err := Parse(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs := d.Feeds(); d.Title != "Café" || len(fs) != 1 || fs[0].Name() != "Le Café" {
+		t.Errorf("title %q, feeds %+v", d.Title, fs)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, doc, want string }{
 		{"broken xml", "<opml version=\"2.0\">\n<body>\n<outline text=\"x\">\n</body></opml>", "line 4"},
