@@ -48,16 +48,23 @@ func (q *feedRequest) cat() string {
 	return q.slug
 }
 
+// current reports whether q asks for a feed's current document at its
+// default size: the documents cached without bound and that WebSub serves.
+func (q *feedRequest) current() bool {
+	return q.before == nil && q.since == nil && q.slug != searchFeed && q.limit == q.dflt
+}
+
 func (q *feedRequest) key() cacheKey {
 	k := cacheKey{dep: q.cat(), name: q.name, limit: q.limit}
 	switch {
+	case q.current():
 	case q.before != nil:
 		k.variant = "before=" + q.before.String()
 	case q.since != nil:
 		k.variant = "since=" + q.since.String()
 	case q.slug == searchFeed:
 		k.variant = "q=" + q.query
-	case q.limit != q.dflt:
+	default:
 		// ?limit= has hundreds of values: bounded like the other variants.
 		k.variant = "limit"
 	}
@@ -298,7 +305,7 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	base := s.opts.BaseURL + "/feeds/" + q.slug + "." + q.fm.Extension()
 	f.ID = s.opts.BaseURL + "/feeds/" + q.slug
 	f.SelfURL = base
-	if s.opts.HubURL != "" && q.key().variant == "" {
+	if s.opts.HubURL != "" && q.current() {
 		// Only the feeds the hub takes subscriptions for name it: not
 		// search, pulls, archive pages or other limits.
 		f.Links = append(f.Links, feeds.Link{Rel: feeds.RelHub, Href: s.opts.HubURL})

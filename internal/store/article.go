@@ -277,6 +277,7 @@ type saver struct {
 	st       writeStmts // bound to the transaction
 	catIDs   map[string]int64
 	affected map[int64]struct{}
+	listed   map[int64]bool // categories this save has listed already
 }
 
 func (sv *saver) save(r *articleRow) (SaveResult, error) {
@@ -371,10 +372,14 @@ func (sv *saver) writeBodyAndMemberships(r *articleRow, id int64, replace bool) 
 		if _, err := sv.st.insMembership.ExecContext(sv.ctx, id, cid, r.published); err != nil {
 			return fmt.Errorf("add to category %s: %w", slug, err)
 		}
-		if sv.embargo(r) == 0 { // a public article lists its category
+		if sv.embargo(r) == 0 && !sv.listed[cid] { // a public article lists its category
 			if _, err := sv.st.listCategory.ExecContext(sv.ctx, cid); err != nil {
 				return fmt.Errorf("list category %s: %w", slug, err)
 			}
+			if sv.listed == nil {
+				sv.listed = make(map[int64]bool)
+			}
+			sv.listed[cid] = true // once per save, however many articles
 		}
 		sv.affected[cid] = struct{}{}
 	}

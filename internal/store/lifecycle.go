@@ -221,16 +221,13 @@ func (s *Store) Changes(ctx context.Context, category string, after Since, limit
 	if limit <= 0 {
 		return nil, fmt.Errorf("changes of %q: limit %d", category, limit)
 	}
+	from, args := `(a.change_seq, a.id) > (?, ?)`, []any{after.Seq, after.ID}
+	if after.Seq == 0 {
+		from, args = `a.changed_at >= ?`, []any{after.Time.Unix()}
+	}
 	q := `SELECT ` + articleCols + `, a.id, a.change_seq, a.withdrawn, a.withdraw_reason
 	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
-	WHERE (a.change_seq, a.id) > (?, ?) AND a.embargo_until = 0`
-	args := []any{after.Seq, after.ID}
-	if after.Seq == 0 {
-		q = `SELECT ` + articleCols + `, a.id, a.change_seq, a.withdrawn, a.withdraw_reason
-		FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
-		WHERE a.changed_at >= ? AND a.embargo_until = 0`
-		args = []any{after.Time.Unix()}
-	}
+	WHERE ` + from + ` AND a.embargo_until = 0`
 	if category != "" {
 		// Per row, from the membership key, as the walk goes: listing
 		// every article of the category first cost 10-15 ms a pull at 20k.
