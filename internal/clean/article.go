@@ -129,14 +129,16 @@ func shorten(s string, n int) string {
 }
 
 // Article cleans a in place:
-//   - the body (a.ContentHTML, tokenized once) loses its boilerplate: trailing
-//     blocks opened by a marker heading (related topics, FAQ, additional
-//     information, share, follow us), a list of links ending the body,
-//     search-engine filler, share and newsletter text, "Read more: …"
-//     lines, generic Q/A pairs, empty paragraphs, and small containers of
-//     these as a whole. A marker heading in the middle of the story, with
-//     story after it, stays; so does a Q/A pair that shares terms with the
-//     story (an interview, a real FAQ);
+//   - the body (a.ContentHTML, tokenized once) loses its boilerplate:
+//     the trailing block a marker heading opens (related topics, FAQ,
+//     additional information, share, follow us) when its sections show
+//     what their headings announce, search-engine filler, share and
+//     newsletter text, "Read more: …" lines (each by itself), empty
+//     paragraphs, and small containers of these as a whole. Q/A pairs
+//     and related lists are cut only inside that trailing block, and
+//     there a Q/A pair that shares terms with the story (a real FAQ)
+//     stays; an interview, a list of links or a marker heading with
+//     story after it anywhere else stays;
 //   - related titles (and links) found go to a.Related, after those it has;
 //   - explicit bidi controls are dropped from the title, the summary, the
 //     related titles and every text node of the body (arabic.NormalizeBidi);

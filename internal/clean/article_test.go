@@ -517,6 +517,30 @@ func TestArticleBoundaries(t *testing.T) {
 			[]string{"finance ministry"}, []string{"عنوان آخر"}},
 		{"a long read-more sentence stays", story + "<p>Read more about the budget in our explainer, which sets out every line of spending and what it means for households in each region of the country and why.</p>",
 			[]string{"Read more about"}, nil},
+		// Only a marker heading opens a trailing block; nothing else cuts
+		// more than the one block it recognised.
+		{"an interview's Q/A without a heading is story, even at the end", story + "<p>Q: Why now?</p><p>A: Because it was time.</p>",
+			[]string{"Q: Why now?", "A: Because it was time."}, nil},
+		{"Arabic interview lines without a heading are story", story + "<p>س: متى؟</p><p>ج: في أيلول.</p>",
+			[]string{"س: متى؟", "ج: في أيلول."}, nil},
+		{"generic Q/A under a FAQ heading is still cut", story + "<h2>FAQ</h2><p>Q: Why is this important?</p><p>A: It offers valuable information.</p>",
+			nil, []string{"FAQ", "Why is this important", "valuable information"}},
+		{"a read-more line cuts only itself", story + `<p>Read more: <a href="/b">Other story</a></p><p>Tobacco prices rise on Monday.</p><p>The vote is on Friday.</p>`,
+			[]string{"Tobacco prices rise on Monday.", "The vote is on Friday."}, []string{"Other story"}},
+		{"a share bar cuts only itself", story + `<p><a href="https://facebook.com/s">Facebook</a> | <a href="https://x.com/s">X</a></p><p>The vote is on Friday.</p>`,
+			[]string{"The vote is on Friday."}, []string{"Facebook"}},
+		{"a newsletter line cuts only itself", story + "<p>Subscribe to our newsletter</p><p>The vote is on Friday.</p>",
+			[]string{"The vote is on Friday."}, []string{"Subscribe"}},
+		{"a list of links at the end without a heading stays", story + `<ul><li><a href="https://x.example/a.pdf">Budget in full</a></li><li><a href="https://x.example/b.pdf">Forecast</a></li></ul>`,
+			[]string{"Budget in full", "Forecast"}, nil},
+		{"a box cuts only its read-more line", `<div><p>Read more: <a href="/b">Other story</a></p><p>Opening hours: 9am to 8pm</p></div>` + story,
+			[]string{"Opening hours: 9am to 8pm"}, []string{"Other story"}},
+		{"a share line that does not open a box cuts only itself", `<div><p>Opening hours: 9am to 8pm</p><p>Share</p></div>` + story,
+			[]string{"Opening hours: 9am to 8pm"}, []string{"<p>Share</p>"}},
+		{"a marker heading over story lines and nothing it announces stays", story + "<p>FAQ</p><p>The vote is on Friday.</p><p>Ministers meet on Monday.</p>",
+			[]string{"<p>FAQ</p>", "The vote is on Friday.", "Ministers meet on Monday."}, nil},
+		{"a sentence under a related heading is not a title", story + `<h3>Related</h3><ul><li><a href="/x">Budget 2026</a></li></ul><p>The vote is on Friday.</p>`,
+			[]string{"The vote is on Friday."}, []string{"Budget 2026", "Related"}},
 	}
 	c := New(Options{})
 	for _, tt := range tests {
@@ -631,6 +655,12 @@ func FuzzArticle(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*"))
 	for _, p := range files {
 		if !strings.Contains(p, ".golden.") {
+			f.Add(loadFixture(f, p).ContentHTML)
+		}
+	}
+	corpus, _ := filepath.Glob(filepath.Join(corpusDir, "*.*"))
+	for _, p := range corpus {
+		if !strings.HasSuffix(p, ".want") && !strings.HasSuffix(p, ".md") {
 			f.Add(loadFixture(f, p).ContentHTML)
 		}
 	}

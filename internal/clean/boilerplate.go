@@ -35,8 +35,9 @@ type Cut struct {
 }
 
 // CutTrailingBoilerplate removes boilerplate from an article's plain-text
-// paragraphs with markers m (taken as given: the zero Markers cuts only
-// empty paragraphs and generic Q/A). It returns the remaining paragraphs
+// paragraphs with markers m (taken as given: the zero Markers has no
+// heading to open a trailing block, and cuts only empty paragraphs). It
+// returns the remaining paragraphs
 // (trimmed, empty ones dropped), the related-article titles found, and a
 // record of every paragraph it cut. It is Cleaner.Paragraphs without a
 // title; see Cleaner for the rules.

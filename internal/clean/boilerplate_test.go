@@ -112,6 +112,22 @@ func TestCutTrailingBoilerplate(t *testing.T) {
 			wantCut:     3,
 		},
 		{
+			name: "Q/A ending the story without a heading is story",
+			in: []string{
+				long1,
+				"Q: Does it affect everyone?",
+				"A: Only households on variable tariffs.",
+			},
+			wantBody: []string{long1, "Q: Does it affect everyone?", "A: Only households on variable tariffs."},
+		},
+		{
+			name:        "a read-more line mid-story cuts only itself",
+			in:          []string{long1, "اقرأ أيضاً: الحكومة تدرس زيادة حصة القمح", "ولم تعلق وزارة التموين حتى الآن.", "The vote is on Friday."},
+			wantBody:    []string{long1, "ولم تعلق وزارة التموين حتى الآن.", "The vote is on Friday."},
+			wantRelated: []string{"الحكومة تدرس زيادة حصة القمح"},
+			wantCut:     1,
+		},
+		{
 			name:        "English SEO block",
 			in:          []string{long1, long2, "Additional information", "This page provides comprehensive content to help search engines index it better.", "Related topics:", "1. Budget 2026", "2. Fuel subsidies", "FAQ", "Q: Why is this important?", "A: It offers valuable information on the topic."},
 			wantBody:    []string{long1, long2},

@@ -15,16 +15,15 @@ import (
 // so the limit is low. Blocks cut wherever they stand (filler, share and
 // newsletter text) must be shorter than the other limits.
 const (
-	maxFillerWords     = 15
-	maxHeadingRune     = 80
-	maxShareWords      = 12
-	maxAnywhereWords   = 20 // filler and newsletter sentences cut anywhere
-	maxTrailingFiller  = 30 // a filler sentence ending the body
-	maxReadMoreWords   = 20 // "Read more: <title>"
-	maxBoxWords        = 80 // a share/newsletter/related box, all of it
-	maxBoxBlocks       = 16
-	maxBoxLineWords    = 10 // a line of a box without a class hint
-	minLinkListEntries = 2  // a trailing list of links only is a related list
+	maxFillerWords    = 15
+	maxHeadingRune    = 80
+	maxShareWords     = 12
+	maxAnywhereWords  = 20 // filler and newsletter sentences cut anywhere
+	maxTrailingFiller = 30 // a filler sentence ending the body
+	maxReadMoreWords  = 20 // "Read more: <title>"
+	maxBoxWords       = 80 // a share/newsletter/related box, all of it
+	maxBoxBlocks      = 16
+	maxBoxLineWords   = 10 // a line of a box without a class hint
 )
 
 // shape is what a block looks like in its markup.
@@ -55,6 +54,7 @@ type block struct {
 	isFolded bool
 	kind     blockKind
 	qa       qaRole
+	marker   bool // its whole text is a marker heading, whatever its kind ("Follow us" is share text too)
 	relHdg   bool // a marker heading of related articles
 }
 
@@ -172,6 +172,7 @@ func (mk *matcher) kindOf(b *block) blockKind {
 	if b.shape == shapeOther {
 		return kindOther
 	}
+	b.relHdg, b.marker = mk.heading(b.text, b.key)
 	if b.words <= maxShareWords {
 		if mk.share.made(b.key) {
 			return kindShare
@@ -180,8 +181,7 @@ func (mk *matcher) kindOf(b *block) blockKind {
 			return kindNewsletter
 		}
 	}
-	if rel, ok := mk.heading(b.text, b.key); ok {
-		b.relHdg = rel
+	if b.marker {
 		return kindHeading
 	}
 	newsletter, filler := false, false
@@ -251,7 +251,10 @@ func (mk *matcher) decide(title string, bs []block, boxes []box, ds []decision) 
 	mk.cutBoxes(bs, boxes, ds)
 
 	// 3. The trailing block: the longest suffix of boilerplate-shaped
-	// blocks, from its first heading (or share line, or list of links).
+	// blocks, from its first marker heading. Nothing else opens one: a
+	// "read more" line or a share bar is cut by itself, a list of links
+	// without a heading is story, and neither says anything of what
+	// follows it.
 	k := len(bs)
 	for ; k > 0; k-- {
 		b := &bs[k-1]
@@ -267,88 +270,52 @@ func (mk *matcher) decide(title string, bs []block, boxes []box, ds []decision) 
 			break
 		}
 	}
-	linkLists := linkListStarts(bs)
-	start := len(bs)
 	for i := k; i < len(bs); i++ {
-		if startsSection(bs, linkLists, i) {
-			start = i
+		if bs[i].marker {
+			mk.trailing(bs, ds, i)
 			break
 		}
 	}
-	mk.trailing(bs, ds, linkLists, start)
 
-	// 4. Question/answer pairs, judged by what they say.
+	// 4. Question/answer pairs of the trailing block, judged by what they
+	// say. Anywhere else they are the story's own (an interview, an
+	// explainer).
 	mk.judgeQA(title, bs, ds)
 	return ds
 }
 
-// startsSection reports whether block i can open a trailing block.
-func startsSection(bs []block, linkLists []bool, i int) bool {
-	switch bs[i].kind {
-	case kindHeading, kindShare, kindNewsletter, kindReadMore:
-		return true
-	}
-	return linkLists[i]
-}
-
-// linkListStarts marks the first item of every run of list items whose
-// items are all links, at least minLinkListEntries of them: the "related
-// links" list upstream pages end with.
-func linkListStarts(bs []block) []bool {
-	starts := make([]bool, len(bs))
-	for i := 0; i < len(bs); {
-		l := bs[i].list
+// trailing decides the blocks of the trailing block, which starts at the
+// marker heading at start, section by section: each marker heading opens
+// one.
+func (mk *matcher) trailing(bs []block, ds []decision, start int) {
+	section := 0
+	for i := start; i < len(bs); {
 		j := i + 1
-		for j < len(bs) && l != 0 && bs[j].list == l {
+		for j < len(bs) && !bs[j].marker {
 			j++
 		}
-		if l != 0 {
-			// Empty items are cut anyway: the list is judged without them,
-			// as it will be when cleaned again.
-			first, n, all := -1, 0, true
-			for k := i; k < j && all; k++ {
-				if bs[k].kind == kindEmpty {
-					continue
-				}
-				all = bs[k].kind == kindItem && bs[k].linked
-				if first < 0 {
-					first = k
-				}
-				n++
-			}
-			if all && n >= minLinkListEntries {
-				starts[first] = true
-			}
-		}
+		section++
+		mk.section(bs, ds, i, j, section)
 		i = j
 	}
-	return starts
 }
 
-// trailing decides the blocks of the trailing block, which starts at
-// start, section by section.
-func (mk *matcher) trailing(bs []block, ds []decision, linkLists []bool, start int) {
-	heading, related, section := "", false, 0
-	for i := start; i < len(bs); i++ {
+// section decides the trailing section [first, end) that the marker
+// heading at first opens. Its lines are cut only when the section shows
+// what its heading announces (evidence): otherwise the heading is a word
+// of the story ("الأسئلة الشائعة" as a paragraph, "Related" as a subhead
+// over closing lines) and the whole section stays.
+func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
+	h := &bs[first]
+	heading, related := "", h.relHdg
+	if h.kind == kindHeading {
+		heading = h.text
+	}
+	confirmed := sectionShowsBoilerplate(bs, ds, first, end, related)
+	for i := first; i < end; i++ {
 		b, d := &bs[i], &ds[i]
-		d.region = true
-		// A list of links opens a section only where nothing did before
-		// it: under "Follow us" such a list is a list, not related titles.
-		newSection := startsSection(bs, linkLists, i) && (bs[i].kind != kindItem || i == start)
-		if newSection {
-			section++
-			heading, related = "", false
-			switch b.kind {
-			case kindHeading:
-				heading, related = b.text, b.relHdg
-			case kindReadMore:
-				related = true
-			case kindItem:
-				related = true // a list of links
-			}
-		}
-		d.section, d.heading = section, heading
-		if d.cut {
+		d.region, d.section, d.heading = true, n, heading
+		if d.cut || !confirmed {
 			continue
 		}
 		switch {
@@ -361,13 +328,11 @@ func (mk *matcher) trailing(bs []block, ds []decision, linkLists []bool, start i
 			// judged by judgeQA
 		case b.kind == kindEmpty || b.kind == kindRule:
 			d.cut, d.kind, d.reason = true, CutEmpty, "empty block in the trailing block"
-		case related && (b.kind == kindItem || b.kind == kindShort):
-			d.cut, d.kind = true, CutRelated
-			d.reason = "related-article title"
-			if newSection && b.kind == kindItem {
-				d.reason = "list of links at the end: related-article title"
-			}
+		case related && (b.kind == kindItem || titleLike(b)):
+			d.cut, d.kind, d.reason = true, CutRelated, "related-article title"
 			d.related = itemEntry(b)
+		case related:
+			// A sentence under a related heading is not a title: kept.
 		case b.kind == kindItem:
 			d.cut, d.kind, d.reason = true, CutList, "list item in the trailing block"
 		default:
@@ -376,10 +341,49 @@ func (mk *matcher) trailing(bs []block, ds []decision, linkLists []bool, start i
 	}
 }
 
+// sectionShowsBoilerplate reports whether the trailing section [first,
+// end) holds what a marker heading announces: a line that is boilerplate
+// wherever it stands (share, newsletter, filler), a Q/A line, a list item
+// or a link, or, under a related heading, a title; or nothing at all
+// after the heading. A "read more" line is no evidence: it is cut by
+// itself and says nothing of its neighbours.
+func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, related bool) bool {
+	rest := 0
+	for i := first + 1; i < end; i++ {
+		b := &bs[i]
+		switch {
+		case ds[i].cut && (ds[i].kind == CutShare || ds[i].kind == CutNewsletter || ds[i].kind == CutFiller):
+			return true
+		case ds[i].cut || !b.substance():
+			continue
+		case b.kind == kindQA || b.kind == kindItem || b.linked:
+			return true
+		case related && titleLike(b):
+			return true
+		}
+		rest++
+	}
+	return rest == 0
+}
+
+// titleLike reports whether a short line reads as a headline rather than
+// a sentence of the story: a link of its own, or no full stop at its end
+// (headlines end bare, or with "?" or "!").
+func titleLike(b *block) bool {
+	if b.linked || b.kind != kindShort {
+		return b.linked
+	}
+	s := strings.TrimRightFunc(b.text, func(r rune) bool { return isClosing(r) || unicode.IsSpace(r) })
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r != '.' && r != '۔' && r != '…'
+}
+
 // cutBoxes cuts small containers of boilerplate as a whole: a box is cut
 // when it is small, holds no Q/A, is not the whole article, has a class
-// hint or a block that is boilerplate anyway (a share line, a marker
-// heading, a "read more" line), and every block in it is boilerplate-shaped.
+// hint or opens with a block that is boilerplate anyway (a marker
+// heading, a share or newsletter line), and every block in it is
+// boilerplate-shaped. A "read more" line inside a box is cut by itself:
+// it does not make its neighbours boilerplate.
 func (mk *matcher) cutBoxes(bs []block, boxes []box, ds []decision) {
 	substantive := 0
 	for i := range bs {
@@ -397,6 +401,7 @@ func (mk *matcher) cutBoxes(bs []block, boxes []box, ds []decision) {
 		for i := bx.first; i < bx.end && ok; i++ {
 			b := &bs[i]
 			words += b.words
+			opener := inner == 0 // the box's first block of substance
 			if b.substance() {
 				inner++
 			}
@@ -407,17 +412,15 @@ func (mk *matcher) cutBoxes(bs []block, boxes []box, ds []decision) {
 				// Without a hint only label-like lines: no full sentences.
 				ok = bx.hint != "" || (b.words <= maxBoxLineWords && !endsWithSentenceEnd(b.text))
 			case kindHeading:
-				if trigger == "" || trigger == CutRelated {
+				if opener && (trigger == "" || trigger == CutRelated) {
 					trigger = CutRelated
 					if !b.relHdg {
 						trigger = CutHeading
 					}
 				}
 				related = related || b.relHdg
-			case kindReadMore:
-				trigger, related = CutRelated, true
 			case kindShare, kindNewsletter:
-				if trigger == "" || trigger == CutHeading {
+				if opener && (trigger == "" || trigger == CutHeading) {
 					trigger = ds[i].kind
 				}
 			}
@@ -450,9 +453,10 @@ func (mk *matcher) cutBoxes(bs []block, boxes []box, ds []decision) {
 	}
 }
 
-// judgeQA cuts the question/answer pairs that say nothing about the story.
-// The story is the title and the kept paragraphs outside the trailing
-// block that are not Q/A lines. A pair sharing minSharedTerms terms with
+// judgeQA cuts the question/answer pairs of the trailing block that say
+// nothing about the story; pairs anywhere else are the story's own and
+// are never cut. The story is the title and every kept block but the
+// trailing block's Q/A lines. A pair sharing minSharedTerms terms with
 // it is about the story, and joins it, so that pairs picking up each
 // other's topics are judged together. A run of pairs (consecutive Q/A
 // lines) where at least half are about the story is an interview: its
@@ -470,7 +474,7 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 	var pairs []pair
 	run, last := 0, -2
 	for i := 0; i < len(bs); i++ {
-		if ds[i].cut || bs[i].kind != kindQA {
+		if ds[i].cut || bs[i].kind != kindQA || !ds[i].region {
 			if !(ds[i].cut && bs[i].kind == kindEmpty) {
 				last = -2 // anything but an empty block ends a run
 			}
@@ -481,7 +485,7 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 		}
 		p := pair{first: i, end: i + 1, run: run}
 		if bs[i].qa == qaQuestion {
-			for p.end < len(bs) && !ds[p.end].cut && bs[p.end].kind == kindQA && bs[p.end].qa == qaAnswer {
+			for p.end < len(bs) && !ds[p.end].cut && ds[p.end].region && bs[p.end].kind == kindQA && bs[p.end].qa == qaAnswer {
 				p.end++
 			}
 		}
@@ -501,7 +505,7 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 	story := termSet{}
 	mk.addTerms(story, arabic.Fold(title))
 	for i := range bs {
-		if !ds[i].cut && !ds[i].region && bs[i].kind != kindQA {
+		if !ds[i].cut && !(ds[i].region && bs[i].kind == kindQA) {
 			mk.addTerms(story, bs[i].foldedText())
 		}
 	}
