@@ -98,13 +98,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// One cleaner, from the config's markers, for every door: the demo
+	// import, the admin API and ingestion.
+	cleaner := newCleaner(cfg)
 	if *demo {
 		// Plain-text samples name no category; they are world news.
-		sum, err := importPaths(ctx, st, []string{*demoDir}, importOptions(cfg, []string{"world"}), &importReport{w: m.Stderr})
+		sum, err := importPaths(ctx, st, []string{*demoDir}, importOptions(cleaner, []string{"world"}), &importReport{w: m.Stderr})
 		if err != nil {
 			return fmt.Errorf("demo articles (run from the repository root, or set --demo-dir): %w", err)
 		}
-		log.Info("demo articles loaded", "dir", *demoDir, "new", sum.created, "failed", sum.failed, "database", cfg.Database)
+		log.Info("demo articles loaded", "dir", *demoDir, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
 	}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -137,6 +140,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	opts := server.Options{
 		AdminToken: cfg.Admin.Token,
 		Admin:      st,
+		Cleaner:    cleaner,
 		CheckSource: func(src store.Source) error {
 			check := *cfg
 			check.Sources = []config.Source{configSource(src)}
@@ -187,7 +191,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := syncConfigSources(ctx, st, cfg); err != nil {
 		return err
 	}
-	in := newIngester(st, cfg, log)
+	in := newIngester(st, cfg, cleaner, log)
 	in.OnResult(func(r ingest.Result) {
 		met.ObserveFetch(r.Source, r.NotModified, r.Err, r.New, r.Updated, r.Duration)
 	})

@@ -119,14 +119,20 @@ func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
 
 // image is the item's lead image: the first image enclosure (with its type
 // and size), else the image gofeed found (media:thumbnail, itunes:image…).
+// An enclosure counts only with a well-formed image/* type, which is
+// published as it is in canonical form: `image/jpeg"><script>` is no type.
 func (b *batch) image(e *entry) *feeds.Image {
 	for _, enc := range e.it.Enclosures {
-		if enc == nil || !strings.HasPrefix(strings.ToLower(enc.Type), "image/") {
+		if enc == nil {
+			continue
+		}
+		typ, err := feeds.MediaType(enc.Type)
+		if err != nil || !strings.HasPrefix(typ, "image/") {
 			continue
 		}
 		if u := resolveLink(enc.URL, b.base); u != "" {
 			n, _ := strconv.ParseInt(strings.TrimSpace(enc.Length), 10, 64)
-			return &feeds.Image{URL: u, Type: strings.ToLower(strings.TrimSpace(enc.Type)), Length: max(n, 0)}
+			return &feeds.Image{URL: u, Type: typ, Length: max(n, 0)}
 		}
 	}
 	if img := e.it.Image; img != nil {

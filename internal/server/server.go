@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,6 +76,10 @@ type Options struct {
 	// CheckSource validates a source posted to the admin API (the same
 	// rules as the config file's).
 	CheckSource func(store.Source) error
+	// Cleaner cleans the articles posted to the admin API: the one built
+	// from the config's clean markers, which import and ingestion use too.
+	// nil: the built-in markers.
+	Cleaner *clean.Cleaner
 	// Subscribers, if set, reports WebSub subscribers per topic for /status.
 	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
@@ -115,6 +120,8 @@ type Server struct {
 	tmpl            *template.Template
 	limiter         *limiter
 	tokenSum        []byte // sha256 of the admin token
+	cleaner         *clean.Cleaner
+	apiSaveMu       sync.Mutex // one article save at a time: see saveArticles
 	sourcesChanged  atomic.Pointer[func()]
 	metrics         *metrics.Metrics
 	cacheHits       map[feeds.Format]prometheus.Counter // resolved at New
@@ -137,7 +144,11 @@ type Server struct {
 // New returns a server over st. Call Open to listen, or use Handler directly.
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
-	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics}
+	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
+		cleaner: opts.Cleaner}
+	if s.cleaner == nil {
+		s.cleaner = clean.New(clean.Options{}) // once, not per request
+	}
 	if opts.RateLimit.Enabled {
 		s.limiter = newLimiter(opts.RateLimit)
 	}

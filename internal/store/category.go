@@ -120,3 +120,26 @@ func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
 	}
 	return vs, nil
 }
+
+// CategorySlugs returns the slug of every category, listed or not (one that
+// only an embargoed article names is not listed yet): what the import and
+// admin API doors count against their bound on categories.
+func (s *Store) CategorySlugs(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT slug FROM categories`)
+	if err != nil {
+		return nil, fmt.Errorf("category slugs: %w", err)
+	}
+	defer rows.Close()
+	slugs := make(map[string]bool)
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return nil, fmt.Errorf("category slugs: %w", err)
+		}
+		slugs[slug] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("category slugs: %w", err)
+	}
+	return slugs, nil
+}
