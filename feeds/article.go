@@ -61,6 +61,7 @@ type Category struct {
 	Slug        string
 	Title       string
 	Description string
+	Created     time.Time // when the category was created; zero when unknown
 }
 
 // Link is an extra feed-level link, such as rel="hub" or rel="prev-archive".
