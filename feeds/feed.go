@@ -226,6 +226,16 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 	if err := d.prepareHistory(f, skip); err != nil {
 		return nil, err
 	}
+	if d.updated.IsZero() {
+		d.derive(f.Created)
+	}
+	return d, nil
+}
+
+// derive sets d's updated time from its items and tombstones: the newest
+// of them, else created, else the epoch; never time.Now, so that rendering
+// the same data twice gives the same bytes (and ETag).
+func (d *doc) derive(created time.Time) {
 	var newest time.Time
 	for i := range d.items {
 		if d.items[i].Updated.After(newest) {
@@ -237,18 +247,13 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 			newest = t.When // a withdrawal changes the feed as much as an edit
 		}
 	}
+	d.updated = newest
 	if d.updated.IsZero() {
-		d.updated = newest
-	}
-	if d.updated.IsZero() {
-		// A feed with nothing dated yet: when it began, never time.Now, so
-		// that rendering the same data twice gives the same bytes (and ETag).
 		d.updated = time.Unix(0, 0).UTC()
-		if t, ok := normTime(f.Created); ok {
+		if t, ok := normTime(created); ok {
 			d.updated = t
 		}
 	}
-	return d, nil
 }
 
 // skip records that the item at position i of the Feed's Items is left out.

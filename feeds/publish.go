@@ -105,6 +105,9 @@ func Publish(w io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, error) {
 			}
 			return nil
 		})
+		if f.Updated.IsZero() {
+			d.derive(f.Created) // an item left out does not date the feed
+		}
 	}
 }
 

@@ -43,6 +43,9 @@ func TestPublishLeavesOutWhatOneItemGetsWrong(t *testing.T) {
 		{"title of controls only", nil, func(a *Article) { a.Title = "\x01\x02" }, KindMissingTitle},
 		{"guid another item has", nil, func(a *Article) { a.GUID = "tag:news.example,2025:politics/1" }, KindDuplicateID},
 		{"guid that is no IRI", []Format{FormatAtom}, func(a *Article) { a.GUID = "cms 42" }, KindBadID},
+		{"newest, with a relative link", nil, func(a *Article) {
+			a.URL, a.Updated = "budget", time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC) // must not date the feed
+		}, KindRelativeURL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
