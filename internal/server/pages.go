@@ -166,6 +166,9 @@ func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, er
 			modified = u
 		}
 	}
+	// Never later than now, as for feeds: an article dated in the future
+	// must not date the page.
+	modified = minTime(modified, time.Now())
 	p := categoryPage{page: s.page(s.opts.SiteTitle+": "+c.Title, s.opts.Language), Category: c, Articles: items}
 	p.Alternates = s.feedLinks(c.Slug, p.Title)
 	var buf bytes.Buffer

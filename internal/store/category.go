@@ -59,10 +59,10 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
 	return nil
 }
 
-// Categories returns the listed categories, ordered by slug: those declared
-// and those that have held a public article (one created by an embargoed
-// article stays unlisted until the embargo ends; Category reports it not
-// found meanwhile).
+// Categories returns the listed categories, ordered by slug, each with the
+// time it was created: those declared and those that have held a public
+// article (one created by an embargoed article stays unlisted until the
+// embargo ends; Category reports it not found meanwhile).
 func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 	rows, err := s.rs.categories.QueryContext(ctx)
 	if err != nil {
@@ -72,9 +72,11 @@ func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 	var cs []feeds.Category
 	for rows.Next() {
 		var c feeds.Category
-		if err := rows.Scan(&c.Slug, &c.Title, &c.Description); err != nil {
+		var created int64
+		if err := rows.Scan(&c.Slug, &c.Title, &c.Description, &created); err != nil {
 			return nil, fmt.Errorf("categories: %w", err)
 		}
+		c.Created = unix(created)
 		cs = append(cs, c)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -86,13 +88,15 @@ func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 // Category returns the category with this slug, or a wrapped ErrNotFound.
 func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, error) {
 	var c feeds.Category
-	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description)
+	var created int64
+	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("category %q: %w", slug, ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("category %q: %w", slug, err)
 	}
+	c.Created = unix(created)
 	return c, nil
 }
 
