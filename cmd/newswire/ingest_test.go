@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/store"
 )
 
 // upstream serves testdata/upstream files with validators, like a wire.
@@ -245,5 +247,56 @@ websub: {allow_private_callbacks: true}
 		case <-deadline:
 			t.Fatal("no notification after publishing")
 		}
+	}
+}
+
+// A source with more new items than ingest.max_new_per_pass, served as a
+// static file (Last-Modified, 304 on If-Modified-Since, like any web
+// server): one `newswire fetch` takes every item, in batches, and the next
+// is answered 304. Before, the first fetch stored the validators with only
+// the first batch taken, and every later one was "not modified".
+func TestFetchTakesAWholeBacklogFromAConditionalUpstream(t *testing.T) {
+	files := t.TempDir()
+	var rss strings.Builder
+	rss.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Big wire</title><link>https://big.example/</link><description>300 items</description>
+`)
+	newest := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		fmt.Fprintf(&rss, "<item><title>Story number %d</title><link>https://big.example/story/%d</link>"+
+			"<pubDate>%s</pubDate><description>The body of story number %d, told in full.</description></item>\n",
+			i, i, newest.Add(-time.Duration(i)*time.Minute).Format(time.RFC1123Z), i)
+	}
+	rss.WriteString("</channel></rss>\n")
+	if err := os.WriteFile(filepath.Join(files, "big.rss"), []byte(rss.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(http.FileServer(http.Dir(files)))
+	defer up.Close()
+
+	dir := t.TempDir()
+	db := filepath.Join(dir, "n.db")
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+database: %s
+categories: [{slug: world, title: World}]
+sources:
+  - {name: big, url: %s/big.rss, categories: [world], allow_private: true}
+`, db, up.URL))
+	env := map[string]string{"NEWSWIRE_CONFIG": cfg}
+
+	out, errOut, err := run(t, env, "fetch")
+	if err != nil || !strings.Contains(out, "big: 300 new") {
+		t.Fatalf("first fetch: %v\n%s%s", err, out, errOut)
+	}
+	if out, _, err := run(t, env, "fetch"); err != nil || !strings.Contains(out, "big: not modified") {
+		t.Errorf("second fetch: %v\n%s", err, out)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, err := st.CountArticles(context.Background()); err != nil || n != 300 {
+		t.Errorf("%d articles stored (%v), want 300", n, err)
 	}
 }
