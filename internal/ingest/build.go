@@ -162,26 +162,49 @@ func (b *batch) build() []store.PassItem {
 	return items
 }
 
-// item normalises and cleans an entry; false when it is not to be
-// published (nothing to show, or Clean refused it, noted in dropped).
+// item normalises and cleans an entry and writes its summary; false when
+// it is not to be published (nothing to show, or Clean refused it, noted in
+// dropped).
 func (b *batch) item(e *entry, m *matcher) (store.PassItem, bool) {
-	it, text, ok := b.normalize(e, m)
+	it, text, lead, ok := b.normalize(e, m)
 	if !ok {
 		return store.PassItem{}, false
 	}
+	a := it.Article
 	if b.clean != nil {
-		body := it.Article.ContentHTML
-		if err := b.clean(it.Article); err != nil {
+		if lead != "" {
+			a.Summary = b.cleanLead(a, lead)
+		}
+		body := a.ContentHTML
+		if err := b.clean(a); err != nil {
 			b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
 			return store.PassItem{}, false
 		}
-		if it.Article.ContentHTML != body {
-			text = clean.HTMLToText(it.Article.ContentHTML)
+		if a.ContentHTML != body {
+			text = clean.HTMLToText(a.ContentHTML)
 		}
+	} else if lead != "" {
+		a.Summary = clean.Summary(collapse(clean.HTMLToText(lead)), summaryLen)
 	}
+	// Made from the body only now, so that it is made from the cleaned one.
+	if strings.TrimSpace(a.Summary) == "" {
+		a.Summary = clean.Summary(text, summaryLen)
+	}
+	a.Summary = cleanText(a.Summary)
 	// The same story from two sources matches on what is published.
-	it.LinkKey, it.TextKey = dedupeKeys(e.link, it.Article.Title, text)
+	it.LinkKey, it.TextKey = dedupeKeys(e.link, a.Title, text)
 	return it, true
+}
+
+// cleanLead cleans an upstream summary of its own with the rules of the
+// body, as the body of a scratch copy of a, and returns it as a summary;
+// "" when nothing is left (the summary is then made from the body).
+func (b *batch) cleanLead(a *feeds.Article, lead string) string {
+	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
+	if err := b.clean(s); err != nil {
+		return ""
+	}
+	return clean.Summary(collapse(clean.HTMLToText(s.ContentHTML)), summaryLen)
 }
 
 // date gives every new or changed entry its published and updated times and

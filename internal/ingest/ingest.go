@@ -62,7 +62,10 @@ type Options struct {
 	// adapter). It may edit the article in place; an error (clean.ErrEmpty
 	// for an article that is only boilerplate) leaves the item unpublished
 	// and counted in Result.Dropped. Items it passed are not cleaned again
-	// until they change upstream.
+	// until they change upstream. An upstream summary that is text of its
+	// own is cleaned by it too, as the body of a scratch copy of the
+	// article; one that is only the start of the body is replaced by a
+	// summary of the cleaned body.
 	Clean func(*feeds.Article) error
 }
 
