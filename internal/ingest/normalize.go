@@ -70,16 +70,11 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 		content = clean.TextToHTML([]string{title})
 	}
 
-	lang := ""
+	declared := ""
 	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
-		lang = strings.TrimSpace(dc.Language[0])
+		declared = strings.TrimSpace(dc.Language[0])
 	}
-	if lang == "" {
-		lang = strings.TrimSpace(b.feed.Language)
-	}
-	if lang == "" {
-		lang = arabic.DetectLanguage(title + "\n" + prefix(text, 1000))
-	}
+	lang := itemLanguage(cmp.Or(declared, strings.TrimSpace(b.feed.Language)), title+"\n"+prefix(text, 1000))
 
 	cats := m.match(it.Categories, title)
 	if len(cats) == 0 {
@@ -136,6 +131,62 @@ func startsBody(summary, body string) bool {
 		s = strings.TrimSpace(strings.TrimSuffix(s, tail))
 	}
 	return s != "" && strings.HasPrefix(collapse(body), s)
+}
+
+// itemLanguage is the language of an item whose text starts with text: the
+// declared one (the item's own, else its channel's), unless the text is
+// clearly written in another script. A channel's language is a default for
+// its items, not a fact about each: an English story in an Arabic channel
+// is English, and rendering it as Arabic (lang="ar", dir="rtl") breaks its
+// display. The script decides only when one dominates (see
+// arabic.DetectLanguage), so an Arabic story quoting English names stays
+// Arabic; within one script the declaration stands (script cannot tell
+// English from French, nor Arabic from Persian reliably).
+func itemLanguage(declared, text string) string {
+	detected := arabic.DetectLanguage(text)
+	if declared == "" || (detected != "" && scriptOf(detected) != scriptOf(declared)) {
+		return detected
+	}
+	return declared
+}
+
+// scriptOf is the script a language is written in, as far as telling it
+// from the text matters: "Arab", "Hebr", "Latn", or "other" for languages
+// written in none of these (Cyrillic, Greek, CJK, Indic…). A script subtag
+// decides ("sr-Latn", "pa-Arab").
+func scriptOf(lang string) string {
+	lang = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	primary, rest, _ := strings.Cut(lang, "-")
+	if sub, _, _ := strings.Cut(rest, "-"); len(sub) == 4 {
+		switch sub {
+		case "arab":
+			return "Arab"
+		case "hebr":
+			return "Hebr"
+		case "latn":
+			return "Latn"
+		default:
+			return "other"
+		}
+	}
+	switch {
+	case primary == "he" || primary == "iw" || primary == "yi" || primary == "ji":
+		return "Hebr"
+	case arabic.IsRTL(primary):
+		return "Arab"
+	case nonLatin[primary]:
+		return "other"
+	}
+	return "Latn"
+}
+
+// nonLatin are languages written only in scripts other than Latin, Arabic
+// and Hebrew.
+var nonLatin = map[string]bool{
+	"ru": true, "uk": true, "be": true, "bg": true, "mk": true, "kk": true, "ky": true, "mn": true, "tg": true,
+	"el": true, "zh": true, "ja": true, "ko": true, "hi": true, "mr": true, "ne": true, "bn": true, "ta": true,
+	"te": true, "kn": true, "ml": true, "gu": true, "th": true, "lo": true, "km": true, "my": true, "si": true,
+	"ka": true, "hy": true, "am": true, "ti": true,
 }
 
 // image is the item's lead image: the first image enclosure (with its type
