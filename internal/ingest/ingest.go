@@ -197,9 +197,8 @@ func (in *Ingester) changed() {
 // named, at most Options.Concurrency at a time, ignoring their NextRun; a
 // pass that holds items back is followed by catch-up passes as in Job, and
 // a source's Result sums them. Results are in the order of the sources (by
-// name, or as named). An unknown
-// name gives a Result whose Err wraps store.ErrNotFound, a source that is not
-// polled one wrapping ErrDisabled. The error is non-nil only when the sources
+// name, or as named). An unknown name gives a Result whose Err wraps
+// store.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
 // cannot be listed or no pass could record its outcome.
 func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, error) {
 	var (

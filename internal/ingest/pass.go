@@ -43,8 +43,7 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 	state.LastAttempt = start
 	every := scheduleInterval(src.Schedule, start)
 
-	// The item history is read on the other core while the body is fetched
-	// and parsed.
+	// The item history is read on the other core while the body is parsed.
 	type knownItems struct {
 		m   map[string]store.KnownItem
 		err error
