@@ -118,6 +118,9 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "%s: error: %v\n", r.Source, r.Err)
 		case r.NotModified:
 			fmt.Fprintf(m.Stdout, "%s: not modified\n", r.Source)
+		case r.Deferred > 0:
+			fmt.Fprintf(m.Stdout, "%s: %d new, %d updated, %d unchanged, %d held back for the next pass\n",
+				r.Source, r.New, r.Updated, r.Unchanged, r.Deferred)
 		default:
 			fmt.Fprintf(m.Stdout, "%s: %d new, %d updated, %d unchanged\n", r.Source, r.New, r.Updated, r.Unchanged)
 		}
