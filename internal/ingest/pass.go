@@ -182,6 +182,8 @@ func (in *Ingester) record(ctx context.Context, src store.Source, p store.Pass, 
 	pr, err := in.st.SavePass(ctx, p)
 	if err != nil && len(p.Items) > 0 && ctx.Err() == nil {
 		err = fmt.Errorf("save %s: %w", src.Name, err)
+		// Logged here: recording the failure on the source may still work.
+		in.log.Error("cannot save items", "source", src.Name, "items", len(p.Items), "error", err)
 		res.Err, res.Unchanged, res.Deferred = err, 0, 0
 		st := p.State
 		st.LastSuccess, st.ETag, st.LastModified, st.BodyHash = src.LastSuccess, src.ETag, src.LastModified, src.BodyHash

@@ -100,6 +100,29 @@ func (m *Metrics) ObserveFetch(source string, notModified bool, err error, newIt
 	}
 }
 
+// ObserveStore exports whether the database can be written, as this
+// process found it: newswire_store_writable (1 or 0) and
+// newswire_store_write_failures_total (writes failed for a storage fault:
+// full disk, read-only, I/O). Both are read from health at each scrape.
+func (m *Metrics) ObserveStore(health func() (writable bool, failures uint64)) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newswire_store_writable", Help: "1 while database writes work, 0 while they fail (full disk, read-only, I/O error).",
+		}, func() float64 {
+			if ok, _ := health(); ok {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newswire_store_write_failures_total", Help: "Database writes that failed for a storage fault (full disk, read-only, I/O error).",
+		}, func() float64 {
+			_, n := health()
+			return float64(n)
+		}),
+	)
+}
+
 // Code is the label value for an HTTP status code, without allocating for
 // the common ones.
 func Code(code int) string {

@@ -81,7 +81,16 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *importer.FileError
 	var ve *store.ValidationError
 	var tooBig *http.MaxBytesError
+	var se *store.StorageError
 	switch {
+	case errors.As(err, &se):
+		// Nothing was written; the same request may work once the fault
+		// clears, so the client is told to come back, not that it erred.
+		s.log.Error("admin write failed: storage", "method", r.Method, "path", r.URL.Path, "error", err)
+		w.Header().Set("Retry-After", storageRetryAfter)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
+			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
+			"reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.As(err, &ve):

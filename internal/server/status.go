@@ -33,6 +33,7 @@ type statusPage struct {
 	Sources []statusSource
 	Topics  []statusTopic
 	Err     string
+	Writes  string // what fails, while database writes fail
 }
 
 // handleStatus shows operators the state of every source and the WebSub
@@ -56,6 +57,9 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) statusData(ctx context.Context) (*statusPage, error) {
 	p := &statusPage{page: s.page(s.opts.SiteTitle+": status", "en"), Now: time.Now().UTC()}
+	if wh := s.writeHealth(); !wh.Writable {
+		p.Writes = writesFailing(wh)
+	}
 	srcs, err := s.st.Sources(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)

@@ -13,7 +13,8 @@ import (
 // declared in the config file; a declared category is listed even while it
 // has no public article. An empty title means the slug. A change bumps
 // the category's version and the global one; an identical call writes nothing.
-func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
+func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error) {
+	defer s.noteWrite(&err)
 	if err := validSlug(c.Slug); err != nil {
 		return fmt.Errorf("upsert category: %w", err)
 	}
