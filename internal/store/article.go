@@ -103,7 +103,7 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []Save
 		}
 	}
 
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("save articles: begin: %w", err)
 	}
@@ -305,14 +305,10 @@ func (sv *saver) insert(r *articleRow) error {
 		return err
 	}
 	a := r.a
-	res, err := sv.st.insArticle.ExecContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
+	var id int64
+	if err := sv.st.insArticle.QueryRowContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
 		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now)
-	if err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now).Scan(&id); err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
 	return sv.writeBodyAndMemberships(r, id, false)
@@ -396,10 +392,7 @@ func (sv *saver) categoryID(slug string) (int64, error) {
 	var id int64
 	err := sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		var res sql.Result
-		if res, err = sv.st.insCategory.ExecContext(sv.ctx, slug, slug, "", sv.now, 0); err == nil {
-			id, err = res.LastInsertId()
-		}
+		err = sv.st.insCategory.QueryRowContext(sv.ctx, slug, slug, "", sv.now, 0).Scan(&id)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("category %s: %w", slug, err)
@@ -425,7 +418,7 @@ func (sv *saver) bumpVersions() error {
 	return nil
 }
 
-func bumpGlobal(ctx context.Context, st *sql.Stmt) (int64, error) {
+func bumpGlobal(ctx context.Context, st *stmt) (int64, error) {
 	var v int64
 	if err := st.QueryRowContext(ctx).Scan(&v); err != nil {
 		return 0, fmt.Errorf("bump version: %w", err)

@@ -21,7 +21,7 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error
 	if c.Title == "" {
 		c.Title = c.Slug
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return fmt.Errorf("upsert category %s: %w", c.Slug, err)
 	}
@@ -35,10 +35,7 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error
 	err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr, &listed)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		var res sql.Result
-		if res, err = tx.StmtContext(ctx, s.ws.insCategory).ExecContext(ctx, c.Slug, c.Title, c.Description, now, 1); err == nil {
-			id, err = res.LastInsertId()
-		}
+		err = tx.StmtContext(ctx, s.ws.insCategory).QueryRowContext(ctx, c.Slug, c.Title, c.Description, now, 1).Scan(&id)
 	case err != nil:
 	case title == c.Title && descr == c.Description && listed == 1:
 		return tx.Commit() // nothing to change: no version bump

@@ -17,3 +17,6 @@ const (
 func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 	return migrate(ctx, db, fsys, slog.New(slog.DiscardHandler))
 }
+
+// Rebind spells a ? query for PostgreSQL, as the store does.
+func Rebind(q string) string { return postgresDialect("").sql(q) }

@@ -1,9 +1,16 @@
 package store
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -18,13 +25,15 @@ var ErrStorage = errors.New("storage fault")
 // Fault is the kind of a storage fault.
 type Fault int
 
-// The storage faults, from SQLite's primary result codes and the system's
-// errno (the store also touches files itself).
+// The storage faults, from SQLite's primary result codes, PostgreSQL's
+// SQLSTATEs, connection errors and the system's errno (the store also
+// touches files itself).
 const (
-	FaultFull     Fault = iota + 1 // SQLITE_FULL, ENOSPC, EDQUOT
-	FaultReadOnly                  // SQLITE_READONLY, EROFS
-	FaultIO                        // SQLITE_IOERR, EIO
-	FaultCantOpen                  // SQLITE_CANTOPEN
+	FaultFull        Fault = iota + 1 // SQLITE_FULL, ENOSPC, EDQUOT; PostgreSQL 53100 disk_full
+	FaultReadOnly                     // SQLITE_READONLY, EROFS; PostgreSQL 25006 (a standby, default_transaction_read_only)
+	FaultIO                           // SQLITE_IOERR, EIO; PostgreSQL 58030 io_error
+	FaultCantOpen                     // SQLITE_CANTOPEN
+	FaultUnavailable                  // PostgreSQL cannot be reached, is shutting down or refuses connections
 )
 
 // String is the fault in a few words, for logs, /healthz and API errors.
@@ -38,6 +47,8 @@ func (f Fault) String() string {
 		return "disk I/O error"
 	case FaultCantOpen:
 		return "database file cannot be opened"
+	case FaultUnavailable:
+		return "database unreachable"
 	}
 	return fmt.Sprintf("fault %d", int(f))
 }
@@ -54,6 +65,8 @@ func (f Fault) Reason() string {
 		return "io_error"
 	case FaultCantOpen:
 		return "cant_open"
+	case FaultUnavailable:
+		return "unavailable"
 	}
 	return "unknown"
 }
@@ -91,6 +104,9 @@ func classify(err error) error {
 }
 
 func faultOf(err error) (Fault, bool) {
+	if f, ok := postgresFault(err); ok {
+		return f, true
+	}
 	var le *sqlite.Error
 	if errors.As(err, &le) {
 		// Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_CANTINIT…)
@@ -114,6 +130,43 @@ func faultOf(err error) (Fault, bool) {
 		return FaultReadOnly, true
 	case errors.Is(err, syscall.EIO):
 		return FaultIO, true
+	}
+	return 0, false
+}
+
+// postgresFault classifies what PostgreSQL and the way to it can fail with.
+// A server that is down, restarting, failing over or out of connections is
+// FaultUnavailable: database/sql drops the broken connections and dials
+// anew, so writes work again once the server answers, and the probe finds
+// out.
+func postgresFault(err error) (Fault, bool) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return 0, false // the caller gave up
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "53100": // disk_full
+			return FaultFull, true
+		case pe.Code == "25006": // read_only_sql_transaction: a standby, or a read-only default
+			return FaultReadOnly, true
+		case pe.Code == "58030": // io_error
+			return FaultIO, true
+		case strings.HasPrefix(pe.Code, "08"), // connection_exception
+			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", // admin/crash shutdown, cannot connect now
+			pe.Code == "53300": // too_many_connections
+			return FaultUnavailable, true
+		}
+		return 0, false
+	}
+	var ce *pgconn.ConnectError
+	var ne *net.OpError // not net.Error: a syscall.Errno is one too
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), pgconn.SafeToRetry(err):
+		return FaultUnavailable, true
 	}
 	return 0, false
 }

@@ -103,9 +103,10 @@ func (s *Store) ProbeWrites(ctx context.Context) (err error) {
 		if err := repairSideFiles(s.path); err != nil {
 			return err
 		}
-		// A connection SQLite opened read-only stays so: start a new one.
+		// A connection SQLite opened read-only stays so, and one to a
+		// PostgreSQL that went away is dead: start new ones.
 		s.w.SetMaxIdleConns(0)
-		s.w.SetMaxIdleConns(1)
+		s.w.SetMaxIdleConns(s.idleConns())
 	}
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('write_probe', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, time.Now().UnixNano()); err != nil {
@@ -130,6 +131,14 @@ func (s *Store) ProbeWrites(ctx context.Context) (err error) {
 		fn(st)
 	}
 	return nil
+}
+
+// idleConns is how many idle connections the writer pool keeps.
+func (s *Store) idleConns() int {
+	if s.d.pg() {
+		return s.maxConns
+	}
+	return 1
 }
 
 // WatchWrites probes every interval while writes fail, until ctx is done.

@@ -20,7 +20,7 @@ var ErrWithdrawn = errors.New("withdrawn")
 // drop it, and feeds carry a tombstone for it. Withdrawing twice is a no-op.
 func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err error) {
 	defer s.noteWrite(&err)
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return fmt.Errorf("withdraw %q: %w", guid, err)
 	}
@@ -50,7 +50,7 @@ func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err e
 
 // bumpArticles moves the global version and that of every category the
 // articles belong to, so every instance's rendered feeds of them go stale.
-func bumpArticles(ctx context.Context, tx *sql.Tx, now int64, ids []int64) error {
+func bumpArticles(ctx context.Context, tx *dbTx, now int64, ids []int64) error {
 	var v int64
 	if err := tx.QueryRowContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`).Scan(&v); err != nil {
 		return fmt.Errorf("bump version: %w", err)
@@ -78,14 +78,15 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (_ int, err error) {
 	if due == 0 {
 		return 0, nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0, updated = max(updated, ?),
-		change_seq = `+nextChangeSeq+`, changed_at = ?
-		WHERE embargo_until > 0 AND embargo_until <= ? AND withdrawn = 0 RETURNING id`, now, now, now)
+	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0,
+		updated = CASE WHEN updated > ?1 THEN updated ELSE ?1 END,
+		change_seq = `+nextChangeSeq+`, changed_at = ?1
+		WHERE embargo_until > 0 AND embargo_until <= ?1 AND withdrawn = 0 RETURNING id`, now)
 	if err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}

@@ -149,7 +149,7 @@ func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) 
 		}
 	}
 
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return PassResult{}, fmt.Errorf("save pass: begin: %w", err)
 	}

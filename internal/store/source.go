@@ -195,27 +195,24 @@ func (s *Store) UpsertSource(ctx context.Context, src Source) (_ Source, err err
 		return Source{}, fmt.Errorf("upsert source %s: %w", src.Name, err)
 	}
 	defer tx.Rollback() // no-op after Commit
-	st := func(q *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, q) }
+	st := func(q *stmt) *stmt { return tx.StmtContext(ctx, q) }
 
+	// Insert first: instances applying the config at once then cannot both
+	// find the name free; the one that finds it taken updates instead.
 	var (
 		id              int64
 		storedURL, from string
 	)
-	err = st(s.ss.selSourceDef).QueryRowContext(ctx, src.Name).Scan(&id, &storedURL, &from)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		var res sql.Result
-		res, err = st(s.ss.insSource).ExecContext(ctx, src.Name, src.URL, src.Schedule, cats, rules,
-			boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, s.now().Unix())
+	err = st(s.ss.insSource).QueryRowContext(ctx, src.Name, src.URL, src.Schedule, cats, rules,
+		boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, s.now().Unix()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = st(s.ss.selSourceDef).QueryRowContext(ctx, src.Name).Scan(&id, &storedURL, &from)
 		if err == nil {
-			id, err = res.LastInsertId()
+			_, err = st(s.ss.updSourceDef).ExecContext(ctx, src.Schedule, cats, rules,
+				boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, id)
 		}
-	case err != nil:
-	default:
-		_, err = st(s.ss.updSourceDef).ExecContext(ctx, src.Schedule, cats, rules,
-			boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, id)
 		if err == nil && src.URL != storedURL && src.URL != from {
-			_, err = st(s.ss.resetSourceURL).ExecContext(ctx, src.URL, id)
+			_, err = st(s.ss.resetSourceURL).ExecContext(ctx, src.URL, []byte{}, id)
 		}
 	}
 	var out Source
@@ -278,7 +275,7 @@ func (s *Store) ResetSource(ctx context.Context, name string) error {
 	return s.execOneSource(ctx, "reset", s.ss.resetSource, name)
 }
 
-func (s *Store) execOneSource(ctx context.Context, verb string, q *sql.Stmt, name string) (err error) {
+func (s *Store) execOneSource(ctx context.Context, verb string, q *stmt, name string) (err error) {
 	defer s.noteWrite(&err)
 	res, err := q.ExecContext(ctx, name)
 	var n int64

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"time"
 )
@@ -42,7 +44,18 @@ type WebSubIntent struct {
 	Attempts        int // verification attempts that failed and may be retried
 	NextAttempt     time.Time
 	LastError       string
+	// Claim identifies the claim ClaimWebSubIntents made on the request;
+	// RetryWebSubIntent and DropWebSubIntent act only while it holds.
+	Claim int64
 }
+
+// ErrClaimLost is returned when a claim on queued WebSub work lapsed and
+// another claim (another instance's, likely) took the work over, or the
+// work is gone: whoever holds the newer claim finishes it.
+var ErrClaimLost = errors.New("websub claim lost")
+
+// newClaim returns a claim token: random, never 0 (no claim).
+func newClaim() int64 { return rand.Int64N(math.MaxInt64-1) + 1 }
 
 // WebSubDelivery is a queued distribution of a topic's content to one
 // subscription.
@@ -58,6 +71,9 @@ type WebSubDelivery struct {
 	Attempts        int // failed attempts so far
 	NextAttempt     time.Time
 	LastError       string
+	// Claim identifies the claim ClaimWebSubDeliveries made; Retry, Finish
+	// and DeleteWebSubSubscription act only while it holds.
+	Claim int64
 }
 
 // RequestWebSub records a subscribe or unsubscribe request awaiting
@@ -98,14 +114,16 @@ func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (_ int64, er
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-const intentCols = `id, mode, topic, callback, secret, lease_seconds, requested, attempts, next_attempt, last_error`
+const intentCols = `id, mode, topic, callback, secret, lease_seconds, requested, attempts, next_attempt, last_error,
+	claim_token`
 
 func scanIntent(r scanner) (WebSubIntent, error) {
 	var (
 		in                      WebSubIntent
 		lease, req, next, tries int64
 	)
-	err := r.Scan(&in.ID, &in.Mode, &in.Topic, &in.Callback, &in.Secret, &lease, &req, &tries, &next, &in.LastError)
+	err := r.Scan(&in.ID, &in.Mode, &in.Topic, &in.Callback, &in.Secret, &lease, &req, &tries, &next, &in.LastError,
+		&in.Claim)
 	in.Lease = time.Duration(lease) * time.Second
 	in.Requested, in.NextAttempt, in.Attempts = unix(req), unix(next), int(tries)
 	return in, err
@@ -123,11 +141,10 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	t := now.Unix()
-	rows, err := tx.QueryContext(ctx, `UPDATE websub_intents SET claimed_until = ?
-		WHERE id IN (SELECT id FROM websub_intents WHERE next_attempt <= ? AND claimed_until <= ?
-			ORDER BY next_attempt, id LIMIT ?)
-		RETURNING `+intentCols, now.Add(hold).Unix(), t, t, limit)
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_intents SET claimed_until = ?1, claim_token = ?2
+		WHERE id IN (SELECT id FROM websub_intents WHERE next_attempt <= ?3 AND claimed_until <= ?3
+			ORDER BY next_attempt, id LIMIT ?4`+s.d.claimRows("websub_intents")+`)
+		RETURNING `+intentCols, now.Add(hold).Unix(), newClaim(), now.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim websub intents: %w", err)
 	}
@@ -198,25 +215,41 @@ func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time
 	return in, nil
 }
 
-// RetryWebSubIntent records a failed verification attempt of request id and
-// makes it due again at next.
-func (s *Store) RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) (err error) {
+// RetryWebSubIntent records a failed verification attempt of request id,
+// claimed with claim, and makes it due again at next. ErrClaimLost when the
+// claim no longer holds (or the request was replaced).
+func (s *Store) RetryWebSubIntent(ctx context.Context, id, claim int64, next time.Time, lastErr string) (err error) {
 	defer s.noteWrite(&err)
-	_, err = s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
-		claimed_until = 0, last_error = ? WHERE id = ?`, next.Unix(), lastErr, id)
-	if err != nil {
+	res, err := s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
+		claimed_until = 0, claim_token = 0, last_error = ? WHERE id = ? AND claim_token = ?`, next.Unix(), lastErr, id, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("retry websub intent %d: %w", id, err)
 	}
 	return nil
 }
 
-// DropWebSubIntent forgets request id, whose verification failed for good.
-func (s *Store) DropWebSubIntent(ctx context.Context, id int64) (err error) {
+// DropWebSubIntent forgets request id, claimed with claim, whose
+// verification failed for good. ErrClaimLost when the claim no longer holds.
+func (s *Store) DropWebSubIntent(ctx context.Context, id, claim int64) (err error) {
 	defer s.noteWrite(&err)
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_intents WHERE id = ?`, id); err != nil {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM websub_intents WHERE id = ? AND claim_token = ?`, id, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("drop websub intent %d: %w", id, err)
 	}
 	return nil
+}
+
+// claimHeld turns a statement that acted on a claimed row into
+// ErrClaimLost when it found none.
+func claimHeld(res sql.Result, err error) error {
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err == nil && n == 0 {
+		err = ErrClaimLost
+	}
+	return err
 }
 
 // WebSubIntents returns the requests awaiting verification, oldest first.
@@ -276,7 +309,7 @@ func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType str
 	return n, nil
 }
 
-func enqueueContent(ctx context.Context, tx *sql.Tx, topic, contentType string, body, hash []byte, now int64) (int, error) {
+func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, body, hash []byte, now int64) (int, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE websub_subscriptions SET last_hash = ?
 		WHERE topic = ? AND expires > ? AND last_hash <> ? RETURNING id`, hash, topic, now, hash)
 	if err != nil {
@@ -328,6 +361,7 @@ func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold t
 	defer tx.Rollback() // no-op after Commit
 
 	ds, err := claimDeliveries(ctx, tx, now.Unix(), now.Add(hold).Unix(), limit)
+	// One token for the batch: each delivery is claimed by this call.
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -338,7 +372,7 @@ func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold t
 }
 
 const deliveryCols = `d.subscription_id, s.topic, s.callback, s.secret, s.expires, d.content_id, c.content_type,
-	d.enqueued, d.attempts, d.next_attempt, d.last_error`
+	d.enqueued, d.attempts, d.next_attempt, d.last_error, d.claim_token`
 
 func scanDelivery(r scanner, extra ...any) (WebSubDelivery, error) {
 	var (
@@ -346,20 +380,20 @@ func scanDelivery(r scanner, extra ...any) (WebSubDelivery, error) {
 		expires, enq, tries, nextTime int64
 	)
 	dest := append([]any{&d.SubscriptionID, &d.Topic, &d.Callback, &d.Secret, &expires, &d.ContentID,
-		&d.ContentType, &enq, &tries, &nextTime, &d.LastError}, extra...)
+		&d.ContentType, &enq, &tries, &nextTime, &d.LastError, &d.Claim}, extra...)
 	err := r.Scan(dest...)
 	d.Expires, d.Enqueued, d.NextAttempt, d.Attempts = unix(expires), unix(enq), unix(nextTime), int(tries)
 	return d, err
 }
 
-func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit int) ([]WebSubDelivery, error) {
-	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?
+func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int) ([]WebSubDelivery, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?1, claim_token = ?2
 		WHERE subscription_id IN (
 			SELECT d.subscription_id FROM websub_deliveries d
 			JOIN websub_subscriptions s ON s.id = d.subscription_id
-			WHERE d.next_attempt <= ? AND d.claimed_until <= ? AND s.expires > ?
-			ORDER BY d.next_attempt, d.subscription_id LIMIT ?)
-		RETURNING subscription_id`, until, now, now, now, limit)
+			WHERE d.next_attempt <= ?3 AND d.claimed_until <= ?3 AND s.expires > ?3
+			ORDER BY d.next_attempt, d.subscription_id LIMIT ?4`+tx.d.claimRows("d")+`)
+		RETURNING subscription_id`, until, newClaim(), now, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -396,23 +430,26 @@ func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit in
 }
 
 // RetryWebSubDelivery records a failed attempt of subscription subID's
-// delivery and makes it due again at next.
-func (s *Store) RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) (err error) {
+// delivery, claimed with claim, and makes it due again at next.
+// ErrClaimLost when the claim no longer holds.
+func (s *Store) RetryWebSubDelivery(ctx context.Context, subID, claim int64, next time.Time, lastErr string) (err error) {
 	defer s.noteWrite(&err)
-	_, err = s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
-		claimed_until = 0, last_error = ? WHERE subscription_id = ?`, next.Unix(), lastErr, subID)
-	if err != nil {
+	res, err := s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
+		claimed_until = 0, claim_token = 0, last_error = ? WHERE subscription_id = ? AND claim_token = ?`,
+		next.Unix(), lastErr, subID, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("retry websub delivery to subscription %d: %w", subID, err)
 	}
 	return nil
 }
 
 // FinishWebSubDelivery ends subscription subID's delivery of content
-// contentID: delivered, or given up (then the subscription's content hash is
-// forgotten, so publishing the same content again queues it again). When newer
-// content replaced it while it was in flight, that newer content stays queued,
-// due at now with a fresh count of attempts.
-func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) (err error) {
+// contentID, claimed with claim: delivered, or given up (then the
+// subscription's content hash is forgotten, so publishing the same content
+// again queues it again). When newer content replaced it while it was in
+// flight, that newer content stays queued, due at now with a fresh count of
+// attempts. ErrClaimLost when the claim no longer holds: nothing is written.
+func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, claim int64, delivered bool, now time.Time) (err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -420,18 +457,21 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	res, err := tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE subscription_id = ? AND content_id = ?`, subID, contentID)
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	var queued int64
+	err = tx.QueryRowContext(ctx, `SELECT content_id FROM websub_deliveries
+		WHERE subscription_id = ? AND claim_token = ?`+s.d.forUpdate, subID, claim).Scan(&queued)
 	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = ErrClaimLost
 	case err != nil:
-	case n == 0:
+	case queued != contentID:
 		_, err = tx.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = 0, next_attempt = ?, claimed_until = 0,
-			last_error = '' WHERE subscription_id = ?`, now.Unix(), subID)
-	case !delivered:
-		_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = x'' WHERE id = ?`, subID)
+			claim_token = 0, last_error = '' WHERE subscription_id = ?`, now.Unix(), subID)
+	default:
+		_, err = tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE subscription_id = ?`, subID)
+		if err == nil && !delivered {
+			_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = ? WHERE id = ?`, []byte{}, subID)
+		}
 	}
 	if err == nil {
 		err = tx.Commit()
@@ -469,10 +509,13 @@ func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
 }
 
 // DeleteWebSubSubscription ends subscription id at once, with its queued
-// delivery (the callback answered 410 Gone).
-func (s *Store) DeleteWebSubSubscription(ctx context.Context, id int64) (err error) {
+// delivery (the callback answered 410 Gone to the delivery claimed with
+// claim). ErrClaimLost when the claim no longer holds.
+func (s *Store) DeleteWebSubSubscription(ctx context.Context, id, claim int64) (err error) {
 	defer s.noteWrite(&err)
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE id = ?`, id); err != nil {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE id = ?1
+		AND EXISTS (SELECT 1 FROM websub_deliveries WHERE subscription_id = ?1 AND claim_token = ?2)`, id, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("delete websub subscription %d: %w", id, err)
 	}
 	return nil
