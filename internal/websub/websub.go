@@ -33,14 +33,14 @@ type Store interface {
 	RequestWebSub(ctx context.Context, in store.WebSubIntent) (int64, error)
 	ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]store.WebSubIntent, error)
 	ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (store.WebSubIntent, error)
-	RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) error
-	DropWebSubIntent(ctx context.Context, id int64) error
+	RetryWebSubIntent(ctx context.Context, id, claim int64, next time.Time, lastErr string) error
+	DropWebSubIntent(ctx context.Context, id, claim int64) error
 
 	EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (int, error)
 	ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]store.WebSubDelivery, error)
-	RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) error
-	FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) error
-	DeleteWebSubSubscription(ctx context.Context, id int64) error
+	RetryWebSubDelivery(ctx context.Context, subID, claim int64, next time.Time, lastErr string) error
+	FinishWebSubDelivery(ctx context.Context, subID, contentID, claim int64, delivered bool, now time.Time) error
+	DeleteWebSubSubscription(ctx context.Context, id, claim int64) error
 
 	PurgeWebSub(ctx context.Context, now time.Time) (int, error)
 	WebSubSubscribers(ctx context.Context, now time.Time) (map[string]int, error)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,13 +145,13 @@ func (h *Hub) verify(ctx context.Context, in store.WebSubIntent) {
 		}
 	case v == transient && in.Attempts+1 < h.opts.VerifyAttempts:
 		log.Warn("websub verification failed, will retry", "attempt", in.Attempts+1, "error", err)
-		if err := h.st.RetryWebSubIntent(dbCtx, in.ID, h.opts.Now().Add(h.backoff(in.Attempts)), err.Error()); err != nil {
-			log.Error("websub verification retry", "error", err)
+		if err := h.st.RetryWebSubIntent(dbCtx, in.ID, in.Claim, h.opts.Now().Add(h.backoff(in.Attempts)), err.Error()); err != nil {
+			logRecord(log, "websub verification retry", err)
 		}
 	default:
 		log.Warn("websub verification failed", "attempt", in.Attempts+1, "error", err)
-		if err := h.st.DropWebSubIntent(dbCtx, in.ID); err != nil {
-			log.Error("websub verification drop", "error", err)
+		if err := h.st.DropWebSubIntent(dbCtx, in.ID, in.Claim); err != nil {
+			logRecord(log, "websub verification drop", err)
 		}
 	}
 }
@@ -217,16 +218,16 @@ func (h *Hub) deliver(ctx context.Context, d store.WebSubDelivery) {
 	now := h.opts.Now()
 	if ok {
 		log.Debug("websub delivered", "status", status)
-		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, true, now); err != nil {
-			log.Error("websub record delivery", "error", err)
+		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, d.Claim, true, now); err != nil {
+			logRecord(log, "websub record delivery", err)
 		}
 		return
 	}
 	if err == nil {
 		if status == http.StatusGone {
 			log.Info("websub subscription ended by the subscriber (410 Gone)")
-			if err := h.st.DeleteWebSubSubscription(dbCtx, d.SubscriptionID); err != nil {
-				log.Error("websub delete subscription", "error", err)
+			if err := h.st.DeleteWebSubSubscription(dbCtx, d.SubscriptionID, d.Claim); err != nil {
+				logRecord(log, "websub delete subscription", err)
 			}
 			return
 		}
@@ -235,15 +236,26 @@ func (h *Hub) deliver(ctx context.Context, d store.WebSubDelivery) {
 	next := now.Add(h.backoff(d.Attempts))
 	if d.Attempts+1 >= h.opts.MaxAttempts || !next.Before(d.Expires) {
 		log.Warn("websub delivery dropped", "error", err)
-		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, false, now); err != nil {
-			log.Error("websub drop delivery", "error", err)
+		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, d.Claim, false, now); err != nil {
+			logRecord(log, "websub drop delivery", err)
 		}
 		return
 	}
 	log.Warn("websub delivery failed, will retry", "error", err, "next_attempt", next)
-	if err := h.st.RetryWebSubDelivery(dbCtx, d.SubscriptionID, next, err.Error()); err != nil {
-		log.Error("websub retry delivery", "error", err)
+	if err := h.st.RetryWebSubDelivery(dbCtx, d.SubscriptionID, d.Claim, next, err.Error()); err != nil {
+		logRecord(log, "websub retry delivery", err)
 	}
+}
+
+// logRecord logs a failure to record an outcome. A lost claim is no
+// fault: the claim lapsed (a slow callback) and another instance, or a later
+// pass, took the work over and records it.
+func logRecord(log *slog.Logger, msg string, err error) {
+	if errors.Is(err, store.ErrClaimLost) {
+		log.Info(msg+": claim lapsed, the work was taken over", "error", err)
+		return
+	}
+	log.Error(msg, "error", err)
 }
 
 // post sends one content distribution request and returns the status.
