@@ -165,7 +165,7 @@ func postgresFault(err error) (Fault, bool) {
 	case errors.As(err, &ce), errors.As(err, &ne),
 		errors.Is(err, driver.ErrBadConn),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.ErrUnexpectedEOF), pgconn.SafeToRetry(err):
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, pgconn.ErrConnClosed), pgconn.SafeToRetry(err):
 		return FaultUnavailable, true
 	}
 	return 0, false
