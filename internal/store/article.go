@@ -393,6 +393,9 @@ func (sv *saver) categoryID(slug string) (int64, error) {
 	err := sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = sv.st.insCategory.QueryRowContext(sv.ctx, slug, slug, "", sv.now, 0).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) { // created meanwhile by another instance
+			err = sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
+		}
 	}
 	if err != nil {
 		return 0, fmt.Errorf("category %s: %w", slug, err)

@@ -32,11 +32,15 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error
 		id, listed   int64
 		title, descr string
 	)
-	err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr, &listed)
+	// Insert first: instances declaring the same category at start cannot
+	// both find it missing.
+	err = tx.StmtContext(ctx, s.ws.insCategory).QueryRowContext(ctx, c.Slug, c.Title, c.Description, now, 1).Scan(&id)
+	created := err == nil
+	if errors.Is(err, sql.ErrNoRows) { // it exists: compare, update if it differs
+		err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr, &listed)
+	}
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		err = tx.StmtContext(ctx, s.ws.insCategory).QueryRowContext(ctx, c.Slug, c.Title, c.Description, now, 1).Scan(&id)
-	case err != nil:
+	case err != nil, created:
 	case title == c.Title && descr == c.Description && listed == 1:
 		return tx.Commit() // nothing to change: no version bump
 	default:
