@@ -1,11 +1,16 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"syscall"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The system's errors map to faults as SQLite's do (SQLite's own codes are
@@ -30,6 +35,41 @@ func TestClassifySystemErrors(t *testing.T) {
 		}
 	}
 	for _, err := range []error{nil, ErrNotFound, syscall.EACCES, fmt.Errorf("x: %w", errors.New("constraint failed"))} {
+		if got := classify(err); got != err {
+			t.Errorf("classify(%v) = %v, want it unchanged", err, got)
+		}
+	}
+}
+
+// PostgreSQL's SQLSTATEs and connection failures map to faults; its other
+// errors (a constraint, a serialization failure) are no storage fault.
+func TestClassifyPostgresErrors(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want Fault
+	}{
+		{&pgconn.PgError{Code: "53100", Message: "could not extend file: No space left on device"}, FaultFull},
+		{&pgconn.PgError{Code: "25006", Message: "cannot execute INSERT in a read-only transaction"}, FaultReadOnly},
+		{&pgconn.PgError{Code: "58030", Message: "could not read block"}, FaultIO},
+		{&pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}, FaultUnavailable},
+		{&pgconn.PgError{Code: "57P03", Message: "the database system is starting up"}, FaultUnavailable},
+		{&pgconn.PgError{Code: "08006", Message: "connection failure"}, FaultUnavailable},
+		{&pgconn.PgError{Code: "53300", Message: "too many connections"}, FaultUnavailable},
+		{fmt.Errorf("begin: %w", pgconn.ErrConnClosed), FaultUnavailable},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, FaultUnavailable},
+		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), FaultUnavailable},
+	} {
+		err := classify(c.err)
+		var se *StorageError
+		if !errors.As(err, &se) || se.Fault != c.want || !errors.Is(err, c.err) {
+			t.Errorf("classify(%v) = %v, want fault %v wrapping it", c.err, err, c.want)
+		}
+	}
+	for _, err := range []error{
+		&pgconn.PgError{Code: "23505", Message: "duplicate key"},
+		&pgconn.PgError{Code: "40001", Message: "could not serialize access"},
+		context.DeadlineExceeded, fmt.Errorf("query: %w", context.Canceled),
+	} {
 		if got := classify(err); got != err {
 			t.Errorf("classify(%v) = %v, want it unchanged", err, got)
 		}
