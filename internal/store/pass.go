@@ -149,7 +149,11 @@ func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) 
 		}
 	}
 
-	tx, err := s.beginVersioned(ctx)
+	begin := s.beginVersioned
+	if len(p.Items) == 0 { // state only (a 304, an error): no version moves
+		begin = func(ctx context.Context) (*dbTx, error) { return s.w.BeginTx(ctx, nil) }
+	}
+	tx, err := begin(ctx)
 	if err != nil {
 		return PassResult{}, fmt.Errorf("save pass: begin: %w", err)
 	}

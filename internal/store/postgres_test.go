@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -463,5 +464,50 @@ func TestRedactDSN(t *testing.T) {
 		if got := store.RedactDSN(in); got != want {
 			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// PostgreSQL's migrations run once: reopening applies nothing, every step
+// is recorded, and a database migrated by a newer binary is refused.
+func TestPostgresMigrationsAreIdempotentAndRefuseNewer(t *testing.T) {
+	needPostgres(t)
+	ctx := context.Background()
+	loc := postgresDB.fresh(t)
+	for i := range 3 {
+		st, err := store.Open(ctx, loc, store.WithClock(fixedClock))
+		if err != nil {
+			t.Fatalf("open #%d: %v", i+1, err)
+		}
+		if st.Backend() != store.Postgres {
+			t.Fatalf("backend %q, want postgres", st.Backend())
+		}
+		if i == 0 {
+			mustSave(t, st, article("kept", t0, "politics"))
+		}
+		if _, err := st.Article(ctx, "kept"); err != nil {
+			t.Errorf("open #%d: %v", i+1, err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := filepath.Glob("migrations/postgres/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migration files: %v, %v", files, err)
+	}
+	raw := postgresDB.raw(t, loc)
+	var n, top int
+	if err := raw.QueryRow(`SELECT count(*), max(version) FROM schema_migrations`).Scan(&n, &top); err != nil || n != len(files) || top != len(files) {
+		t.Errorf("schema_migrations: %d rows up to %d, %v; want %d", n, top, err, len(files))
+	}
+	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, loc)
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		if st != nil {
+			st.Close()
+		}
+		t.Fatalf("Open on a newer database: %v, want ErrSchemaTooNew", err)
 	}
 }

@@ -330,12 +330,12 @@ func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, bo
 	if len(subs) == 0 {
 		return 0, nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO websub_contents (topic, hash, content_type, body, created)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, hash) DO NOTHING`, topic, hash, contentType, body, now); err != nil {
-		return 0, err
-	}
+	// The no-op update locks a stored row until commit, so PurgeWebSub on
+	// another instance cannot delete it before the deliveries refer to it.
 	var contentID int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM websub_contents WHERE topic = ? AND hash = ?`, topic, hash).Scan(&contentID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO websub_contents (topic, hash, content_type, body, created)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, hash) DO UPDATE SET topic = excluded.topic RETURNING id`,
+		topic, hash, contentType, body, now).Scan(&contentID); err != nil {
 		return 0, err
 	}
 	for _, sub := range subs {
@@ -457,9 +457,14 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, clai
 	}
 	defer tx.Rollback() // no-op after Commit
 
+	// The subscription first, then its delivery: the order EnqueueWebSubContent
+	// locks them in, so two instances doing both cannot deadlock.
 	var queued int64
-	err = tx.QueryRowContext(ctx, `SELECT content_id FROM websub_deliveries
-		WHERE subscription_id = ? AND claim_token = ?`+s.d.forUpdate, subID, claim).Scan(&queued)
+	_, err = tx.ExecContext(ctx, `SELECT id FROM websub_subscriptions WHERE id = ?`+s.d.forUpdate, subID)
+	if err == nil {
+		err = tx.QueryRowContext(ctx, `SELECT content_id FROM websub_deliveries
+			WHERE subscription_id = ? AND claim_token = ?`+s.d.forUpdate, subID, claim).Scan(&queued)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		err = ErrClaimLost
