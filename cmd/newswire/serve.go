@@ -113,7 +113,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	// written is served read-only, and its start-up writes wait for writes
 	// to work again (the store probes every writeProbeEvery meanwhile).
 	if err := st.ProbeWrites(ctx); err != nil {
-		log.Warn("database cannot be written: starting read-only", "database", cfg.Database, "error", err)
+		log.Warn("database cannot be written: starting read-only", "database", store.RedactDSN(cfg.Database), "error", err)
 	}
 	if err := st.AfterWritable(ctx, func(ctx context.Context) error { return startupWrites(ctx, st, cfg) }); err != nil {
 		return err
@@ -127,7 +127,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("demo articles (run from the repository root, or set --demo-dir): %w", err)
 		}
-		log.Info("demo articles loaded", "dir", *demoDir, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
+		log.Info("demo articles loaded", "dir", *demoDir, "new", sum.created, "failed_files", sum.filesFailed, "database", store.RedactDSN(cfg.Database))
 	}
 
 	ln, err := net.Listen("tcp", cfg.Listen)

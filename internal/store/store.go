@@ -247,11 +247,12 @@ func (s *Store) Close() error {
 }
 
 // Ping reports whether the database answers a query. It uses a reader, so a
-// long write transaction does not make the service look unhealthy.
+// long write transaction does not make the service look unhealthy. A
+// database that cannot be reached is ErrStorage (FaultUnavailable).
 func (s *Store) Ping(ctx context.Context) error {
 	var v int64
 	if err := s.rs.version.QueryRowContext(ctx).Scan(&v); err != nil {
-		return fmt.Errorf("ping store: %w", err)
+		return fmt.Errorf("ping store: %w", classify(err))
 	}
 	return nil
 }
