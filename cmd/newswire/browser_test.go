@@ -36,7 +36,7 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	bin := chromiumPath(t)
-	base := serve(t, nil, "--demo", "--demo-dir", "../../testdata/articles")
+	base := serve(t, nil, "--demo")
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),

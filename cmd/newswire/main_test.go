@@ -98,7 +98,7 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
 	return resp, body
 }
 
-const seedPath = "../../testdata/articles/000_bcfca962802f740c.txt"
+const seedPath = "../../internal/demo/articles/000_bcfca962802f740c.txt"
 
 // The seed article as the newsroom has it: title, nine story paragraphs,
 // then a trailing block for search engines that must not be published.
@@ -239,7 +239,7 @@ func TestImportReportsBadFiles(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	base := serve(t, nil, "--demo", "--demo-dir", "../../testdata/articles")
+	base := serve(t, nil, "--demo")
 	for _, p := range []string{"/feeds/all.rss", "/feeds/politics.atom", "/feeds/all.json"} {
 		resp, body := get(t, base+p)
 		if resp.StatusCode != 200 {

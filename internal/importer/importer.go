@@ -250,6 +250,9 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 		if len(a.Categories) == 0 {
 			a.Categories = slices.Clone(opts.Categories)
 		}
+		if len(a.Categories) == 0 {
+			a.Categories = []string{feeds.Uncategorized}
+		}
 		if a.Published.IsZero() {
 			a.Published = mtime
 			if !a.Updated.IsZero() {

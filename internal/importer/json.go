@@ -142,13 +142,13 @@ func decodeJSON(data []byte, name string, c *clean.Cleaner) ([]*feeds.Article, [
 	var arts []*feeds.Article
 	var ex []explained
 	var errs []error
-	for _, e := range elems {
+	for i, e := range elems {
 		x, err := decodeElement(data, e, name, c)
 		if x != nil {
 			ex = append(ex, *x)
 		}
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, inItem(isArray, i, err)...)
 			continue
 		}
 		arts = append(arts, x.a)
@@ -157,6 +157,36 @@ func decodeJSON(data []byte, name string, c *clean.Cleaner) ([]*feeds.Article, [
 		return nil, ex, isArray, errors.Join(errs...)
 	}
 	return arts, ex, isArray, nil
+}
+
+// ItemError is a problem with the article at Index (0-based) of a JSON
+// array, so that the admin API can name the item; its message is the
+// cause's, which names the line.
+type ItemError struct {
+	Index int
+	Err   error
+}
+
+func (e *ItemError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// inItem wraps each of err's problems in an ItemError when the article
+// was item i of an array.
+func inItem(isArray bool, i int, err error) []error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	if !isArray {
+		return errs
+	}
+	out := make([]error, len(errs))
+	for k, e := range errs {
+		out[k] = &ItemError{Index: i, Err: e}
+	}
+	return out
 }
 
 // unknownField matches encoding/json's error for a field the struct lacks.

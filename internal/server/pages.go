@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/newswire/newswire/feeds"
 )
@@ -20,11 +21,12 @@ var templateFS embed.FS
 // Templates are parsed once per server, not in init: no package state.
 func parseTemplates() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"dir":   dirOf,
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"html":  func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
-		"chart": activityChart,
-		"when":  when,
+		"dir":    dirOf,
+		"date":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"html":   func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
+		"chart":  activityChart,
+		"anchor": anchorID,
+		"when":   when,
 		// html/template writes "+" in attributes as &#43;; autodiscovery
 		// parsers cope, but some string-match the type, so write it plainly.
 		"alternate": func(l feedLink) template.HTML {
@@ -145,10 +147,26 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	s.serveRendered(w, r, f)
 }
 
+// anchorID turns a name (a source's, which may hold spaces or slashes
+// from before names were restricted) into an HTML id: letters, digits,
+// marks, "-" and "." stay; every other character becomes "_hex_", so
+// distinct names keep distinct ids.
+func anchorID(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || r == '-' || r == '.' {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, "_%x_", r)
+	}
+	return b.String()
+}
+
 func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, error) {
 	c, err := s.st.Category(ctx, slug)
 	if err != nil {
-		return nil, fmt.Errorf("category %q: %w", slug, err)
+		return nil, err // names the category already
 	}
 	items, err := s.st.LatestArticles(ctx, slug, categoryPageSize)
 	if err != nil {

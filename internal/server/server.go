@@ -74,7 +74,9 @@ type Options struct {
 	Admin      Admin
 	// CheckSource validates a source posted to the admin API (the same
 	// rules as the config file's).
-	CheckSource func(store.Source) error
+	// isNew says whether no source has the name yet. Its errors should be
+	// *FieldError naming the JSON field.
+	CheckSource func(src store.Source, isNew bool) error
 	// Subscribers, if set, reports WebSub subscribers per topic for /status.
 	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
