@@ -23,6 +23,9 @@ type Admin interface {
 	WithdrawArticle(ctx context.Context, guid, reason string) error
 	UpsertSource(ctx context.Context, src store.Source) (store.Source, error)
 	DeleteSource(ctx context.Context, name string) error
+	// CategorySlugs lists every category, listed or not, for the bound on
+	// the categories the API creates.
+	CategorySlugs(ctx context.Context) (map[string]bool, error)
 }
 
 // maxAPIBody bounds an admin request body: a batch of full articles.
@@ -78,21 +81,31 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *importer.FileError
 	var ve *store.ValidationError
 	var tooBig *http.MaxBytesError
+	var se *store.StorageError
 	switch {
+	case errors.As(err, &se):
+		// Nothing was written; the same request may work once the fault
+		// clears, so the client is told to come back, not that it erred.
+		s.log.Error("admin write failed: storage", "method", r.Method, "path", r.URL.Path, "error", err)
+		w.Header().Set("Retry-After", storageRetryAfter)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
+			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
+			"reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.As(err, &ve):
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": ve.Error(), "field": ve.Field})
 	case errors.As(err, &fe):
-		msg := fe.Err.Error()
-		if fe.Line > 0 {
-			msg = fmt.Sprintf("line %d: %s", fe.Line, msg)
-		}
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": msg})
+		writeJSON(w, http.StatusBadRequest, fileErrorBody(err, fe))
 	case errors.Is(err, store.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
 	default:
 		var bad *badRequest
+		var bf *badField
+		if errors.As(err, &bf) {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": bf.Error(), "field": bf.field})
+			return
+		}
 		if errors.As(err, &bad) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": bad.msg})
 			return
@@ -100,6 +113,41 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 	}
+}
+
+// badField is a bad request about one field of the body.
+type badField struct{ field, msg string }
+
+func (e *badField) Error() string { return e.field + ": " + e.msg }
+
+// fileErrorBody is the 400 body for the decoder's errors: every problem,
+// each with its line, and the field of the first. A request with several
+// problems learns them all at once.
+func fileErrorBody(err error, first *importer.FileError) map[string]string {
+	var msgs []string
+	var walk func(error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var fe *importer.FileError
+		if errors.As(err, &fe) {
+			msg := fe.Err.Error()
+			if fe.Line > 0 {
+				msg = fmt.Sprintf("line %d: %s", fe.Line, msg)
+			}
+			msgs = append(msgs, msg)
+		}
+	}
+	walk(err)
+	body := map[string]string{"error": strings.Join(msgs, "; ")}
+	if first.Field != "" {
+		body["field"] = first.Field
+	}
+	return body
 }
 
 type savedArticle struct {
@@ -111,7 +159,7 @@ type savedArticle struct {
 // apiSaveArticles creates or updates articles by GUID, with the same JSON
 // as `newswire import`: one object or an array, all saved or none.
 func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
-	as, err := importer.DecodeJSON(r.Body, "request body")
+	as, err := importer.DecodeJSONWith(r.Body, "request body", importer.Options{Cleaner: s.cleaner})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -123,7 +171,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC().Truncate(time.Second)
 	for i, a := range as {
 		if a.GUID == "" {
-			s.apiError(w, r, &badRequest{fmt.Sprintf("article %d: guid: required (the CMS's stable id)", i+1)})
+			s.apiError(w, r, &badField{"guid", fmt.Sprintf("article %d: required (the CMS's stable id)", i+1)})
 			return
 		}
 		// A CMS id such as "cms-42" becomes a tag: URI, the same one the
@@ -133,7 +181,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 			a.Published = now
 		}
 	}
-	res, err := s.opts.Admin.SaveArticles(r.Context(), as)
+	res, err := s.saveArticles(r.Context(), as)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -148,6 +196,23 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Invalidate(r.Context()) // our own feeds now, WebSub subscribers through OnChange
 	writeJSON(w, status, out)
+}
+
+// saveArticles saves as unless they would create more categories than
+// importer.MaxCategories allows. Saves through this server take turns, so
+// two requests cannot both pass the bound; another process writing the
+// same database at once can take it past by one request's categories.
+func (s *Server) saveArticles(ctx context.Context, as []*feeds.Article) ([]store.SaveResult, error) {
+	s.apiSaveMu.Lock()
+	defer s.apiSaveMu.Unlock()
+	have, err := s.opts.Admin.CategorySlugs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := importer.CheckNewCategories("request body", as, have, importer.MaxCategories); err != nil {
+		return nil, err
+	}
+	return s.opts.Admin.SaveArticles(ctx, as)
 }
 
 // apiWithdraw takes an article out of every feed; feeds carry a tombstone.

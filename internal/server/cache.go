@@ -45,6 +45,9 @@ func newRenderedLevel(body []byte, contentType string, modified time.Time, level
 	body = bytes.Clone(body)
 	if !modified.IsZero() {
 		modified = modified.UTC().Truncate(time.Second)
+		if y := modified.Year(); y < 1 || y > 9999 {
+			modified = time.Time{} // an HTTP date has a four-digit year: no Last-Modified
+		}
 	}
 	r := &rendered{
 		body:     body,

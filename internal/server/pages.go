@@ -191,6 +191,9 @@ func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, er
 			modified = u
 		}
 	}
+	// Never later than now, as for feeds: an article dated in the future
+	// must not date the page.
+	modified = minTime(modified, time.Now())
 	p := categoryPage{page: s.page(s.opts.SiteTitle + ": " + c.Title), Category: c, Articles: items}
 	p.Links = s.feedLinks(c.Slug, p.Title)
 	p.Alternates = p.Links

@@ -75,6 +75,7 @@ type statusPage struct {
 	Summary []stateCount // sources per state, for a glance
 	Topics  []statusTopic
 	Err     string
+	Writes  string // what fails, while database writes fail
 }
 
 // Ago says how long before the page's time t was, in the site's language.
@@ -136,6 +137,9 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) statusData(ctx context.Context) (*statusPage, error) {
 	p := &statusPage{page: s.page(""), Now: time.Now().UTC()}
 	p.Title = s.opts.SiteTitle + ": " + p.T("status.title")
+	if wh := s.writeHealth(); !wh.Writable {
+		p.Writes = writesFailing(wh)
+	}
 	srcs, err := s.st.Sources(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
