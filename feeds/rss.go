@@ -2,7 +2,6 @@ package feeds
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strconv"
 	"strings"
@@ -188,7 +187,7 @@ func (d *doc) rssDoc() *rssDoc {
 		it := &items[i]
 		// The description is HTML to every reader: our excerpt is plain
 		// text, so it is escaped as HTML here, then as XML by the encoder.
-		ri.Description = html.EscapeString(ri.Description)
+		ri.Description = htmlText.Replace(ri.Description)
 		*it = rssItem{
 			Title:    rssText{plainXML(ri.Title)},
 			RssItem:  ri,
@@ -231,3 +230,9 @@ func (d *doc) rssDoc() *rssDoc {
 		Channel: ch,
 	}
 }
+
+// htmlText escapes plain text for element content that readers parse as
+// HTML. Only the three characters that can start markup or a reference are
+// replaced, so readers that show the description as text still show
+// apostrophes and quotes as typed.
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"bytes"
+	"html"
 	"strings"
 	"testing"
 
@@ -30,6 +31,10 @@ func (e *env) renderedItems(cat string) map[feeds.Format]map[string]*gofeed.Item
 		}
 		out[fm] = make(map[string]*gofeed.Item)
 		for _, it := range f.Items {
+			if fm == feeds.FormatRSS {
+				// RSS <description> is HTML to readers: compare what they show.
+				it.Description = html.UnescapeString(it.Description)
+			}
 			out[fm][it.Title] = it
 		}
 	}
