@@ -67,6 +67,7 @@ type Category struct {
 	Slug        string
 	Title       string
 	Description string
+	Created     time.Time // when the category was created; zero when unknown
 }
 
 // Link is an extra feed-level link, such as rel="hub" or rel="prev-archive".
@@ -93,10 +94,15 @@ type Feed struct {
 	Link        string // the site's HTML page for this feed
 	SelfURL     string // absolute URL this document is served at
 	Language    string
-	Updated     time.Time  // zero means "derive": the newest item's Updated or tombstone's When
-	Links       []Link     // RelHub, RelCurrent, RelPrevArchive...; a RelSelf link is SelfURL
-	Categories  []Category // labels for the slugs items use; optional
-	Items       []*Article
-	Archive     bool        // an RFC 5005 archive page: its items no longer change (<fh:archive/>)
-	Deleted     []Tombstone // articles withdrawn from this feed (RFC 6721 tombstones)
+	Updated     time.Time // zero means "derive": the newest item's Updated or tombstone's When, else Created
+	// Created is when the feed began (its category was created): the
+	// updated time of a feed that has no item or tombstone yet. A stored,
+	// stable time keeps an empty feed's bytes and ETag the same on every
+	// render and instance; zero means 1970-01-01T00:00:00Z.
+	Created    time.Time
+	Links      []Link     // RelHub, RelCurrent, RelPrevArchive...; a RelSelf link is SelfURL
+	Categories []Category // labels for the slugs items use; optional
+	Items      []*Article
+	Archive    bool        // an RFC 5005 archive page: its items no longer change (<fh:archive/>)
+	Deleted    []Tombstone // articles withdrawn from this feed (RFC 6721 tombstones)
 }

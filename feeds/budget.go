@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	gorilla "github.com/gorilla/feeds"
 )
@@ -39,10 +40,14 @@ type Budget struct {
 
 // BudgetResult says what WriteBudget wrote.
 type BudgetResult struct {
-	Items      int // items written
-	Summarized int // of those, how many carry their summary instead of their content
-	Dropped    int // items of the feed that were left out
-	Bytes      int // size of the document written
+	Items      int       // items written
+	Summarized int       // of those, how many carry their summary instead of their content
+	Dropped    int       // items of the feed that were left out to fit the budget
+	Bytes      int       // size of the document written
+	Updated    time.Time // the document's updated time: Feed.Updated, or as derived from the items
+	// Skipped are the items (and tombstones) Publish left out because they
+	// cannot be rendered or failed validation; never any for WriteBudget.
+	Skipped []ItemError
 }
 
 // WriteBudget renders f like Write, but never more than b allows. When the
@@ -78,6 +83,16 @@ func WriteBudget(w io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, error
 	if err != nil {
 		return BudgetResult{}, fmt.Errorf("write %s: %w", fm, err)
 	}
+	out := newRenderBuffer(w)
+	res, _, err := d.renderBudget(out, fm, b.withDefaults())
+	if err != nil {
+		return out.fail(err)
+	}
+	return out.keep(res)
+}
+
+// withDefaults returns b with its zero limits replaced by the defaults.
+func (b Budget) withDefaults() Budget {
 	if b.MaxBytes <= 0 {
 		b.MaxBytes = DefaultMaxBytes
 	}
@@ -87,16 +102,14 @@ func WriteBudget(w io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, error
 	if b.MaxItems < 0 {
 		b.MaxItems = 0
 	}
-	n, minSize := len(d.items), d.minSize()
+	return b
+}
 
-	// Render into memory: into w itself when it is a bytes.Buffer (what a
-	// cache renders into), cut back to where it was if the render is not kept.
-	out := &renderBuffer{w: w}
-	out.buf, out.direct = w.(*bytes.Buffer)
-	if !out.direct {
-		out.buf = &bytes.Buffer{}
-	}
-	out.start = out.buf.Len()
+// renderBudget renders d in format fm within b (with its defaults) into
+// out, and says what it wrote; see WriteBudget. modes is each item's fate,
+// nil when every item was rendered in full. On error out holds nothing new.
+func (d *doc) renderBudget(out *renderBuffer, fm Format, b Budget) (res BudgetResult, modes []itemMode, err error) {
+	n, minSize := len(d.items), d.minSize()
 	out.buf.Grow(min(minSize, b.MaxBytes) + min(minSize, b.MaxBytes)/4 + 4096) // the markup around the text
 
 	// The common case, a feed well within budget, costs one render: no item
@@ -104,34 +117,38 @@ func WriteBudget(w io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, error
 	limit := min(b.MaxBytes, b.MaxItemBytes)
 	if (b.MaxItems == 0 || n <= b.MaxItems) && minSize <= limit {
 		if err := d.write(out.buf, fm); err != nil {
-			return out.fail(err)
+			out.reset()
+			return res, nil, err
 		}
 		if out.len() <= limit {
-			return out.keep(BudgetResult{Items: n})
+			return BudgetResult{Items: n, Updated: d.updated}, nil, nil
 		}
 		out.reset()
 	}
 
 	sz, err := d.measure(fm)
 	if err != nil {
-		return out.fail(err)
+		return res, nil, err
 	}
 	room := b.MaxBytes
 	for try := 0; ; try++ {
 		p, err := sz.plan(room, b.MaxItems, b.MaxItemBytes)
 		if err != nil {
-			return out.fail(fmt.Errorf("write %s: %d bytes without items, budget %d: %w", fm, sz.frame, b.MaxBytes, err))
+			return res, nil, fmt.Errorf("write %s: %d bytes without items, budget %d: %w", fm, sz.frame, b.MaxBytes, err)
 		}
 		if err := d.degrade(p, sz, fm).write(out.buf, fm); err != nil {
-			return out.fail(err)
+			out.reset()
+			return res, nil, err
 		}
 		if out.len() <= b.MaxBytes {
-			return out.keep(BudgetResult{Items: p.items, Summarized: p.summarized, Dropped: n - p.items})
+			return BudgetResult{Items: p.items, Summarized: p.summarized, Dropped: n - p.items, Updated: d.updated}, p.modes, nil
 		}
 		// The sizes are exact for everything the tests render; should an
 		// encoder change make them short, plan again for that much less room.
 		if try == 2 {
-			return out.fail(fmt.Errorf("write %s: %d bytes rendered, budget %d: %w", fm, out.len(), b.MaxBytes, ErrOverBudget))
+			n := out.len()
+			out.reset()
+			return res, nil, fmt.Errorf("write %s: %d bytes rendered, budget %d: %w", fm, n, b.MaxBytes, ErrOverBudget)
 		}
 		room -= out.len() - p.total
 		out.reset()
@@ -146,8 +163,21 @@ type renderBuffer struct {
 	start  int  // buf's length before the render
 }
 
-func (r *renderBuffer) len() int { return r.buf.Len() - r.start }
-func (r *renderBuffer) reset()   { r.buf.Truncate(r.start) }
+// newRenderBuffer renders into w itself when it is a bytes.Buffer (what a
+// cache renders into), cut back to where it was if the render is not kept.
+func newRenderBuffer(w io.Writer) *renderBuffer {
+	out := &renderBuffer{w: w}
+	out.buf, out.direct = w.(*bytes.Buffer)
+	if !out.direct {
+		out.buf = &bytes.Buffer{}
+	}
+	out.start = out.buf.Len()
+	return out
+}
+
+func (r *renderBuffer) len() int      { return r.buf.Len() - r.start }
+func (r *renderBuffer) bytes() []byte { return r.buf.Bytes()[r.start:] }
+func (r *renderBuffer) reset()        { r.buf.Truncate(r.start) }
 
 func (r *renderBuffer) fail(err error) (BudgetResult, error) {
 	r.reset()
@@ -400,6 +430,7 @@ func (d *doc) degrade(p *budgetPlan, sz *itemSizes, fm Format) *doc {
 	out := *d
 	out.items = make([]Article, 0, p.items)
 	out.excerpts = make([]string, 0, p.items)
+	out.index = make([]int, 0, p.items)
 	for i, m := range p.modes {
 		if m == modeDrop {
 			continue
@@ -413,6 +444,7 @@ func (d *doc) degrade(p *budgetPlan, sz *itemSizes, fm Format) *doc {
 		}
 		out.items = append(out.items, a)
 		out.excerpts = append(out.excerpts, d.excerpts[i])
+		out.index = append(out.index, d.index[i])
 	}
 	return &out
 }

@@ -25,6 +25,9 @@ func sizedFeed(n, bodyBytes int, fm Format) *Feed {
 	return f
 }
 
+// counts is what a BudgetResult says about the items and bytes written.
+func counts(r BudgetResult) [4]int { return [4]int{r.Items, r.Summarized, r.Dropped, r.Bytes} }
+
 func writeBudget(tb testing.TB, f *Feed, fm Format, b Budget) ([]byte, BudgetResult) {
 	tb.Helper()
 	var buf bytes.Buffer
@@ -98,7 +101,7 @@ func TestWriteBudgetHugeItem(t *testing.T) {
 			f.Items[1].ContentHTML = "<p>" + strings.Repeat("The parliament passed the budget. ", 1_500_000/34) + "</p>"
 			data, res := writeBudget(t, f, fm, Budget{})
 			mustValidate(t, fm.String(), data)
-			if res != (BudgetResult{Items: 3, Summarized: 1, Bytes: len(data)}) {
+			if counts(res) != counts(BudgetResult{Items: 3, Summarized: 1, Bytes: len(data)}) || res.Skipped != nil {
 				t.Errorf("result %+v", res)
 			}
 			p := checkKept(t, fm, data, f, res)
@@ -136,7 +139,7 @@ func TestWriteBudgetUntouched(t *testing.T) {
 				if !bytes.Equal(got, want) {
 					t.Errorf("differs from Write: %s", firstDiff(want, got))
 				}
-				if res != (BudgetResult{Items: len(f.Items), Bytes: len(want)}) {
+				if counts(res) != counts(BudgetResult{Items: len(f.Items), Bytes: len(want)}) || res.Skipped != nil {
 					t.Errorf("result %+v", res)
 				}
 			})

@@ -131,17 +131,24 @@ type doc struct {
 	feed     Feed // cleaned copy of the metadata; the items are in items
 	items    []Article
 	excerpts []string // plain-text summary per item
+	index    []int    // each item's position in the Feed's Items
 	labels   map[string]string
 	id       string // Atom feed id
 	updated  time.Time
+	skipped  []ItemError // items left out (see Publish); always empty for Write
 }
 
 // excerptRunes bounds the plain-text excerpt made from content when an
 // article has no summary.
 const excerptRunes = 300
 
-// prepare sanitises and normalises f for rendering; see doc.
-func prepare(f *Feed) (*doc, error) {
+// prepare sanitises and normalises f for rendering; see doc. An item that
+// cannot be rendered is an error.
+func prepare(f *Feed) (*doc, error) { return prepareDoc(f, false) }
+
+// prepareDoc is prepare; with skip, an item or tombstone that cannot be
+// rendered is left out and recorded in d.skipped instead of failing the feed.
+func prepareDoc(f *Feed, skip bool) (*doc, error) {
 	d := &doc{feed: Feed{
 		ID:          cleanText(f.ID),
 		Title:       cleanText(f.Title),
@@ -195,17 +202,18 @@ func prepare(f *Feed) (*doc, error) {
 
 	d.items = make([]Article, 0, len(f.Items))
 	d.excerpts = make([]string, 0, len(f.Items))
-	var newest time.Time
+	d.index = make([]int, 0, len(f.Items))
 	for i, in := range f.Items {
 		if in == nil {
 			continue
 		}
 		a, err := cleanArticle(in)
 		if err != nil {
+			if skip {
+				d.skip(i, in.GUID, err)
+				continue
+			}
 			return nil, fmt.Errorf("item %d (%q): %w", i+1, in.GUID, err)
-		}
-		if a.Updated.After(newest) {
-			newest = a.Updated
 		}
 		d.items = append(d.items, a)
 		ex := a.Summary
@@ -213,24 +221,44 @@ func prepare(f *Feed) (*doc, error) {
 			ex = excerpt(a.ContentHTML, excerptRunes)
 		}
 		d.excerpts = append(d.excerpts, ex)
+		d.index = append(d.index, i)
 	}
-	if err := d.prepareHistory(f); err != nil {
+	if err := d.prepareHistory(f, skip); err != nil {
 		return nil, err
+	}
+	if d.updated.IsZero() {
+		d.derive(f.Created)
+	}
+	return d, nil
+}
+
+// derive sets d's updated time from its items and tombstones: the newest
+// of them, else created, else the epoch; never time.Now, so that rendering
+// the same data twice gives the same bytes (and ETag).
+func (d *doc) derive(created time.Time) {
+	var newest time.Time
+	for i := range d.items {
+		if d.items[i].Updated.After(newest) {
+			newest = d.items[i].Updated
+		}
 	}
 	for _, t := range d.feed.Deleted {
 		if t.When.After(newest) {
 			newest = t.When // a withdrawal changes the feed as much as an edit
 		}
 	}
+	d.updated = newest
 	if d.updated.IsZero() {
-		d.updated = newest
-	}
-	if d.updated.IsZero() {
-		// A feed with no dates at all: never time.Now, so that rendering the
-		// same data twice gives the same bytes (and ETag).
 		d.updated = time.Unix(0, 0).UTC()
+		if t, ok := normTime(created); ok {
+			d.updated = t
+		}
 	}
-	return d, nil
+}
+
+// skip records that the item at position i of the Feed's Items is left out.
+func (d *doc) skip(i int, guid string, err error) {
+	d.skipped = append(d.skipped, ItemError{Index: i, GUID: cleanText(guid), Kind: kindOf(err), Err: err})
 }
 
 // normTime returns t in UTC, truncated to whole seconds, and whether it is

@@ -92,31 +92,51 @@ func headerToken(s string) string {
 
 // prepareHistory copies f's RFC 5005 flag and RFC 6721 tombstones onto d,
 // cleaned. It runs after the items are prepared, to catch a withdrawn
-// article that is still an item.
-func (d *doc) prepareHistory(f *Feed) error {
+// article that is still an item. With skip, a tombstone that cannot be
+// rendered is left out, and an item a tombstone withdraws is dropped (the
+// withdrawal is the newer fact); both are recorded in d.skipped.
+func (d *doc) prepareHistory(f *Feed, skip bool) error {
 	d.feed.Archive = f.Archive
 	if len(f.Deleted) == 0 {
 		return nil
 	}
-	present := make(map[string]bool, len(d.items))
+	present := make(map[string]int, len(d.items))
 	for i := range d.items {
-		present[d.items[i].GUID] = true
+		present[d.items[i].GUID] = i + 1
 	}
+	withdrawn := map[int]bool{}
 	d.feed.Deleted = make([]Tombstone, 0, len(f.Deleted))
 	for i, t := range f.Deleted {
 		c := Tombstone{GUID: cleanText(t.GUID), Comment: cleanText(t.Comment), By: cleanText(t.By)}
-		if c.GUID == "" {
-			return fmt.Errorf("tombstone %d: %w", i+1, ErrNoGUID)
-		}
+		var err error
 		when, ok := normTime(t.When)
-		if !ok {
-			return fmt.Errorf("tombstone %d (%q): when %v: %w", i+1, c.GUID, t.When, ErrBadDate)
+		switch {
+		case c.GUID == "":
+			err = fmt.Errorf("tombstone %d: %w", i+1, ErrNoGUID)
+		case !ok:
+			err = fmt.Errorf("tombstone %d (%q): when %v: %w", i+1, c.GUID, t.When, ErrBadDate)
+		case present[c.GUID] > 0 && !skip:
+			err = fmt.Errorf("tombstone %d: %q: %w", i+1, c.GUID, ErrDeletedAndPresent)
+		case present[c.GUID] > 0:
+			withdrawn[present[c.GUID]-1] = true
+		}
+		if err != nil && !skip {
+			return err
+		}
+		if err != nil {
+			d.skipped = append(d.skipped, ItemError{Index: i, GUID: c.GUID, Kind: KindBadTombstone, Tombstone: true, Err: err})
+			continue
 		}
 		c.When = when
-		if present[c.GUID] {
-			return fmt.Errorf("tombstone %d: %q: %w", i+1, c.GUID, ErrDeletedAndPresent)
-		}
 		d.feed.Deleted = append(d.feed.Deleted, c)
+	}
+	if len(withdrawn) > 0 {
+		d.drop(func(i int) error {
+			if withdrawn[i] {
+				return fmt.Errorf("item %q: %w", d.items[i].GUID, ErrDeletedAndPresent)
+			}
+			return nil
+		})
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ func parseRSS(f *Feed, gf *gofeed.Feed, o *rss.Feed) {
 		u := gf.Items[i]
 		a := &Article{
 			Title:       it.Title,
-			Summary:     it.Description,
+			Summary:     html.UnescapeString(it.Description), // HTML to readers: escaped plain text
 			ContentHTML: it.Content,
 			URL:         it.Link,
 			Published:   utc(u.PublishedParsed),

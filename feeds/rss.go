@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	gorilla "github.com/gorilla/feeds"
@@ -32,7 +33,13 @@ type rssDoc struct {
 // FeedXml lets gorilla.WriteXML encode the document.
 func (d *rssDoc) FeedXml() interface{} { return d }
 
+// rssChannel extends gorilla's channel. Title, Link and Description come
+// first, in gorilla's order, and hide gorilla's: the title and description
+// are plain text, written by plainXML.
 type rssChannel struct {
+	Title       rssText `xml:"title"`
+	Link        string  `xml:"link"`
+	Description rssText `xml:"description"`
 	*gorilla.RssFeed
 	Links   []rssAtomLink  `xml:"atom:link"` // self first, then hub, archive and other extra links
 	Archive *xmlEmpty      `xml:"fh:archive"`
@@ -47,9 +54,10 @@ type rssAtomLink struct {
 }
 
 type rssItem struct {
+	Title rssText `xml:"title"` // first, where gorilla has it, and plain text
 	*gorilla.RssItem
 	Categories []rssCategory `xml:"category"` // hides the single RssItem.Category
-	Creators   []string      `xml:"dc:creator"`
+	Creators   []rssText     `xml:"dc:creator"`
 	Language   string        `xml:"dc:language,omitempty"`
 	Updated    string        `xml:"atom:updated,omitempty"`
 	Media      *mediaContent `xml:"media:content"`
@@ -59,12 +67,66 @@ type rssItem struct {
 
 type rssCategory struct {
 	Domain string `xml:"domain,attr,omitempty"`
-	Value  string `xml:",chardata"`
+	Value  string `xml:",innerxml"` // plainXML
 }
 
 type rssSource struct {
 	URL  string `xml:"url,attr"`
-	Name string `xml:",chardata"`
+	Name string `xml:",innerxml"` // plainXML
+}
+
+// rssText is an element of plain text written by plainXML.
+type rssText struct {
+	XML string `xml:",innerxml"`
+}
+
+// plainXML writes plain text for an RSS element. RSS readers differ in
+// whether they read elements other than an item's description as HTML; the
+// RSS Best Practices Profile (3.1, Character Data) says such text is plain
+// and that "&", "<" and ">" are best written as the hexadecimal character
+// references &#x26; &#x3C; &#x3E;, the form the most readers show as typed.
+// The rest is escaped as encoding/xml escapes character data.
+func plainXML(s string) string {
+	if !strings.ContainsAny(s, "&<>\"'\t\n\r") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&#x26;")
+		case '<':
+			b.WriteString("&#x3C;")
+		case '>':
+			b.WriteString("&#x3E;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '\t':
+			b.WriteString("&#x9;")
+		case '\n':
+			b.WriteString("&#xA;")
+		case '\r':
+			b.WriteString("&#xD;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// plainAll is plainXML over a list; nil for none.
+func plainAll(ss []string) []rssText {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]rssText, len(ss))
+	for i, s := range ss {
+		out[i] = rssText{plainXML(s)}
+	}
+	return out
 }
 
 type mediaContent struct {
@@ -98,6 +160,8 @@ func (d *doc) writeRSS(w io.Writer) error {
 // rssDoc maps the prepared feed onto the RSS document.
 func (d *doc) rssDoc() *rssDoc {
 	ch := &rssChannel{RssFeed: (&gorilla.Rss{Feed: d.gorillaFeed()}).RssFeed()}
+	ch.Title, ch.Link = rssText{plainXML(ch.RssFeed.Title)}, ch.RssFeed.Link
+	ch.Description = rssText{plainXML(ch.RssFeed.Description)}
 	ch.Language = d.feed.Language
 	ch.Archive, ch.Deleted = d.xmlHistory(true)
 	if d.feed.SelfURL != "" {
@@ -121,14 +185,18 @@ func (d *doc) rssDoc() *rssDoc {
 	for i, ri := range ch.RssFeed.Items {
 		a := &d.items[i]
 		it := &items[i]
+		// The description is HTML to every reader: our excerpt is plain
+		// text, so it is escaped as HTML here, then as XML by the encoder.
+		ri.Description = htmlText.Replace(ri.Description)
 		*it = rssItem{
+			Title:    rssText{plainXML(ri.Title)},
 			RssItem:  ri,
-			Creators: authorNames(a.Authors),
+			Creators: plainAll(authorNames(a.Authors)),
 			Language: a.Language,
 			Updated:  a.Updated.Format(time.RFC3339),
 		}
 		for _, c := range a.Categories {
-			cats = append(cats, rssCategory{Value: c})
+			cats = append(cats, rssCategory{Value: plainXML(c)})
 		}
 		it.Categories = cats[len(cats)-len(a.Categories):]
 		if img := a.Image; img != nil {
@@ -145,7 +213,7 @@ func (d *doc) rssDoc() *rssDoc {
 		if len(a.Sources) > 0 {
 			s := a.Sources[0] // RSS has room for one
 			if s.FeedURL != "" {
-				it.Source = &rssSource{URL: s.FeedURL, Name: s.Name}
+				it.Source = &rssSource{URL: s.FeedURL, Name: plainXML(s.Name)}
 			}
 			if s.Link != "" {
 				it.Via = []rssAtomLink{{Href: s.Link, Rel: "via"}}
@@ -162,3 +230,9 @@ func (d *doc) rssDoc() *rssDoc {
 		Channel: ch,
 	}
 }
+
+// htmlText escapes plain text for element content that readers parse as
+// HTML. Only the three characters that can start markup or a reference are
+// replaced, so readers that show the description as text still show
+// apostrophes and quotes as typed.
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -16,14 +16,14 @@ import (
 	"github.com/newswire/newswire/internal/store"
 )
 
-// newIngester builds the upstream fetcher and ingester from the config.
-func newIngester(st *store.Store, cfg *config.Config, log *slog.Logger) *ingest.Ingester {
+// newIngester builds the upstream fetcher and ingester from the config;
+// cleaner is the one newCleaner built.
+func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, log *slog.Logger) *ingest.Ingester {
 	client := fetch.New(fetch.Options{
 		UserAgent: userAgent(),
 		Timeout:   time.Duration(cfg.Ingest.Timeout),
 		MaxBytes:  cfg.Ingest.MaxBytes,
 	})
-	cleaner := clean.New(clean.Options{Markers: markers(cfg.Clean)})
 	ilog := log.With("component", "ingest")
 	return ingest.New(st, ingest.Options{
 		Client:        client,
@@ -81,7 +81,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: --source %q: %v", errUsage, n, err)
 		}
 	}
-	in := newIngester(st, cfg, log)
+	in := newIngester(st, cfg, newCleaner(cfg), log)
 
 	var mu sync.Mutex
 	done, total := 0, 0
@@ -118,6 +118,9 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "%s: error: %v\n", r.Source, r.Err)
 		case r.NotModified:
 			fmt.Fprintf(m.Stdout, "%s: not modified\n", r.Source)
+		case r.Deferred > 0:
+			fmt.Fprintf(m.Stdout, "%s: %d new, %d updated, %d unchanged, %d held back for the next pass\n",
+				r.Source, r.New, r.Updated, r.Unchanged, r.Deferred)
 		default:
 			fmt.Fprintf(m.Stdout, "%s: %d new, %d updated, %d unchanged\n", r.Source, r.New, r.Updated, r.Unchanged)
 		}

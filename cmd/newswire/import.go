@@ -64,7 +64,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	opts := importOptions(cfg, cats)
+	opts := importOptions(newCleaner(cfg), cats)
 	if *explain {
 		opts.Explain = func(path, guid string, r clean.Report) {
 			fmt.Fprintf(m.Stdout, "%s (%s):\n%s\n", path, guid, indent(r.String()))
@@ -74,18 +74,23 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d new, %d updated, %d unchanged, %d failed\n", sum.created, sum.updated, sum.unchanged, sum.failed)
+	fmt.Fprintln(m.Stdout, sum)
 	if cerr := st.Close(); cerr != nil {
 		return cerr
 	}
-	if sum.failed > 0 {
+	if sum.filesFailed > 0 {
 		return errSilent
 	}
 	return nil
 }
 
-func importOptions(cfg *config.Config, cats []string) importer.Options {
-	return importer.Options{Categories: cats, Cleaner: clean.New(clean.Options{Markers: markers(cfg.Clean)})}
+func importOptions(cleaner *clean.Cleaner, cats []string) importer.Options {
+	return importer.Options{Categories: cats, Cleaner: cleaner}
+}
+
+// newCleaner builds the one Cleaner of a run from the config's markers.
+func newCleaner(cfg *config.Config) *clean.Cleaner {
+	return clean.New(clean.Options{Markers: markers(cfg.Clean)})
 }
 
 // markers starts from the built-in boilerplate markers and replaces each
@@ -118,9 +123,37 @@ func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
 
-// importSummary counts what an import did, per article (failed: per file).
+// importSummary counts what an import did: files read and failed, and
+// what happened to the articles of the files that imported (a JSON file
+// may hold many).
 type importSummary struct {
-	created, updated, unchanged, failed int
+	files, filesFailed          int
+	created, updated, unchanged int
+}
+
+// String is the line `newswire import` ends with, e.g. "3 files read,
+// 1 failed; 12 articles: 10 new, 1 updated, 1 unchanged".
+func (s importSummary) String() string {
+	return fmt.Sprintf("%s read, %d failed; %s: %d new, %d updated, %d unchanged",
+		plural(s.files, "file"), s.filesFailed, plural(s.created+s.updated+s.unchanged, "article"),
+		s.created, s.updated, s.unchanged)
+}
+
+// addCategories adds the categories of saved articles to have.
+func addCategories(have map[string]bool, arts []*feeds.Article) {
+	for _, a := range arts {
+		for _, c := range a.Categories {
+			have[c] = true
+		}
+	}
+}
+
+// plural is "1 file" or "3 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // importReport is where an import reports bad files and progress.
@@ -146,9 +179,14 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 			errs = j.Unwrap()
 		}
 		for _, e := range errs {
-			sum.failed++
+			sum.files++
+			sum.filesFailed++
 			fmt.Fprintln(rep.w, "import:", e)
 		}
+	}
+	have, err := st.CategorySlugs(ctx)
+	if err != nil {
+		return sum, err
 	}
 	start := time.Now()
 	lastTick := start
@@ -156,7 +194,11 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
+		sum.files++
 		articles, err := importer.ReadFile(path, opts)
+		if err == nil {
+			err = importer.CheckNewCategories(path, articles, have, importer.MaxCategories)
+		}
 		if err == nil {
 			var res []store.SaveResult
 			res, err = st.SaveArticles(ctx, articles)
@@ -172,10 +214,12 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 			}
 			if err != nil {
 				err = fmt.Errorf("%s: %w", path, err)
+			} else {
+				addCategories(have, articles)
 			}
 		}
 		if err != nil {
-			sum.failed++
+			sum.filesFailed++
 			if rep != nil {
 				fmt.Fprintln(rep.w, "import:", err)
 			} else {
@@ -187,7 +231,7 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 			rep.progress(i+1, len(files), float64(i+1)/max(time.Since(start).Seconds(), 1e-3))
 		}
 	}
-	if len(files) == 0 && sum.failed == 0 {
+	if len(files) == 0 && sum.filesFailed == 0 {
 		return sum, errors.New("no article files found (.txt, .md, .json)")
 	}
 	return sum, nil

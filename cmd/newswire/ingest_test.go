@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/store"
 )
 
 // upstream serves testdata/upstream files with validators, like a wire.
@@ -202,12 +205,13 @@ websub: {allow_private_callbacks: true}
 	}
 	// The hub records the subscription once the subscriber's answer is in:
 	// wait until /status counts it.
-	for i := 0; ; i++ {
+	activeBy := time.Now().Add(60 * time.Second) // only a bound on a hang
+	for {
 		_, status := get(t, base+"/status")
-		if strings.Contains(string(status), topic+"</td><td>1</td>") {
+		if strings.Contains(string(status), topic+`</bdi></td><td class="num">1</td>`) {
 			break
 		}
-		if i == 100 {
+		if time.Now().After(activeBy) {
 			t.Fatal("subscription never became active")
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -246,4 +250,131 @@ websub: {allow_private_callbacks: true}
 			t.Fatal("no notification after publishing")
 		}
 	}
+}
+
+// A source with more new items than ingest.max_new_per_pass, served as a
+// static file (Last-Modified, 304 on If-Modified-Since, like any web
+// server): one `newswire fetch` takes every item, in batches, and the next
+// is answered 304. Before, the first fetch stored the validators with only
+// the first batch taken, and every later one was "not modified".
+func TestFetchTakesAWholeBacklogFromAConditionalUpstream(t *testing.T) {
+	files := t.TempDir()
+	var rss strings.Builder
+	rss.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Big wire</title><link>https://big.example/</link><description>300 items</description>
+`)
+	newest := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		fmt.Fprintf(&rss, "<item><title>Story number %d</title><link>https://big.example/story/%d</link>"+
+			"<pubDate>%s</pubDate><description>The body of story number %d, told in full.</description></item>\n",
+			i, i, newest.Add(-time.Duration(i)*time.Minute).Format(time.RFC1123Z), i)
+	}
+	rss.WriteString("</channel></rss>\n")
+	if err := os.WriteFile(filepath.Join(files, "big.rss"), []byte(rss.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(http.FileServer(http.Dir(files)))
+	defer up.Close()
+
+	dir := t.TempDir()
+	db := filepath.Join(dir, "n.db")
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+database: %s
+categories: [{slug: world, title: World}]
+sources:
+  - {name: big, url: %s/big.rss, categories: [world], allow_private: true}
+`, db, up.URL))
+	env := map[string]string{"NEWSWIRE_CONFIG": cfg}
+
+	out, errOut, err := run(t, env, "fetch")
+	if err != nil || !strings.Contains(out, "big: 300 new") {
+		t.Fatalf("first fetch: %v\n%s%s", err, out, errOut)
+	}
+	if out, _, err := run(t, env, "fetch"); err != nil || !strings.Contains(out, "big: not modified") {
+		t.Errorf("second fetch: %v\n%s", err, out)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, err := st.CountArticles(context.Background()); err != nil || n != 300 {
+		t.Errorf("%d articles stored (%v), want 300", n, err)
+	}
+}
+
+// Items in another language than their channel's keep their own on every
+// door: the feeds (all three formats) and the article and category pages
+// mark an English item of an Arabic channel lang="en" dir="ltr", and an
+// Arabic item of an English channel lang="ar" dir="rtl".
+func TestMixedLanguageUpstreamsOnEveryDoor(t *testing.T) {
+	up := upstream(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+database: %s
+site: {title: Wire, language: ar}
+categories: [{slug: world, title: العالم}]
+sources:
+  - {name: mixar, url: %s/mixed-ar.rss, categories: [world], allow_private: true}
+  - {name: mixen, url: %s/mixed-en.rss, categories: [world], allow_private: true}
+`, filepath.Join(dir, "n.db"), up.URL, up.URL))
+	env := map[string]string{"NEWSWIRE_CONFIG": cfg}
+	if out, errOut, err := run(t, env, "fetch"); err != nil {
+		t.Fatalf("fetch: %v\n%s%s", err, out, errOut)
+	}
+	base := serve(t, env)
+
+	for _, tc := range []struct {
+		source, guid, title, lang, dir string
+	}{
+		{"mixar", "mix-ar-1", "Oil prices rise after OPEC meeting", "en", "ltr"},
+		{"mixar", "mix-ar-3", "Tesla تفتتح مصنعا جديدا في المنطقة", "ar", "rtl"},
+		{"mixen", "mix-en-1", "وزير الخارجية يزور عمان", "ar", "rtl"},
+		{"mixen", "mix-en-3", "Library extends its opening hours", "en-GB", "ltr"},
+	} {
+		guid := ingest.GUIDFor(tc.source, "guid:"+tc.guid)
+		resp, page := get(t, base+"/articles/"+url.PathEscape(guid))
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("article page of %q: %d", tc.title, resp.StatusCode)
+		}
+		// The page's chrome is the site's (Arabic); the article is its own.
+		if !strings.Contains(string(page), `<html lang="ar" dir="rtl">`) {
+			t.Errorf("article page of %q is not in the site's language", tc.title)
+		}
+		_, article, _ := strings.Cut(string(page), "<article ")
+		article, _, _ = strings.Cut(article, "</article>")
+		if want := fmt.Sprintf(`lang="%s" dir="%s">`, tc.lang, tc.dir); !strings.HasPrefix(article, want) {
+			t.Errorf("article page of %q: <article %.40s…>, want %s", tc.title, article, want)
+		}
+		if tc.dir == "ltr" && strings.Contains(article, `dir="rtl"`) {
+			t.Errorf("article page of %q marks text right to left", tc.title)
+		}
+		_, cat := get(t, base+"/categories/world")
+		if want := fmt.Sprintf(`lang="%s" dir="%s"`, tc.lang, tc.dir); !itemHas(string(cat), `<article class="item"`, tc.title, want) {
+			t.Errorf("category page item %q lacks %s", tc.title, want)
+		}
+		_, rss := get(t, base+"/feeds/world.rss")
+		if !itemHas(string(rss), "<item>", tc.title, "<dc:language>"+tc.lang+"</dc:language>") {
+			t.Errorf("RSS item %q is not dc:language %s", tc.title, tc.lang)
+		}
+		_, atom := get(t, base+"/feeds/world.atom")
+		if !itemHas(string(atom), "<entry", tc.title, `xml:lang="`+tc.lang+`"`) {
+			t.Errorf("Atom entry %q is not xml:lang %s", tc.title, tc.lang)
+		}
+		_, js := get(t, base+"/feeds/world.json")
+		if !itemHas(string(js), `{"id"`, tc.title, `"language":"`+tc.lang+`"`) {
+			t.Errorf("JSON item %q is not language %s", tc.title, tc.lang)
+		}
+	}
+}
+
+// itemHas reports whether the piece of doc that starts at an occurrence of
+// open and holds title (up to the next occurrence of open) also holds want.
+func itemHas(doc, open, title, want string) bool {
+	for _, part := range strings.Split(doc, open)[1:] {
+		if strings.Contains(part, title) {
+			return strings.Contains(part, want)
+		}
+	}
+	return false
 }

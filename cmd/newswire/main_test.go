@@ -117,11 +117,11 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, errOut)
 	}
-	if !strings.Contains(out, "1 new, 0 updated, 0 unchanged, 0 failed") {
+	if strings.TrimSpace(out) != "1 file read, 0 failed; 1 article: 1 new, 0 updated, 0 unchanged" {
 		t.Errorf("import summary: %q", out)
 	}
 	// Importing again changes nothing.
-	if out, _, err := run(t, nil, "import", "--db", db, "--category", "politics", seedPath); err != nil || !strings.Contains(out, "0 new, 0 updated, 1 unchanged") {
+	if out, _, err := run(t, nil, "import", "--db", db, "--category", "politics", seedPath); err != nil || !strings.Contains(out, "1 article: 0 new, 0 updated, 1 unchanged") {
 		t.Errorf("second import: %q %v", out, err)
 	}
 
@@ -230,11 +230,32 @@ func TestImportReportsBadFiles(t *testing.T) {
 	if exitCode(err) != 1 {
 		t.Fatalf("exit %d, want 1: %v", exitCode(err), err)
 	}
-	if !strings.Contains(out, "1 new") {
-		t.Errorf("the good file did not import: %q", out)
+	// Files and articles are counted apart: 11 bad files, the missing
+	// path and the seed were read; the seed's one article is new.
+	if want := "13 files read, 12 failed; 1 article: 1 new, 0 updated, 0 unchanged"; strings.TrimSpace(out) != want {
+		t.Errorf("summary %q, want %q", out, want)
 	}
 	if !strings.Contains(errOut, "testdata/import-bad/") || !strings.Contains(errOut, missing) {
 		t.Errorf("errors do not name the files: %q", errOut)
+	}
+}
+
+// A JSON file holds many articles: the summary says how many files and
+// how many articles, never one count mixing the two.
+func TestImportSummaryCountsFilesAndArticles(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "n.db")
+	roundup := "../../internal/demo/articles/006_wire-roundup.json"
+	args := []string{"import", "--db", db, "--category", "world", roundup, seedPath, "../../testdata/import-bad/bad_url.json"}
+	out, _, err := run(t, nil, args...)
+	if exitCode(err) != 1 {
+		t.Fatalf("exit %d, want 1: %v", exitCode(err), err)
+	}
+	if want := "3 files read, 1 failed; 3 articles: 3 new, 0 updated, 0 unchanged"; strings.TrimSpace(out) != want {
+		t.Errorf("summary %q, want %q", out, want)
+	}
+	out, _, _ = run(t, nil, args...)
+	if want := "3 files read, 1 failed; 3 articles: 0 new, 0 updated, 3 unchanged"; strings.TrimSpace(out) != want {
+		t.Errorf("second summary %q, want %q", out, want)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/demo"
 	"github.com/newswire/newswire/internal/ingest"
@@ -43,6 +44,22 @@ var demoCategories = []config.Category{
 	{Slug: "politics", Title: "سياسة", Description: "أخبار سياسية"},
 	{Slug: "world", Title: "World", Description: "World news"},
 	{Slug: "economy", Title: "اقتصاد", Description: "أخبار الاقتصاد والأعمال"},
+}
+
+// writeProbeEvery is how often serve checks, while database writes fail,
+// whether they work again.
+const writeProbeEvery = 5 * time.Second
+
+// startupWrites applies the config to the database: its categories and its
+// sources. serve runs it at start, or once writes work when the database
+// could not be written at start.
+func startupWrites(ctx context.Context, st *store.Store, cfg *config.Config) error {
+	for _, c := range cfg.Categories {
+		if err := st.UpsertCategory(ctx, feeds.Category{Slug: c.Slug, Title: c.Title, Description: c.Description}); err != nil {
+			return fmt.Errorf("upsert category %q: %w", c.Slug, err)
+		}
+	}
+	return syncConfigSources(ctx, st, cfg)
 }
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
@@ -95,13 +112,20 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			st.Close() // early return: the error that got us here matters more
 		}
 	}()
-	for _, c := range cfg.Categories {
-		if err := st.UpsertCategory(ctx, feeds.Category{Slug: c.Slug, Title: c.Title, Description: c.Description}); err != nil {
-			return err
-		}
+	// Found now, not at the first real write: a database that cannot be
+	// written is served read-only, and its start-up writes wait for writes
+	// to work again (the store probes every writeProbeEvery meanwhile).
+	if err := st.ProbeWrites(ctx); err != nil {
+		log.Warn("database cannot be written: starting read-only", "database", cfg.Database, "error", err)
 	}
+	if err := st.AfterWritable(ctx, func(ctx context.Context) error { return startupWrites(ctx, st, cfg) }); err != nil {
+		return err
+	}
+	// One cleaner, from the config's markers, for every door: the demo
+	// import, the admin API and ingestion.
+	cleaner := newCleaner(cfg)
 	if *demo {
-		if err := m.loadDemo(ctx, st, cfg, *demoDir, log); err != nil {
+		if err := m.loadDemo(ctx, st, cfg, cleaner, *demoDir, log); err != nil {
 			return err
 		}
 	}
@@ -136,6 +160,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	opts := server.Options{
 		AdminToken:      cfg.Admin.Token,
 		Admin:           st,
+		Cleaner:         cleaner,
 		CheckSource:     apiSourceCheck,
 		Listener:        ln,
 		BaseURL:         baseURL,
@@ -177,12 +202,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
+	opts.Writes = st.WriteHealth
+	met.ObserveStore(func() (bool, uint64) {
+		h := st.WriteHealth()
+		return h.Writable, h.Failures
+	})
 	srv = server.New(st, opts, log.With("component", "server"))
 
-	if err := syncConfigSources(ctx, st, cfg); err != nil {
-		return err
-	}
-	in := newIngester(st, cfg, log)
+	in := newIngester(st, cfg, cleaner, log)
 	in.OnResult(func(r ingest.Result) {
 		met.ObserveFetch(r.Source, r.NotModified, r.Err, r.New, r.Updated, r.Duration)
 	})
@@ -198,6 +225,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			log.Warn("sync sources", "error", err)
 		}
 	})
+	// The config's sources, applied once writes work again, are polled at
+	// once, not at the next watch tick.
+	st.OnWriteHealth(func(h store.WriteHealth) {
+		if !h.Writable {
+			return
+		}
+		if err := jobs.sync(context.WithoutCancel(ctx)); err != nil {
+			log.Warn("sync sources", "error", err)
+		}
+	})
 
 	if err := srv.Open(ctx); err != nil {
 		return err
@@ -208,6 +245,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	sched.Start()
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	go jobs.watch(jobsCtx, 30*time.Second)
+	go st.WatchWrites(jobsCtx, writeProbeEvery)
 	if m.Ready != nil {
 		m.Ready(srv.Addr())
 	}
@@ -230,7 +268,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 
 // loadDemo imports the built-in sample articles, or those in dir when it
 // is set. A demo without articles is an error, not an empty site.
-func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config, dir string, log *slog.Logger) error {
+func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, dir string, log *slog.Logger) error {
 	from := "--demo-dir " + dir
 	if dir == "" {
 		from = "built-in samples"
@@ -245,13 +283,13 @@ func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config
 		dir = tmp
 	}
 	// Plain-text samples name no category; they are world news.
-	sum, err := importPaths(ctx, st, []string{dir}, importOptions(cfg, []string{"world"}), &importReport{w: m.Stderr})
+	sum, err := importPaths(ctx, st, []string{dir}, importOptions(cleaner, []string{"world"}), &importReport{w: m.Stderr})
 	if err == nil && sum.created+sum.updated+sum.unchanged == 0 {
 		err = errors.New("no article could be imported")
 	}
 	if err != nil {
 		return fmt.Errorf("demo articles (%s): %w", from, err)
 	}
-	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed", sum.failed, "database", cfg.Database)
+	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
 	return nil
 }

@@ -3,7 +3,6 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"github.com/newswire/newswire/internal/dates"
 	"net/url"
 	"regexp"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/dates"
 )
 
 // problem is one invalid field of an article; field is the name the file
@@ -26,11 +26,16 @@ var (
 	languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 )
 
-// checkArticle lists what is wrong with a, field by field. Missing dates
-// are not its business: ReadFile fills them in.
+// checkArticle lists what is wrong with a, field by field, and puts a
+// valid image type in its canonical form. Missing dates are not its
+// business: ReadFile fills them in. It is the one rule both doors apply:
+// `newswire import` (ReadFile) and the admin API (DecodeJSON).
 func checkArticle(a *feeds.Article) []problem {
 	var ps []problem
 	add := func(field string, err error) { ps = append(ps, problem{field, err}) }
+	if err := checkGUID(a.GUID); err != nil {
+		add("guid", err)
+	}
 	if strings.TrimSpace(a.Title) == "" {
 		add("title", ErrNoTitle)
 	}
@@ -50,9 +55,15 @@ func checkArticle(a *feeds.Article) []problem {
 			add("categories", fmt.Errorf("category %q: %w", c, err))
 		}
 	}
+	if n := len(distinct(a.Categories)); n > MaxArticleCategories {
+		add("categories", fmt.Errorf("%d categories, at most %d an article", n, MaxArticleCategories))
+	}
 	if im := a.Image; im != nil {
 		if err := checkURL(im.URL); err != nil {
 			add("image", fmt.Errorf("image url %q: %w", im.URL, err))
+		}
+		if err := checkImageType(im); err != nil {
+			add("image", err)
 		}
 		if im.Length < 0 {
 			add("image", fmt.Errorf("image length %d is negative", im.Length))
@@ -81,6 +92,14 @@ func checkArticle(a *feeds.Article) []problem {
 			}
 		}
 	}
+	for _, d := range []struct {
+		field string
+		t     time.Time
+	}{{"published", a.Published}, {"updated", a.Updated}, {"publish_at", a.PublishAt}} {
+		if err := checkTime(d.t); err != nil {
+			add(d.field, fmt.Errorf("%s: %w", d.field, err))
+		}
+	}
 	// A published date far ahead is a typo (2062) or a misplaced embargo:
 	// the article would sit at the top of its feeds until then.
 	if soon := time.Now().Add(maxPublishedAhead); a.Published.After(soon) || a.Updated.After(soon) {
@@ -95,6 +114,79 @@ func checkArticle(a *feeds.Article) []problem {
 // maxPublishedAhead is how far ahead of the clock published and updated may
 // be: clocks and time zones of newsroom systems disagree a little.
 const maxPublishedAhead = 24 * time.Hour
+
+// MaxArticleCategories bounds the categories one article names: a story
+// belongs in a few sections, and each category is a feed to render.
+const MaxArticleCategories = 20
+
+// checkTime refuses a date that some format cannot carry. RFC 3339 (Atom,
+// JSON Feed) and Go's time marshalling have four-digit years, and the
+// renderer (feeds) takes years 0001 to 9999 in UTC only; an article it
+// cannot render would be left out of its feeds for good. Archive dates
+// before 1970 are fine. The zero time means "not given".
+func checkTime(t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return fmt.Errorf("year %d in UTC: feeds carry years 0001 to 9999", y)
+	}
+	return nil
+}
+
+// dangerousSchemes are the URI schemes a browser runs or renders as a
+// document when a reader turns an id into a link.
+var dangerousSchemes = []string{"javascript:", "vbscript:", "data:"}
+
+// checkGUID refuses an id with a dangerous scheme: the GUID is published
+// as the Atom id, RSS guid and JSON Feed id, which readers may link. It is
+// read as feeds publishes it (control characters dropped) and as a browser
+// reads a URL (tabs and line breaks anywhere and leading spaces ignored,
+// the scheme in any case), so "\x01 JavaScript:" and "java\tscript:" are
+// refused too.
+func checkGUID(id string) error {
+	s := strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, feeds.CleanText(id))
+	s = strings.ToLower(strings.TrimLeftFunc(s, func(r rune) bool { return r <= ' ' }))
+	for _, scheme := range dangerousSchemes {
+		if strings.HasPrefix(s, scheme) {
+			return fmt.Errorf("guid %q: the %s scheme is not allowed in an id (feeds publish the guid as the Atom id)", id, strings.TrimSuffix(scheme, ":"))
+		}
+	}
+	return nil
+}
+
+// checkImageType accepts an empty type or an image/* media type, which it
+// puts in canonical form (lower case, no parameters): the type is
+// published as the enclosure's type attribute.
+func checkImageType(im *feeds.Image) error {
+	if strings.TrimSpace(im.Type) == "" {
+		im.Type = ""
+		return nil
+	}
+	mt, err := feeds.MediaType(im.Type)
+	if err != nil {
+		return fmt.Errorf("image type: %w", err)
+	}
+	if !strings.HasPrefix(mt, "image/") {
+		return fmt.Errorf("image type %q: want an image/* type such as image/jpeg", im.Type)
+	}
+	im.Type = mt
+	return nil
+}
+
+// distinct returns the set of ss.
+func distinct(ss []string) map[string]bool {
+	set := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		set[s] = true
+	}
+	return set
+}
 
 // checkSlug mirrors the config's category slug rule; the importer does not
 // see the config.
@@ -164,4 +256,43 @@ func byLine(errs []error) error {
 		return fa.Line - fb.Line
 	})
 	return errors.Join(errs...)
+}
+
+// MaxCategories bounds the categories the doors (import, admin API) let
+// articles create: each is a page, three feeds and a line of the index
+// page, and a request naming thousands of new slugs must not make them.
+// Categories declared in the config are created at start whatever their
+// number, and existing ones may always be used; beyond the bound a new
+// category has to be declared in the config.
+const MaxCategories = 1000
+
+// ErrTooManyCategories is wrapped by CheckNewCategories' error.
+var ErrTooManyCategories = errors.New("too many categories")
+
+// CheckNewCategories returns a *FileError naming the field "categories"
+// when saving arts would take the number of categories past limit. have
+// holds the slugs that exist now, listed or not; name labels the error (a
+// path, or "request body").
+func CheckNewCategories(name string, arts []*feeds.Article, have map[string]bool, limit int) error {
+	var added []string
+	seen := map[string]bool{}
+	for _, a := range arts {
+		for _, c := range a.Categories {
+			if !have[c] && !seen[c] {
+				seen[c] = true
+				added = append(added, c)
+			}
+		}
+	}
+	if len(added) == 0 || len(have)+len(added) <= limit {
+		return nil
+	}
+	shown := added[:min(len(added), 3)]
+	more := ""
+	if len(added) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(added)-len(shown))
+	}
+	return &FileError{Path: name, Field: "categories", Err: fmt.Errorf(
+		"categories: %w: %d exist and the new %q%s would pass the limit of %d; use existing categories, or declare new ones in the config",
+		ErrTooManyCategories, len(have), shown, more, limit)}
 }

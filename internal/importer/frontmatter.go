@@ -105,6 +105,9 @@ func frontMatter(path string, fm []line, a *feeds.Article) (map[string]int, erro
 				continue
 			}
 			t, err := parseDate(s, false)
+			if err == nil {
+				err = checkTime(t) // here, to name the key and its line
+			}
 			if err != nil {
 				d.fail(v, fmt.Errorf("%s: %w", key, err))
 			} else if key == "date" {

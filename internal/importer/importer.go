@@ -121,9 +121,10 @@ func cleanArticle(c *clean.Cleaner, a *feeds.Article, where string) (clean.Repor
 
 // FileError is a problem with one file, at a line when there is one.
 type FileError struct {
-	Path string
-	Line int // 1-based; 0 when the problem has no line
-	Err  error
+	Path  string
+	Line  int    // 1-based; 0 when the problem has no line
+	Field string // the article field at fault ("published", "image"), when one is
+	Err   error
 }
 
 // Error formats e as "path:line: message", or "path: message" without a
@@ -263,10 +264,10 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 			a.Updated = a.Published
 		}
 		for _, p := range checkArticle(a) {
-			errs = append(errs, &FileError{Path: path, Err: p.err})
+			errs = append(errs, &FileError{Path: path, Field: p.field, Err: p.err})
 		}
 		if guids[a.GUID] {
-			errs = append(errs, &FileError{Path: path, Err: fmt.Errorf("duplicate guid %q", a.GUID)})
+			errs = append(errs, &FileError{Path: path, Field: "guid", Err: fmt.Errorf("duplicate guid %q", a.GUID)})
 		}
 		guids[a.GUID] = true
 	}

@@ -220,6 +220,9 @@ func unknownFieldError(raw []byte, f string) error {
 // is nil when the object could not be decoded.
 func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*explained, error) {
 	fail := func(line int, err error) error { return &FileError{Path: name, Line: line, Err: err} }
+	failField := func(field string, err error) error {
+		return &FileError{Path: name, Line: keyLine(data, e, field), Field: field, Err: err}
+	}
 	if len(e.raw) == 0 || e.raw[0] != '{' {
 		return nil, fail(lineAt(data, e.base), errors.New("want an article object"))
 	}
@@ -234,10 +237,11 @@ func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*expl
 			if field == "" {
 				field = "article"
 			}
-			return nil, fail(lineAt(data, e.base+int(te.Offset)), fmt.Errorf("field %s: want %s, not %s", field, jsonType(te.Type.String()), te.Value))
+			return nil, &FileError{Path: name, Line: lineAt(data, e.base+int(te.Offset)), Field: field,
+				Err: fmt.Errorf("field %s: want %s, not %s", field, jsonType(te.Type.String()), te.Value)}
 		case unknownField.MatchString(err.Error()):
 			f := unknownField.FindStringSubmatch(err.Error())[1]
-			return nil, fail(keyLine(data, e, f), unknownFieldError(e.raw, f))
+			return nil, failField(f, unknownFieldError(e.raw, f))
 		}
 		return nil, fail(lineAt(data, e.base), err)
 	}
@@ -268,7 +272,7 @@ func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*expl
 		}
 		t, err := parseDate(value, true)
 		if err != nil {
-			errs = append(errs, fail(keyLine(data, e, field), fmt.Errorf("%s: %w", field, err)))
+			errs = append(errs, failField(field, fmt.Errorf("%s: %w", field, err)))
 		}
 		return t
 	}
@@ -278,12 +282,11 @@ func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*expl
 	rep, err := cleanArticle(c, a, "")
 	x := &explained{a, rep}
 	if err != nil {
-		errs = append(errs, fail(keyLine(data, e, "content_html"), err))
+		errs = append(errs, failField("content_html", err))
 		return x, byLine(errs)
 	}
 	for _, p := range checkArticle(a) {
-		line := keyLine(data, e, p.field)
-		errs = append(errs, fail(line, p.err))
+		errs = append(errs, failField(p.field, p.err))
 	}
 	if len(errs) > 0 {
 		return x, byLine(errs)

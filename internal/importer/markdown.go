@@ -65,11 +65,15 @@ func parseMarkdown(path string, data []byte, c *clean.Cleaner) (*explained, erro
 	}
 	var errs []error
 	for _, p := range checkArticle(a) {
-		ln := keyLines[p.field]
+		field := p.field
+		if field == "published" {
+			field = "date" // the front matter's name for it
+		}
+		ln := keyLines[field]
 		if p.field == "content_html" && len(bodyLines) > 0 {
 			ln = bodyLines[0].n
 		}
-		errs = append(errs, &FileError{Path: path, Line: ln, Err: p.err})
+		errs = append(errs, &FileError{Path: path, Line: ln, Field: field, Err: p.err})
 	}
 	if len(errs) > 0 {
 		return x, byLine(errs)

@@ -134,33 +134,25 @@ func (b *batch) build() []store.PassItem {
 			edits = append(edits, e)
 		}
 	}
-	// A new source's backlog: newest first, at most maxNew a pass.
+	// A new source's backlog: newest first, at most maxNew a pass. An item
+	// that cannot be published takes no place, or it would hold the rest
+	// back on every pass.
 	slices.SortStableFunc(fresh, func(x, y *entry) int { return y.published.Compare(x.published) })
-	if len(fresh) > b.maxNew {
-		b.deferred = len(fresh) - b.maxNew
-		fresh = fresh[:b.maxNew]
-	}
-
 	m := newMatcher(b.src.Rules)
-	items := make([]store.PassItem, 0, len(fresh)+len(edits))
-	for _, e := range slices.Concat(fresh, edits) {
-		it, text, ok := b.normalize(e, m)
-		if !ok {
-			continue
+	items := make([]store.PassItem, 0, min(len(fresh), b.maxNew)+len(edits))
+	for i, e := range fresh {
+		if len(items) == b.maxNew {
+			b.deferred = len(fresh) - i
+			break
 		}
-		if b.clean != nil {
-			body := it.Article.ContentHTML
-			if err := b.clean(it.Article); err != nil {
-				b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
-				continue
-			}
-			if it.Article.ContentHTML != body {
-				text = clean.HTMLToText(it.Article.ContentHTML)
-			}
+		if it, ok := b.item(e, m); ok {
+			items = append(items, it)
 		}
-		// The same story from two sources matches on what is published.
-		it.LinkKey, it.TextKey = dedupeKeys(e.link, it.Article.Title, text)
-		items = append(items, it)
+	}
+	for _, e := range edits {
+		if it, ok := b.item(e, m); ok {
+			items = append(items, it)
+		}
 	}
 	// Oldest first: articles published in the same second then list the
 	// later-inserted, newer one first.
@@ -168,6 +160,51 @@ func (b *batch) build() []store.PassItem {
 		return x.Article.Published.Compare(y.Article.Published)
 	})
 	return items
+}
+
+// item normalises and cleans an entry and writes its summary; false when
+// it is not to be published (nothing to show, or Clean refused it, noted in
+// dropped).
+func (b *batch) item(e *entry, m *matcher) (store.PassItem, bool) {
+	it, text, lead, ok := b.normalize(e, m)
+	if !ok {
+		return store.PassItem{}, false
+	}
+	a := it.Article
+	if b.clean != nil {
+		if lead != "" {
+			a.Summary = b.cleanLead(a, lead)
+		}
+		body := a.ContentHTML
+		if err := b.clean(a); err != nil {
+			b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
+			return store.PassItem{}, false
+		}
+		if a.ContentHTML != body {
+			text = clean.HTMLToText(a.ContentHTML)
+		}
+	} else if lead != "" {
+		a.Summary = clean.Summary(collapse(clean.HTMLToText(lead)), summaryLen)
+	}
+	// Made from the body only now, so that it is made from the cleaned one.
+	if strings.TrimSpace(a.Summary) == "" {
+		a.Summary = clean.Summary(text, summaryLen)
+	}
+	a.Summary = cleanText(a.Summary)
+	// The same story from two sources matches on what is published.
+	it.LinkKey, it.TextKey = dedupeKeys(e.link, a.Title, text)
+	return it, true
+}
+
+// cleanLead cleans an upstream summary of its own with the rules of the
+// body, as the body of a scratch copy of a, and returns it as a summary;
+// "" when nothing is left (the summary is then made from the body).
+func (b *batch) cleanLead(a *feeds.Article, lead string) string {
+	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
+	if err := b.clean(s); err != nil {
+		return ""
+	}
+	return clean.Summary(collapse(clean.HTMLToText(s.ContentHTML)), summaryLen)
 }
 
 // date gives every new or changed entry its published and updated times and

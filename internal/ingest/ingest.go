@@ -50,7 +50,7 @@ type Options struct {
 	Client      *fetch.Client // nil: fetch.New(fetch.Options{})
 	Concurrency int           // sources polled at once, by RunAll and Job together
 	// MaxNewPerPass bounds the new items one pass publishes per source,
-	// newest first; the rest come on later passes.
+	// newest first; the rest come on later passes (at once in a Job).
 	MaxNewPerPass int
 	MaxBackoff    time.Duration // ceiling of the failure backoff and of Retry-After
 	MaxInterval   time.Duration // ceiling of what <ttl> and max-age may stretch the interval to
@@ -62,15 +62,22 @@ type Options struct {
 	// adapter). It may edit the article in place; an error (clean.ErrEmpty
 	// for an article that is only boilerplate) leaves the item unpublished
 	// and counted in Result.Dropped. Items it passed are not cleaned again
-	// until they change upstream.
+	// until they change upstream. An upstream summary that is text of its
+	// own is cleaned by it too, as the body of a scratch copy of the
+	// article; one that is only the start of the body is replaced by a
+	// summary of the cleaned body.
 	Clean func(*feeds.Article) error
 }
 
 // Result is the outcome of one pass over one source.
 type Result struct {
-	Source                  string
+	Source string
+	// Unchanged counts the items found stored; a catch-up pass (see Job)
+	// counts only those of the batch it took.
 	New, Updated, Unchanged int
-	// Deferred counts new items left for later passes by MaxNewPerPass.
+	// Deferred counts new items held back by MaxNewPerPass. While any are,
+	// the pass stores no validators or body hash, so the next poll fetches
+	// the document again and takes the next batch.
 	Deferred int
 	// Dropped counts new or changed items Options.Clean refused.
 	Dropped int
@@ -187,10 +194,11 @@ func (in *Ingester) changed() {
 }
 
 // RunAll runs one pass now over every polled source, or over the sources
-// named, at most Options.Concurrency at a time, ignoring their NextRun.
-// Results are in the order of the sources (by name, or as named). An unknown
-// name gives a Result whose Err wraps store.ErrNotFound, a source that is not
-// polled one wrapping ErrDisabled. The error is non-nil only when the sources
+// named, at most Options.Concurrency at a time, ignoring their NextRun; a
+// pass that holds items back is followed by catch-up passes as in Job, and
+// a source's Result sums them. Results are in the order of the sources (by
+// name, or as named). An unknown name gives a Result whose Err wraps
+// store.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
 // cannot be listed or no pass could record its outcome.
 func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, error) {
 	var (
@@ -235,7 +243,7 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 	for range min(in.opts.Concurrency, len(run)) {
 		wg.Go(func() {
 			for i := range jobs {
-				r := in.run(ctx, run[i], true)
+				r := in.runAll(ctx, run[i])
 				results[idx[i]] = r
 				in.report(r)
 			}
@@ -268,10 +276,11 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 }
 
 // RunOne runs one pass now over the source called name, ignoring its
-// NextRun but not its being disabled: a source that is not polled gives an
-// Err wrapping ErrDisabled, an unknown one store.ErrNotFound.
+// NextRun but not its being disabled; items it holds back are left to the
+// next pass, which fetches the document again. A source that is not polled
+// gives an Err wrapping ErrDisabled, an unknown one store.ErrNotFound.
 func (in *Ingester) RunOne(ctx context.Context, name string) Result {
-	res := in.run(ctx, name, true)
+	res := in.runOne(ctx, name)
 	in.report(res)
 	if res.New+res.Updated > 0 {
 		in.changed()
@@ -283,7 +292,11 @@ func (in *Ingester) RunOne(ctx context.Context, name string) Result {
 // schedule.Add. Each run reads the source and polls it only when it is
 // polled and due (its NextRun has come), so <ttl>, max-age, backoff and
 // Retry-After stretch the cron schedule; a run that finds the source's
-// previous pass still going skips.
+// previous pass still going skips. A pass that holds items back
+// (MaxNewPerPass) is followed at once by catch-up passes over the document
+// it fetched, one batch each, until the upstream's whole window is stored:
+// a backlog does not wait for the schedule's next ticks, and the upstream is
+// asked once.
 func (in *Ingester) Job(name string) func(ctx context.Context) {
 	return func(ctx context.Context) {
 		src, err := in.st.SourceByName(ctx, name)
@@ -296,14 +309,16 @@ func (in *Ingester) Job(name string) func(ctx context.Context) {
 		if !src.Polled() || !due(src, in.opts.Now()) {
 			return
 		}
-		res := in.run(ctx, src.Name, false)
-		if errors.Is(res.Err, errBusy) {
-			return
-		}
-		in.report(res)
-		if res.New+res.Updated > 0 {
-			in.changed()
-		}
+		in.run(ctx, src.Name, false, func(res Result) bool {
+			if errors.Is(res.Err, errBusy) {
+				return false
+			}
+			in.report(res)
+			if res.New+res.Updated > 0 {
+				in.changed()
+			}
+			return true
+		})
 	}
 }
 
@@ -318,10 +333,42 @@ func disabledErr(s store.Source) error {
 	return fmt.Errorf("source %s: %w", s.Name, ErrDisabled)
 }
 
+// runAll runs a pass over the source and the catch-up passes that follow
+// one that held items back, as Job does, and sums their results.
+func (in *Ingester) runAll(ctx context.Context, name string) Result {
+	var sum Result
+	first := true
+	in.run(ctx, name, true, func(r Result) bool {
+		if first {
+			sum, first = r, false
+			return true
+		}
+		sum.New += r.New
+		sum.Updated += r.Updated
+		sum.Unchanged += r.Unchanged
+		sum.Dropped += r.Dropped
+		sum.Deferred, sum.Err = r.Deferred, r.Err
+		sum.Duration += r.Duration
+		sum.recorded = sum.recorded && r.recorded
+		return true
+	})
+	return sum
+}
+
+// runOne runs one pass over the source, waiting for its previous pass.
+func (in *Ingester) runOne(ctx context.Context, name string) Result {
+	var res Result
+	in.run(ctx, name, true, func(r Result) bool { res = r; return false })
+	return res
+}
+
 // run takes the source's lock (waiting for it, or giving up when wait is
-// false) and a concurrency slot, then runs a pass over the source as stored
-// at that moment: another pass may have run since the caller read it.
-func (in *Ingester) run(ctx context.Context, name string, wait bool) Result {
+// false), then runs passes over the source as stored at each one's start:
+// another pass may have run since the caller read it. each gets every
+// pass's result; when it returns true and the pass held items back, a
+// catch-up pass follows over the same document. Every pass takes its own
+// concurrency slot, so other sources get theirs in between.
+func (in *Ingester) run(ctx context.Context, name string, wait bool, each func(Result) bool) {
 	in.mu.Lock()
 	lock, ok := in.running[name]
 	if !ok {
@@ -332,23 +379,37 @@ func (in *Ingester) run(ctx context.Context, name string, wait bool) Result {
 	if wait {
 		lock.Lock()
 	} else if !lock.TryLock() {
-		return Result{Source: name, Err: fmt.Errorf("source %s: %w", name, errBusy)}
+		each(Result{Source: name, Err: fmt.Errorf("source %s: %w", name, errBusy)})
+		return
 	}
 	defer lock.Unlock()
 
+	var held *document
+	for {
+		res, next := in.passNow(ctx, name, held)
+		if !each(res) || next == nil || ctx.Err() != nil {
+			return
+		}
+		held = next
+	}
+}
+
+// passNow takes a concurrency slot and runs a pass over the source as
+// stored now.
+func (in *Ingester) passNow(ctx context.Context, name string, held *document) (Result, *document) {
 	select {
 	case in.sem <- struct{}{}:
 	case <-ctx.Done():
-		return Result{Source: name, Err: ctx.Err()}
+		return Result{Source: name, Err: ctx.Err()}, nil
 	}
 	defer func() { <-in.sem }()
 
 	src, err := in.st.SourceByName(ctx, name)
 	if err != nil {
-		return Result{Source: name, Err: err}
+		return Result{Source: name, Err: err}, nil
 	}
 	if !src.Polled() {
-		return Result{Source: name, Err: disabledErr(src)}
+		return Result{Source: name, Err: disabledErr(src)}, nil
 	}
-	return in.pass(ctx, src)
+	return in.pass(ctx, src, held)
 }

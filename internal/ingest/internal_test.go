@@ -219,3 +219,31 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// The declared language stands unless the text is clearly in another
+// script; within a script, the declaration decides.
+func TestItemLanguage(t *testing.T) {
+	const (
+		english = "The minister said the talks would resume next week in Geneva."
+		arabic  = "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف."
+		quoting = "قال Elon Musk إن شركة Tesla ستفتتح مصنعا جديدا في المنطقة."
+	)
+	for _, tc := range []struct{ declared, text, want string }{
+		{"ar", english, "en"},
+		{"AR-eg", english, "en"},
+		{"en", arabic, "ar"},
+		{"fr", english, "fr"}, // script cannot tell English from French
+		{"fa", arabic, "fa"},  // nor Arabic from Persian
+		{"ru", english, "en"}, // Latin text is not Russian
+		{"sr-Latn", english, "sr-Latn"},
+		{"ar", quoting, "ar"},
+		{"ar", "", "ar"},
+		{"ar", "2025 — 10:30", "ar"}, // no letters: nothing to go by
+		{"", english, "en"},
+		{"", arabic, "ar"},
+	} {
+		if got := itemLanguage(tc.declared, tc.text); got != tc.want {
+			t.Errorf("itemLanguage(%q, %q) = %q, want %q", tc.declared, tc.text, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"cmp"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,24 +22,17 @@ const (
 )
 
 // normalize turns an entry into a PassItem (without its dedupe keys):
-// sanitised HTML with absolute URLs, plain-text title and summary,
-// language, categories, image and attribution. It also returns the body's
-// text. An item with nothing to show (no title, text or link) is dropped.
-func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
+// sanitised HTML with absolute URLs, plain-text title, language,
+// categories, image and attribution. It also returns the body's text and
+// lead, the upstream's summary as sanitised HTML when it is text of its
+// own; the summary is written by item, once the body is cleaned. An item
+// with nothing to show (no title, text or link) is dropped.
+func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead string, ok bool) {
 	if b.normalized != nil {
 		b.normalized.Add(1)
 	}
 	it := e.it
 
-	// The body is the item's content, else its description; the description
-	// becomes the summary when both are there.
-	body, desc := it.Content, it.Description
-	if strings.TrimSpace(body) == "" {
-		body, desc = desc, ""
-	}
-	if e.textOnly {
-		body = textToHTML(body)
-	}
 	// Relative URLs in the body are relative to the item's own page (Atom's
 	// xml:base was applied by gofeed), else to the document.
 	contentBase := b.base
@@ -47,17 +41,20 @@ func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
 			contentBase = u
 		}
 	}
-	content := cleanHTML(resolveHTML(clean.SanitizeHTML(body), contentBase))
-	text := clean.HTMLToText(content)
-
-	var summary string
+	// The body is the item's content, else its description; the description
+	// is the upstream's summary when both are there. A JSON Feed summary is
+	// plain text.
+	plainDesc := b.feed.FeedType == "json"
+	content, desc := itemHTML(it.Content, e.textOnly, contentBase), it.Description
+	if content == "" {
+		content, desc = itemHTML(desc, plainDesc, contentBase), ""
+	}
+	text = clean.HTMLToText(content)
 	if desc != "" {
-		summary = clean.Summary(collapse(clean.HTMLToText(desc)), summaryLen)
+		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(clean.HTMLToText(h), text) {
+			lead = h
+		}
 	}
-	if summary == "" {
-		summary = clean.Summary(text, summaryLen)
-	}
-	summary = cleanText(summary)
 
 	title := cleanTitle(it.Title)
 	if title == "" {
@@ -67,22 +64,17 @@ func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
 		title = e.link
 	}
 	if title == "" {
-		return store.PassItem{}, "", false
+		return store.PassItem{}, "", "", false
 	}
 	if content == "" {
-		content = clean.TextToHTML([]string{cmp.Or(summary, title)})
+		content = clean.TextToHTML([]string{title})
 	}
 
-	lang := ""
+	declared := ""
 	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
-		lang = strings.TrimSpace(dc.Language[0])
+		declared = strings.TrimSpace(dc.Language[0])
 	}
-	if lang == "" {
-		lang = strings.TrimSpace(b.feed.Language)
-	}
-	if lang == "" {
-		lang = arabic.DetectLanguage(title + "\n" + prefix(text, 1000))
-	}
+	lang := itemLanguage(cmp.Or(declared, strings.TrimSpace(b.feed.Language)), title+"\n"+prefix(text, 1000))
 
 	cats := m.match(it.Categories, title)
 	if len(cats) == 0 {
@@ -103,7 +95,6 @@ func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
 	a := &feeds.Article{
 		GUID:        GUIDFor(b.src.Name, e.key),
 		Title:       title,
-		Summary:     summary,
 		ContentHTML: content,
 		URL:         link,
 		Authors:     authors(it.Authors),
@@ -114,19 +105,106 @@ func (b *batch) normalize(e *entry, m *matcher) (store.PassItem, string, bool) {
 		Image:       b.image(e),
 		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
 	}
-	return store.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, true
+	return store.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, lead, true
+}
+
+// itemHTML is an item field as sanitised HTML with URLs made absolute
+// against base; plain marks text that is not HTML.
+func itemHTML(s string, plain bool, base *url.URL) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	if plain {
+		s = textToHTML(s)
+	}
+	return cleanHTML(resolveHTML(clean.SanitizeHTML(s), base))
+}
+
+// startsBody reports whether an upstream summary is only the start of the
+// body: the whole body again, or an excerpt of it (cut anywhere, perhaps
+// ending in an ellipsis). Such a summary carries the body's boilerplate
+// when the story is short, and one made from the cleaned body says the same
+// without it.
+func startsBody(summary, body string) bool {
+	s := collapse(summary)
+	for _, tail := range []string{"[…]", "[...]", "…", "..."} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, tail))
+	}
+	return s != "" && strings.HasPrefix(collapse(body), s)
+}
+
+// itemLanguage is the language of an item whose text starts with text: the
+// declared one (the item's own, else its channel's), unless the text is
+// clearly written in another script. A channel's language is a default for
+// its items, not a fact about each: an English story in an Arabic channel
+// is English, and rendering it as Arabic (lang="ar", dir="rtl") breaks its
+// display. The script decides only when one dominates (see
+// arabic.DetectLanguage), so an Arabic story quoting English names stays
+// Arabic; within one script the declaration stands (script cannot tell
+// English from French, nor Arabic from Persian reliably).
+func itemLanguage(declared, text string) string {
+	detected := arabic.DetectLanguage(text)
+	if declared == "" || (detected != "" && scriptOf(detected) != scriptOf(declared)) {
+		return detected
+	}
+	return declared
+}
+
+// scriptOf is the script a language is written in, as far as telling it
+// from the text matters: "Arab", "Hebr", "Latn", or "other" for languages
+// written in none of these (Cyrillic, Greek, CJK, Indic…). A script subtag
+// decides ("sr-Latn", "pa-Arab").
+func scriptOf(lang string) string {
+	lang = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	primary, rest, _ := strings.Cut(lang, "-")
+	if sub, _, _ := strings.Cut(rest, "-"); len(sub) == 4 {
+		switch sub {
+		case "arab":
+			return "Arab"
+		case "hebr":
+			return "Hebr"
+		case "latn":
+			return "Latn"
+		default:
+			return "other"
+		}
+	}
+	switch {
+	case primary == "he" || primary == "iw" || primary == "yi" || primary == "ji":
+		return "Hebr"
+	case arabic.IsRTL(primary):
+		return "Arab"
+	case nonLatin[primary]:
+		return "other"
+	}
+	return "Latn"
+}
+
+// nonLatin are languages written only in scripts other than Latin, Arabic
+// and Hebrew.
+var nonLatin = map[string]bool{
+	"ru": true, "uk": true, "be": true, "bg": true, "mk": true, "kk": true, "ky": true, "mn": true, "tg": true,
+	"el": true, "zh": true, "ja": true, "ko": true, "hi": true, "mr": true, "ne": true, "bn": true, "ta": true,
+	"te": true, "kn": true, "ml": true, "gu": true, "th": true, "lo": true, "km": true, "my": true, "si": true,
+	"ka": true, "hy": true, "am": true, "ti": true,
 }
 
 // image is the item's lead image: the first image enclosure (with its type
 // and size), else the image gofeed found (media:thumbnail, itunes:image…).
+// An enclosure counts only with a well-formed image/* type, which is
+// published as it is in canonical form: `image/jpeg"><script>` is no type.
 func (b *batch) image(e *entry) *feeds.Image {
 	for _, enc := range e.it.Enclosures {
-		if enc == nil || !strings.HasPrefix(strings.ToLower(enc.Type), "image/") {
+		if enc == nil {
+			continue
+		}
+		typ, err := feeds.MediaType(enc.Type)
+		if err != nil || !strings.HasPrefix(typ, "image/") {
 			continue
 		}
 		if u := resolveLink(enc.URL, b.base); u != "" {
 			n, _ := strconv.ParseInt(strings.TrimSpace(enc.Length), 10, 64)
-			return &feeds.Image{URL: u, Type: strings.ToLower(strings.TrimSpace(enc.Type)), Length: max(n, 0)}
+			return &feeds.Image{URL: u, Type: typ, Length: max(n, 0)}
 		}
 	}
 	if img := e.it.Image; img != nil {

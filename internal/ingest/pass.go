@@ -2,12 +2,15 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"sync/atomic"
 	"time"
+
+	"github.com/mmcdole/gofeed"
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/store"
@@ -16,9 +19,23 @@ import (
 // GoneReason is Source.DisabledReason after the upstream answered 410.
 const GoneReason = "410 Gone"
 
+// document is an upstream answer a pass works from. A pass that holds items
+// back hands it on, so a catch-up pass takes the next batch without asking
+// the upstream again.
+type document struct {
+	url      string // the source URL it answers, after any permanent redirect
+	fr       *fetch.Result
+	base     *url.URL
+	bodyHash []byte
+	feed     *gofeed.Feed
+}
+
 // pass runs one pass over src: fetch, parse, recognise, normalise, save.
-// Every outcome but a cancelled ctx is recorded on the source.
-func (in *Ingester) pass(ctx context.Context, src store.Source) Result {
+// Every outcome but a cancelled ctx is recorded on the source. With held
+// (the document the previous pass held items back from, for this URL) it
+// neither fetches nor parses. It returns the document when it held items
+// back and stored the batch it took, for a catch-up pass.
+func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) (Result, *document) {
 	wall := time.Now()
 	start := in.opts.Now().UTC().Truncate(time.Second)
 	res := Result{Source: src.Name}
@@ -26,62 +43,70 @@ func (in *Ingester) pass(ctx context.Context, src store.Source) Result {
 	state.LastAttempt = start
 	every := scheduleInterval(src.Schedule, start)
 
-	fr, err := in.client.Fetch(ctx, fetch.Request{URL: src.URL, ETag: src.ETag,
-		LastModified: src.LastModified, AllowPrivate: src.AllowPrivate})
-	if err != nil {
-		if errors.Is(err, fetch.ErrBlockedAddress) {
-			// A host name that resolves to a private address is only
-			// known now: say how to allow it.
-			err = fmt.Errorf("%w (a source reaches loopback and private addresses only with sources add --allow-private, or allow_private: true in the config)", err)
-		}
-		return in.fail(ctx, src, state, every, err, res, wall)
-	}
-	if fr.PermanentRedirect != "" && fr.PermanentRedirect != src.URL {
-		state.MovedTo = fr.PermanentRedirect
-		in.log.Info("source moved permanently", "source", src.Name, "from", src.URL, "to", fr.PermanentRedirect)
-	}
-	if fr.NotModified {
-		res.NotModified = true
-		state.ETag, state.LastModified = fr.ETag, fr.LastModified
-		in.succeed(&state, every, fr.MaxAge)
-		return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall)
-	}
-
-	base, err := url.Parse(fr.FinalURL)
-	if err != nil {
-		return in.fail(ctx, src, state, every, fmt.Errorf("final URL %q: %w", fr.FinalURL, err), res, wall)
-	}
-	// A body byte for byte the last fully stored one (many upstreams answer
-	// every poll with a full 200) is as good as a 304: nothing to parse.
-	bodyHash := hashBody(&src, base, fr.Body)
-	if bytes.Equal(bodyHash, src.BodyHash) {
-		res.NotModified = true
-		state.ETag, state.LastModified = fr.ETag, fr.LastModified
-		in.succeed(&state, every, fr.MaxAge)
-		return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall)
-	}
-
 	// The item history is read on the other core while the body is parsed.
 	type knownItems struct {
 		m   map[string]store.KnownItem
 		err error
 	}
 	knownc := make(chan knownItems, 1)
-	go func() {
+	readKnown := func() {
 		m, err := in.st.KnownItems(ctx, src.ID)
 		knownc <- knownItems{m, err}
-	}()
-	feed, err := in.parse(fr.Body)
-	if err != nil {
-		// Validators are not stored: the next poll fetches the body again.
-		return in.fail(ctx, src, state, every, fmt.Errorf("parse %s: %w", fr.FinalURL, err), res, wall)
+	}
+
+	doc := held
+	if doc == nil || doc.url != src.URL {
+		fr, err := in.client.Fetch(ctx, fetch.Request{URL: src.URL, ETag: src.ETag,
+			LastModified: src.LastModified, AllowPrivate: src.AllowPrivate})
+		if err != nil {
+			if errors.Is(err, fetch.ErrBlockedAddress) {
+				// A host name that resolves to a private address is only
+				// known now: say how to allow it.
+				err = fmt.Errorf("%w (a source reaches loopback and private addresses only with sources add --allow-private, or allow_private: true in the config)", err)
+			}
+			return in.fail(ctx, src, state, every, err, res, wall), nil
+		}
+		if fr.PermanentRedirect != "" && fr.PermanentRedirect != src.URL {
+			state.MovedTo = fr.PermanentRedirect
+			in.log.Info("source moved permanently", "source", src.Name, "from", src.URL, "to", fr.PermanentRedirect)
+		}
+		if fr.NotModified {
+			res.NotModified = true
+			state.ETag, state.LastModified = fr.ETag, fr.LastModified
+			in.succeed(&state, every, fr.MaxAge, false)
+			return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall), nil
+		}
+
+		base, err := url.Parse(fr.FinalURL)
+		if err != nil {
+			return in.fail(ctx, src, state, every, fmt.Errorf("final URL %q: %w", fr.FinalURL, err), res, wall), nil
+		}
+		// A body byte for byte the last fully stored one (many upstreams answer
+		// every poll with a full 200) is as good as a 304: nothing to parse.
+		bodyHash := hashBody(&src, base, fr.Body)
+		if bytes.Equal(bodyHash, src.BodyHash) {
+			res.NotModified = true
+			state.ETag, state.LastModified = fr.ETag, fr.LastModified
+			in.succeed(&state, every, fr.MaxAge, false)
+			return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall), nil
+		}
+
+		go readKnown()
+		feed, err := in.parse(fr.Body)
+		if err != nil {
+			// Validators are not stored: the next poll fetches the body again.
+			return in.fail(ctx, src, state, every, fmt.Errorf("parse %s: %w", fr.FinalURL, err), res, wall), nil
+		}
+		doc = &document{url: cmp.Or(state.MovedTo, src.URL), fr: fr, base: base, bodyHash: bodyHash, feed: feed}
+	} else {
+		readKnown()
 	}
 	known := <-knownc
 	if known.err != nil {
-		return in.fail(ctx, src, state, every, known.err, res, wall)
+		return in.fail(ctx, src, state, every, known.err, res, wall), nil
 	}
 	b := batch{
-		src: &src, feed: feed, base: base, known: known.m, now: start,
+		src: &src, feed: doc.feed, base: doc.base, known: known.m, now: start,
 		maxNew: in.opts.MaxNewPerPass, normalized: &in.normalized.n, clean: in.opts.Clean,
 	}
 	items := b.build()
@@ -90,26 +115,43 @@ func (in *Ingester) pass(ctx context.Context, src store.Source) Result {
 		in.log.Warn("duplicate GUIDs in feed: identifying its items by link", "source", src.Name)
 	}
 	res.Unchanged, res.Deferred, res.Dropped = b.unchanged, b.deferred, len(b.dropped)
+	if held != nil {
+		// What this pass skipped as stored, the pass that fetched the
+		// document counted (or stored itself).
+		res.Unchanged = 0
+	}
 	for _, err := range b.dropped {
 		in.log.Info("item not published", "source", src.Name, "error", err)
 	}
 	state.FeedTTL = b.ttl
-	state.BodyHash = nil
-	if b.deferred == 0 { // with items left for later, the same body is not done with
-		state.BodyHash = bodyHash
+	// Validators and the body hash let the next poll skip the document:
+	// they are stored only once all of it is. While items are held back
+	// the next poll must fetch and take the next batch.
+	state.ETag, state.LastModified, state.BodyHash = "", "", nil
+	if b.deferred == 0 {
+		state.ETag, state.LastModified, state.BodyHash = doc.fr.ETag, doc.fr.LastModified, doc.bodyHash
 	}
-	state.ETag, state.LastModified = fr.ETag, fr.LastModified
-	in.succeed(&state, every, fr.MaxAge)
-	return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state, Items: items}, res, wall)
+	in.succeed(&state, every, doc.fr.MaxAge, b.deferred > 0)
+	res = in.record(ctx, src, store.Pass{SourceID: src.ID, State: state, Items: items}, res, wall)
+	if b.deferred == 0 || res.Err != nil || !res.recorded || len(items) == 0 {
+		return res, nil
+	}
+	return res, doc
 }
 
 // DuplicateGUIDNote is Source.Note once a feed has repeated GUIDs.
 const DuplicateGUIDNote = "duplicate GUIDs in feed: identifying items by link"
 
 // succeed sets the state of a successful pass; the next run is one
-// interval away, stretched by the feed's <ttl> and the response's max-age.
-func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration) {
+// interval away, stretched by the feed's <ttl> and the response's max-age
+// unless the pass held items back: those say how long the upstream's
+// document stays fresh, and this one is not all taken yet.
+func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration, backlog bool) {
 	st.Failures, st.LastError, st.LastSuccess = 0, "", st.LastAttempt
+	if backlog {
+		st.NextRun = st.LastAttempt.Add(every)
+		return
+	}
 	st.NextRun = st.LastAttempt.Add(nextInterval(every, st.FeedTTL, maxAge, in.opts.MaxInterval))
 }
 
@@ -145,6 +187,8 @@ func (in *Ingester) record(ctx context.Context, src store.Source, p store.Pass, 
 	pr, err := in.st.SavePass(ctx, p)
 	if err != nil && len(p.Items) > 0 && ctx.Err() == nil {
 		err = fmt.Errorf("save %s: %w", src.Name, err)
+		// Logged here: recording the failure on the source may still work.
+		in.log.Error("cannot save items", "source", src.Name, "items", len(p.Items), "error", err)
 		res.Err, res.Unchanged, res.Deferred = err, 0, 0
 		st := p.State
 		st.LastSuccess, st.ETag, st.LastModified, st.BodyHash = src.LastSuccess, src.ETag, src.LastModified, src.BodyHash

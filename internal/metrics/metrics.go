@@ -21,6 +21,7 @@ type Metrics struct {
 	CacheHits    *prometheus.CounterVec // format
 	CacheMisses  *prometheus.CounterVec // format
 	Renders      *prometheus.CounterVec // format, result (ok, invalid)
+	ItemsSkipped *prometheus.CounterVec // format, reason
 	RateLimited  prometheus.Counter
 	Fetches      *prometheus.CounterVec   // source, result (ok, not_modified, error)
 	FetchSeconds *prometheus.HistogramVec // source
@@ -45,6 +46,10 @@ func New() *Metrics {
 		Renders: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_renders_total", Help: "Feed renders by result (ok, invalid: refused by the publish gate).",
 		}, []string{"format", "result"}),
+		ItemsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newswire_feed_items_skipped_total",
+			Help: "Items and tombstones left out of a feed render because they cannot be rendered or failed validation, by format and reason (bad-date, missing-id, empty-content, relative-url...).",
+		}, []string{"format", "reason"}),
 		RateLimited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newswire_http_rate_limited_total", Help: "Unconditional feed requests answered 429.",
 		}),
@@ -62,7 +67,7 @@ func New() *Metrics {
 			Name: "newswire_websub_deliveries_total", Help: "WebSub content distributions by result (ok, failed).",
 		}, []string{"result"}),
 	}
-	m.reg.MustRegister(m.Requests, m.CacheHits, m.CacheMisses, m.Renders, m.RateLimited,
+	m.reg.MustRegister(m.Requests, m.CacheHits, m.CacheMisses, m.Renders, m.ItemsSkipped, m.RateLimited,
 		m.Fetches, m.FetchSeconds, m.Items, m.Deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -93,6 +98,29 @@ func (m *Metrics) ObserveFetch(source string, notModified bool, err error, newIt
 	if updated > 0 {
 		m.Items.WithLabelValues(source, "updated").Add(float64(updated))
 	}
+}
+
+// ObserveStore exports whether the database can be written, as this
+// process found it: newswire_store_writable (1 or 0) and
+// newswire_store_write_failures_total (writes failed for a storage fault:
+// full disk, read-only, I/O). Both are read from health at each scrape.
+func (m *Metrics) ObserveStore(health func() (writable bool, failures uint64)) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newswire_store_writable", Help: "1 while database writes work, 0 while they fail (full disk, read-only, I/O error).",
+		}, func() float64 {
+			if ok, _ := health(); ok {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newswire_store_write_failures_total", Help: "Database writes that failed for a storage fault (full disk, read-only, I/O error).",
+		}, func() float64 {
+			_, n := health()
+			return float64(n)
+		}),
+	)
 }
 
 // Code is the label value for an HTTP status code, without allocating for

@@ -27,6 +27,9 @@ type Admin interface {
 	UpsertSource(ctx context.Context, src store.Source) (store.Source, error)
 	SourceByName(ctx context.Context, name string) (store.Source, error)
 	DeleteSource(ctx context.Context, name string) error
+	// CategorySlugs lists every category, listed or not, for the bound on
+	// the categories the API creates.
+	CategorySlugs(ctx context.Context) (map[string]bool, error)
 }
 
 // maxAPIBody bounds an admin request body: a batch of full articles.
@@ -115,7 +118,16 @@ func (e *ItemError) Unwrap() error { return e.Err }
 // item, and the rest into 500s, logged.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooBig *http.MaxBytesError
+	var se *store.StorageError
 	switch {
+	case errors.As(err, &se):
+		// Nothing was written; the same request may work once the fault
+		// clears, so the client is told to come back, not that it erred.
+		s.log.Error("admin write failed: storage", "method", r.Method, "path", r.URL.Path, "error", err)
+		w.Header().Set("Retry-After", storageRetryAfter)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
+			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
+			"reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, Problem{Error: fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.Is(err, store.ErrNotFound):
@@ -189,7 +201,7 @@ func fieldOf(err error) (msg, field string, ok bool) {
 		if ife.Line > 0 {
 			msg = fmt.Sprintf("line %d: %s", ife.Line, msg)
 		}
-		return msg, "", true
+		return msg, ife.Field, true
 	case errors.As(err, &bad):
 		return bad.msg, "", true
 	}
@@ -205,7 +217,7 @@ type savedArticle struct {
 // apiSaveArticles creates or updates articles by GUID, with the same JSON
 // as `newswire import`: one object or an array, all saved or none.
 func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
-	as, err := importer.DecodeJSON(r.Body, "request body")
+	as, err := importer.DecodeJSONWith(r.Body, "request body", importer.Options{Cleaner: s.cleaner})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -235,7 +247,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, errors.Join(missing...))
 		return
 	}
-	res, err := s.opts.Admin.SaveArticles(r.Context(), as)
+	res, err := s.saveArticles(r.Context(), as)
 	if err != nil {
 		s.apiError(w, r, indexByGUID(err, as))
 		return
@@ -265,6 +277,23 @@ func indexByGUID(err error, as []*feeds.Article) error {
 		}
 	}
 	return err
+}
+
+// saveArticles saves as unless they would create more categories than
+// importer.MaxCategories allows. Saves through this server take turns, so
+// two requests cannot both pass the bound; another process writing the
+// same database at once can take it past by one request's categories.
+func (s *Server) saveArticles(ctx context.Context, as []*feeds.Article) ([]store.SaveResult, error) {
+	s.apiSaveMu.Lock()
+	defer s.apiSaveMu.Unlock()
+	have, err := s.opts.Admin.CategorySlugs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := importer.CheckNewCategories("request body", as, have, importer.MaxCategories); err != nil {
+		return nil, err
+	}
+	return s.opts.Admin.SaveArticles(ctx, as)
 }
 
 // apiWithdraw takes an article out of every feed; feeds carry a tombstone.

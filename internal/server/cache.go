@@ -45,6 +45,9 @@ func newRenderedLevel(body []byte, contentType string, modified time.Time, level
 	body = bytes.Clone(body)
 	if !modified.IsZero() {
 		modified = modified.UTC().Truncate(time.Second)
+		if y := modified.Year(); y < 1 || y > 9999 {
+			modified = time.Time{} // an HTTP date has a four-digit year: no Last-Modified
+		}
 	}
 	r := &rendered{
 		body:     body,
@@ -116,6 +119,9 @@ type cache struct {
 	maxVariants     int
 	maxVariantBytes int64
 	pending         map[cacheKey]*call
+	// joined, when set (by tests), is called as a request starts waiting
+	// for a render in progress.
+	joined func(cacheKey)
 }
 
 // goodEntry is the newest valid render of a document and the version of
@@ -269,6 +275,9 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 	// waiters) the old document.
 	if p, ok := c.pending[k]; ok && p.ver == ver {
 		c.mu.Unlock()
+		if c.joined != nil {
+			c.joined(k)
+		}
 		select {
 		case <-p.done:
 			return p.r, p.err

@@ -201,26 +201,29 @@ func (s *Server) parseLimit(q url.Values) (int, error) {
 	return min(n, s.opts.MaxLimit), nil
 }
 
-// renderFeed builds, renders and validates one feed document. An invalid
-// render is logged and the last good version of the same document is
-// returned in its place, so a bad article never takes a feed down.
+// renderFeed builds, renders and validates one feed document. An article
+// that cannot be rendered, or whose rendering fails validation, is left out
+// of it (logged and counted); a document wrong as a whole is logged and the
+// last good version of it is returned in its place.
 func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*rendered, error) {
 	f, err := s.buildFeed(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	res, err := feeds.WriteBudget(&buf, f, q.fm, s.opts.Budget)
+	res, err := feeds.Publish(&buf, f, q.fm, s.opts.Budget)
 	if err != nil {
-		// An article the writer refuses (no content, no usable date) is
-		// the publish gate's business too: the last good version stays up.
 		s.countRender(q.fm, "invalid")
-		s.log.Error("publish gate: feed not rendered", "feed", k.name, "error", err)
+		s.log.Error("publish gate: feed not served", "feed", k.name, "error", err)
 		if good := s.cache.good(k); good != nil {
 			return good, nil
 		}
+		if errors.Is(err, feeds.ErrInvalidFeed) {
+			return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
+		}
 		return nil, fmt.Errorf("render %s: %w", k.name, err)
 	}
+	s.reportSkipped(ctx, k.name, q.fm, res.Skipped)
 	if res.Summarized > 0 || res.Dropped > 0 {
 		lv := slog.LevelInfo
 		if res.Dropped > 0 {
@@ -229,27 +232,37 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 		s.log.Log(ctx, lv, "feed over budget: degraded", "feed", k.name, "items", res.Items,
 			"summarized", res.Summarized, "dropped", res.Dropped, "bytes", res.Bytes)
 	}
-	if err := feeds.ValidateErr(buf.Bytes()); err != nil {
-		s.countRender(q.fm, "invalid")
-		s.log.Error("publish gate: feed not served", "feed", k.name, "error", err)
-		if good := s.cache.good(k); good != nil {
-			return good, nil
-		}
-		return nil, fmt.Errorf("%s: %w: %v", k.name, errInvalidRender, err)
-	}
 	s.countRender(q.fm, "ok")
 	level := gzip.DefaultCompression
 	if k.variant != "" {
 		level = gzip.BestSpeed // rendered for few requests: spend less per render
 	}
-	// Last-Modified is the newest item's update, but never later than now:
-	// an article dated in the future would otherwise make every later
+	// Last-Modified is the document's updated time (the newest item's
+	// update, else when the category was created), but never later than
+	// now: an article dated in the future would otherwise make every later
 	// change look older than what If-Modified-Since clients hold.
-	r := newRenderedLevel(buf.Bytes(), q.fm.ContentType(), minTime(f.Updated, time.Now()), level)
+	r := newRenderedLevel(buf.Bytes(), q.fm.ContentType(), minTime(res.Updated, time.Now()), level)
 	if links := headerLinks(f.Links, f.SelfURL); links != "" {
 		r.hdrLink = []string{links}
 	}
 	return r, nil
+}
+
+// reportSkipped logs and counts the items a render left out: an editor
+// should know an article is missing from a feed, and why.
+func (s *Server) reportSkipped(ctx context.Context, feed string, fm feeds.Format, skipped []feeds.ItemError) {
+	for _, e := range skipped {
+		what := "article"
+		if e.Tombstone {
+			what = "withdrawal"
+		}
+		s.log.LogAttrs(ctx, slog.LevelWarn, "feed item left out", slog.String("feed", feed),
+			slog.String("kind", what), slog.String("guid", e.GUID), slog.String("reason", string(e.Kind)),
+			slog.Any("error", e.Err))
+		if s.metrics != nil {
+			s.metrics.ItemsSkipped.WithLabelValues(fm.Extension(), string(e.Kind)).Inc()
+		}
+	}
 }
 
 // headerLinks is the HTTP Link header for a feed: hub, self and paging.
@@ -293,6 +306,7 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		if err != nil {
 			return nil, err // names the category
 		}
+		f.Created = c.Created
 		f.Title = s.opts.SiteTitle + ": " + c.Title
 		if c.Description != "" {
 			f.Description = c.Description
@@ -387,6 +401,14 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		return nil, fmt.Errorf("categories: %w", err)
 	}
 	f.Categories = cats
+	if cat == "" {
+		// The feeds of every category began with the first of them.
+		for _, c := range cats {
+			if !c.Created.IsZero() && (f.Created.IsZero() || c.Created.Before(f.Created)) {
+				f.Created = c.Created
+			}
+		}
+	}
 	for _, a := range items {
 		if a.URL == "" {
 			a.URL = s.articleURL(a.GUID)
@@ -394,19 +416,11 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		if a.Language == "" {
 			a.Language = s.opts.Language
 		}
-		if u := latest(a); u.After(f.Updated) {
-			f.Updated = u
-		}
 	}
 	s.linkRelated(ctx, items)
-	for _, t := range f.Deleted {
-		if t.When.After(f.Updated) {
-			f.Updated = t.When
-		}
-	}
-	if f.Updated.IsZero() {
-		f.Updated = time.Unix(0, 0).UTC() // stable: an empty feed must not get a new ETag per render
-	}
+	// f.Updated stays zero: Publish derives it from the items it renders
+	// (one it leaves out must not date the feed), else it is f.Created,
+	// stored and stable, so an empty feed keeps its ETag.
 	f.Items = items
 	return f, nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,6 +70,10 @@ type Options struct {
 	// Check, if set, is consulted by /healthz beside the database, e.g.
 	// whether the ingestion scheduler runs.
 	Check func() error
+	// Writes, if set, reports whether the database can be written
+	// (store.Store.WriteHealth); /healthz, /healthz/writes and /status show
+	// it. Nil: writes are taken to work.
+	Writes func() store.WriteHealth
 	// AdminToken turns the admin API on; Admin is the store it writes to.
 	AdminToken string
 	Admin      Admin
@@ -77,6 +82,10 @@ type Options struct {
 	// isNew says whether no source has the name yet. Its errors should be
 	// *FieldError naming the JSON field.
 	CheckSource func(src store.Source, isNew bool) error
+	// Cleaner cleans the articles posted to the admin API: the one built
+	// from the config's clean markers, which import and ingestion use too.
+	// nil: the built-in markers.
+	Cleaner *clean.Cleaner
 	// Subscribers, if set, reports WebSub subscribers per topic for /status.
 	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
@@ -117,6 +126,8 @@ type Server struct {
 	tmpl            *template.Template
 	limiter         *limiter
 	tokenSum        []byte // sha256 of the admin token
+	cleaner         *clean.Cleaner
+	apiSaveMu       sync.Mutex // one article save at a time: see saveArticles
 	sourcesChanged  atomic.Pointer[func()]
 	metrics         *metrics.Metrics
 	cacheHits       map[feeds.Format]prometheus.Counter // resolved at New
@@ -139,7 +150,11 @@ type Server struct {
 // New returns a server over st. Call Open to listen, or use Handler directly.
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
-	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics}
+	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
+		cleaner: opts.Cleaner}
+	if s.cleaner == nil {
+		s.cleaner = clean.New(clean.Options{}) // once, not per request
+	}
 	if opts.RateLimit.Enabled {
 		s.limiter = newLimiter(opts.RateLimit)
 	}
@@ -271,7 +286,11 @@ func (s *Server) watch(ctx context.Context) {
 // drops what they made stale.
 func (s *Server) refreshVersions(ctx context.Context) {
 	if n, err := s.st.ReleaseEmbargoes(ctx); err != nil {
-		if ctx.Err() == nil {
+		switch {
+		case errors.Is(err, store.ErrStorage):
+			// Every tick while writes fail: the store logged the fault.
+			s.log.Debug("release embargoes", "error", err)
+		case ctx.Err() == nil:
 			s.log.Warn("release embargoes", "error", err)
 		}
 	} else if n > 0 {
@@ -373,6 +392,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("OPTIONS /feeds/{name}", s.handlePreflight)
 	mux.HandleFunc("OPTIONS /opml", s.handlePreflight) // aggregators read it cross-origin too
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /healthz/writes", s.handleHealthWrites)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
 	}
@@ -390,7 +410,12 @@ func (e *badRequest) Error() string { return e.msg }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *badRequest
+	var se *store.StorageError
 	switch {
+	case errors.As(err, &se):
+		s.log.Warn("request failed: storage", "path", r.URL.Path, "error", err)
+		w.Header().Set("Retry-After", storageRetryAfter)
+		http.Error(w, "storage unavailable: "+se.Fault.String(), http.StatusServiceUnavailable)
 	case errors.Is(err, store.ErrNotFound):
 		http.Error(w, err.Error(), http.StatusNotFound)
 	case errors.Is(err, store.ErrWithdrawn):
@@ -405,6 +430,23 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// storageRetryAfter is the Retry-After of answers to writes that failed for a
+// storage fault: a few of the store's write probes (every 5 s while writes
+// fail) fit in it.
+const storageRetryAfter = "30"
+
+// writeHealth is the database's write state; writable when not reported.
+func (s *Server) writeHealth() store.WriteHealth {
+	if s.opts.Writes == nil {
+		return store.WriteHealth{Writable: true}
+	}
+	return s.opts.Writes()
+}
+
+// handleHealth answers 200 while feeds can be served, even when writes fail
+// ("degraded", and what fails, in the body): a load balancer must not drop
+// an instance that still serves, least of all every instance at once when
+// they share a database. /healthz/writes is the check for writes.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -421,7 +463,40 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if wh := s.writeHealth(); !wh.Writable {
+		_, _ = fmt.Fprintf(w, "degraded: %s\nserving stored feeds; new articles, ingest and the admin API wait for writes\n", writesFailing(wh))
+		return
+	}
 	_, _ = w.Write([]byte("ok\n"))
+}
+
+// handleHealthWrites answers 503 while database writes fail, 200 when they
+// work: for monitors, not load balancers.
+func (s *Server) handleHealthWrites(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	wh := s.writeHealth()
+	if !wh.Writable {
+		w.Header().Set("Retry-After", storageRetryAfter)
+		http.Error(w, writesFailing(wh), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// writesFailing says what fails, since when, and why.
+func writesFailing(wh store.WriteHealth) string {
+	msg := "writes fail"
+	if wh.Fault != nil {
+		msg += " (" + wh.Fault.Fault.String() + ")"
+	}
+	if !wh.Since.IsZero() {
+		msg += " since " + wh.Since.UTC().Format(time.RFC3339)
+	}
+	if wh.Fault != nil {
+		msg += ": " + wh.Fault.Err.Error()
+	}
+	return msg
 }
 
 type statusWriter struct {

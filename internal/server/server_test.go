@@ -91,11 +91,21 @@ func newFixture(t *testing.T, articles ...*feeds.Article) *fixture {
 
 func startFixture(t *testing.T, st *store.Store) *fixture {
 	t.Helper()
+	return startFixtureWith(t, st, nil)
+}
+
+// startFixtureWith is startFixture with options changed by set.
+func startFixtureWith(t *testing.T, st *store.Store, set func(*Options)) *fixture {
+	t.Helper()
 	logBuf := &syncWriter{w: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(logBuf, nil))
 	cs := &countingStore{Store: st}
-	srv := New(cs, Options{BaseURL: "https://news.example", SiteTitle: "أخبار", Language: "ar",
-		CacheMaxAge: 300 * time.Second, WatchInterval: time.Hour}, log)
+	opts := Options{BaseURL: "https://news.example", SiteTitle: "أخبار", Language: "ar",
+		CacheMaxAge: 300 * time.Second, WatchInterval: time.Hour}
+	if set != nil {
+		set(&opts)
+	}
+	srv := New(cs, opts, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	srv.StartWatcher(ctx)
 	ts := httptest.NewServer(srv.Handler())
@@ -387,13 +397,17 @@ func TestETagStableAcrossRestarts(t *testing.T) {
 }
 
 func TestPublishGateKeepsLastGood(t *testing.T) {
-	f := newFixture(t, article(1, "politics"))
 	ctx := context.Background()
+	st := mustOpen(t, filepath.Join(t.TempDir(), "n.db"))
+	if _, err := st.SaveArticle(ctx, article(1, "politics")); err != nil {
+		t.Fatal(err)
+	}
+	f := startFixtureWith(t, st, func(o *Options) { o.Budget = feeds.Budget{MaxBytes: 20_000} })
 	good, goodBody := f.get(t, "/feeds/politics.rss")
 
-	bad := article(2, "politics")
-	bad.ContentHTML, bad.Summary = "", "" // empty content fails the publish gate
-	if _, err := f.st.SaveArticle(ctx, bad); err != nil {
+	// A feed wrong as a whole, not because of one article: its metadata
+	// alone is over the byte budget.
+	if err := st.UpsertCategory(ctx, feeds.Category{Slug: "politics", Title: "سياسة", Description: strings.Repeat("وصف طويل ", 3000)}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv.Invalidate(ctx)
@@ -472,7 +486,7 @@ func TestCategoryPageAndOPML(t *testing.T) {
 		`<article class="item" lang="en" dir="ltr">`,
 		`<article class="item" lang="ar" dir="rtl">`,
 		"Parliament passes the budget",
-		`<link rel="alternate" type="application/atom+xml" title="أخبار: سياسة (ATOM)" href="https://news.example/feeds/politics.atom">`,
+		`<link rel="alternate" type="application/atom+xml" title="أخبار: سياسة (Atom)" href="https://news.example/feeds/politics.atom">`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("category page lacks %s", want)

@@ -87,7 +87,8 @@ func (s *Store) SaveArticle(ctx context.Context, a *feeds.Article) (SaveResult, 
 // than the stored one, else to now. Categories not yet known are created
 // with their slug as title. Every category that gains or loses an article,
 // and the global version, get a new version in the same transaction.
-func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) ([]SaveResult, error) {
+func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []SaveResult, err error) {
+	defer s.noteWrite(&err)
 	if len(as) == 0 {
 		return nil, nil
 	}

@@ -67,7 +67,7 @@ func TestSaveArticleRoundTripEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCats := []feeds.Category{{Slug: "economy", Title: "economy"}, {Slug: "politics", Title: "politics"}}
+	wantCats := []feeds.Category{{Slug: "economy", Title: "economy", Created: fixedClock()}, {Slug: "politics", Title: "politics", Created: fixedClock()}}
 	if !reflect.DeepEqual(cats, wantCats) {
 		t.Errorf("categories created on save: %+v, want %+v", cats, wantCats)
 	}

@@ -13,7 +13,8 @@ import (
 // declared in the config file; a declared category is listed even while it
 // has no public article. An empty title means the slug. A change bumps
 // the category's version and the global one; an identical call writes nothing.
-func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
+func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error) {
+	defer s.noteWrite(&err)
 	if err := validSlug(c.Slug); err != nil {
 		return fmt.Errorf("upsert category: %w", err)
 	}
@@ -59,10 +60,10 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) error {
 	return nil
 }
 
-// Categories returns the listed categories, ordered by slug: those declared
-// and those that have held a public article (one created by an embargoed
-// article stays unlisted until the embargo ends; Category reports it not
-// found meanwhile).
+// Categories returns the listed categories, ordered by slug, each with the
+// time it was created: those declared and those that have held a public
+// article (one created by an embargoed article stays unlisted until the
+// embargo ends; Category reports it not found meanwhile).
 func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 	rows, err := s.rs.categories.QueryContext(ctx)
 	if err != nil {
@@ -72,9 +73,11 @@ func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 	var cs []feeds.Category
 	for rows.Next() {
 		var c feeds.Category
-		if err := rows.Scan(&c.Slug, &c.Title, &c.Description); err != nil {
+		var created int64
+		if err := rows.Scan(&c.Slug, &c.Title, &c.Description, &created); err != nil {
 			return nil, fmt.Errorf("categories: %w", err)
 		}
+		c.Created = unix(created)
 		cs = append(cs, c)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -86,13 +89,15 @@ func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 // Category returns the category with this slug, or a wrapped ErrNotFound.
 func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, error) {
 	var c feeds.Category
-	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description)
+	var created int64
+	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("category %q: %w", slug, ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("category %q: %w", slug, err)
 	}
+	c.Created = unix(created)
 	return c, nil
 }
 
@@ -119,4 +124,27 @@ func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
 		return nil, fmt.Errorf("versions: %w", err)
 	}
 	return vs, nil
+}
+
+// CategorySlugs returns the slug of every category, listed or not (one that
+// only an embargoed article names is not listed yet): what the import and
+// admin API doors count against their bound on categories.
+func (s *Store) CategorySlugs(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT slug FROM categories`)
+	if err != nil {
+		return nil, fmt.Errorf("category slugs: %w", err)
+	}
+	defer rows.Close()
+	slugs := make(map[string]bool)
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return nil, fmt.Errorf("category slugs: %w", err)
+		}
+		slugs[slug] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("category slugs: %w", err)
+	}
+	return slugs, nil
 }

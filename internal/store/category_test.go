@@ -40,6 +40,7 @@ func TestUpsertCategory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			s.want.Created = fixedClock() // when first saved or declared
 			if got != s.want {
 				t.Errorf("Category = %+v, want %+v", got, s.want)
 			}

@@ -18,7 +18,8 @@ var ErrWithdrawn = errors.New("withdrawn")
 // WithdrawArticle takes an article out of every feed, page and search at
 // once: the row stays (withdrawn), its categories' versions move so caches
 // drop it, and feeds carry a tombstone for it. Withdrawing twice is a no-op.
-func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) error {
+func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err error) {
+	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("withdraw %q: %w", guid, err)
@@ -66,7 +67,8 @@ func bumpArticles(ctx context.Context, tx *sql.Tx, now int64, ids []int64) error
 // ReleaseEmbargoes publishes the embargoed articles whose time has come,
 // moving their categories' versions so they appear in feeds at once. It
 // reports how many it released; with none due it costs one indexed read.
-func (s *Store) ReleaseEmbargoes(ctx context.Context) (int, error) {
+func (s *Store) ReleaseEmbargoes(ctx context.Context) (_ int, err error) {
+	defer s.noteWrite(&err)
 	now := s.now().Unix()
 	var due int
 	// One withdrawn under embargo stays embargoed: it never appears.

@@ -270,3 +270,66 @@ func TestUpgradeNumbersStoredChanges(t *testing.T) {
 		t.Errorf("resumed pull: %v", got)
 	}
 }
+
+// A database from before 0009 gives its categories a creation time: the
+// earliest time one of their articles was stored, else the time the
+// category last changed; reopening keeps it, and new categories get the
+// time they are created.
+func TestUpgradeDatesExistingCategories(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "n.db")
+	db := rawDB(t, path)
+	fsys := fstest.MapFS{}
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasPrefix(filepath.Base(name), "0009_") {
+			break
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["migrations/"+filepath.Base(name)] = &fstest.MapFile{Data: b}
+	}
+	if err := store.Migrate(ctx, db, fsys); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO categories (id, slug, title, changed_at) VALUES (1, 'politics', 'politics', 5000), (2, 'declared', 'declared', 3000)`,
+		`INSERT INTO articles (id, guid, title, published, updated, created, content_hash, categories) VALUES
+			(1, 'g1', 't', 100, 100, 4000, x'00', 'politics'), (2, 'g2', 't', 50, 50, 4500, x'00', 'politics')`,
+		`INSERT INTO article_categories (article_id, category_id, published) VALUES (1, 1, 100), (2, 1, 50)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	want := map[string]int64{"politics": 4000, "declared": 3000}
+	for i := range 2 { // migrated, then reopened
+		st, err := store.Open(ctx, path, store.WithClock(fixedClock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for slug, sec := range want {
+			c, err := st.Category(ctx, slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Created.Unix() != sec {
+				t.Errorf("open #%d: %s created %v, want unix %d", i+1, slug, c.Created, sec)
+			}
+		}
+		if i == 0 {
+			mustSave(t, st, article("g3", t0, "new"))
+			want["new"] = fixedClock().Unix()
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -131,7 +131,8 @@ func (r PassResult) Changed() bool { return r.New+r.Updated > 0 }
 // Articles and categories get new versions as in SaveArticles, only when an
 // article changed. The source's LastNew and LastUpdated are this pass's
 // counts. An unknown SourceID is a wrapped ErrNotFound.
-func (s *Store) SavePass(ctx context.Context, p Pass) (PassResult, error) {
+func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) {
+	defer s.noteWrite(&err)
 	// Validate everything before opening the transaction, as SaveArticles does.
 	rows := make([]articleRow, len(p.Items))
 	var buf []byte

@@ -132,7 +132,8 @@ func (s *Store) matching(ctx context.Context, match string, limit int) ([]*feeds
 
 // indexAll builds search rows for every article, once: for databases that
 // had articles before the search index existed.
-func (s *Store) indexAll(ctx context.Context) error {
+func (s *Store) indexAll(ctx context.Context) (err error) {
+	defer s.noteWrite(&err)
 	var done int64
 	if err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'search_indexed'`).Scan(&done); err != nil {
 		return fmt.Errorf("search index: %w", err)

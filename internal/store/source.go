@@ -179,7 +179,8 @@ func checkSource(src *Source) error {
 // start does not undo the move. Any other new URL starts the source afresh:
 // validators, failures, DisabledReason, Note and the identification mode are
 // cleared and the next pass is due at once; its articles and item history stay.
-func (s *Store) UpsertSource(ctx context.Context, src Source) (Source, error) {
+func (s *Store) UpsertSource(ctx context.Context, src Source) (_ Source, err error) {
+	defer s.noteWrite(&err)
 	if err := checkSource(&src); err != nil {
 		return Source{}, fmt.Errorf("upsert source: %w", err)
 	}
@@ -277,7 +278,8 @@ func (s *Store) ResetSource(ctx context.Context, name string) error {
 	return s.execOneSource(ctx, "reset", s.ss.resetSource, name)
 }
 
-func (s *Store) execOneSource(ctx context.Context, verb string, q *sql.Stmt, name string) error {
+func (s *Store) execOneSource(ctx context.Context, verb string, q *sql.Stmt, name string) (err error) {
+	defer s.noteWrite(&err)
 	res, err := q.ExecContext(ctx, name)
 	var n int64
 	if err == nil {

@@ -52,8 +52,8 @@ func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&r.latestAll, sqlLatestAll},
 		{&r.latestCat, sqlLatestCategory},
 		{&r.byGUID, sqlArticleByGUID},
-		{&r.category, `SELECT slug, title, description FROM categories WHERE slug = ? AND listed = 1`},
-		{&r.categories, `SELECT slug, title, description FROM categories WHERE listed = 1 ORDER BY slug`},
+		{&r.category, `SELECT slug, title, description, created_at FROM categories WHERE slug = ? AND listed = 1`},
+		{&r.categories, `SELECT slug, title, description, created_at FROM categories WHERE listed = 1 ORDER BY slug`},
 		// Unlisted categories are left out: their slugs must not reach
 		// WebSub hubs (topics) before an article of theirs is public.
 		{&r.versions, `SELECT slug, version FROM categories WHERE listed = 1
@@ -98,7 +98,9 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&w.delMemberships, `DELETE FROM article_categories WHERE article_id = ? RETURNING category_id`},
 		{&w.insMembership, `INSERT INTO article_categories (article_id, category_id, published) VALUES (?, ?, ?)`},
 		{&w.selCategoryID, `SELECT id FROM categories WHERE slug = ?`},
-		{&w.insCategory, `INSERT INTO categories (slug, title, description, changed_at, listed) VALUES (?, ?, ?, ?, ?)`},
+		// Created now: changed_at (?4) is the creation time too.
+		{&w.insCategory, `INSERT INTO categories (slug, title, description, changed_at, listed, created_at)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?4)`},
 		{&w.selCategory, `SELECT id, title, description, listed FROM categories WHERE slug = ?`},
 		{&w.updCategory, `UPDATE categories SET title = ?, description = ?, listed = 1 WHERE id = ?`},
 		{&w.listCategory, `UPDATE categories SET listed = 1 WHERE id = ? AND listed = 0`},

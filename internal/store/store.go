@@ -48,10 +48,12 @@ const (
 
 // Store is newswire's database. It is safe for concurrent use.
 type Store struct {
-	w   *sql.DB // exactly one connection; every write goes through it
-	r   *sql.DB // read-only pool
-	now func() time.Time
-	log *slog.Logger
+	w    *sql.DB // exactly one connection; every write goes through it
+	r    *sql.DB // read-only pool
+	now  func() time.Time
+	log  *slog.Logger
+	path string
+	h    health // whether writes work (health.go)
 
 	ws writeStmts
 	rs readStmts
@@ -78,11 +80,18 @@ func WithLogger(l *slog.Logger) Option {
 
 // Open opens (creating if needed) the database at path and applies pending
 // migrations. A database written by a newer newswire is an error.
+//
+// A database that can be read but not written (full disk, read-only file or
+// mount) opens read-only: WriteHealth says so, writes fail with ErrStorage,
+// and the start-up writes skipped (the search index) run once ProbeWrites
+// finds writes work. With migrations pending it cannot be served and Open
+// fails with an error that says why.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty path")
 	}
-	s := &Store{now: time.Now, log: slog.New(slog.DiscardHandler)}
+	s := &Store{now: time.Now, log: slog.New(slog.DiscardHandler), path: path}
+	s.h.state = WriteHealth{Writable: true, Since: time.Now()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -120,6 +129,9 @@ func checkPath(path string) error {
 }
 
 func (s *Store) open(ctx context.Context, path string) error {
+	if err := repairSideFiles(path); err != nil {
+		return err
+	}
 	var err error
 	// The writer opens and migrates first, so the file is in WAL mode with the
 	// current schema before any reader connects.
@@ -129,19 +141,20 @@ func (s *Store) open(ctx context.Context, path string) error {
 	s.w.SetMaxOpenConns(1)
 	s.w.SetMaxIdleConns(1)
 	s.w.SetConnMaxLifetime(0)
-	if err := migrate(ctx, s.w, migrationFS, s.log); err != nil {
-		return err
-	}
-	if err := s.indexAll(ctx); err != nil {
-		return err
-	}
-
 	if s.r, err = sql.Open("sqlite", dsn(path, pragmaBusyTimeout, pragmaForeignKeys, pragmaQueryOnly)); err != nil {
 		return err
 	}
 	s.r.SetMaxOpenConns(readConns)
 	s.r.SetMaxIdleConns(readConns) // keep them: a new connection re-runs the pragmas
 	s.r.SetConnMaxLifetime(0)
+
+	err = migrate(ctx, s.w, migrationFS, s.log)
+	if err == nil {
+		err = s.indexAll(ctx)
+	}
+	if err := s.openReadOnly(ctx, err); err != nil {
+		return err
+	}
 
 	if err := s.ws.prepare(ctx, s.w); err != nil {
 		return err
@@ -150,6 +163,37 @@ func (s *Store) open(ctx context.Context, path string) error {
 		return err
 	}
 	return s.rs.prepare(ctx, s.r)
+}
+
+// openReadOnly decides what a failed start-up write means: a storage fault
+// on a database whose schema is current leaves the store open read-only,
+// with the search index queued; anything else fails Open.
+func (s *Store) openReadOnly(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	werr := classify(err)
+	var se *StorageError
+	if !errors.As(werr, &se) {
+		return err
+	}
+	var have int
+	if rerr := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); rerr != nil {
+		return fmt.Errorf("database can be neither written nor read: %w", errors.Join(werr, classify(rerr)))
+	}
+	files, gerr := fs.Glob(migrationFS, "migrations/*.sql")
+	if gerr != nil {
+		return gerr
+	}
+	if have > len(files) {
+		return fmt.Errorf("schema version %d, this binary knows %d: %w", have, len(files), ErrSchemaTooNew)
+	}
+	if have < len(files) {
+		return fmt.Errorf("database has %d pending migrations and cannot be written, so it cannot be served: %w", len(files)-have, werr)
+	}
+	s.h.pending = append(s.h.pending, s.indexAll)
+	s.writeFailed(se)
+	return nil
 }
 
 // dsn builds a file: URI. SQLite decodes %HH in the path, so the characters
@@ -168,7 +212,8 @@ func (s *Store) Close() error {
 	}
 	if s.w != nil {
 		// Keeps the planner's statistics fresh; cheap when nothing changed.
-		if _, err := s.w.Exec("PRAGMA optimize"); err != nil {
+		// A database that cannot be written goes without.
+		if _, err := s.w.Exec("PRAGMA optimize"); err != nil && !errors.Is(classify(err), ErrStorage) {
 			errs = append(errs, fmt.Errorf("optimize: %w", err))
 		}
 		errs = append(errs, s.w.Close())

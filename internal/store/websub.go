@@ -63,7 +63,8 @@ type WebSubDelivery struct {
 // RequestWebSub records a subscribe or unsubscribe request awaiting
 // verification, due at in.Requested, and returns its id. It replaces any
 // pending request for the same topic and callback (with a new id).
-func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (int64, error) {
+func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (_ int64, err error) {
+	defer s.noteWrite(&err)
 	if in.Mode != WebSubSubscribe && in.Mode != WebSubUnsubscribe {
 		return 0, fmt.Errorf("websub request: unknown mode %q", in.Mode)
 	}
@@ -114,7 +115,8 @@ func scanIntent(r scanner) (WebSubIntent, error) {
 // by anyone else, oldest first, and claims them until now+hold: another
 // instance will not verify them meanwhile, and they are free again after
 // (should this process die).
-func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]WebSubIntent, error) {
+func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []WebSubIntent, err error) {
+	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claim websub intents: %w", err)
@@ -156,7 +158,8 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 // renewed, with the request's secret and a lease from now), or ends. A request
 // replaced meanwhile by a newer one is not applied: the error wraps
 // ErrNotFound.
-func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (WebSubIntent, error) {
+func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (_ WebSubIntent, err error) {
+	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return WebSubIntent{}, fmt.Errorf("confirm websub intent %d: %w", id, err)
@@ -197,8 +200,9 @@ func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time
 
 // RetryWebSubIntent records a failed verification attempt of request id and
 // makes it due again at next.
-func (s *Store) RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
+func (s *Store) RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) (err error) {
+	defer s.noteWrite(&err)
+	_, err = s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
 		claimed_until = 0, last_error = ? WHERE id = ?`, next.Unix(), lastErr, id)
 	if err != nil {
 		return fmt.Errorf("retry websub intent %d: %w", id, err)
@@ -207,7 +211,8 @@ func (s *Store) RetryWebSubIntent(ctx context.Context, id int64, next time.Time,
 }
 
 // DropWebSubIntent forgets request id, whose verification failed for good.
-func (s *Store) DropWebSubIntent(ctx context.Context, id int64) error {
+func (s *Store) DropWebSubIntent(ctx context.Context, id int64) (err error) {
+	defer s.noteWrite(&err)
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_intents WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("drop websub intent %d: %w", id, err)
 	}
@@ -252,7 +257,8 @@ func WebSubContentHash(contentType string, body []byte) []byte {
 // subscription's undelivered older content is replaced (a delivery carries the
 // whole feed), keeping its attempts and next attempt so a failing subscriber
 // keeps its backoff.
-func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (int, error) {
+func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (_ int, err error) {
+	defer s.noteWrite(&err)
 	hash := WebSubContentHash(contentType, body)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -313,7 +319,8 @@ func enqueueContent(ctx context.Context, tx *sql.Tx, topic, contentType string, 
 // ClaimWebSubDeliveries returns up to limit deliveries due at now, not
 // claimed by anyone else, to subscriptions whose lease has not ended, with
 // their content; and claims them until now+hold.
-func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]WebSubDelivery, error) {
+func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []WebSubDelivery, err error) {
+	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claim websub deliveries: %w", err)
@@ -390,8 +397,9 @@ func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit in
 
 // RetryWebSubDelivery records a failed attempt of subscription subID's
 // delivery and makes it due again at next.
-func (s *Store) RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
+func (s *Store) RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) (err error) {
+	defer s.noteWrite(&err)
+	_, err = s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
 		claimed_until = 0, last_error = ? WHERE subscription_id = ?`, next.Unix(), lastErr, subID)
 	if err != nil {
 		return fmt.Errorf("retry websub delivery to subscription %d: %w", subID, err)
@@ -404,7 +412,8 @@ func (s *Store) RetryWebSubDelivery(ctx context.Context, subID int64, next time.
 // forgotten, so publishing the same content again queues it again). When newer
 // content replaced it while it was in flight, that newer content stays queued,
 // due at now with a fresh count of attempts.
-func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) error {
+func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) (err error) {
+	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("finish websub delivery to subscription %d: %w", subID, err)
@@ -461,7 +470,8 @@ func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
 
 // DeleteWebSubSubscription ends subscription id at once, with its queued
 // delivery (the callback answered 410 Gone).
-func (s *Store) DeleteWebSubSubscription(ctx context.Context, id int64) error {
+func (s *Store) DeleteWebSubSubscription(ctx context.Context, id int64) (err error) {
+	defer s.noteWrite(&err)
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete websub subscription %d: %w", id, err)
 	}
@@ -471,7 +481,8 @@ func (s *Store) DeleteWebSubSubscription(ctx context.Context, id int64) error {
 // PurgeWebSub deletes the subscriptions whose lease ended by now, with their
 // queued deliveries, and the content no delivery needs any more. It returns
 // how many subscriptions it deleted.
-func (s *Store) PurgeWebSub(ctx context.Context, now time.Time) (int, error) {
+func (s *Store) PurgeWebSub(ctx context.Context, now time.Time) (_ int, err error) {
+	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("purge websub: %w", err)

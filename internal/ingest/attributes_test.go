@@ -1,0 +1,66 @@
+package ingest_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/ingest"
+)
+
+// hostileAttrsRSS puts script schemes and a broken-out type into every
+// upstream field that could end up in an attribute or id of our feeds.
+const hostileAttrsRSS = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Wire</title><link>https://wire.example/</link><description>d</description>
+<item><title>Script guid</title><guid isPermaLink="true">javascript:alert(1)</guid><link>javascript:alert(2)</link>
+  <description>Story one.</description>
+  <enclosure url="https://wire.example/a.jpg" length="10" type="image/jpeg&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"/>
+  <enclosure url="https://wire.example/b.jpg" length="20" type=" Image/PNG; charset=binary"/></item>
+<item><title>Data guid</title><guid>data:text/html,&lt;script&gt;alert(4)&lt;/script&gt;</guid>
+  <description>Story two.</description>
+  <enclosure url="javascript:alert(5)" length="10" type="image/jpeg"/>
+  <media:thumbnail url="vbscript:msgbox(6)"/></item>
+</channel></rss>`
+
+// Ingest publishes no upstream id as its own (every GUID is a tag: URI of
+// ours), no link or image URL that is not http(s), and no image type that
+// is not a well-formed image/* type.
+func TestUpstreamAttributesArePublishedSafe(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.set("/rss", route{body: []byte(hostileAttrsRSS)})
+	e.addSource("wire", "/rss")
+	if res := e.mustRun("wire"); res.New != 2 {
+		t.Fatalf("pass: %+v", res)
+	}
+	for _, a := range e.latest("world") {
+		if !strings.HasPrefix(a.GUID, ingest.GUIDPrefix) {
+			t.Errorf("%q: GUID %q is not ours", a.Title, a.GUID)
+		}
+		if a.URL != "" && !strings.HasPrefix(a.URL, "https://wire.example/") {
+			t.Errorf("%q: url %q", a.Title, a.URL)
+		}
+	}
+	if im := e.byTitle("Script guid").Image; im == nil || im.URL != "https://wire.example/b.jpg" || im.Type != "image/png" || im.Length != 20 {
+		t.Errorf("image: %+v, want the second enclosure, its type canonical", im)
+	}
+	if im := e.byTitle("Data guid").Image; im != nil {
+		t.Errorf("image from script URLs: %+v", im)
+	}
+	for fm, doc := range e.render("world") {
+		back, err := feeds.Parse(doc)
+		if err != nil {
+			t.Fatalf("%v: %v", fm, err)
+		}
+		for _, it := range back.Items {
+			for _, v := range []string{it.GUID, it.URL} {
+				if containsFold(v, "script:") || containsFold(v, "data:") {
+					t.Errorf("%v: %q published as %q", fm, it.Title, v)
+				}
+			}
+			if it.Image != nil && (it.Image.Type != "" && it.Image.Type != "image/png" || !strings.HasPrefix(it.Image.URL, "https://")) {
+				t.Errorf("%v: %q image %+v", fm, it.Title, it.Image)
+			}
+		}
+	}
+}

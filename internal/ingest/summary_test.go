@@ -1,0 +1,96 @@
+package ingest_test
+
+import (
+	"bytes"
+	"html"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/ingest"
+)
+
+// withCleaner plugs internal/clean's cleaning step in, as newswire does.
+func withCleaner(o *ingest.Options) {
+	cleaner := clean.New(clean.Options{})
+	o.Clean = func(a *feeds.Article) error { _, err := cleaner.Article(a); return err }
+}
+
+// renderedItems renders the category in every format and reads each back
+// with gofeed: format -> item title -> item.
+func (e *env) renderedItems(cat string) map[feeds.Format]map[string]*gofeed.Item {
+	e.t.Helper()
+	out := make(map[feeds.Format]map[string]*gofeed.Item)
+	for fm, doc := range e.render(cat) {
+		f, err := gofeed.NewParser().Parse(bytes.NewReader(doc))
+		if err != nil {
+			e.t.Fatalf("%v feed does not parse: %v", fm, err)
+		}
+		out[fm] = make(map[string]*gofeed.Item)
+		for _, it := range f.Items {
+			if fm == feeds.FormatRSS {
+				// RSS <description> is HTML to readers: compare what they show.
+				it.Description = html.UnescapeString(it.Description)
+			}
+			out[fm][it.Title] = it
+		}
+	}
+	return out
+}
+
+// An upstream summary is published cleaned by the rules of the body: one
+// that is only the start of the body (the body again, a flattened copy, an
+// excerpt) gives way to a summary made from the cleaned body; one of its
+// own loses the boilerplate after it; an item with only a description has
+// it cleaned as its body and its summary made from that. The story text
+// stays, in RSS <description>, Atom <summary> and JSON summary alike.
+func TestUpstreamSummariesArePublishedCleaned(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withCleaner)
+	e.up.file(t, "/ar", "summaries-ar.rss")
+	e.up.file(t, "/en", "summaries-en.rss")
+	e.addSource("ar", "/ar")
+	e.addSource("en", "/en")
+	e.mustRun("ar")
+	e.mustRun("en")
+
+	arGone := []string{"اقرأ أيضا", "ارتفاع أسعار الوقود", "أسئلة شائعة", "س:", "ج:", "يوفر معلومات", "مواضيع ذات صلة", "تراجع التضخم"}
+	enGone := []string{"Related", "Storm closes", "Mayor faces", "Share", "Facebook", "Twitter", "Frequently", "Q:", "valuable", "[…]"}
+	for _, tc := range []struct {
+		title string
+		keep  []string // story text the summary must keep
+		gone  []string
+	}{
+		{"افتتاح جسر جديد فوق النيل", []string{"افتتح رئيس الوزراء صباح اليوم جسرا جديدا فوق نهر النيل", "وقال الوزير إن الجسر سيخفف الزحام."}, arGone},
+		{"هطول أمطار غزيرة على الساحل", []string{"هطلت أمطار غزيرة على المدن الساحلية", "ودعت هيئة الأرصاد السكان إلى الحذر."}, arGone},
+		{"البنك المركزي يثبت سعر الفائدة", []string{"قرر البنك المركزي الإبقاء على سعر الفائدة دون تغيير للمرة الثالثة."}, arGone},
+		{"Harbour reopens after the storm", []string{"The city harbour reopened on Sunday after three days of closure.", "Ferries resumed their usual timetable."}, enGone},
+		{"Council approves the new budget", []string{"The council approved next year's budget by a narrow majority on Thursday evening after a long debate."}, enGone},
+		{"Museum returns stolen paintings", []string{"Two paintings stolen in 1990 were handed back to the museum on Monday.", "Police found them in a private collection."}, enGone},
+		{"Rail strike called off", []string{"Unions and the rail operator reached a last-minute pay deal."}, enGone},
+	} {
+		for fm, items := range e.renderedItems("world") {
+			it := items[tc.title]
+			if it == nil {
+				t.Errorf("%v: no item %q", fm, tc.title)
+				continue
+			}
+			for _, s := range tc.keep {
+				if !strings.Contains(it.Description, s) {
+					t.Errorf("%v %q: summary lost story text %q: %q", fm, tc.title, s, it.Description)
+				}
+			}
+			for _, s := range tc.gone {
+				if strings.Contains(it.Description, s) {
+					t.Errorf("%v %q: summary publishes boilerplate %q: %q", fm, tc.title, s, it.Description)
+				}
+				if strings.Contains(clean.HTMLToText(it.Content), s) {
+					t.Errorf("%v %q: body publishes boilerplate %q", fm, tc.title, s)
+				}
+			}
+		}
+	}
+}

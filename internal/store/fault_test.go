@@ -1,0 +1,143 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"testing/fstest"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// smallDisk mounts a tmpfs of the given size (e.g. "1m"): a real disk that
+// fills up. Mounting needs root (CI runs as root); elsewhere the test skips.
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("a real full disk needs a tmpfs mount, which needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("mount tmpfs: %v: %s", err, out)
+	}
+	// Registered first, so it runs after the store's Close.
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount: %v: %s", err, out)
+		}
+	})
+	return dir
+}
+
+// fillDisk writes a file until the disk is full and returns its path.
+func fillDisk(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 4096)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return path
+		}
+	}
+}
+
+func bigArticles(n int) []*feeds.Article {
+	as := make([]*feeds.Article, n)
+	for i := range as {
+		as[i] = article(fmt.Sprintf("big-%d", i), t0, "world")
+		as[i].ContentHTML = arabicBody(uint64(i), 16<<10)
+	}
+	return as
+}
+
+// On a full disk a write fails with ErrStorage (FaultFull) and writes
+// nothing, the store says writes fail, reads go on, and once space is
+// freed the probe finds writes work again.
+func TestFullDiskIsAStorageFaultAndTheProbeRecovers(t *testing.T) {
+	ctx := context.Background()
+	dir := smallDisk(t, "1m")
+	st, _ := mustOpenAt(t, filepath.Join(dir, "n.db"), fixedClock)
+	if _, err := st.SaveArticle(ctx, article("kept", t0, "world")); err != nil {
+		t.Fatal(err)
+	}
+	filler := fillDisk(t, dir)
+
+	_, err := st.SaveArticles(ctx, bigArticles(30))
+	var se *store.StorageError
+	if !errors.Is(err, store.ErrStorage) || !errors.As(err, &se) || se.Fault != store.FaultFull {
+		t.Fatalf("save on a full disk: %v, want a store.StorageError of FaultFull", err)
+	}
+	h := st.WriteHealth()
+	if h.Writable || h.Failures == 0 || h.Fault == nil || h.Fault.Fault != store.FaultFull {
+		t.Errorf("write health on a full disk: %+v", h)
+	}
+	as, err := st.LatestArticles(ctx, "world", 50)
+	if err != nil || len(as) != 1 {
+		t.Fatalf("reads on a full disk: %d articles, %v; want the one stored", len(as), err)
+	}
+	if err := st.ProbeWrites(ctx); err == nil && st.WriteHealth().Writable {
+		t.Error("the first probe after a failed write already says writes work")
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	// The probe after a failure waits for one without failures in between.
+	for i := 0; i < 3 && !st.WriteHealth().Writable; i++ {
+		if err := st.ProbeWrites(ctx); err != nil {
+			t.Fatalf("probe with free space: %v", err)
+		}
+	}
+	if h := st.WriteHealth(); !h.Writable || h.Fault != nil {
+		t.Fatalf("write health after space was freed: %+v", h)
+	}
+	if _, err := st.SaveArticles(ctx, bigArticles(30)); err != nil {
+		t.Fatalf("save after space was freed: %v", err)
+	}
+}
+
+// A database that cannot be written but has migrations pending cannot be
+// served: Open says so, instead of failing inside a migration.
+func TestOpenWithPendingMigrationsOnAFullDiskSaysWhy(t *testing.T) {
+	ctx := context.Background()
+	dir := smallDisk(t, "1m")
+	path := filepath.Join(dir, "n.db")
+	db := rawDB(t, path)
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_sources.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["migrations/"+name] = &fstest.MapFile{Data: b}
+	}
+	if err := store.Migrate(ctx, db, fsys); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	fillDisk(t, dir)
+
+	st, err := store.Open(ctx, path)
+	if err == nil {
+		st.Close()
+		t.Fatal("opened a database with pending migrations on a full disk")
+	}
+	if !errors.Is(err, store.ErrStorage) || !strings.Contains(err.Error(), "pending migrations") {
+		t.Errorf("open: %v; want a storage fault that names the pending migrations", err)
+	}
+}
