@@ -158,20 +158,22 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		})
 	}
 	opts := server.Options{
-		AdminToken:      cfg.Admin.Token,
-		Admin:           st,
-		Cleaner:         cleaner,
-		CheckSource:     apiSourceCheck,
-		Listener:        ln,
-		BaseURL:         baseURL,
-		SiteTitle:       cfg.Site.Title,
-		SiteDescription: cfg.Site.Description,
-		Language:        cfg.Site.Language,
-		CacheMaxAge:     cfg.CacheMaxAge,
-		MaxLimit:        cfg.Feeds.MaxItems,
-		Budget:          feeds.Budget{MaxBytes: int(cfg.Feeds.MaxBytes)}, // 0: the 2 MB default
-		Metrics:         met,
-		HubURL:          hubURL,
+		AdminToken:           cfg.Admin.Token,
+		Admin:                st,
+		Cleaner:              cleaner,
+		CheckSource:          apiSourceCheck,
+		Listener:             ln,
+		BaseURL:              baseURL,
+		SiteTitle:            cfg.Site.Title,
+		SiteDescription:      cfg.Site.Description,
+		Language:             cfg.Site.Language,
+		CacheMaxAge:          cfg.CacheMaxAge,
+		StaleWhileRevalidate: cfg.CacheStaleWhileRevalidate,
+		StaleIfError:         cfg.CacheStaleIfError,
+		MaxLimit:             cfg.Feeds.MaxItems,
+		Budget:               feeds.Budget{MaxBytes: int(cfg.Feeds.MaxBytes)}, // 0: the 2 MB default
+		Metrics:              met,
+		HubURL:               hubURL,
 		RateLimit: server.RateLimit{
 			Enabled:           !cfg.Limits.Disabled,
 			MinInterval:       time.Duration(cfg.Limits.Interval),

@@ -68,11 +68,20 @@ func (c *Config) Validate() error {
 		add("database", c.Database, errors.New("newswire keeps its articles in a file that several connections and processes share: give a file path such as newswire.db"))
 	}
 	add("listen", c.Listen, checkListen(c.Listen))
-	switch {
-	case c.CacheMaxAge < 0:
-		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must not be negative"))
-	case c.CacheMaxAge%time.Second != 0:
-		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must be whole seconds"))
+	for _, k := range []struct {
+		key string
+		d   time.Duration
+	}{
+		{"cache_max_age", c.CacheMaxAge},
+		{"cache_stale_while_revalidate", c.CacheStaleWhileRevalidate},
+		{"cache_stale_if_error", c.CacheStaleIfError},
+	} {
+		switch {
+		case k.d < 0:
+			add(k.key, k.d.String(), errors.New("must not be negative"))
+		case k.d%time.Second != 0:
+			add(k.key, k.d.String(), errors.New("must be whole seconds"))
+		}
 	}
 
 	nonNegative := func(key string, n int64) {

@@ -53,8 +53,11 @@ type Options struct {
 	SiteDescription string
 	Language        string        // site language, BCP 47
 	CacheMaxAge     time.Duration // Cache-Control max-age on feeds
-	DefaultLimit    int           // items per feed without ?limit (default 50)
-	MaxLimit        int           // largest accepted ?limit (default 500)
+	// StaleWhileRevalidate and StaleIfError extend that Cache-Control for
+	// CDNs (RFC 5861); zero leaves a directive out.
+	StaleWhileRevalidate, StaleIfError time.Duration
+	DefaultLimit                       int // items per feed without ?limit (default 50)
+	MaxLimit                           int // largest accepted ?limit (default 500)
 	// WatchInterval is how often the server asks the store whether any
 	// category changed, to drop stale rendered feeds. Polling the database
 	// (not an in-process signal) is what lets `newswire import` in another
@@ -166,7 +169,7 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 			s.cacheMisses[fm] = s.metrics.CacheMisses.WithLabelValues(fm.Extension())
 		}
 	}
-	s.cacheControlHdr = []string{fmt.Sprintf("public, max-age=%d", int(opts.CacheMaxAge/time.Second))}
+	s.cacheControlHdr = []string{cacheControl(opts.CacheMaxAge, opts.StaleWhileRevalidate, opts.StaleIfError)}
 	s.handler = s.routes()
 	return s
 }
