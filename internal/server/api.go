@@ -103,7 +103,11 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		var bad *badRequest
 		var bf *badField
 		if errors.As(err, &bf) {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": bf.Error(), "field": bf.field})
+			body := map[string]any{"error": bf.Error(), "field": bf.field}
+			if bf.item > 0 {
+				body["item"] = bf.item
+			}
+			writeJSON(w, http.StatusBadRequest, body)
 			return
 		}
 		if errors.As(err, &bad) {
@@ -115,15 +119,25 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// badField is a bad request about one field of the body.
-type badField struct{ field, msg string }
+// badField is a bad request about one field of the body, of its item-th
+// article when the body is an array (1-based; 0 otherwise).
+type badField struct {
+	field, msg string
+	item       int
+}
 
-func (e *badField) Error() string { return e.field + ": " + e.msg }
+func (e *badField) Error() string {
+	if e.item > 0 {
+		return fmt.Sprintf("article %d: %s: %s", e.item, e.field, e.msg)
+	}
+	return e.field + ": " + e.msg
+}
 
 // fileErrorBody is the 400 body for the decoder's errors: every problem,
-// each with its line, and the field of the first. A request with several
-// problems learns them all at once.
-func fileErrorBody(err error, first *importer.FileError) map[string]string {
+// each with its line (and its article, in an array), and the field and
+// item (the article's 1-based place in the array) of the first. A request
+// with several problems learns them all at once.
+func fileErrorBody(err error, first *importer.FileError) map[string]any {
 	var msgs []string
 	var walk func(error)
 	walk = func(err error) {
@@ -135,7 +149,7 @@ func fileErrorBody(err error, first *importer.FileError) map[string]string {
 		}
 		var fe *importer.FileError
 		if errors.As(err, &fe) {
-			msg := fe.Err.Error()
+			msg := fe.Message()
 			if fe.Line > 0 {
 				msg = fmt.Sprintf("line %d: %s", fe.Line, msg)
 			}
@@ -143,9 +157,12 @@ func fileErrorBody(err error, first *importer.FileError) map[string]string {
 		}
 	}
 	walk(err)
-	body := map[string]string{"error": strings.Join(msgs, "; ")}
+	body := map[string]any{"error": strings.Join(msgs, "; ")}
 	if first.Field != "" {
 		body["field"] = first.Field
+	}
+	if first.Item > 0 {
+		body["item"] = first.Item
 	}
 	return body
 }
@@ -171,7 +188,11 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC().Truncate(time.Second)
 	for i, a := range as {
 		if a.GUID == "" {
-			s.apiError(w, r, &badField{"guid", fmt.Sprintf("article %d: required (the CMS's stable id)", i+1)})
+			bf := &badField{field: "guid", msg: "required (the CMS's stable id)"}
+			if len(as) > 1 {
+				bf.item = i + 1
+			}
+			s.apiError(w, r, bf)
 			return
 		}
 		// A CMS id such as "cms-42" becomes a tag: URI, the same one the
