@@ -328,3 +328,43 @@ func TestCheckNewCategories(t *testing.T) {
 		t.Errorf("existing categories: %v", err)
 	}
 }
+
+// In a JSON array every problem names its article by its place, whether
+// the decoder or ReadFile's checks (dates filled in, duplicates) find it:
+// an array written on one line has no line to tell its articles apart.
+func TestArrayErrorsNameTheArticle(t *testing.T) {
+	obj := func(guid, extra string) string {
+		return `{"guid":"` + guid + `","title":"T","content_html":"<p>Body text</p>","categories":["world"]` + extra + `}`
+	}
+	tests := []struct {
+		name, src, field string
+		item             int
+	}{
+		{"bad date", "[" + obj("a", "") + "," + obj("b", `,"published":"0000-01-01T00:00:00Z"`) + "]", "published", 2},
+		{"bad guid", "[" + obj("a", "") + "," + obj("b", "") + "," + obj("javascript:x", "") + "]", "guid", 3},
+		{"only updated, far ahead", "[" + obj("a", `,"updated":"2999-01-01T00:00:00Z"`) + "," + obj("b", "") + "]", "published", 1},
+		{"duplicate guid", "[" + obj("a", "") + "," + obj("a", "") + "]", "guid", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "batch.json")
+			writeFile(t, path, tt.src)
+			_, err := ReadFile(path, Options{})
+			fes := fileErrors(err)
+			if len(fes) == 0 {
+				t.Fatalf("accepted; want an error on article %d", tt.item)
+			}
+			fe := fes[0]
+			if fe.Field != tt.field || fe.Item != tt.item || !strings.Contains(err.Error(), fmt.Sprintf("article %d: ", tt.item)) {
+				t.Errorf("field %q item %d: %v; want field %q, article %d", fe.Field, fe.Item, err, tt.field, tt.item)
+			}
+		})
+	}
+	// A lone object is no article of an array.
+	path := filepath.Join(t.TempDir(), "one.json")
+	writeFile(t, path, obj("javascript:x", ""))
+	_, err := ReadFile(path, Options{})
+	if fes := fileErrors(err); len(fes) != 1 || fes[0].Item != 0 || strings.Contains(err.Error(), "article 1") {
+		t.Errorf("lone object: %v; want one error without an article number", err)
+	}
+}

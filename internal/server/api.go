@@ -156,14 +156,15 @@ func requestProblem(err error) (Problem, bool) {
 			return
 		}
 		var item *ItemError
-		var importItem *importer.ItemError
-		switch {
-		case errors.As(err, &item):
+		if errors.As(err, &item) {
 			walk(item.Err, &item.Index)
 			return
-		case errors.As(err, &importItem):
-			walk(importItem.Err, &importItem.Index)
-			return
+		}
+		var ife *importer.FileError
+		if errors.As(err, &ife) && ife.Item > 0 && index == nil {
+			// The importer counts the articles of an array from 1.
+			i := ife.Item - 1
+			index = &i
 		}
 		msg, field, ok := fieldOf(err)
 		if !ok {

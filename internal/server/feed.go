@@ -428,10 +428,17 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	}
 	f.Categories = cats
 	if cat == "" {
-		// The feeds of every category began with the first of them.
+		// The feeds of every category began with the first of them; before
+		// there is one, with the database (stored too: the same ETag in
+		// every instance and restart, not 1970).
 		for _, c := range cats {
 			if !c.Created.IsZero() && (f.Created.IsZero() || c.Created.Before(f.Created)) {
 				f.Created = c.Created
+			}
+		}
+		if f.Created.IsZero() {
+			if f.Created, err = s.st.Created(ctx); err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -31,6 +31,9 @@ type Store interface {
 	Article(ctx context.Context, guid string) (*feeds.Article, error)
 	Categories(ctx context.Context) ([]feeds.Category, error)
 	Category(ctx context.Context, slug string) (feeds.Category, error)
+	// Created is when the database was created: the date of all and
+	// search while no category exists.
+	Created(ctx context.Context) (time.Time, error)
 	Versions(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
 	Sources(ctx context.Context) ([]store.Source, error)
