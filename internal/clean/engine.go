@@ -340,7 +340,11 @@ func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
 	if h.kind == kindHeading {
 		heading = h.text
 	}
-	confirmed := sectionShowsBoilerplate(bs, ds, first, end, related)
+	// Under a related heading, a line without a link that reads as a
+	// sentence says the heading is a subhead over story: its other
+	// unlinked lines are story too, even those ending bare or with "?".
+	titles := related && !holdsProse(bs, ds, first, end)
+	confirmed := sectionShowsBoilerplate(bs, ds, first, end, titles)
 	for i := first; i < end; i++ {
 		b, d := &bs[i], &ds[i]
 		d.region, d.section, d.heading = true, n, heading
@@ -357,7 +361,7 @@ func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
 			// judged by judgeQA
 		case b.kind == kindEmpty || b.kind == kindRule:
 			d.cut, d.kind, d.reason = true, CutEmpty, "empty block in the trailing block"
-		case related && (b.kind == kindItem || titleLike(b)):
+		case related && (b.kind == kindItem || b.linked || titles && titleLike(b)):
 			d.cut, d.kind, d.reason = true, CutRelated, "related-article title"
 			d.related = itemEntry(b)
 		case related:
@@ -374,11 +378,12 @@ func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
 
 // sectionShowsBoilerplate reports whether the trailing section [first,
 // end) holds what a marker heading announces: a line that is boilerplate
-// wherever it stands (share, newsletter, filler), a Q/A line, a list item
-// or a link, or, under a related heading, a title; or nothing at all
+// wherever it stands (share, newsletter, filler) or holds a boilerplate
+// phrase, a Q/A line, a list item or a link, or a title when titles is
+// set (a related heading with no prose under it); or nothing at all
 // after the heading. A "read more" line is no evidence: it is cut by
 // itself and says nothing of its neighbours.
-func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, related bool) bool {
+func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, titles bool) bool {
 	rest := 0
 	for i := first + 1; i < end; i++ {
 		b := &bs[i]
@@ -389,7 +394,7 @@ func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, related 
 			continue
 		case b.kind == kindQA || b.kind == kindItem || b.linked || b.lone != "":
 			return true
-		case related && titleLike(b):
+		case titles && titleLike(b):
 			return true
 		}
 		rest++
@@ -421,6 +426,22 @@ func (mk *matcher) cutShareRuns(bs []block, ds []decision) {
 	for i := len(bs) - 1; i >= 0; i-- {
 		prev = run(i, prev)
 	}
+}
+
+// holdsProse reports whether the section [first, end) holds a line of
+// story prose: kept, with no link of its own and no bullet, and not
+// titleLike (a paragraph, or a short line ending with a full stop).
+func holdsProse(bs []block, ds []decision, first, end int) bool {
+	for i := first + 1; i < end; i++ {
+		b := &bs[i]
+		if ds[i].cut || !b.substance() || b.linked || b.kind == kindItem || b.kind == kindQA {
+			continue
+		}
+		if b.kind == kindPara || !titleLike(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // titleLike reports whether a short line reads as a headline rather than
