@@ -51,6 +51,11 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 	}
 	text = clean.HTMLToText(content)
 	if desc != "" {
+		if !plainDesc && !strings.Contains(desc, "<") {
+			// A description without markup breaks its lines as text does:
+			// "اقرأ أيضا: …" on a line of its own is a line of its own.
+			desc = strings.ReplaceAll(strings.ReplaceAll(desc, "\r\n", "\n"), "\n", "<br>")
+		}
 		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(clean.HTMLToText(h), text) {
 			lead = h
 		}
