@@ -193,6 +193,9 @@ func TestDangerousGUIDs(t *testing.T) {
 		"\x00 \x1fjavascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)", "jav\x7fascript:x",
 		"vbscript:msgbox(1)", "VBScript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
 		"DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "\ufffejavascript:alert(1)",
+		// Character references a reader decodes when it pastes the id into an href.
+		"javascript&#58;alert(1)", "javascript&colon;alert(1)", "&#106;avascript&#x3A;alert(1)",
+		"java&Tab;script:alert(1)", "javascript&amp;#58;alert(1)", "&#x64;ata:text/html,x",
 	}
 	for _, guid := range bad {
 		t.Run(fmt.Sprintf("%q", guid), func(t *testing.T) {
@@ -213,7 +216,8 @@ func TestDangerousGUIDs(t *testing.T) {
 		})
 	}
 	for _, guid := range []string{"cms-42", "https://news.example/a", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
-		"tag:news.example,2026:javascript:alert", "javascript-guide", "database:12", "data-42", "metadata:x"} {
+		"tag:news.example,2026:javascript:alert", "javascript-guide", "database:12", "data-42", "metadata:x",
+		"AT&amp;T-2026-1", "javascript&#45;guide"} {
 		src := jsonBody(t, map[string]any{"guid": guid})
 		if _, err := DecodeJSON(strings.NewReader(src), "request body"); err != nil {
 			t.Errorf("%q refused: %v", guid, err)
