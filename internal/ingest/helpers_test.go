@@ -64,7 +64,8 @@ func newEnv(t testing.TB, opts ...func(*ingest.Options)) *env {
 	})
 	e.st = st
 	e.up = newUpstream(t)
-	o := ingest.Options{Client: fetch.New(fetch.Options{Timeout: 10 * time.Second}), Now: e.clock.Now}
+	// A generous fetch timeout: a test's upstream that must time out never answers.
+	o := ingest.Options{Client: fetch.New(fetch.Options{Timeout: time.Minute}), Now: e.clock.Now}
 	for _, f := range opts {
 		f(&o)
 	}

@@ -12,9 +12,9 @@ import (
 	_ "time/tzdata" // Asia/Riyadh on hosts without a zoneinfo database
 )
 
-// wait is the generous bound for anything that should happen "soon"; tests
-// wait on events, never on elapsed time.
-const wait = 5 * time.Second
+// wait is the generous bound for anything that should happen "soon" (a
+// loaded machine included); tests wait on events, never on elapsed time.
+const wait = time.Minute
 
 // logRecorder is a slog.Handler that keeps messages so tests can wait for
 // one (e.g. "run skipped") instead of sleeping.
@@ -273,15 +273,19 @@ func TestJitterWaitEndsAtStop(t *testing.T) {
 	t.Parallel()
 	s, rec := newScheduler(t, Options{Jitter: time.Hour})
 	var ran atomic.Bool
-	if err := s.Add("jittery", "@every 1s", func(context.Context) { ran.Store(true) }); err != nil {
-		t.Fatal(err)
-	}
-	if s.jitterFor("jittery") < 10*time.Second {
+	const name = "jittery"
+	jitter := JitterFor(name, time.Hour, 24*time.Hour)
+	if jitter < 10*time.Second {
 		t.Fatal("this name hashes to a short jitter: pick another name for the test")
 	}
-	s.Start()
-	rec.waitFor(t, "cron: run") // the run is now sleeping out its jitter
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.run(name, jitter, func(context.Context) { ran.Store(true) })
+	}()
+	rec.waitFor(t, "job waiting out its jitter")
 	stop(t, s)
+	waitChan(t, done, "the run's return after Stop")
 	if ran.Load() {
 		t.Error("job ran before its jitter elapsed")
 	}
@@ -290,11 +294,10 @@ func TestJitterWaitEndsAtStop(t *testing.T) {
 func TestJitterIsStablePerName(t *testing.T) {
 	t.Parallel()
 	const j = 30 * time.Second
-	a, b := New(Options{Jitter: j}), New(Options{Jitter: j})
 	seen := map[time.Duration]bool{}
 	for _, name := range []string{"wire", "aljazeera", "bbc-arabic", "reuters", "local"} {
-		d := a.jitterFor(name)
-		if d != b.jitterFor(name) || d != a.jitterFor(name) {
+		d := JitterFor(name, j, time.Hour)
+		if d != JitterFor(name, j, time.Hour) {
 			t.Errorf("jitter for %q not stable", name)
 		}
 		if d < 0 || d >= j {
@@ -305,8 +308,55 @@ func TestJitterIsStablePerName(t *testing.T) {
 	if len(seen) < 4 {
 		t.Errorf("five names got only %d distinct jitters", len(seen))
 	}
-	if d := New(Options{}).jitterFor("wire"); d != 0 {
+	if d := JitterFor("wire", 0, time.Hour); d != 0 {
 		t.Errorf("no Jitter option: got %v", d)
+	}
+}
+
+// A schedule means what it says: the jitter that spreads jobs stays under
+// a tenth of the job's interval and under the Jitter option, computed, not
+// timed.
+func TestJitterBoundedByInterval(t *testing.T) {
+	t.Parallel()
+	const limit = 5 * time.Second
+	names := []string{"wire", "aljazeera", "bbc-arabic", "reuters", "local", "جزيرة", "x", "feed-42"}
+	for _, tt := range []struct {
+		spec     string
+		interval time.Duration
+	}{
+		{"@every 1s", time.Second},
+		{"@every 7s", 7 * time.Second},
+		{"@every 20s", 20 * time.Second},
+		{"* * * * *", time.Minute},
+		{"@every 1h", time.Hour},
+		{"0 9 * * 1-5", 24 * time.Hour}, // weekdays: the shortest gap is a day
+	} {
+		bound := min(limit, tt.interval/10)
+		s := New(Options{Jitter: limit})
+		for _, name := range names {
+			if err := s.Add(name, tt.spec, func(context.Context) {}); err != nil {
+				t.Fatal(err)
+			}
+			sched, _ := ParseSpec(tt.spec)
+			if got := Interval(sched, time.Now()); got != tt.interval {
+				t.Errorf("%s: interval %v, want %v", tt.spec, got, tt.interval)
+			}
+			if d := s.jobs[name].jitter; d < 0 || d >= bound {
+				t.Errorf("%s, job %q: jitter %v, want in [0, %v)", tt.spec, name, d, bound)
+			}
+		}
+	}
+	// Seen from outside: the next run of "@every 1s" is at most a second
+	// (plus under 100 ms) away. Next is computed before the clock is read
+	// again, so a slow machine only makes the gap smaller.
+	s := New(Options{Jitter: limit})
+	for _, name := range names {
+		if err := s.Add(name, "@every 1s", func(context.Context) {}); err != nil {
+			t.Fatal(err)
+		}
+		if gap := time.Until(s.Next(name)); gap >= time.Second+100*time.Millisecond {
+			t.Errorf("job %q \"@every 1s\" next runs in %v", name, gap)
+		}
 	}
 }
 
@@ -347,7 +397,7 @@ func TestNext(t *testing.T) {
 	if err := s.Add("hourly", "@every 1h", func(context.Context) {}); err != nil {
 		t.Fatal(err)
 	}
-	want := time.Now().Add(time.Hour + s.jitterFor("hourly"))
+	want := time.Now().Add(time.Hour + JitterFor("hourly", time.Minute, time.Hour))
 	if got := s.Next("hourly"); got.Sub(want).Abs() > time.Minute {
 		t.Errorf("Next = %v, want about %v (schedule plus jitter)", got, want)
 	}

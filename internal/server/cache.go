@@ -24,6 +24,8 @@ type rendered struct {
 	hdrModified         []string
 	hdrLength, hdrGzLen []string
 	hdrLink             []string // WebSub discovery: rel="hub" and rel="self"
+	hdrSurrogate        []string // Surrogate-Key: CDN purge keys, space-separated
+	hdrCacheTag         []string // Cache-Tag: the same keys, comma-separated
 }
 
 func newRendered(body []byte, contentType string, modified time.Time) *rendered {
@@ -119,6 +121,9 @@ type cache struct {
 	maxVariants     int
 	maxVariantBytes int64
 	pending         map[cacheKey]*call
+	// joined, when set (by tests), is called as a request starts waiting
+	// for a render in progress.
+	joined func(cacheKey)
 }
 
 // goodEntry is the newest valid render of a document and the version of
@@ -272,6 +277,9 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 	// waiters) the old document.
 	if p, ok := c.pending[k]; ok && p.ver == ver {
 		c.mu.Unlock()
+		if c.joined != nil {
+			c.joined(k)
+		}
 		select {
 		case <-p.done:
 			return p.r, p.err

@@ -20,11 +20,10 @@ var templateFS embed.FS
 // Templates are parsed once per server, not in init: no package state.
 func parseTemplates() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"dir":   dirOf,
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"html":  func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
-		"chart": activityChart,
-		"when":  when,
+		"dir":  dirOf,
+		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"html": func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
 		// html/template writes "+" in attributes as &#43;; autodiscovery
 		// parsers cope, but some string-match the type, so write it plainly.
 		"alternate": func(l feedLink) template.HTML {
@@ -48,6 +47,7 @@ func dirOf(lang string) string {
 
 type feedLink struct {
 	Title, Type, Href string
+	Name              string // the format's name, e.g. "Atom": the link's text
 }
 
 type indexCategory struct {
@@ -56,31 +56,54 @@ type indexCategory struct {
 }
 
 // page is what every page template gets: the head and nav need these.
+// Lang and Dir are the site's: the chrome's words follow them, while an
+// article keeps its own language on its own element.
 type page struct {
 	Site, Title, Lang, Dir string
 	Alternates             []feedLink
 }
 
+// T is the page word for key in the site's language.
+func (p page) T(key string) string { return message(p.Lang, key) }
+
+// Tf is T formatted with args.
+func (p page) Tf(key string, args ...any) string { return fmt.Sprintf(message(p.Lang, key), args...) }
+
 type indexPage struct {
 	page
 	Description string
+	All         []feedLink
 	Categories  []indexCategory
 }
 
 type categoryPage struct {
 	page
 	Category feeds.Category
+	Links    []feedLink
 	Articles []*feeds.Article
+}
+
+// formatName is what readers call a feed format.
+func formatName(fm feeds.Format) string {
+	switch fm {
+	case feeds.FormatRSS:
+		return "RSS"
+	case feeds.FormatAtom:
+		return "Atom"
+	case feeds.FormatJSON:
+		return "JSON Feed"
+	}
+	return strings.ToUpper(fm.Extension())
 }
 
 func (s *Server) feedLinks(slug, title string) []feedLink {
 	var out []feedLink
 	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
-		ct, _, _ := strings.Cut(fm.ContentType(), ";")
 		out = append(out, feedLink{
-			Title: fmt.Sprintf("%s (%s)", title, strings.ToUpper(fm.Extension())),
-			Type:  ct,
+			Title: fmt.Sprintf("%s (%s)", title, formatName(fm)),
+			Type:  fm.MediaType(),
 			Href:  s.opts.BaseURL + "/feeds/" + slug + "." + fm.Extension(),
+			Name:  formatName(fm),
 		})
 	}
 	return out
@@ -105,8 +128,9 @@ func (s *Server) renderIndex(ctx context.Context) (*rendered, error) {
 	if err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
 	}
-	p := indexPage{page: s.page(s.opts.SiteTitle, s.opts.Language), Description: s.opts.SiteDescription}
-	p.Alternates = s.feedLinks(allFeed, s.opts.SiteTitle)
+	p := indexPage{page: s.page(s.opts.SiteTitle), Description: s.opts.SiteDescription}
+	p.All = s.feedLinks(allFeed, s.opts.SiteTitle)
+	p.Alternates = p.All
 	for _, c := range cats {
 		links := s.feedLinks(c.Slug, s.opts.SiteTitle+": "+c.Title)
 		p.Categories = append(p.Categories, indexCategory{Category: c, Links: links})
@@ -120,9 +144,10 @@ func (s *Server) renderIndex(ctx context.Context) (*rendered, error) {
 	return newRendered(buf.Bytes(), "text/html; charset=utf-8", time.Time{}), nil
 }
 
-func (s *Server) page(title, lang string) page {
+func (s *Server) page(title string) page {
+	lang := s.opts.Language
 	if lang == "" {
-		lang = s.opts.Language
+		lang = "en"
 	}
 	return page{Site: s.opts.SiteTitle, Title: title, Lang: lang, Dir: dirOf(lang)}
 }
@@ -148,7 +173,7 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, error) {
 	c, err := s.st.Category(ctx, slug)
 	if err != nil {
-		return nil, fmt.Errorf("category %q: %w", slug, err)
+		return nil, err // names the category already
 	}
 	items, err := s.st.LatestArticles(ctx, slug, categoryPageSize)
 	if err != nil {
@@ -169,8 +194,9 @@ func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, er
 	// Never later than now, as for feeds: an article dated in the future
 	// must not date the page.
 	modified = minTime(modified, time.Now())
-	p := categoryPage{page: s.page(s.opts.SiteTitle+": "+c.Title, s.opts.Language), Category: c, Articles: items}
-	p.Alternates = s.feedLinks(c.Slug, p.Title)
+	p := categoryPage{page: s.page(s.opts.SiteTitle + ": " + c.Title), Category: c, Articles: items}
+	p.Links = s.feedLinks(c.Slug, p.Title)
+	p.Alternates = p.Links
 	var buf bytes.Buffer
 	if err := s.templates().ExecuteTemplate(&buf, "category.html", p); err != nil {
 		return nil, fmt.Errorf("render category page: %w", err)
@@ -180,7 +206,8 @@ func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, er
 
 type articlePage struct {
 	page
-	Article *feeds.Article
+	Article    *feeds.Article
+	Categories []feeds.Category // the article's, by title
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -189,15 +216,45 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if a.Language == "" {
+		a.Language = s.opts.Language
+	}
 	s.linkRelated(r.Context(), []*feeds.Article{a})
+	cats, err := s.articleCategories(r.Context(), a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var buf bytes.Buffer
-	p := articlePage{page: s.page(a.Title+" — "+s.opts.SiteTitle, a.Language), Article: a}
+	p := articlePage{page: s.page(a.Title + " — " + s.opts.SiteTitle), Article: a, Categories: cats}
 	if err := s.templates().ExecuteTemplate(&buf, "article.html", p); err != nil {
 		s.writeError(w, r, fmt.Errorf("render article: %w", err))
 		return
 	}
 	f := newRendered(buf.Bytes(), "text/html; charset=utf-8", latest(a))
 	s.serveRendered(w, r, f)
+}
+
+// articleCategories are a's categories as readers know them: with their
+// titles. A slug the store has no category for keeps the slug as title.
+func (s *Server) articleCategories(ctx context.Context, a *feeds.Article) ([]feeds.Category, error) {
+	all, err := s.st.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	bySlug := make(map[string]feeds.Category, len(all))
+	for _, c := range all {
+		bySlug[c.Slug] = c
+	}
+	out := make([]feeds.Category, 0, len(a.Categories))
+	for _, slug := range a.Categories {
+		c, ok := bySlug[slug]
+		if !ok || c.Title == "" {
+			c = feeds.Category{Slug: slug, Title: slug}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 func (s *Server) templates() *template.Template { return s.tmpl }

@@ -80,6 +80,8 @@ func TestHangUpDoesNotFailWaitingClients(t *testing.T) {
 	}
 	bs := &blockingStore{Store: st, release: make(chan struct{})}
 	srv := New(bs, Options{BaseURL: "https://news.example"}, slog.New(slog.DiscardHandler))
+	joined := make(chan struct{}, 1)
+	srv.cache.joined = func(cacheKey) { joined <- struct{}{} }
 	srv.refreshVersions(context.Background())
 	h := srv.Handler()
 
@@ -99,10 +101,7 @@ func TestHangUpDoesNotFailWaitingClients(t *testing.T) {
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/feeds/politics.rss", nil))
 		second <- w
 	}()
-	// The second request joins the render in progress (there is no way
-	// to observe that it is waiting; a short pause lets it get there, and
-	// the test holds either way).
-	time.Sleep(20 * time.Millisecond)
+	<-joined // the second request waits for the render in progress
 	hangUp()
 	close(bs.release) // the render goes on, in the first request's goroutine
 	<-first
@@ -195,6 +194,9 @@ func TestHeadDoesNotSpendTheRateLimit(t *testing.T) {
 	}
 	srv := New(st, Options{BaseURL: "https://news.example", RateLimit: RateLimit{Enabled: true, MinInterval: time.Minute}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// A stopped clock: however slow the machine, the requests fall in one interval.
+	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	srv.limiter.now = func() time.Time { return at }
 	srv.refreshVersions(context.Background())
 	h := srv.Handler()
 	for _, m := range []string{http.MethodHead, http.MethodHead, http.MethodGet} {

@@ -486,7 +486,7 @@ func TestCategoryPageAndOPML(t *testing.T) {
 		`<article class="item" lang="en" dir="ltr">`,
 		`<article class="item" lang="ar" dir="rtl">`,
 		"Parliament passes the budget",
-		`<link rel="alternate" type="application/atom+xml" title="أخبار: سياسة (ATOM)" href="https://news.example/feeds/politics.atom">`,
+		`<link rel="alternate" type="application/atom+xml" title="أخبار: سياسة (Atom)" href="https://news.example/feeds/politics.atom">`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("category page lacks %s", want)

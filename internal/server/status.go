@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/newswire/newswire/internal/store"
 )
@@ -18,8 +20,42 @@ const statusDays = 14
 
 type statusSource struct {
 	store.Source
+	Anchor   string // the row's id
+	State    string // ok, failing, disabled or new: a class and a message key
 	Activity []int
 	Total    int
+}
+
+// sourceState sums a source up in one word, shown in words and colour.
+// A source is disabled by its operator or by its upstream (410 Gone).
+func sourceState(src store.Source) string {
+	switch {
+	case !src.Polled():
+		return "disabled"
+	case src.LastError != "":
+		return "failing"
+	case src.LastAttempt.IsZero():
+		return "new"
+	}
+	return "ok"
+}
+
+// sourceAnchor is the id of a source's row: "source-" and its name, with
+// "%" and white space percent-encoded, since an id holds no space and two
+// names must not share one.
+func sourceAnchor(name string) string {
+	var b strings.Builder
+	b.WriteString("source-")
+	for _, r := range name {
+		if r == '%' || unicode.IsSpace(r) {
+			for _, c := range []byte(string(r)) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 type statusTopic struct {
@@ -27,13 +63,56 @@ type statusTopic struct {
 	Subscribers int
 }
 
+type stateCount struct {
+	State string
+	N     int
+}
+
 type statusPage struct {
 	page
 	Now     time.Time
 	Sources []statusSource
+	Summary []stateCount // sources per state, for a glance
 	Topics  []statusTopic
 	Err     string
 	Writes  string // what fails, while database writes fail
+}
+
+// Ago says how long before the page's time t was, in the site's language.
+func (p *statusPage) Ago(t time.Time) template.HTML { return timeTag(t, ago(p.Lang, t, p.Now)) }
+
+// NextRun says when src is fetched next, in the site's language.
+func (p *statusPage) NextRun(src statusSource) template.HTML {
+	if !src.Polled() {
+		return template.HTML(html.EscapeString(p.T("time.not_scheduled")))
+	}
+	return timeTag(src.NextRun, until(p.Lang, src.NextRun, p.Now))
+}
+
+// ActivityLabel names the activity chart: items per day over the window.
+func (p *statusPage) ActivityLabel() string {
+	return p.Tf("status.activity", count(p.Lang, statusDays, day))
+}
+
+// timeTag is text about t, with t itself in machine form and, on hover,
+// in full.
+func timeTag(t time.Time, text string) template.HTML {
+	if t.IsZero() {
+		return template.HTML(html.EscapeString(text))
+	}
+	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `" title="` +
+		t.UTC().Format("2006-01-02 15:04:05 UTC") + `">` + html.EscapeString(text) + `</time>`)
+}
+
+// Chart is a source's activity chart, with each bar's day and count in
+// its tooltip.
+func (p *statusPage) Chart(src statusSource) template.HTML {
+	today := p.Now.UTC().Truncate(24 * time.Hour)
+	label := func(i int) string {
+		d := today.AddDate(0, 0, i-(len(src.Activity)-1))
+		return p.Tf("status.chart_day", d.Format("2006-01-02"), src.Activity[i])
+	}
+	return activityChart(src.Activity, p.ActivityLabel(), label)
 }
 
 // handleStatus shows operators the state of every source and the WebSub
@@ -56,7 +135,8 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) statusData(ctx context.Context) (*statusPage, error) {
-	p := &statusPage{page: s.page(s.opts.SiteTitle+": status", "en"), Now: time.Now().UTC()}
+	p := &statusPage{page: s.page(""), Now: time.Now().UTC()}
+	p.Title = s.opts.SiteTitle + ": " + p.T("status.title")
 	if wh := s.writeHealth(); !wh.Writable {
 		p.Writes = writesFailing(wh)
 	}
@@ -69,11 +149,25 @@ func (s *Server) statusData(ctx context.Context) (*statusPage, error) {
 		return nil, err
 	}
 	for _, src := range srcs {
-		ss := statusSource{Source: src, Activity: activity[src.Name]}
+		ss := statusSource{Source: src, Anchor: sourceAnchor(src.Name), State: sourceState(src), Activity: activity[src.Name]}
+		if len(ss.Activity) == 0 {
+			ss.Activity = make([]int, statusDays)
+		}
 		for _, n := range ss.Activity {
 			ss.Total += n
 		}
 		p.Sources = append(p.Sources, ss)
+	}
+	for _, state := range []string{"ok", "failing", "new", "disabled"} {
+		n := 0
+		for _, ss := range p.Sources {
+			if ss.State == state {
+				n++
+			}
+		}
+		if n > 0 {
+			p.Summary = append(p.Summary, stateCount{State: state, N: n})
+		}
 	}
 	if s.opts.Subscribers != nil {
 		subs, err := s.opts.Subscribers(ctx)
@@ -89,8 +183,9 @@ func (s *Server) statusData(ctx context.Context) (*statusPage, error) {
 }
 
 // activityChart draws items per day as an inline SVG bar chart, oldest on
-// the left, with each day's count in a tooltip.
-func activityChart(counts []int) template.HTML {
+// the left (mirrored by the style sheet on right-to-left pages), with
+// each bar's tooltip from label.
+func activityChart(counts []int, title string, label func(i int) string) template.HTML {
 	const barW, gap, height = 8, 2, 28
 	peak := 1
 	for _, n := range counts {
@@ -98,28 +193,16 @@ func activityChart(counts []int) template.HTML {
 	}
 	var b strings.Builder
 	width := len(counts) * (barW + gap)
-	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="items per day, last %d days">`,
-		width, height, width, height, len(counts))
+	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
+		width, height, width, height, html.EscapeString(title))
 	for i, n := range counts {
 		h := n * (height - 2) / peak
 		if n > 0 {
 			h = max(h, 2)
 		}
-		day := len(counts) - 1 - i
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#3b6ea5"><title>%d items, %d days ago</title></rect>`,
-			i*(barW+gap), height-h, barW, h, n, day)
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#3b6ea5"><title>%s</title></rect>`,
+			i*(barW+gap), height-h, barW, h, html.EscapeString(label(i)))
 	}
 	fmt.Fprintf(&b, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#999"/></svg>`, height-0, width, height)
-	return template.HTML(b.String()) // built from integers only
-}
-
-func when(t, now time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	d := now.Sub(t)
-	if d < 0 {
-		return "in " + (-d).Round(time.Second).String()
-	}
-	return d.Round(time.Second).String() + " ago"
+	return template.HTML(b.String()) // numbers and escaped text only
 }

@@ -30,6 +30,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -125,6 +127,9 @@ func Open(ctx context.Context, location string, opts ...Option) (*Store, error) 
 		s.name = RedactDSN(location)
 		err = s.openPostgres(ctx, location)
 	} else {
+		if err := checkPath(location); err != nil {
+			return nil, err
+		}
 		s.path = location
 		err = s.openSQLite(ctx, location)
 	}
@@ -132,13 +137,37 @@ func Open(ctx context.Context, location string, opts ...Option) (*Store, error) 
 		err = s.openCommon(ctx)
 	}
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("open store %s: %w", s.name, redactErr(err, location)), s.Close())
+		// Closing what opened halfway fails for the same reason: that
+		// second error would only repeat the first.
+		if cerr := s.Close(); cerr != nil {
+			s.log.Debug("close after a failed open", "error", cerr)
+		}
+		return nil, fmt.Errorf("open database %s: %w", s.name, redactErr(err, location))
 	}
 	return s, nil
 }
 
 // Backend says which engine the store runs on.
 func (s *Store) Backend() Backend { return s.d.backend }
+
+// checkPath refuses a database path that cannot work, with a sentence
+// instead of SQLite's: an in-memory database (each connection would get
+// its own, empty one) and a file in a folder that does not exist.
+func checkPath(path string) error {
+	if path == ":memory:" || strings.Contains(path, "mode=memory") {
+		return fmt.Errorf("database %q: newswire keeps its articles in a file that several connections and processes share; give a file path such as newswire.db, or a postgres:// URL", path)
+	}
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("database %s: the folder %s does not exist; create it first", path, dir)
+	case err != nil:
+		return fmt.Errorf("database %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("database %s: %s is not a folder", path, dir)
+	}
+	return nil
+}
 
 func (s *Store) openSQLite(ctx context.Context, path string) error {
 	if err := repairSideFiles(path); err != nil {

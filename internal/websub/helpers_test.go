@@ -87,7 +87,7 @@ func newEnv(t testing.TB, tweak ...func(*websub.Options)) *env {
 		AllowPrivateCallbacks: true,
 		ValidTopic:            e.feeds.valid,
 		Content:               e.feeds.content,
-		Timeout:               5 * time.Second,
+		Timeout:               time.Minute, // generous: loopback subscribers answer, or hang on purpose
 		Now:                   e.clock.Now,
 		OnDelivery: func(ok bool) {
 			if ok {
@@ -119,7 +119,7 @@ func openStore(t testing.TB, path string) *store.Store {
 func (e *env) newHub(st websub.Store) *websub.Hub {
 	h := websub.NewHub(st, e.opts)
 	e.t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		h.Close(ctx)
 	})

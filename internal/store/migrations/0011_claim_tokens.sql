@@ -1,4 +1,4 @@
--- 0010: a claim on a queued WebSub request or delivery carries a token
+-- 0011: a claim on a queued WebSub request or delivery carries a token
 -- (random, per claim); finishing, retrying or dropping it checks the token,
 -- so an instance whose claim lapsed and was taken over by another cannot
 -- act on it as well. 0 is no claim.
