@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/newswire/newswire/feeds"
 )
@@ -87,6 +88,18 @@ func TestVersionsAreSeenByAnotherStoreOnTheSameFile(t *testing.T) {
 		}
 		if got := guids(mustLatest(t, serve, "politics", 5)); len(got) != 1 || got[0] != "x-1" {
 			t.Errorf("serve sees %q, want [x-1]", got)
+		}
+	})
+}
+
+// A new database knows when it was created, on either backend.
+func TestDatabaseCreated(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		before := time.Now().Add(-time.Minute)
+		st := db.open(t)
+		got, err := st.Created(context.Background())
+		if err != nil || got.Before(before) || got.After(time.Now().Add(time.Minute)) {
+			t.Errorf("Created = %v, %v; want about now", got, err)
 		}
 	})
 }
