@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/internal/demo"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/metrics"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/schedule"
 	"github.com/newswire/newswire/internal/server"
 	"github.com/newswire/newswire/internal/store"
@@ -229,7 +230,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	})
 	// The config's sources, applied once writes work again, are polled at
 	// once, not at the next watch tick.
-	st.OnWriteHealth(func(h store.WriteHealth) {
+	st.OnWriteHealth(func(h newsroom.WriteHealth) {
 		if !h.Writable {
 			return
 		}

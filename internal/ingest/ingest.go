@@ -23,7 +23,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Defaults for zero Options fields.
@@ -90,9 +90,19 @@ type Result struct {
 	recorded bool
 }
 
+// Store is what ingest needs from storage: the sources, what each has
+// delivered, and a place to write a pass. *store.Store implements it, on
+// SQLite or PostgreSQL.
+type Store interface {
+	Sources(ctx context.Context) ([]newsroom.Source, error)
+	SourceByName(ctx context.Context, name string) (newsroom.Source, error)
+	KnownItems(ctx context.Context, sourceID int64) (map[string]newsroom.KnownItem, error)
+	SavePass(ctx context.Context, p newsroom.Pass) (newsroom.PassResult, error)
+}
+
 // Ingester runs ingest passes. It is safe for concurrent use.
 type Ingester struct {
-	st     *store.Store
+	st     Store
 	opts   Options
 	client *fetch.Client
 	log    *slog.Logger
@@ -108,7 +118,7 @@ type Ingester struct {
 }
 
 // New returns an Ingester over st.
-func New(st *store.Store, opts Options) *Ingester {
+func New(st Store, opts Options) *Ingester {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
@@ -198,7 +208,7 @@ func (in *Ingester) changed() {
 // pass that holds items back is followed by catch-up passes as in Job, and
 // a source's Result sums them. Results are in the order of the sources (by
 // name, or as named). An unknown name gives a Result whose Err wraps
-// store.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
+// newsroom.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
 // cannot be listed or no pass could record its outcome.
 func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, error) {
 	var (
@@ -278,7 +288,7 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 // RunOne runs one pass now over the source called name, ignoring its
 // NextRun but not its being disabled; items it holds back are left to the
 // next pass, which fetches the document again. A source that is not polled
-// gives an Err wrapping ErrDisabled, an unknown one store.ErrNotFound.
+// gives an Err wrapping ErrDisabled, an unknown one newsroom.ErrNotFound.
 func (in *Ingester) RunOne(ctx context.Context, name string) Result {
 	res := in.runOne(ctx, name)
 	in.report(res)
@@ -326,7 +336,7 @@ func (in *Ingester) Job(name string) func(ctx context.Context) {
 // going.
 var errBusy = errors.New("previous pass still running")
 
-func disabledErr(s store.Source) error {
+func disabledErr(s newsroom.Source) error {
 	if s.DisabledReason != "" {
 		return fmt.Errorf("source %s: %w: %s", s.Name, ErrDisabled, s.DisabledReason)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -46,7 +47,7 @@ func TestSaveArticleRoundTripEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res != store.Created {
+		if res != newsroom.Created {
 			t.Fatalf("first save: %v, want created", res)
 		}
 		got, err := st.Article(ctx, in.GUID)
@@ -147,7 +148,7 @@ func TestResaveIdenticalIsUnchanged(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res != store.Unchanged {
+				if res != newsroom.Unchanged {
 					t.Errorf("result %v, want unchanged", res)
 				}
 				if after := mustVersions(t, st); !reflect.DeepEqual(after, before) {
@@ -217,7 +218,7 @@ func TestEditedArticleIsUpdatedInPlace(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res != store.Updated {
+				if res != newsroom.Updated {
 					t.Fatalf("result %v, want updated", res)
 				}
 				got, err := st.Article(ctx, a.GUID)
@@ -252,7 +253,7 @@ func TestCategoryChangeMovesArticleAndBumpsBoth(t *testing.T) {
 		before := mustVersions(t, st)
 
 		a.Categories = []string{"economy"}
-		if res, err := st.SaveArticle(ctx, a); err != nil || res != store.Updated {
+		if res, err := st.SaveArticle(ctx, a); err != nil || res != newsroom.Updated {
 			t.Fatalf("save = %v, %v; want updated", res, err)
 		}
 		after := mustVersions(t, st)
@@ -323,16 +324,16 @@ func TestLookupsNotFound(t *testing.T) {
 		if err := st.UpsertCategory(ctx, feeds.Category{Slug: "empty", Title: "فارغ"}); err != nil {
 			t.Fatal(err)
 		}
-		if a, err := st.Article(ctx, "missing"); !errors.Is(err, store.ErrNotFound) || a != nil {
+		if a, err := st.Article(ctx, "missing"); !errors.Is(err, newsroom.ErrNotFound) || a != nil {
 			t.Errorf("Article(missing) = %v, %v; want nil, ErrNotFound", a, err)
 		}
-		if _, err := st.LatestArticles(ctx, "nope", 10); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.LatestArticles(ctx, "nope", 10); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("LatestArticles(unknown category) error = %v, want ErrNotFound", err)
 		}
 		if as, err := st.LatestArticles(ctx, "empty", 10); err != nil || len(as) != 0 {
 			t.Errorf("LatestArticles(empty category) = %d articles, %v; want none, no error", len(as), err)
 		}
-		if _, err := st.Category(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Category(ctx, "nope"); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("Category(unknown) error = %v, want ErrNotFound", err)
 		}
 		if _, err := st.LatestArticles(ctx, "", 0); err == nil {
@@ -365,8 +366,8 @@ func TestInvalidArticleRejectedAndNothingWritten(t *testing.T) {
 				st := db.open(t)
 				ctx := context.Background()
 				_, err := st.SaveArticle(ctx, tt.edit(valid()))
-				var ve *store.ValidationError
-				if !errors.As(err, &ve) || !errors.Is(err, store.ErrInvalid) {
+				var ve *newsroom.ValidationError
+				if !errors.As(err, &ve) || !errors.Is(err, newsroom.ErrInvalid) {
 					t.Fatalf("error %v, want a *ValidationError", err)
 				}
 				if ve.Field != tt.field {
@@ -407,7 +408,7 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 			as := batch()
 			as[2].Title = ""
 			res, err := st.SaveArticles(ctx, as)
-			var ve *store.ValidationError
+			var ve *newsroom.ValidationError
 			if !errors.As(err, &ve) || ve.Field != "title" || ve.GUID != "boom" || res != nil {
 				t.Fatalf("SaveArticles = %v, %v; want a title error for boom", res, err)
 			}
@@ -433,13 +434,13 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 		t.Run("valid batch saves every article", func(t *testing.T) {
 			st := db.open(t)
 			res := mustSave(t, st, batch()...)
-			if want := []store.SaveResult{store.Created, store.Created, store.Created, store.Created}; !slices.Equal(res, want) {
+			if want := []newsroom.SaveResult{newsroom.Created, newsroom.Created, newsroom.Created, newsroom.Created}; !slices.Equal(res, want) {
 				t.Errorf("results %v, want %v", res, want)
 			}
 			as := batch()
 			as[1].Title = "تعديل"
 			res = mustSave(t, st, as...)
-			if want := []store.SaveResult{store.Unchanged, store.Updated, store.Unchanged, store.Unchanged}; !slices.Equal(res, want) {
+			if want := []newsroom.SaveResult{newsroom.Unchanged, newsroom.Updated, newsroom.Unchanged, newsroom.Unchanged}; !slices.Equal(res, want) {
 				t.Errorf("re-save results %v, want %v", res, want)
 			}
 		})
@@ -447,8 +448,8 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 }
 
 func TestSaveResultString(t *testing.T) {
-	for r, want := range map[store.SaveResult]string{
-		store.Created: "created", store.Updated: "updated", store.Unchanged: "unchanged", 0: "SaveResult(0)",
+	for r, want := range map[newsroom.SaveResult]string{
+		newsroom.Created: "created", newsroom.Updated: "updated", newsroom.Unchanged: "unchanged", 0: "SaveResult(0)",
 	} {
 		if r.String() != want {
 			t.Errorf("%d.String() = %q, want %q", int(r), r.String(), want)

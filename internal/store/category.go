@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // UpsertCategory creates the category or sets its title and description, as
@@ -94,7 +95,7 @@ func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, erro
 	var created int64
 	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("category %q: %w", slug, ErrNotFound)
+		return c, fmt.Errorf("category %q: %w", slug, newsroom.ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("category %q: %w", slug, err)

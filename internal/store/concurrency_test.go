@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Readers run against the reader pool while the writer saves batches; every
@@ -78,7 +78,7 @@ func readLoop(ctx context.Context, st interface {
 		}
 		cat := []string{"", "politics", "all-news"}[(r+i)%3]
 		as, err := st.LatestArticles(ctx, cat, 20)
-		if err != nil && !(cat != "" && errors.Is(err, store.ErrNotFound)) { // the category may not exist yet
+		if err != nil && !(cat != "" && errors.Is(err, newsroom.ErrNotFound)) { // the category may not exist yet
 			return err
 		}
 		for j, a := range as {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func TestWithdrawArticle(t *testing.T) {
@@ -35,7 +35,7 @@ func TestWithdrawArticle(t *testing.T) {
 				t.Errorf("version of %q did not move", k)
 			}
 		}
-		if _, err := st.Article(ctx, "b"); !errors.Is(err, store.ErrWithdrawn) {
+		if _, err := st.Article(ctx, "b"); !errors.Is(err, newsroom.ErrWithdrawn) {
 			t.Errorf("Article of a withdrawn one: %v", err)
 		}
 		ts, err := st.Tombstones(ctx, "world", 10)
@@ -48,12 +48,12 @@ func TestWithdrawArticle(t *testing.T) {
 		if err := st.WithdrawArticle(ctx, "b", ""); err != nil {
 			t.Errorf("second withdrawal: %v", err)
 		}
-		if err := st.WithdrawArticle(ctx, "nope", ""); !errors.Is(err, store.ErrNotFound) {
+		if err := st.WithdrawArticle(ctx, "nope", ""); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("withdraw unknown: %v", err)
 		}
 		// A re-import of the same content does not bring it back.
 		mustSave(t, st, article("b", t0.Add(-time.Hour), "politics", "world"))
-		if _, err := st.Article(ctx, "b"); !errors.Is(err, store.ErrWithdrawn) {
+		if _, err := st.Article(ctx, "b"); !errors.Is(err, newsroom.ErrWithdrawn) {
 			t.Errorf("re-saved withdrawn article came back: %v", err)
 		}
 	})
@@ -70,7 +70,7 @@ func TestEmbargo(t *testing.T) {
 		if got := guids(mustLatest(t, st, "politics", 10)); fmt.Sprint(got) != "[live]" {
 			t.Fatalf("embargoed article visible: %v", got)
 		}
-		if _, err := st.Article(ctx, "embargoed"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Article(ctx, "embargoed"); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("Article of an embargoed one: %v", err)
 		}
 		if _, state, err := st.StoredArticle(ctx, "embargoed"); err != nil || !state.EmbargoUntil.Equal(t0.Add(time.Hour)) {
@@ -114,10 +114,10 @@ func TestWithdrawnUnderEmbargoStaysHidden(t *testing.T) {
 					t.Errorf("%s: tombstones of %q: %+v %v", when, cat, ts, err)
 				}
 			}
-			if _, err := st.Article(ctx, "secret-merger"); !errors.Is(err, store.ErrNotFound) {
+			if _, err := st.Article(ctx, "secret-merger"); !errors.Is(err, newsroom.ErrNotFound) {
 				t.Errorf("%s: Article: %v, want not found", when, err)
 			}
-			cs, err := st.Changes(ctx, "", store.Since{}, 10)
+			cs, err := st.Changes(ctx, "", newsroom.Since{}, 10)
 			if err != nil || len(cs) != 1 || cs[0].Article == nil || cs[0].Article.GUID != "live" {
 				t.Errorf("%s: changes %+v %v", when, cs, err)
 			}
@@ -156,7 +156,7 @@ func TestEmbargoedArticleDoesNotAnnounceItsCategory(t *testing.T) {
 		if got := listed(); fmt.Sprint(got) != "[economy]" {
 			t.Errorf("under embargo: categories %v", got)
 		}
-		if _, err := st.Category(ctx, "acme-globex-merger"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Category(ctx, "acme-globex-merger"); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("under embargo: Category = %v, want not found", err)
 		}
 		// Nor its version: the server turns version keys into WebSub topics.
@@ -194,7 +194,7 @@ func TestChangesWalk(t *testing.T) {
 			mustSave(t, st, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Minute), "politics"))
 		}
 		mustSave(t, st, article("other", t0, "world"))
-		walk := func(from store.Since) ([]string, store.Since) {
+		walk := func(from newsroom.Since) ([]string, newsroom.Since) {
 			var seen []string
 			cur := from
 			for {
@@ -215,7 +215,7 @@ func TestChangesWalk(t *testing.T) {
 				}
 			}
 		}
-		seen, cur := walk(store.Since{})
+		seen, cur := walk(newsroom.Since{})
 		if fmt.Sprint(seen) != "[a0 a1 a2 a3 a4]" {
 			t.Fatalf("first walk: %v", seen)
 		}
@@ -232,19 +232,19 @@ func TestChangesWalk(t *testing.T) {
 		if fmt.Sprint(seen) != "[a1 -a3]" {
 			t.Errorf("incremental walk: %v", seen)
 		}
-		if c, ok := store.ParseSince(cur.String()); !ok || c != cur {
+		if c, ok := newsroom.ParseSince(cur.String()); !ok || c != cur {
 			t.Errorf("cursor round trip: %v %v", c, ok)
 		}
 		for _, bad := range []string{"", "x-1", "1-", "12", "1--2", "2026-13-01T00:00:00Z", "c-1-2", "c1"} {
-			if _, ok := store.ParseSince(bad); ok {
+			if _, ok := newsroom.ParseSince(bad); ok {
 				t.Errorf("ParseSince(%q) accepted", bad)
 			}
-			if _, ok := store.ParseCursor(bad); ok {
+			if _, ok := newsroom.ParseCursor(bad); ok {
 				t.Errorf("ParseCursor(%q) accepted", bad)
 			}
 		}
 		// Archive cursors of articles from before 1970 parse back.
-		if c, ok := store.ParseCursor(store.Cursor{Time: -14182980, ID: 3}.String()); !ok || c.Time != -14182980 || c.ID != 3 {
+		if c, ok := newsroom.ParseCursor(newsroom.Cursor{Time: -14182980, ID: 3}.String()); !ok || c.Time != -14182980 || c.ID != 3 {
 			t.Errorf("pre-1970 cursor: %v %v", c, ok)
 		}
 	})
@@ -261,7 +261,7 @@ func TestChangesFollowStoreOrderNotArticleDates(t *testing.T) {
 		clk := &clock{t: t0}
 		st, _ := db.openAt(t, clk.Now)
 		mustSave(t, st, article("a", t0, "politics"))
-		cs, err := st.Changes(ctx, "politics", store.Since{}, 10)
+		cs, err := st.Changes(ctx, "politics", newsroom.Since{}, 10)
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("first pull: %v %v", cs, err)
 		}
@@ -297,7 +297,7 @@ func TestChangesFollowStoreOrderNotArticleDates(t *testing.T) {
 
 		// From a time: what was stored at or after it; and a cursor of the
 		// old "<unix>-<id>" form reads as its time.
-		at := func(s store.Since) []string {
+		at := func(s newsroom.Since) []string {
 			cs, err := st.Changes(ctx, "politics", s, 10)
 			if err != nil {
 				t.Fatal(err)
@@ -308,17 +308,17 @@ func TestChangesFollowStoreOrderNotArticleDates(t *testing.T) {
 			}
 			return g
 		}
-		if got := at(store.Since{Time: t0.Add(90 * time.Minute)}); fmt.Sprint(got) != "[after-future]" {
+		if got := at(newsroom.Since{Time: t0.Add(90 * time.Minute)}); fmt.Sprint(got) != "[after-future]" {
 			t.Errorf("since a time: %v", got)
 		}
-		legacy, ok := store.ParseSince(fmt.Sprintf("%d-%d", t0.Add(2*time.Hour).Unix(), 99))
+		legacy, ok := newsroom.ParseSince(fmt.Sprintf("%d-%d", t0.Add(2*time.Hour).Unix(), 99))
 		if !ok || fmt.Sprint(at(legacy)) != "[after-future]" {
 			t.Errorf("legacy cursor %v %v: %v", legacy, ok, at(legacy))
 		}
-		if _, err := st.Changes(ctx, "politics", store.Since{}, -1); err == nil {
+		if _, err := st.Changes(ctx, "politics", newsroom.Since{}, -1); err == nil {
 			t.Error("Changes: a negative limit was accepted")
 		}
-		if _, _, err := st.ArchivePage(ctx, "politics", store.Cursor{Time: 1 << 40}, -1); err == nil {
+		if _, _, err := st.ArchivePage(ctx, "politics", newsroom.Cursor{Time: 1 << 40}, -1); err == nil {
 			t.Error("ArchivePage: a negative limit was accepted")
 		}
 		if _, err := st.Search(ctx, "خبر", -1); err == nil {
@@ -357,7 +357,7 @@ func TestArchivePagesAreStable(t *testing.T) {
 		if fmt.Sprint(walked) != "[a06 a05 a04 a03 a02 a01 a00]" {
 			t.Errorf("archive walk: %v", walked)
 		}
-		if as, _, _ := st.ArchivePage(ctx, "", store.Cursor{Time: t0.Add(2 * time.Minute).Unix(), ID: 1 << 40}, 100); fmt.Sprint(guids(as)) != "[a02 a01 a00]" {
+		if as, _, _ := st.ArchivePage(ctx, "", newsroom.Cursor{Time: t0.Add(2 * time.Minute).Unix(), ID: 1 << 40}, 100); fmt.Sprint(guids(as)) != "[a02 a01 a00]" {
 			t.Errorf("all-categories archive: %v", guids(as))
 		}
 	})
@@ -371,7 +371,7 @@ func TestNthCursorMatchesArchiveStart(t *testing.T) {
 			mustSave(t, st, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Minute), "politics"))
 		}
 		// The first archive page from the top lists the feed's own items.
-		_, want, err := st.ArchivePage(ctx, "politics", store.Cursor{Time: 1 << 62, ID: 1 << 62}, 3)
+		_, want, err := st.ArchivePage(ctx, "politics", newsroom.Cursor{Time: 1 << 62, ID: 1 << 62}, 3)
 		if err != nil || len(want) != 3 {
 			t.Fatal(want, err)
 		}

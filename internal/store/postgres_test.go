@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -77,7 +78,7 @@ func TestConcurrentWritersAndAPullerSeeEveryChangeOnce(t *testing.T) {
 	go func() { wg.Wait(); close(done) }()
 
 	seen := map[string]int{}
-	var cur store.Since
+	var cur newsroom.Since
 	pull := func() int {
 		cs, err := puller.Changes(ctx, "", cur, 5)
 		if err != nil {
@@ -200,7 +201,7 @@ func TestLapsedWebSubClaimCannotBeUsed(t *testing.T) {
 			"retry":  st.RetryWebSubDelivery(ctx, old.SubscriptionID, old.Claim, t0.Add(3*time.Minute), "500"),
 			"delete": st.DeleteWebSubSubscription(ctx, old.SubscriptionID, old.Claim),
 		} {
-			if !errors.Is(err, store.ErrClaimLost) {
+			if !errors.Is(err, newsroom.ErrClaimLost) {
 				t.Errorf("%s with a lapsed claim: %v, want ErrClaimLost", name, err)
 			}
 		}
@@ -215,7 +216,7 @@ func TestLapsedWebSubClaimCannotBeUsed(t *testing.T) {
 		}
 
 		// Requests awaiting verification too.
-		id, err := st.RequestWebSub(ctx, store.WebSubIntent{Mode: store.WebSubSubscribe, Topic: topicSports,
+		id, err := st.RequestWebSub(ctx, newsroom.WebSubIntent{Mode: newsroom.WebSubSubscribe, Topic: topicSports,
 			Callback: "https://sub.example/cb", Lease: time.Hour, Requested: t0})
 		if err != nil {
 			t.Fatal(err)
@@ -228,10 +229,10 @@ func TestLapsedWebSubClaimCannotBeUsed(t *testing.T) {
 		if err != nil || len(second) != 1 {
 			t.Fatalf("claim lapsed intent = %+v, %v", second, err)
 		}
-		if err := st.RetryWebSubIntent(ctx, id, first[0].Claim, t0.Add(time.Hour), "x"); !errors.Is(err, store.ErrClaimLost) {
+		if err := st.RetryWebSubIntent(ctx, id, first[0].Claim, t0.Add(time.Hour), "x"); !errors.Is(err, newsroom.ErrClaimLost) {
 			t.Errorf("retry intent with a lapsed claim: %v, want ErrClaimLost", err)
 		}
-		if err := st.DropWebSubIntent(ctx, id, first[0].Claim); !errors.Is(err, store.ErrClaimLost) {
+		if err := st.DropWebSubIntent(ctx, id, first[0].Claim); !errors.Is(err, newsroom.ErrClaimLost) {
 			t.Errorf("drop intent with a lapsed claim: %v, want ErrClaimLost", err)
 		}
 		if err := st.DropWebSubIntent(ctx, id, second[0].Claim); err != nil {
@@ -398,14 +399,14 @@ func TestUnreachablePostgresIsAStorageFaultAndTheStoreRecovers(t *testing.T) {
 
 	proxy.unplug()
 	_, err = st.SaveArticle(ctx, article("lost", t0, "world"))
-	var se *store.StorageError
-	if !errors.As(err, &se) || se.Fault != store.FaultUnavailable {
+	var se *newsroom.StorageError
+	if !errors.As(err, &se) || se.Fault != newsroom.FaultUnavailable {
 		t.Fatalf("save while PostgreSQL is unreachable: %v, want a StorageError of FaultUnavailable", err)
 	}
 	if strings.Contains(err.Error(), secret) {
 		t.Errorf("error shows the password: %v", err)
 	}
-	if h := st.WriteHealth(); h.Writable || h.Fault == nil || h.Fault.Fault != store.FaultUnavailable {
+	if h := st.WriteHealth(); h.Writable || h.Fault == nil || h.Fault.Fault != newsroom.FaultUnavailable {
 		t.Errorf("write health while unreachable: %+v", h)
 	}
 	if err := st.ProbeWrites(ctx); err == nil {

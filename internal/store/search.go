@@ -11,14 +11,8 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/arabic"
+	"github.com/newswire/newswire/internal/newsroom"
 )
-
-// MaxQueryLen is the longest search query accepted, in characters.
-const MaxQueryLen = 200
-
-// ErrBadQuery is a search query that cannot be run (empty, too long, or
-// with nothing to search for); the message says why.
-var ErrBadQuery = errors.New("bad search query")
 
 // searchText is the matching form of an article's title and body.
 func searchText(a *feeds.Article) (title, body string) {
@@ -73,13 +67,13 @@ type searchTerm struct {
 // quotes) is searched as text, never run as syntax.
 func searchTerms(q string) ([]searchTerm, error) {
 	if strings.TrimSpace(q) == "" {
-		return nil, fmt.Errorf("%w: empty", ErrBadQuery)
+		return nil, fmt.Errorf("%w: empty", newsroom.ErrBadQuery)
 	}
-	if n := utf8.RuneCountInString(q); n > MaxQueryLen {
-		return nil, fmt.Errorf("%w: %d characters, at most %d", ErrBadQuery, n, MaxQueryLen)
+	if n := utf8.RuneCountInString(q); n > newsroom.MaxQueryLen {
+		return nil, fmt.Errorf("%w: %d characters, at most %d", newsroom.ErrBadQuery, n, newsroom.MaxQueryLen)
 	}
 	if !utf8.ValidString(q) {
-		return nil, fmt.Errorf("%w: not valid UTF-8", ErrBadQuery)
+		return nil, fmt.Errorf("%w: not valid UTF-8", newsroom.ErrBadQuery)
 	}
 	var terms []searchTerm
 	for _, w := range strings.Fields(q) {
@@ -89,7 +83,7 @@ func searchTerms(q string) ([]searchTerm, error) {
 		}
 	}
 	if len(terms) == 0 {
-		return nil, fmt.Errorf("%w: no words to search for", ErrBadQuery)
+		return nil, fmt.Errorf("%w: no words to search for", newsroom.ErrBadQuery)
 	}
 	return terms, nil
 }
@@ -247,7 +241,7 @@ func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string
 	out := map[string]*feeds.Article{}
 	for _, t := range titles {
 		want := searchFold(t)
-		if want == "" || utf8.RuneCountInString(t) > MaxQueryLen {
+		if want == "" || utf8.RuneCountInString(t) > newsroom.MaxQueryLen {
 			continue // a title of punctuation only links nowhere
 		}
 		// Titles that start with the phrase, newest first; the first equal

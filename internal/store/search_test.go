@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func TestSearchArabicForms(t *testing.T) {
@@ -66,8 +66,8 @@ func TestSearchArabicForms(t *testing.T) {
 				}
 			})
 		}
-		for _, bad := range []string{"", "   ", "!!! ...", strings.Repeat("a", store.MaxQueryLen+1)} {
-			if _, err := st.Search(ctx, bad, 10); !errors.Is(err, store.ErrBadQuery) {
+		for _, bad := range []string{"", "   ", "!!! ...", strings.Repeat("a", newsroom.MaxQueryLen+1)} {
+			if _, err := st.Search(ctx, bad, 10); !errors.Is(err, newsroom.ErrBadQuery) {
 				t.Errorf("Search(%.20q): %v, want ErrBadQuery", bad, err)
 			}
 		}

@@ -9,19 +9,20 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
-func wireSource() store.Source {
-	return store.Source{
+func wireSource() newsroom.Source {
+	return newsroom.Source{
 		Name: "wire", URL: "https://wire.example/ar/rss.xml", Schedule: "@every 10m",
 		Categories: []string{"world"},
-		Rules:      []store.Rule{{Match: "سياسة", Category: "politics"}, {Match: "Politics", Category: "politics"}},
+		Rules:      []newsroom.Rule{{Match: "سياسة", Category: "politics"}, {Match: "Politics", Category: "politics"}},
 		Enabled:    true,
 	}
 }
 
-func mustUpsertSource(tb testing.TB, st *store.Store, src store.Source) store.Source {
+func mustUpsertSource(tb testing.TB, st *store.Store, src newsroom.Source) newsroom.Source {
 	tb.Helper()
 	out, err := st.UpsertSource(context.Background(), src)
 	if err != nil {
@@ -30,7 +31,7 @@ func mustUpsertSource(tb testing.TB, st *store.Store, src store.Source) store.So
 	return out
 }
 
-func mustSourceByName(tb testing.TB, st *store.Store, name string) store.Source {
+func mustSourceByName(tb testing.TB, st *store.Store, name string) newsroom.Source {
 	tb.Helper()
 	src, err := st.SourceByName(context.Background(), name)
 	if err != nil {
@@ -39,7 +40,7 @@ func mustSourceByName(tb testing.TB, st *store.Store, name string) store.Source 
 	return src
 }
 
-func mustSavePass(tb testing.TB, st *store.Store, p store.Pass) store.PassResult {
+func mustSavePass(tb testing.TB, st *store.Store, p newsroom.Pass) newsroom.PassResult {
 	tb.Helper()
 	res, err := st.SavePass(context.Background(), p)
 	if err != nil {
@@ -53,29 +54,29 @@ func TestUpsertSourceCreatesThenUpdatesDefinitionKeepingState(t *testing.T) {
 		st := db.open(t)
 		ctx := context.Background()
 		src := mustUpsertSource(t, st, wireSource())
-		if src.ID == 0 || src.Origin != store.OriginConfig || !src.Polled() {
+		if src.ID == 0 || src.Origin != newsroom.OriginConfig || !src.Polled() {
 			t.Fatalf("created source = %+v", src)
 		}
 		want := wireSource()
-		want.ID, want.Origin = src.ID, store.OriginConfig
+		want.ID, want.Origin = src.ID, newsroom.OriginConfig
 		if !reflect.DeepEqual(src, want) {
 			t.Errorf("created\n got %+v\nwant %+v", src, want)
 		}
 
-		state := store.SourceState{
+		state := newsroom.SourceState{
 			LastAttempt: t0, LastSuccess: t0, NextRun: t0.Add(30 * time.Minute),
 			ETag: `"v1"`, LastModified: "Sun, 09 Mar 2025 10:00:00 GMT",
-			Note: "duplicate GUIDs in feed: identifying items by link", IDMode: store.IDModeLink,
+			Note: "duplicate GUIDs in feed: identifying items by link", IDMode: newsroom.IDModeLink,
 			FeedTTL: 30 * time.Minute, BodyHash: []byte{1, 2, 3},
 		}
-		mustSavePass(t, st, store.Pass{SourceID: src.ID, State: state})
+		mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: state})
 
 		def := wireSource()
 		def.Schedule, def.Categories, def.Rules, def.Enabled, def.AllowPrivate, def.Origin =
-			"@hourly", []string{"gulf", "world"}, nil, false, true, store.OriginCLI
+			"@hourly", []string{"gulf", "world"}, nil, false, true, newsroom.OriginCLI
 		got := mustUpsertSource(t, st, def)
 		if got.ID != src.ID || got.Schedule != "@hourly" || !reflect.DeepEqual(got.Categories, []string{"gulf", "world"}) ||
-			got.Rules != nil || got.Enabled || !got.AllowPrivate || got.Origin != store.OriginCLI {
+			got.Rules != nil || got.Enabled || !got.AllowPrivate || got.Origin != newsroom.OriginCLI {
 			t.Errorf("definition not updated: %+v", got)
 		}
 		if !reflect.DeepEqual(got.State(), state) {
@@ -94,7 +95,7 @@ func TestUpsertSourceURLChanges(t *testing.T) {
 		src := mustUpsertSource(t, st, wireSource())
 		configured := src.URL
 		moved := "https://wire.example/ar/feed.xml"
-		mustSavePass(t, st, store.Pass{SourceID: src.ID, State: store.SourceState{
+		mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: newsroom.SourceState{
 			LastAttempt: t0, ETag: `"v1"`, Failures: 2, LastError: "boom", DisabledReason: "410 Gone", MovedTo: moved,
 			BodyHash: []byte{9},
 		}})
@@ -105,7 +106,7 @@ func TestUpsertSourceURLChanges(t *testing.T) {
 		// A second move keeps the configured URL as the origin.
 		again := got.State()
 		again.MovedTo = "https://wire.example/v3.xml"
-		mustSavePass(t, st, store.Pass{SourceID: src.ID, State: again})
+		mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: again})
 		if got = mustSourceByName(t, st, "wire"); got.URL != "https://wire.example/v3.xml" || got.URLChangedFrom != configured {
 			t.Fatalf("after a second move: url %q from %q", got.URL, got.URLChangedFrom)
 		}
@@ -135,17 +136,17 @@ func TestUpsertSourceRejectsBadDefinitions(t *testing.T) {
 		st := db.open(t)
 		for _, tc := range []struct {
 			name  string
-			edit  func(*store.Source)
+			edit  func(*newsroom.Source)
 			field string
 		}{
-			{"empty name", func(s *store.Source) { s.Name = "" }, "name"},
-			{"name with spaces around", func(s *store.Source) { s.Name = " wire" }, "name"},
-			{"relative url", func(s *store.Source) { s.URL = "/rss.xml" }, "url"},
-			{"ftp url", func(s *store.Source) { s.URL = "ftp://wire.example/rss" }, "url"},
-			{"bad category slug", func(s *store.Source) { s.Categories = []string{"a b"} }, "categories[0]"},
-			{"rule without match", func(s *store.Source) { s.Rules = []store.Rule{{Category: "x"}} }, "rules[0].match"},
-			{"rule with bad category", func(s *store.Source) { s.Rules = []store.Rule{{Match: "x", Category: ""}} }, "rules[0].category"},
-			{"unknown origin", func(s *store.Source) { s.Origin = "api" }, "origin"},
+			{"empty name", func(s *newsroom.Source) { s.Name = "" }, "name"},
+			{"name with spaces around", func(s *newsroom.Source) { s.Name = " wire" }, "name"},
+			{"relative url", func(s *newsroom.Source) { s.URL = "/rss.xml" }, "url"},
+			{"ftp url", func(s *newsroom.Source) { s.URL = "ftp://wire.example/rss" }, "url"},
+			{"bad category slug", func(s *newsroom.Source) { s.Categories = []string{"a b"} }, "categories[0]"},
+			{"rule without match", func(s *newsroom.Source) { s.Rules = []newsroom.Rule{{Category: "x"}} }, "rules[0].match"},
+			{"rule with bad category", func(s *newsroom.Source) { s.Rules = []newsroom.Rule{{Match: "x", Category: ""}} }, "rules[0].category"},
+			{"unknown origin", func(s *newsroom.Source) { s.Origin = "api" }, "origin"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				src := wireSource()
@@ -184,9 +185,9 @@ func TestSourcesDeleteAndReset(t *testing.T) {
 		}
 
 		alpha := mustSourceByName(t, st, "alpha")
-		mustSavePass(t, st, store.Pass{SourceID: alpha.ID, State: store.SourceState{LastAttempt: t0, Failures: 1},
-			Items: []store.PassItem{passItem("alpha", "guid:1", "h1", article("alpha-1", t0, "world"))}})
-		mustSavePass(t, st, store.Pass{SourceID: alpha.ID, State: store.SourceState{
+		mustSavePass(t, st, newsroom.Pass{SourceID: alpha.ID, State: newsroom.SourceState{LastAttempt: t0, Failures: 1},
+			Items: []newsroom.PassItem{passItem("alpha", "guid:1", "h1", article("alpha-1", t0, "world"))}})
+		mustSavePass(t, st, newsroom.Pass{SourceID: alpha.ID, State: newsroom.SourceState{
 			LastAttempt: t0, Failures: 4, LastError: "410 Gone", DisabledReason: "410 Gone", NextRun: t0.Add(time.Hour)}})
 		if err := st.ResetSource(ctx, "alpha"); err != nil {
 			t.Fatal(err)
@@ -210,7 +211,7 @@ func TestSourcesDeleteAndReset(t *testing.T) {
 			st.ResetSource(ctx, "nope"),
 			func() error { _, err := st.SourceByName(ctx, "alpha"); return err }(),
 		} {
-			if !errors.Is(err, store.ErrNotFound) {
+			if !errors.Is(err, newsroom.ErrNotFound) {
 				t.Errorf("got %v, want ErrNotFound", err)
 			}
 		}
@@ -219,9 +220,9 @@ func TestSourcesDeleteAndReset(t *testing.T) {
 
 // passItem is a PassItem from source src whose raw hash is rawHash, with
 // an optional link key and text key.
-func passItem(src, key, rawHash string, a *feeds.Article, keys ...string) store.PassItem {
+func passItem(src, key, rawHash string, a *feeds.Article, keys ...string) newsroom.PassItem {
 	a.Sources = []feeds.Source{{Name: src, FeedURL: "https://" + src + ".example/rss", Link: a.URL}}
-	it := store.PassItem{Key: key, RawHash: []byte(rawHash), RawDate: "raw " + key, Article: a}
+	it := newsroom.PassItem{Key: key, RawHash: []byte(rawHash), RawDate: "raw " + key, Article: a}
 	if len(keys) > 0 {
 		it.LinkKey = []byte(keys[0])
 	}
@@ -236,13 +237,13 @@ func TestSavePassCreatesSkipsAndUpdatesInPlace(t *testing.T) {
 		st := db.open(t)
 		ctx := context.Background()
 		src := mustUpsertSource(t, st, wireSource())
-		state := store.SourceState{LastAttempt: t0, LastSuccess: t0, NextRun: t0.Add(10 * time.Minute)}
+		state := newsroom.SourceState{LastAttempt: t0, LastSuccess: t0, NextRun: t0.Add(10 * time.Minute)}
 
-		res := mustSavePass(t, st, store.Pass{SourceID: src.ID, State: state, Items: []store.PassItem{
+		res := mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: state, Items: []newsroom.PassItem{
 			passItem("wire", "guid:a", "ha", article("g-a", t0.Add(-2*time.Hour), "world"), "link-a"),
 			passItem("wire", "guid:b", "hb", article("g-b", t0.Add(-time.Hour), "politics"), "link-b"),
 		}})
-		if res.New != 2 || res.Updated != 0 || !res.Changed() || res.Items[0].GUID != "g-a" || res.Items[1].Result != store.Created {
+		if res.New != 2 || res.Updated != 0 || !res.Changed() || res.Items[0].GUID != "g-a" || res.Items[1].Result != newsroom.Created {
 			t.Fatalf("first pass = %+v", res)
 		}
 		if got := mustSourceByName(t, st, "wire"); got.LastNew != 2 || got.LastUpdated != 0 || !got.NextRun.Equal(state.NextRun) {
@@ -255,7 +256,7 @@ func TestSavePassCreatesSkipsAndUpdatesInPlace(t *testing.T) {
 
 		// Same raw hash: nothing written, versions unchanged.
 		before := mustVersions(t, st)
-		res = mustSavePass(t, st, store.Pass{SourceID: src.ID, State: state, Items: []store.PassItem{
+		res = mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: state, Items: []newsroom.PassItem{
 			passItem("wire", "guid:a", "ha", article("g-a", t0.Add(-2*time.Hour), "world")),
 		}})
 		if res.Unchanged != 1 || res.Changed() || res.Items[0].GUID != "g-a" {
@@ -269,7 +270,7 @@ func TestSavePassCreatesSkipsAndUpdatesInPlace(t *testing.T) {
 		// moves to its new category.
 		edited := article("ignored-guid", t0.Add(-2*time.Hour), "economy")
 		edited.Title = "عنوان معدل"
-		res = mustSavePass(t, st, store.Pass{SourceID: src.ID, State: state, Items: []store.PassItem{
+		res = mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: state, Items: []newsroom.PassItem{
 			passItem("wire", "guid:a", "ha2", edited)}})
 		if res.Updated != 1 || res.Items[0].GUID != "g-a" {
 			t.Fatalf("edit pass = %+v", res)
@@ -278,7 +279,7 @@ func TestSavePassCreatesSkipsAndUpdatesInPlace(t *testing.T) {
 		if err != nil || a.Title != "عنوان معدل" || !reflect.DeepEqual(a.Categories, []string{"economy"}) {
 			t.Errorf("edited article = %+v, %v", a, err)
 		}
-		if _, err := st.Article(ctx, "ignored-guid"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Article(ctx, "ignored-guid"); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("an edit created a second article: %v", err)
 		}
 		if n, _ := st.CountArticles(ctx); n != 2 {
@@ -299,11 +300,11 @@ func TestSavePassMergesTheSameStoryFromTwoSources(t *testing.T) {
 		bDef.Name = "partner"
 		b := mustUpsertSource(t, st, bDef)
 
-		mustSavePass(t, st, store.Pass{SourceID: a.ID, Items: []store.PassItem{
+		mustSavePass(t, st, newsroom.Pass{SourceID: a.ID, Items: []newsroom.PassItem{
 			passItem("wire", "guid:s", "h", article("wire-s", t0, "world"), "link-s", "text-s")}})
 		fromB := article("partner-s", t0.Add(time.Minute), "gulf")
 		fromB.URL = "https://partner.example/s"
-		res := mustSavePass(t, st, store.Pass{SourceID: b.ID, Items: []store.PassItem{
+		res := mustSavePass(t, st, newsroom.Pass{SourceID: b.ID, Items: []newsroom.PassItem{
 			passItem("partner", "guid:x", "hx", fromB, "link-other", "text-s")}})
 		if res.Updated != 1 || !res.Items[0].Merged || res.Items[0].GUID != "wire-s" {
 			t.Fatalf("merge = %+v", res)
@@ -327,17 +328,17 @@ func TestSavePassMergesTheSameStoryFromTwoSources(t *testing.T) {
 		// text; the first source's edit keeps the second source recorded.
 		fromB2 := article("partner-s", t0.Add(time.Minute), "gulf")
 		fromB2.Title = "نسخة الشريك"
-		mustSavePass(t, st, store.Pass{SourceID: b.ID, Items: []store.PassItem{passItem("partner", "guid:x", "hx2", fromB2)}})
+		mustSavePass(t, st, newsroom.Pass{SourceID: b.ID, Items: []newsroom.PassItem{passItem("partner", "guid:x", "hx2", fromB2)}})
 		fromA2 := article("wire-s", t0, "world")
 		fromA2.Title = "نسخة الوكالة المعدلة"
-		mustSavePass(t, st, store.Pass{SourceID: a.ID, Items: []store.PassItem{passItem("wire", "guid:s", "h2", fromA2)}})
+		mustSavePass(t, st, newsroom.Pass{SourceID: a.ID, Items: []newsroom.PassItem{passItem("wire", "guid:s", "h2", fromA2)}})
 		got, err = st.Article(ctx, "wire-s")
 		if err != nil || got.Title != "نسخة الوكالة المعدلة" || len(got.Sources) != 2 || got.Sources[1].Name != "partner" {
 			t.Errorf("after edits: %+v, %v", got, err)
 		}
 
 		// A later item of the same source with the same link is not merged twice.
-		res = mustSavePass(t, st, store.Pass{SourceID: b.ID, Items: []store.PassItem{
+		res = mustSavePass(t, st, newsroom.Pass{SourceID: b.ID, Items: []newsroom.PassItem{
 			passItem("partner", "guid:y", "hy", article("partner-y", t0, "gulf"), "link-s")}})
 		if res.Unchanged != 1 || !res.Items[0].Merged {
 			t.Errorf("repeat merge = %+v", res)
@@ -345,7 +346,7 @@ func TestSavePassMergesTheSameStoryFromTwoSources(t *testing.T) {
 
 		// An item of the same source that only reads the same (its own link)
 		// is another item, not the same story.
-		res = mustSavePass(t, st, store.Pass{SourceID: a.ID, Items: []store.PassItem{
+		res = mustSavePass(t, st, newsroom.Pass{SourceID: a.ID, Items: []newsroom.PassItem{
 			passItem("wire", "guid:t", "ht", article("wire-t", t0, "world"), "link-t", "text-s")}})
 		if res.New != 1 || res.Items[0].Merged || res.Items[0].GUID != "wire-t" {
 			t.Errorf("same-source text match = %+v", res)
@@ -359,17 +360,17 @@ func TestSavePassIsAllOrNothing(t *testing.T) {
 		ctx := context.Background()
 		src := mustUpsertSource(t, st, wireSource())
 		bad := article("g-bad", t0) // no category
-		_, err := st.SavePass(ctx, store.Pass{SourceID: src.ID, State: store.SourceState{LastAttempt: t0}, Items: []store.PassItem{
+		_, err := st.SavePass(ctx, newsroom.Pass{SourceID: src.ID, State: newsroom.SourceState{LastAttempt: t0}, Items: []newsroom.PassItem{
 			passItem("wire", "guid:ok", "h", article("g-ok", t0, "world")),
 			passItem("wire", "guid:bad", "h", bad),
 		}})
-		if !errors.Is(err, store.ErrInvalid) {
+		if !errors.Is(err, newsroom.ErrInvalid) {
 			t.Fatalf("SavePass with an invalid item = %v, want ErrInvalid", err)
 		}
-		_, err = st.SavePass(ctx, store.Pass{SourceID: src.ID + 100, State: store.SourceState{LastAttempt: t0}, Items: []store.PassItem{
+		_, err = st.SavePass(ctx, newsroom.Pass{SourceID: src.ID + 100, State: newsroom.SourceState{LastAttempt: t0}, Items: []newsroom.PassItem{
 			passItem("wire", "guid:ok", "h", article("g-ok", t0, "world")),
 		}})
-		if !errors.Is(err, store.ErrNotFound) {
+		if !errors.Is(err, newsroom.ErrNotFound) {
 			t.Fatalf("SavePass for an unknown source = %v, want ErrNotFound", err)
 		}
 		assertEmpty(t, st)

@@ -36,10 +36,9 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
-)
 
-// ErrNotFound is wrapped by every lookup that finds nothing.
-var ErrNotFound = errors.New("not found")
+	"github.com/newswire/newswire/internal/newsroom"
+)
 
 // DSN parts. _pragma values run as SQL verbatim, so they come only from these
 // constants, never from configuration.
@@ -118,7 +117,7 @@ func Open(ctx context.Context, location string, opts ...Option) (*Store, error) 
 		return nil, errors.New("open store: empty path")
 	}
 	s := &Store{now: time.Now, log: slog.New(slog.DiscardHandler), name: location, maxConns: defaultPGConns}
-	s.h.state = WriteHealth{Writable: true, Since: time.Now()}
+	s.h.state = newsroom.WriteHealth{Writable: true, Since: time.Now()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -221,7 +220,7 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 		return nil
 	}
 	werr := classify(err)
-	var se *StorageError
+	var se *newsroom.StorageError
 	if !errors.As(werr, &se) {
 		return err
 	}
@@ -263,7 +262,7 @@ func (s *Store) Close() error {
 			// Keeps the planner's statistics fresh; cheap when nothing
 			// changed. A database that cannot be written goes without.
 			// (PostgreSQL's autovacuum does this by itself.)
-			if _, err := s.w.DB.Exec("PRAGMA optimize"); err != nil && !errors.Is(classify(err), ErrStorage) {
+			if _, err := s.w.DB.Exec("PRAGMA optimize"); err != nil && !errors.Is(classify(err), newsroom.ErrStorage) {
 				errs = append(errs, fmt.Errorf("optimize: %w", err))
 			}
 		}

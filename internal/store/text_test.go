@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Upstream strings with NUL bytes or invalid UTF-8 (PostgreSQL refuses both
@@ -22,7 +22,7 @@ func TestUpstreamTextWithNULAndInvalidUTF8IsStored(t *testing.T) {
 		a.Summary = "ملخص\x00"
 		it := passItem("wire", "guid:nul\x00-1", "h1", a)
 		it.RawDate = "Sun, 09 Mar 2025 \xa012:00:00 GMT"
-		res := mustSavePass(t, st, store.Pass{SourceID: src.ID, Items: []store.PassItem{it}, State: store.SourceState{
+		res := mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, Items: []newsroom.PassItem{it}, State: newsroom.SourceState{
 			LastAttempt: t0, NextRun: t0.Add(time.Hour),
 			ETag:         "W/\"a\x00b\"",
 			LastModified: "Sun, 09 Mar 2025 12:00:00 \xc3",
@@ -59,7 +59,7 @@ func TestUpstreamTextWithNULAndInvalidUTF8IsStored(t *testing.T) {
 		if _, ok := known["guid:nul-1"]; !ok || len(known) != 1 {
 			t.Errorf("known items %v, want guid:nul-1", known)
 		}
-		if got := mustSave(t, st, &feeds.Article{GUID: "nul-2\x00", Title: "t\xff", Published: t0, Categories: []string{"world"}}); got[0] != store.Created {
+		if got := mustSave(t, st, &feeds.Article{GUID: "nul-2\x00", Title: "t\xff", Published: t0, Categories: []string{"world"}}); got[0] != newsroom.Created {
 			t.Errorf("save with NUL in the GUID: %v", got)
 		}
 		if _, err := st.Article(ctx, "nul-2"); err != nil {

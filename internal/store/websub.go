@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -10,78 +9,23 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
-// WebSub request modes (hub.mode), as stored in WebSubIntent.Mode.
-const (
-	WebSubSubscribe   = "subscribe"
-	WebSubUnsubscribe = "unsubscribe"
-)
+// newClaim returns a claim token: random, never 0 (no claim).
+func newClaim() int64 { return rand.Int64N(math.MaxInt64-1) + 1 }
 
 // The WebSub methods take the time they act at from the caller, not from the
 // store's clock: the hub schedules verifications, retries and lease ends, and
 // its one clock must decide what is due.
 
-// WebSubSubscription is a verified subscription of Callback to Topic.
-type WebSubSubscription struct {
-	ID              int64
-	Topic, Callback string
-	Secret          string // "" when none was given; keys X-Hub-Signature
-	Lease           time.Duration
-	Verified        time.Time // last verification (subscribe or renewal)
-	Expires         time.Time // Verified + Lease
-}
-
-// WebSubIntent is a subscribe or unsubscribe request awaiting verification
-// of intent.
-type WebSubIntent struct {
-	ID              int64
-	Mode            string // WebSubSubscribe or WebSubUnsubscribe
-	Topic, Callback string
-	Secret          string
-	Lease           time.Duration // granted lease (subscribe only), whole seconds
-	Requested       time.Time
-	Attempts        int // verification attempts that failed and may be retried
-	NextAttempt     time.Time
-	LastError       string
-	// Claim identifies the claim ClaimWebSubIntents made on the request;
-	// RetryWebSubIntent and DropWebSubIntent act only while it holds.
-	Claim int64
-}
-
-// ErrClaimLost is returned when a claim on queued WebSub work lapsed and
-// another claim (another instance's, likely) took the work over, or the
-// work is gone: whoever holds the newer claim finishes it.
-var ErrClaimLost = errors.New("websub claim lost")
-
-// newClaim returns a claim token: random, never 0 (no claim).
-func newClaim() int64 { return rand.Int64N(math.MaxInt64-1) + 1 }
-
-// WebSubDelivery is a queued distribution of a topic's content to one
-// subscription.
-type WebSubDelivery struct {
-	SubscriptionID  int64
-	Topic, Callback string
-	Secret          string
-	Expires         time.Time // the subscription's lease end
-	ContentID       int64
-	ContentType     string
-	Body            []byte // set by ClaimWebSubDeliveries only
-	Enqueued        time.Time
-	Attempts        int // failed attempts so far
-	NextAttempt     time.Time
-	LastError       string
-	// Claim identifies the claim ClaimWebSubDeliveries made; Retry, Finish
-	// and DeleteWebSubSubscription act only while it holds.
-	Claim int64
-}
-
 // RequestWebSub records a subscribe or unsubscribe request awaiting
 // verification, due at in.Requested, and returns its id. It replaces any
 // pending request for the same topic and callback (with a new id).
-func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (_ int64, err error) {
+func (s *Store) RequestWebSub(ctx context.Context, in newsroom.WebSubIntent) (_ int64, err error) {
 	defer s.noteWrite(&err)
-	if in.Mode != WebSubSubscribe && in.Mode != WebSubUnsubscribe {
+	if in.Mode != newsroom.WebSubSubscribe && in.Mode != newsroom.WebSubUnsubscribe {
 		return 0, fmt.Errorf("websub request: unknown mode %q", in.Mode)
 	}
 	if in.Topic == "" || in.Callback == "" {
@@ -117,9 +61,9 @@ type scanner interface{ Scan(dest ...any) error }
 const intentCols = `id, mode, topic, callback, secret, lease_seconds, requested, attempts, next_attempt, last_error,
 	claim_token`
 
-func scanIntent(r scanner) (WebSubIntent, error) {
+func scanIntent(r scanner) (newsroom.WebSubIntent, error) {
 	var (
-		in                      WebSubIntent
+		in                      newsroom.WebSubIntent
 		lease, req, next, tries int64
 	)
 	err := r.Scan(&in.ID, &in.Mode, &in.Topic, &in.Callback, &in.Secret, &lease, &req, &tries, &next, &in.LastError,
@@ -133,7 +77,7 @@ func scanIntent(r scanner) (WebSubIntent, error) {
 // by anyone else, oldest first, and claims them until now+hold: another
 // instance will not verify them meanwhile, and they are free again after
 // (should this process die).
-func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []WebSubIntent, err error) {
+func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []newsroom.WebSubIntent, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -148,7 +92,7 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 	if err != nil {
 		return nil, fmt.Errorf("claim websub intents: %w", err)
 	}
-	var ins []WebSubIntent
+	var ins []newsroom.WebSubIntent
 	for rows.Next() {
 		in, err := scanIntent(rows)
 		if err != nil {
@@ -164,7 +108,7 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 		return nil, fmt.Errorf("claim websub intents: %w", err)
 	}
 	// RETURNING gives no order.
-	slices.SortFunc(ins, func(a, b WebSubIntent) int {
+	slices.SortFunc(ins, func(a, b newsroom.WebSubIntent) int {
 		return cmpTimeID(a.NextAttempt, b.NextAttempt, a.ID, b.ID)
 	})
 	return ins, nil
@@ -175,23 +119,23 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 // renewed, with the request's secret and a lease from now), or ends. A request
 // replaced meanwhile by a newer one is not applied: the error wraps
 // ErrNotFound.
-func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (_ WebSubIntent, err error) {
+func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (_ newsroom.WebSubIntent, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return WebSubIntent{}, fmt.Errorf("confirm websub intent %d: %w", id, err)
+		return newsroom.WebSubIntent{}, fmt.Errorf("confirm websub intent %d: %w", id, err)
 	}
 	defer tx.Rollback() // no-op after Commit
 
 	in, err := scanIntent(tx.QueryRowContext(ctx, `DELETE FROM websub_intents WHERE id = ? RETURNING `+intentCols, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, fmt.Errorf("websub intent %d: %w", id, ErrNotFound)
+		return in, fmt.Errorf("websub intent %d: %w", id, newsroom.ErrNotFound)
 	}
 	if err != nil {
 		return in, fmt.Errorf("confirm websub intent %d: %w", id, err)
 	}
 	t := now.Unix()
-	if in.Mode == WebSubUnsubscribe {
+	if in.Mode == newsroom.WebSubUnsubscribe {
 		_, err = tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?`, in.Topic, in.Callback)
 	} else {
 		// A lapsed subscription not purged yet starts afresh: its stale queued
@@ -199,7 +143,7 @@ func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time
 		_, err = tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ? AND expires <= ?`,
 			in.Topic, in.Callback, t)
 	}
-	if err == nil && in.Mode == WebSubSubscribe {
+	if err == nil && in.Mode == newsroom.WebSubSubscribe {
 		_, err = tx.ExecContext(ctx, `INSERT INTO websub_subscriptions
 			(topic, callback, secret, lease_seconds, created, verified, expires) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret,
@@ -247,19 +191,19 @@ func claimHeld(res sql.Result, err error) error {
 		n, err = res.RowsAffected()
 	}
 	if err == nil && n == 0 {
-		err = ErrClaimLost
+		err = newsroom.ErrClaimLost
 	}
 	return err
 }
 
 // WebSubIntents returns the requests awaiting verification, oldest first.
-func (s *Store) WebSubIntents(ctx context.Context) ([]WebSubIntent, error) {
+func (s *Store) WebSubIntents(ctx context.Context) ([]newsroom.WebSubIntent, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+intentCols+` FROM websub_intents ORDER BY requested, id`)
 	if err != nil {
 		return nil, fmt.Errorf("websub intents: %w", err)
 	}
 	defer rows.Close()
-	var ins []WebSubIntent
+	var ins []newsroom.WebSubIntent
 	for rows.Next() {
 		in, err := scanIntent(rows)
 		if err != nil {
@@ -273,16 +217,6 @@ func (s *Store) WebSubIntents(ctx context.Context) ([]WebSubIntent, error) {
 	return ins, nil
 }
 
-// WebSubContentHash identifies a topic's content for EnqueueWebSubContent:
-// the same body under another Content-Type is different content.
-func WebSubContentHash(contentType string, body []byte) []byte {
-	h := sha256.New()
-	h.Write([]byte(contentType))
-	h.Write([]byte{0})
-	h.Write(body)
-	return h.Sum(nil)
-}
-
 // EnqueueWebSubContent queues body as the content of topic for every
 // subscription active at now that has not had this content queued already,
 // and returns how many it queued. Calling it again with unchanged content,
@@ -292,7 +226,7 @@ func WebSubContentHash(contentType string, body []byte) []byte {
 // keeps its backoff.
 func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (_ int, err error) {
 	defer s.noteWrite(&err)
-	hash := WebSubContentHash(contentType, body)
+	hash := newsroom.WebSubContentHash(contentType, body)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue websub content %s: %w", topic, err)
@@ -352,7 +286,7 @@ func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, bo
 // ClaimWebSubDeliveries returns up to limit deliveries due at now, not
 // claimed by anyone else, to subscriptions whose lease has not ended, with
 // their content; and claims them until now+hold.
-func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []WebSubDelivery, err error) {
+func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []newsroom.WebSubDelivery, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -374,9 +308,9 @@ func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold t
 const deliveryCols = `d.subscription_id, s.topic, s.callback, s.secret, s.expires, d.content_id, c.content_type,
 	d.enqueued, d.attempts, d.next_attempt, d.last_error, d.claim_token`
 
-func scanDelivery(r scanner, extra ...any) (WebSubDelivery, error) {
+func scanDelivery(r scanner, extra ...any) (newsroom.WebSubDelivery, error) {
 	var (
-		d                             WebSubDelivery
+		d                             newsroom.WebSubDelivery
 		expires, enq, tries, nextTime int64
 	)
 	dest := append([]any{&d.SubscriptionID, &d.Topic, &d.Callback, &d.Secret, &expires, &d.ContentID,
@@ -386,7 +320,7 @@ func scanDelivery(r scanner, extra ...any) (WebSubDelivery, error) {
 	return d, err
 }
 
-func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int) ([]WebSubDelivery, error) {
+func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int) ([]newsroom.WebSubDelivery, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?1, claim_token = ?2
 		WHERE subscription_id IN (
 			SELECT d.subscription_id FROM websub_deliveries d
@@ -409,7 +343,7 @@ func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int)
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
-	ds := make([]WebSubDelivery, 0, len(ids))
+	ds := make([]newsroom.WebSubDelivery, 0, len(ids))
 	for _, id := range ids {
 		var body []byte
 		d, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryCols+`, c.body
@@ -423,7 +357,7 @@ func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int)
 		d.Body = body
 		ds = append(ds, d)
 	}
-	slices.SortFunc(ds, func(a, b WebSubDelivery) int {
+	slices.SortFunc(ds, func(a, b newsroom.WebSubDelivery) int {
 		return cmpTimeID(a.NextAttempt, b.NextAttempt, a.SubscriptionID, b.SubscriptionID)
 	})
 	return ds, nil
@@ -467,7 +401,7 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, clai
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		err = ErrClaimLost
+		err = newsroom.ErrClaimLost
 	case err != nil:
 	case queued != contentID:
 		_, err = tx.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = 0, next_attempt = ?, claimed_until = 0,
@@ -489,7 +423,7 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, clai
 
 // WebSubQueue returns the queued deliveries (without their bodies), next due
 // first.
-func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
+func (s *Store) WebSubQueue(ctx context.Context) ([]newsroom.WebSubDelivery, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+`
 		FROM websub_deliveries d
 		JOIN websub_subscriptions s ON s.id = d.subscription_id
@@ -499,7 +433,7 @@ func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
 		return nil, fmt.Errorf("websub queue: %w", err)
 	}
 	defer rows.Close()
-	var ds []WebSubDelivery
+	var ds []newsroom.WebSubDelivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
@@ -583,17 +517,17 @@ func (s *Store) WebSubSubscribers(ctx context.Context, now time.Time) (map[strin
 
 // WebSubSubscriptions returns every stored subscription, lapsed ones not yet
 // purged included, by topic and callback.
-func (s *Store) WebSubSubscriptions(ctx context.Context) ([]WebSubSubscription, error) {
+func (s *Store) WebSubSubscriptions(ctx context.Context) ([]newsroom.WebSubSubscription, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, topic, callback, secret, lease_seconds, verified, expires
 		FROM websub_subscriptions ORDER BY topic, callback`)
 	if err != nil {
 		return nil, fmt.Errorf("websub subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var subs []WebSubSubscription
+	var subs []newsroom.WebSubSubscription
 	for rows.Next() {
 		var (
-			sub                     WebSubSubscription
+			sub                     newsroom.WebSubSubscription
 			lease, verified, expiry int64
 		)
 		if err := rows.Scan(&sub.ID, &sub.Topic, &sub.Callback, &sub.Secret, &lease, &verified, &expiry); err != nil {

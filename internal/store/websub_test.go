@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -17,11 +18,11 @@ const (
 
 // subscribe records and confirms a subscription as the hub would after a
 // successful verification at now.
-func subscribe(t *testing.T, st *store.Store, topic, callback string, lease time.Duration, now time.Time) store.WebSubIntent {
+func subscribe(t *testing.T, st *store.Store, topic, callback string, lease time.Duration, now time.Time) newsroom.WebSubIntent {
 	t.Helper()
 	ctx := context.Background()
-	id, err := st.RequestWebSub(ctx, store.WebSubIntent{
-		Mode: store.WebSubSubscribe, Topic: topic, Callback: callback, Secret: "s3cret", Lease: lease, Requested: now,
+	id, err := st.RequestWebSub(ctx, newsroom.WebSubIntent{
+		Mode: newsroom.WebSubSubscribe, Topic: topic, Callback: callback, Secret: "s3cret", Lease: lease, Requested: now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +34,7 @@ func subscribe(t *testing.T, st *store.Store, topic, callback string, lease time
 	return in
 }
 
-func queue(t *testing.T, st *store.Store) []store.WebSubDelivery {
+func queue(t *testing.T, st *store.Store) []newsroom.WebSubDelivery {
 	t.Helper()
 	q, err := st.WebSubQueue(context.Background())
 	if err != nil {
@@ -47,8 +48,8 @@ func TestWebSubVerificationLifecycle(t *testing.T) {
 		ctx := context.Background()
 		st := db.open(t)
 
-		id, err := st.RequestWebSub(ctx, store.WebSubIntent{
-			Mode: store.WebSubSubscribe, Topic: topicPolitics, Callback: "https://sub.example/cb",
+		id, err := st.RequestWebSub(ctx, newsroom.WebSubIntent{
+			Mode: newsroom.WebSubSubscribe, Topic: topicPolitics, Callback: "https://sub.example/cb",
 			Secret: "k", Lease: time.Hour, Requested: t0,
 		})
 		if err != nil {
@@ -95,8 +96,8 @@ func TestWebSubVerificationLifecycle(t *testing.T) {
 		}
 
 		// Unsubscribing, once confirmed, removes it.
-		id, err = st.RequestWebSub(ctx, store.WebSubIntent{
-			Mode: store.WebSubUnsubscribe, Topic: topicPolitics, Callback: "https://sub.example/cb", Requested: later,
+		id, err = st.RequestWebSub(ctx, newsroom.WebSubIntent{
+			Mode: newsroom.WebSubUnsubscribe, Topic: topicPolitics, Callback: "https://sub.example/cb", Requested: later,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -114,13 +115,13 @@ func TestWebSubNewerRequestReplacesPendingOne(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db testDB) {
 		ctx := context.Background()
 		st := db.open(t)
-		req := store.WebSubIntent{Mode: store.WebSubSubscribe, Topic: topicPolitics, Callback: "https://sub.example/cb",
+		req := newsroom.WebSubIntent{Mode: newsroom.WebSubSubscribe, Topic: topicPolitics, Callback: "https://sub.example/cb",
 			Lease: time.Hour, Requested: t0}
 		first, err := st.RequestWebSub(ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Mode = store.WebSubUnsubscribe
+		req.Mode = newsroom.WebSubUnsubscribe
 		second, err := st.RequestWebSub(ctx, req)
 		if err != nil {
 			t.Fatal(err)
@@ -128,13 +129,13 @@ func TestWebSubNewerRequestReplacesPendingOne(t *testing.T) {
 		if first == second {
 			t.Fatalf("replacement kept id %d", first)
 		}
-		if _, err := st.ConfirmWebSubIntent(ctx, first, t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ConfirmWebSubIntent(ctx, first, t0); !errors.Is(err, newsroom.ErrNotFound) {
 			t.Errorf("confirming the replaced request: %v, want ErrNotFound", err)
 		}
 		if subs, _ := st.WebSubSubscriptions(ctx); len(subs) != 0 {
 			t.Errorf("the replaced subscribe request took effect: %+v", subs)
 		}
-		if _, err := st.RequestWebSub(ctx, store.WebSubIntent{Mode: "publish", Topic: topicPolitics, Callback: "x"}); err == nil {
+		if _, err := st.RequestWebSub(ctx, newsroom.WebSubIntent{Mode: "publish", Topic: topicPolitics, Callback: "x"}); err == nil {
 			t.Error("mode publish accepted")
 		}
 	})
@@ -256,7 +257,7 @@ func TestWebSubDeliveryRetryAndFinish(t *testing.T) {
 	})
 }
 
-func claimOne(t *testing.T, st *store.Store, now time.Time) store.WebSubDelivery {
+func claimOne(t *testing.T, st *store.Store, now time.Time) newsroom.WebSubDelivery {
 	t.Helper()
 	got, err := st.ClaimWebSubDeliveries(context.Background(), now, time.Minute, 10)
 	if err != nil || len(got) != 1 {
