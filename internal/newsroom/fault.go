@@ -68,6 +68,7 @@ type StorageError struct {
 	Err   error
 }
 
+// Error names the fault, then the error beneath it.
 func (e *StorageError) Error() string { return e.Fault.String() + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.

@@ -10,7 +10,6 @@ import (
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 

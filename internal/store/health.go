@@ -13,6 +13,7 @@ import (
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
+// health is the state behind WriteHealth and the probe's bookkeeping.
 type health struct {
 	mu        sync.Mutex
 	state     newsroom.WriteHealth
