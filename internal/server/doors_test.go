@@ -259,3 +259,35 @@ func TestAdminRefusesDuplicateGUIDInBatch(t *testing.T) {
 		t.Errorf("distinct guids: %d %s", resp.StatusCode, raw)
 	}
 }
+
+// A language tag is stored as every door stores it (feeds.NormalizeLanguage),
+// so the direction decided from it, the body wrapper's lang and the tag
+// feeds publish agree; a tag that is no language is refused.
+func TestAdminNormalisesLanguage(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	for i, tt := range []struct{ in, want, dir string }{
+		{"AR", "ar", "rtl"}, {"ar_SA", "ar-SA", "rtl"}, {"iw", "he", "rtl"}, {"ji", "yi", "rtl"},
+		{"ku-arab", "ku-Arab", "rtl"}, {"EN_gb", "en-GB", "ltr"}, {"ara", "ar", "rtl"},
+	} {
+		guid := fmt.Sprintf("lang-%d", i)
+		status, _, raw := postArticle(t, f, map[string]any{"guid": guid, "language": tt.in})
+		if status != http.StatusCreated {
+			t.Fatalf("%q: %d %s", tt.in, status, raw)
+		}
+		a, err := f.st.Article(context.Background(), feeds.StableID(guid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Language != tt.want {
+			t.Errorf("%q stored as %q, want %q", tt.in, a.Language, tt.want)
+		}
+		if wrapped := strings.HasPrefix(a.ContentHTML, `<div dir="rtl" lang="`+tt.want+`">`); wrapped != (tt.dir == "rtl") {
+			t.Errorf("%q: body %q, want direction %s with lang %q", tt.in, a.ContentHTML, tt.dir, tt.want)
+		}
+	}
+	for _, bad := range []string{"ar-XX-foo", "zz", "ar_SA!", "arabic"} {
+		if status, body, raw := postArticle(t, f, map[string]any{"guid": "bad-lang", "language": bad}); status != http.StatusBadRequest || body["field"] != "language" {
+			t.Errorf("%q: %d %s, want 400 naming language", bad, status, raw)
+		}
+	}
+}
