@@ -47,6 +47,14 @@ type Store interface {
 	SourceActivity(ctx context.Context, days int) (map[string][]int, error)
 }
 
+// Notifier tells the watcher when to read the store's versions sooner
+// than its next poll. Wakeups' channel receives whenever the store may have
+// changed (several changes may share one wake-up) and is closed once ctx
+// is done; a wake-up is only a hint, the versions are the truth.
+type Notifier interface {
+	Wakeups(ctx context.Context) <-chan struct{}
+}
+
 // Options are the server's settings; cmd/newswire copies them from the config.
 type Options struct {
 	Addr            string       // listen address, e.g. 127.0.0.1:8080
@@ -66,8 +74,13 @@ type Options struct {
 	// (not an in-process signal) is what lets `newswire import` in another
 	// process, or another instance, invalidate this one's cache.
 	WatchInterval time.Duration
-	RateLimit     RateLimit
-	Budget        feeds.Budget // size bounds of one feed document
+	// Notifier, if set, wakes the watcher between polls when the store may
+	// have changed, e.g. another instance wrote to a shared PostgreSQL
+	// database (store.Listener). The poll still runs: it catches what
+	// wake-ups miss.
+	Notifier  Notifier
+	RateLimit RateLimit
+	Budget    feeds.Budget // size bounds of one feed document
 	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
 	// external one); empty: none.
 	HubURL string
@@ -275,22 +288,42 @@ func (s *Server) Close(ctx context.Context) error {
 	return err
 }
 
+// watch polls the versions every WatchInterval, and reads them at once
+// when the Notifier wakes it. Wake-ups that arrive during a read coalesce
+// into one more read after it.
 func (s *Server) watch(ctx context.Context) {
 	t := time.NewTicker(s.opts.WatchInterval)
 	defer t.Stop()
+	var wakeups <-chan struct{}
+	if s.opts.Notifier != nil {
+		wakeups = s.opts.Notifier.Wakeups(ctx)
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			s.refreshVersions(ctx)
+		case _, ok := <-wakeups:
+			if !ok {
+				wakeups = nil // the poll goes on alone
+				continue
+			}
+			// Embargoes fall due with time, not with other writes:
+			// the tick releases them.
+			s.readVersions(ctx)
 		}
-		s.refreshVersions(ctx)
 	}
 }
 
 // refreshVersions releases due embargoes, reads category versions and
 // drops what they made stale.
 func (s *Server) refreshVersions(ctx context.Context) {
+	s.releaseEmbargoes(ctx)
+	s.readVersions(ctx)
+}
+
+func (s *Server) releaseEmbargoes(ctx context.Context) {
 	if n, err := s.st.ReleaseEmbargoes(ctx); err != nil {
 		switch {
 		case errors.Is(err, newsroom.ErrStorage):
@@ -302,6 +335,10 @@ func (s *Server) refreshVersions(ctx context.Context) {
 	} else if n > 0 {
 		s.log.Info("embargoes released", "articles", n)
 	}
+}
+
+// readVersions reads category versions and drops what they made stale.
+func (s *Server) readVersions(ctx context.Context) {
 	v, err := s.st.Versions(ctx)
 	if err != nil {
 		if ctx.Err() == nil {

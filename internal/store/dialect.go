@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -39,15 +40,21 @@ type dialect struct {
 	// migrationLock is the advisory lock key migrations run under, so
 	// instances starting together apply each step once.
 	migrationLock int64
+	// bumpVersion moves the global version and returns it. On PostgreSQL
+	// the same statement notifies the schema's channel (NotifyChannel): the
+	// notification is queued in the transaction and delivered only when it
+	// commits, so a listener never wakes for a change it cannot read yet.
+	bumpVersion string
 
 	cache sync.Map // SQLite spelling -> this dialect's
 }
 
 func sqliteDialect() *dialect {
 	return &dialect{
-		backend:   SQLite,
-		insSearch: `INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)`,
-		delSearch: `DELETE FROM article_fts WHERE rowid = ?`,
+		backend:     SQLite,
+		insSearch:   `INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)`,
+		delSearch:   `DELETE FROM article_fts WHERE rowid = ?`,
+		bumpVersion: bumpVersionSQL,
 	}
 }
 
@@ -63,7 +70,20 @@ func postgresDialect(schema string) *dialect {
 		delSearch:     `DELETE FROM article_search WHERE article_id = ?`,
 		versionLock:   lockKey("version", schema),
 		migrationLock: lockKey("migrate", schema),
+		// The payload is empty: the version rows stay the truth, and
+		// PostgreSQL folds identical notifications of one transaction.
+		bumpVersion: `WITH v AS (` + bumpVersionSQL + `)
+			SELECT v.value FROM v, pg_notify('` + notifyChannel(schema) + `', '') AS n`,
 	}
+}
+
+const bumpVersionSQL = `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`
+
+// notifyChannel is the PostgreSQL channel on which version bumps in schema
+// are announced. Channels are per database, not per schema, so the name
+// carries the schema (hashed: channel names end at 63 bytes).
+func notifyChannel(schema string) string {
+	return fmt.Sprintf("newswire_%016x", uint64(lockKey("notify", schema)))
 }
 
 // claimRows ends a SELECT that picks queue rows (from table alias) to

@@ -47,7 +47,7 @@ func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err e
 // articles belong to, so every instance's rendered feeds of them go stale.
 func bumpArticles(ctx context.Context, tx *dbTx, now int64, ids []int64) error {
 	var v int64
-	if err := tx.QueryRowContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`).Scan(&v); err != nil {
+	if err := tx.QueryRowContext(ctx, tx.d.bumpVersion).Scan(&v); err != nil {
 		return fmt.Errorf("bump version: %w", err)
 	}
 	for _, id := range ids {

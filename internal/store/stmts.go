@@ -105,7 +105,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error 
 		{&w.selCategory, `SELECT id, title, description, listed FROM categories WHERE slug = ?`},
 		{&w.updCategory, `UPDATE categories SET title = ?, description = ?, listed = 1 WHERE id = ?`},
 		{&w.listCategory, `UPDATE categories SET listed = 1 WHERE id = ? AND listed = 0`},
-		{&w.bumpGlobal, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`},
+		{&w.bumpGlobal, d.bumpVersion},
 		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
 		{&w.insSearch, d.insSearch},
 		{&w.delSearch, d.delSearch},
