@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"flag"
 
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/store"
 )
 
 // envHelp lists the environment variables every command reads.
@@ -66,4 +68,10 @@ func dbExplicit(fs *flag.FlagSet, getenv func(string) string) bool {
 		}
 	})
 	return explicit
+}
+
+// openStore opens the configured database with what every command shares
+// (the pool bound, database_max_conns) and opts.
+func openStore(ctx context.Context, cfg *config.Config, opts ...store.Option) (*store.Store, error) {
+	return store.Open(ctx, cfg.Database, append(opts, store.WithMaxConns(cfg.DatabaseMaxConns))...)
 }

@@ -68,7 +68,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.Database, store.WithLogger(log.With("component", "store")))
+	st, err := openStore(ctx, cfg, store.WithLogger(log.With("component", "store")))
 	if err != nil {
 		return err
 	}

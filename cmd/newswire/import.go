@@ -13,7 +13,6 @@ import (
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/importer"
 	"github.com/newswire/newswire/internal/newsroom"
-	"github.com/newswire/newswire/internal/store"
 )
 
 // stringList is a repeatable string flag.
@@ -45,7 +44,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

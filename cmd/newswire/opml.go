@@ -11,7 +11,6 @@ import (
 
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/opml"
-	"github.com/newswire/newswire/internal/store"
 )
 
 func (m *Main) runOPML(ctx context.Context, args []string) error {
@@ -52,7 +51,7 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

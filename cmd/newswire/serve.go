@@ -104,7 +104,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		}
 	}
 
-	st, err := store.Open(ctx, cfg.Database, store.WithLogger(log.With("component", "store")))
+	st, err := openStore(ctx, cfg, store.WithLogger(log.With("component", "store")))
 	if err != nil {
 		return err
 	}
@@ -206,6 +206,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return nil
 	}
 	opts.Writes = st.WriteHealth
+	if st.Backend() == store.Postgres {
+		// Other instances' changes wake the watcher; it still polls.
+		l, err := store.NewListener(cfg.Database, log.With("component", "listener"))
+		if err != nil {
+			return err
+		}
+		opts.Notifier = l
+	}
 	met.ObserveStore(func() (bool, uint64) {
 		h := st.WriteHealth()
 		return h.Writable, h.Failures

@@ -80,7 +80,7 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	if err := sourceProblems(checkSource(src, false), cliDoor); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (m *Main) runSourcesRemove(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -389,7 +389,7 @@ func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlag
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -36,7 +36,11 @@ const (
 type Config struct {
 	Site     Site   `yaml:"site"`
 	Database string `yaml:"database"` // SQLite file, or a postgres:// URL
-	Listen   string `yaml:"listen"`   // host:port for the HTTP server
+	// DatabaseMaxConns bounds each process's PostgreSQL connection pool
+	// (0: the store's default, 10); the change listener of serve takes one
+	// more. SQLite ignores it: one writer and a few readers.
+	DatabaseMaxConns int    `yaml:"database_max_conns"`
+	Listen           string `yaml:"listen"` // host:port for the HTTP server
 	// CacheMaxAge is the Cache-Control max-age of feeds. In the file, key
 	// cache_max_age, a number of seconds (300) or a duration ("5m").
 	CacheMaxAge time.Duration `yaml:"-"`

@@ -68,8 +68,8 @@ func TestParseExample(t *testing.T) {
 	if cfg.Site.Title != "نيوزواير" || cfg.Site.BaseURL != "https://news.example" || cfg.Site.Language != "ar" {
 		t.Errorf("site = %+v", cfg.Site)
 	}
-	if cfg.CacheMaxAge != 5*time.Minute || cfg.Database != "newswire.db" {
-		t.Errorf("cache_max_age %v, database %q", cfg.CacheMaxAge, cfg.Database)
+	if cfg.CacheMaxAge != 5*time.Minute || cfg.Database != "newswire.db" || cfg.DatabaseMaxConns != 10 {
+		t.Errorf("cache_max_age %v, database %q, database_max_conns %d", cfg.CacheMaxAge, cfg.Database, cfg.DatabaseMaxConns)
 	}
 	var slugs []string
 	for _, c := range cfg.Categories {

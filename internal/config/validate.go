@@ -67,6 +67,9 @@ func (c *Config) Validate() error {
 		// Each SQLite connection would get its own empty database.
 		add("database", c.Database, errors.New("newswire keeps its articles in a file that several connections and processes share: give a file path such as newswire.db"))
 	}
+	if c.DatabaseMaxConns < 0 {
+		add("database_max_conns", fmt.Sprint(c.DatabaseMaxConns), errors.New("must not be negative (0: the default)"))
+	}
 	add("listen", c.Listen, checkListen(c.Listen))
 	for _, k := range []struct {
 		key string

@@ -32,6 +32,7 @@ func TestValidateErrors(t *testing.T) {
 		{"listen without port", "listen: localhost\n", "listen", 1, "host:port"},
 		{"listen port out of range", "listen: 127.0.0.1:99999\n", "listen", 1, "0 to 65535"},
 		{"empty database", "database: ''\n", "database", 1, "must not be empty"},
+		{"negative database_max_conns", "database_max_conns: -1\n", "database_max_conns", 1, "must not be negative"},
 		{"negative cache_max_age", "cache_max_age: -5\n", "cache_max_age", 1, "negative"},
 		{"fractional cache_max_age", "cache_max_age: 1500ms\n", "cache_max_age", 1, "whole seconds"},
 		{"source without name", "sources:\n  - url: https://wire.example/rss\n", "sources[0].name", 2, "must not be empty"},

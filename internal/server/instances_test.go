@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -213,4 +215,69 @@ func TestPollCatchesUpWithoutNotifications(t *testing.T) {
 	for i := range 2 {
 		saveThroughA(t, a, b, i)
 	}
+}
+
+// BenchmarkCrossInstance measures how long a change saved through instance
+// A takes to be served by instance B: from the call to SaveArticles on A
+// to the first response of B's (cached) feed that carries the article, B
+// asked every millisecond. "notify" is B woken by the listener (polling
+// hourly); "poll-1s" is B without notifications, on the default poll. Run
+// 100 trials with:
+//
+//	NEWSWIRE_TEST_POSTGRES=postgres://… go test -run '^$' -bench CrossInstance -benchtime 100x ./internal/server/
+func BenchmarkCrossInstance(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		poll   time.Duration
+		listen bool
+	}{
+		{"notify", time.Hour, true},
+		{"poll-1s", time.Second, false},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var a, inB *instance
+			if bc.listen {
+				var app string
+				a, inB, app = twoInstances(b, bc.poll, nil)
+				listenerPID(b, adminDB(b), app, 0)
+			} else {
+				loc := pgtest.FreshSchema(b)
+				a = openInstance(b, loc, "", time.Hour)
+				if err := a.st.UpsertCategory(context.Background(), feeds.Category{Slug: "politics", Title: "سياسة"}); err != nil {
+					b.Fatal(err)
+				}
+				inB = openInstance(b, loc, "", bc.poll)
+			}
+			var lat, save []time.Duration
+			i := 0
+			for b.Loop() {
+				n := newsAt(i)
+				i++
+				inB.feed(b) // cached at the current version
+				if !bc.listen {
+					// Trials would otherwise fall into step with B's
+					// ticker and all wait the same time.
+					time.Sleep(rand.N(bc.poll))
+				}
+				start := time.Now()
+				if _, err := a.st.SaveArticles(context.Background(), []*feeds.Article{n}); err != nil {
+					b.Fatal(err)
+				}
+				save = append(save, time.Since(start))
+				inB.awaitServed(b, n.GUID)
+				lat = append(lat, time.Since(start))
+			}
+			b.ReportMetric(percentileMS(lat, 50), "p50-ms")
+			b.ReportMetric(percentileMS(lat, 99), "p99-ms")
+			b.ReportMetric(percentileMS(lat, 100), "max-ms")
+			b.ReportMetric(percentileMS(save, 50), "save-p50-ms")
+		})
+	}
+}
+
+// percentileMS is the p-th percentile of ds (nearest rank), in milliseconds.
+func percentileMS(ds []time.Duration, p int) float64 {
+	ds = slices.Sorted(slices.Values(ds))
+	i := max((len(ds)*p+99)/100-1, 0)
+	return float64(ds[i].Microseconds()) / 1000
 }

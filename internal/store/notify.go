@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -88,6 +89,7 @@ func (l *Listener) run(ctx context.Context, ch chan<- struct{}) {
 		}
 		// The first failure is worth a warning; while the database stays
 		// away each retry would repeat it (the store reports the outage).
+		err = l.redact(err)
 		if !failing {
 			l.log.Warn("change notifications lost; falling back to polling until reconnected", "error", err)
 		} else {
@@ -150,6 +152,15 @@ func (l *Listener) receive(ctx context.Context, conn *pgx.Conn, ch chan<- struct
 			return fmt.Errorf("wait for notification: %w", err)
 		}
 	}
+}
+
+// redact keeps the password out of err's text, should the driver ever
+// repeat it.
+func (l *Listener) redact(err error) error {
+	if l.cfg.Password == "" || !strings.Contains(err.Error(), l.cfg.Password) {
+		return err
+	}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), l.cfg.Password, "xxxxx"), err: err}
 }
 
 // wake sends a wake-up unless one is already waiting.
