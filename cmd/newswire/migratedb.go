@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"text/tabwriter"
 	"time"
 
 	"github.com/newswire/newswire/internal/store"
@@ -47,11 +46,14 @@ func (m *Main) runMigrateDB(ctx context.Context, args []string) error {
 		return fmt.Errorf("migrate-db %s to %s: %w (nothing was written)", *from, target, err)
 	}
 	fmt.Fprintf(m.Stdout, "copied %s to %s in %s\n", *from, target, time.Since(start).Round(time.Millisecond))
-	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	width := 0
 	for _, c := range counts {
-		fmt.Fprintf(tw, "  %s\t%d\t\n", c.Table, c.Rows)
+		width = max(width, len(c.Table))
 	}
-	return tw.Flush()
+	for _, c := range counts {
+		fmt.Fprintf(m.Stdout, "  %-*s %9d\n", width, c.Table, c.Rows)
+	}
+	return nil
 }
 
 // checkMigrateDBFlags refuses what migrate-db cannot do before anything is
