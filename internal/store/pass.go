@@ -91,6 +91,11 @@ type Pass struct {
 	SourceID int64
 	State    SourceState
 	Items    []PassItem // in insertion order: oldest first, so ties in time list newest first
+	// Lease, when set, is the claim the pass ran under: SavePass writes
+	// nothing (ErrLeaseLost) unless it is still the source's claim, and
+	// releases it with the state unless KeepLease (a catch-up pass follows).
+	Lease     *Lease
+	KeepLease bool
 }
 
 // ItemOutcome says what happened to one PassItem.
@@ -155,6 +160,14 @@ func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) 
 	}
 	defer tx.Rollback() // no-op after Commit
 
+	if p.Lease != nil {
+		if p.Lease.SourceID != p.SourceID {
+			return PassResult{}, fmt.Errorf("save pass: lease on source %d for source %d", p.Lease.SourceID, p.SourceID)
+		}
+		if err := checkLease(ctx, tx, p.Lease); err != nil {
+			return PassResult{}, fmt.Errorf("save pass: %w", err)
+		}
+	}
 	now := s.now().Unix()
 	ps := passSaver{
 		saver: saver{ctx: ctx, now: now, st: s.ws.in(ctx, tx),
@@ -197,6 +210,11 @@ func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) 
 	}
 	if err := ps.writeState(p.State, res); err != nil {
 		return PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
+	if p.Lease != nil {
+		if err := endLease(ctx, tx, p.Lease, p.KeepLease); err != nil {
+			return PassResult{}, fmt.Errorf("save pass: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return PassResult{}, fmt.Errorf("save pass: commit: %w", err)
