@@ -168,7 +168,7 @@ func (s *Store) claim(ctx context.Context, name, holder string, ttl time.Duratio
 // whyNotClaimed says why a claim on the source called name matched no row.
 func whyNotClaimed(ctx context.Context, tx *sql.Tx, name string) error {
 	var (
-		by                       string
+		by                      string
 		until, token, next, now int64
 	)
 	err := tx.QueryRowContext(ctx, leaseStmts.why, name).Scan(&by, &until, &token, &next, &now)
