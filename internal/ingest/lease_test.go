@@ -122,17 +122,23 @@ func TestTwoInstancesPollEachSourceOncePerPeriod(t *testing.T) {
 }
 
 // blocking is an upstream path that reports each request's arrival and
-// answers only once released (or never, when its client goes away).
+// answers only once released (or never, when its client goes away or the
+// test ends).
 type blocking struct {
 	arrived  chan struct{}
 	release  chan struct{}
 	canceled chan struct{}
+	quit     chan struct{}
 	body     []byte
 }
 
-func newBlocking(body []byte) *blocking {
-	return &blocking{arrived: make(chan struct{}, 10), release: make(chan struct{}),
-		canceled: make(chan struct{}, 10), body: body}
+// newBlocking must be called after newEnv: its cleanup unblocks the
+// handler before the upstream server's waits for it.
+func newBlocking(t *testing.T, body []byte) *blocking {
+	b := &blocking{arrived: make(chan struct{}, 10), release: make(chan struct{}),
+		canceled: make(chan struct{}, 10), quit: make(chan struct{}), body: body}
+	t.Cleanup(func() { close(b.quit) })
+	return b
 }
 
 func (b *blocking) handler(w http.ResponseWriter, r *http.Request) {
@@ -143,6 +149,7 @@ func (b *blocking) handler(w http.ResponseWriter, r *http.Request) {
 		w.Write(b.body)
 	case <-r.Context().Done():
 		b.canceled <- struct{}{}
+	case <-b.quit:
 	}
 }
 
@@ -163,7 +170,7 @@ func waitFor[T any](t *testing.T, c <-chan T, what string) T {
 func TestPassWhoseLeaseWasTakenWritesNothing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(o *ingest.Options) { o.Instance = "a" })
-	up := newBlocking(genFeed("slow", 3, false, 200))
+	up := newBlocking(t, genFeed("slow", 3, false, 200))
 	e.up.set("/slow", route{handler: up.handler})
 	e.addSource("slow", "/slow")
 	done := make(chan ingest.Result, 1)
@@ -197,7 +204,7 @@ func TestLostRenewalStopsThePass(t *testing.T) {
 		// Longer than leaseBound: only the lost lease can end the fetch in time.
 		o.Client = fetch.New(fetch.Options{Timeout: 10 * time.Minute})
 	})
-	up := newBlocking(nil)
+	up := newBlocking(t, nil)
 	e.up.set("/slow", route{handler: up.handler})
 	e.addSource("slow", "/slow")
 	done := make(chan ingest.Result, 1)
@@ -242,7 +249,7 @@ func TestLeaseHelperProcess(t *testing.T) {
 func TestKilledInstanceIsTakenOver(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	up := newBlocking(genFeed("slow", 3, false, 200))
+	up := newBlocking(t, genFeed("slow", 3, false, 200))
 	e.up.set("/slow", route{handler: up.handler})
 	e.addSource("slow", "/slow", func(s *store.Source) { s.Schedule = "@every 24h" })
 
