@@ -37,6 +37,10 @@ type Options struct {
 	// polled on the same schedule do not all start at once, and a job's delay
 	// stays the same from run to run. Zero means no delay.
 	Jitter time.Duration
+	// Seed, when set, is mixed into each job's jitter: instances running
+	// the same jobs with their own seeds start each job in a different
+	// order, so whichever starts first (and claims the work) varies by job.
+	Seed string
 	// MaxConcurrent bounds how many jobs run at once across the scheduler;
 	// a due job waits for a slot (or for Stop). Zero means no bound.
 	MaxConcurrent int
@@ -50,6 +54,7 @@ type Scheduler struct {
 	cron   *cron.Cron
 	loc    *time.Location
 	jitter time.Duration
+	seed   string
 	sem    chan struct{} // nil: no bound
 	log    *slog.Logger
 
@@ -79,6 +84,7 @@ func New(opts Options) *Scheduler {
 	s := &Scheduler{
 		loc:    loc,
 		jitter: max(opts.Jitter, 0),
+		seed:   opts.Seed,
 		log:    log,
 		jobs:   make(map[string]entry),
 		active: make(map[string]bool),
@@ -270,12 +276,16 @@ func (s *Scheduler) Running() bool {
 	return s.started
 }
 
-// jitterFor is name's fixed delay in [0, Jitter).
+// jitterFor is name's fixed delay in [0, Jitter), for this Seed.
 func (s *Scheduler) jitterFor(name string) time.Duration {
 	if s.jitter <= 0 {
 		return 0
 	}
 	h := fnv.New64a()
+	if s.seed != "" {
+		h.Write([]byte(s.seed))
+		h.Write([]byte{0})
+	}
 	h.Write([]byte(name))
 	return time.Duration(h.Sum64() % uint64(s.jitter))
 }
