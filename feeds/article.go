@@ -56,6 +56,12 @@ type Article struct {
 	PublishAt time.Time
 }
 
+// Uncategorized is the category of an article that names none: an
+// imported file without categories and without --category, an admin API
+// article without categories, an upstream item no rule or source category
+// places. Every article belongs to at least one category.
+const Uncategorized = "uncategorized"
+
 // Category describes a category feed.
 type Category struct {
 	Slug        string

@@ -82,7 +82,7 @@ sources:
 	if _, errOut, err := run(t, env, "fetch"); err != nil {
 		t.Logf("fetch: %v\n%s", err, errOut) // the refused source fails: expected
 	}
-	return serve(t, env, "--demo", "--demo-dir", "../../testdata/articles")
+	return serve(t, env, "--demo")
 }
 
 // TestPagesInBrowser loads newswire's pages from a running server in

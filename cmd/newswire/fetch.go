@@ -49,14 +49,14 @@ func userAgent() string {
 }
 
 func (m *Main) runFetch(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("fetch", "[--source NAME]... [--instance NAME]")
+	fs := m.newFlagSet("fetch", "")
 	var cf configFlags
 	cf.register(fs, false)
 	instance := instanceFlag(fs)
 	var names stringList
-	fs.Var(&names, "source", "fetch only this `source` (repeatable); default every enabled source")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	fs.Var(&names, "source", "fetch only the source called `name` (repeatable); default every enabled source")
+	logFormat := fs.String("log-format", "text", "log `format`: text or json")
+	logLevel := fs.String("log-level", "warn", "log `level`: debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func (m *Main) runImport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("import", "[--db PATH] [--category SLUG]... PATH...")
+	fs := m.newFlagSet("import", "PATH...")
 	var cf configFlags
 	cf.register(fs, false)
 	var cats stringList

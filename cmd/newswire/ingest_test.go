@@ -108,7 +108,7 @@ sources:
 	if out, _, err := run(t, env, "opml", "import", opmlFile); err != nil || !strings.Contains(out, "1 sources added") {
 		t.Errorf("opml import: %v %s", err, out)
 	}
-	if out, _, _ := run(t, env, "sources", "list", "--json"); !strings.Contains(out, `"Name": "Agency"`) || !strings.Contains(out, `"world"`) {
+	if out, _, _ := run(t, env, "sources", "list", "--json"); !strings.Contains(out, `"name": "Agency"`) || !strings.Contains(out, `"world"`) {
 		t.Errorf("imported source: %s", out)
 	}
 	// Importing again changes nothing; a name already taken by another feed

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // CRON_TZ= schedules work on hosts without zone files
@@ -54,6 +55,8 @@ type Main struct {
 	IsTerminal func(w io.Writer) bool
 	// Ready, if set, is called by serve with the listening address.
 	Ready func(addr string)
+
+	noEnvHelp bool // -h prints no environment lines (group help prints them once)
 }
 
 // NewMain returns a Main for the process's real streams.
@@ -110,7 +113,7 @@ func (m *Main) usage() {
 // subcommand is one verb of a command group such as "sources add".
 type subcommand struct {
 	name, summary string
-	run           func(ctx context.Context, args []string) error
+	run           func(m *Main, ctx context.Context, args []string) error
 }
 
 // runGroup dispatches a command group ("sources", "opml") to its verbs.
@@ -125,6 +128,9 @@ func (m *Main) runGroup(ctx context.Context, group string, args []string, subs [
 		for _, c := range subs {
 			fmt.Fprintf(&b, "  %-7s %s\n", c.name, c.summary)
 		}
+		for _, c := range subs {
+			b.WriteString("\n" + m.helpOf(ctx, c.run))
+		}
 		fmt.Fprint(m.Stderr, b.String()+envHelp)
 		if len(args) == 0 {
 			return fmt.Errorf("%w: %s needs one of %s", errUsage, group, strings.Join(names, ", "))
@@ -133,23 +139,99 @@ func (m *Main) runGroup(ctx context.Context, group string, args []string, subs [
 	}
 	for _, c := range subs {
 		if c.name == args[0] {
-			return c.run(ctx, args[1:])
+			return c.run(m, ctx, args[1:])
 		}
 	}
 	return fmt.Errorf("%w: unknown %s command %q (want %s)", errUsage, group, args[0], strings.Join(names, ", "))
 }
 
+// helpOf is what run prints for -h, without the environment lines. Every
+// command parses its flags before doing anything, so -h does nothing else.
+func (m *Main) helpOf(ctx context.Context, run func(m *Main, ctx context.Context, args []string) error) string {
+	var b strings.Builder
+	h := *m
+	h.Stdout, h.Stderr, h.noEnvHelp = io.Discard, &b, true
+	_ = run(&h, ctx, []string{"-h"})
+	return b.String()
+}
+
 // newFlagSet returns a FlagSet that reports errors as usage errors and
-// prints its help to stderr.
-func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
+// prints its help to stderr. The FlagSet is the one description of a
+// command: its usage line, -h and README's Commands block are generated
+// from it. args is what follows the flags ("FILE|URL"); required names
+// the flags the command cannot do without.
+func (m *Main) newFlagSet(name, args string, required ...string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "Usage: newswire %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
-		fmt.Fprint(m.Stderr, envHelp)
+		fmt.Fprint(m.Stderr, usageText(fs, args, required))
+		if !m.noEnvHelp {
+			fmt.Fprint(m.Stderr, envHelp)
+		}
 	}
 	return fs
+}
+
+// repeatable marks flag values that may be given more than once.
+type repeatable interface{ repeatable() }
+
+func (*stringList) repeatable() {}
+func (*ruleList) repeatable()   {}
+
+// synopsis is a command's usage line: required flags, then the others in
+// brackets, then the arguments.
+func synopsis(fs *flag.FlagSet, args string, required []string) string {
+	parts := []string{"newswire " + fs.Name()}
+	for _, r := range required {
+		parts = append(parts, flagWord(fs.Lookup(r)))
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if slices.Contains(required, f.Name) {
+			return
+		}
+		w := "[" + flagWord(f) + "]"
+		if _, ok := f.Value.(repeatable); ok {
+			w += "..."
+		}
+		parts = append(parts, w)
+	})
+	if args != "" {
+		parts = append(parts, args)
+	}
+	return strings.Join(parts, " ")
+}
+
+// usageText is a command's -h: its usage line and, when it has any, its
+// flags.
+func usageText(fs *flag.FlagSet, args string, required []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: %s\n", synopsis(fs, args, required))
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		b.WriteString("\nFlags:\n")
+		fs.VisitAll(func(f *flag.Flag) {
+			_, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(&b, "  %s\n    \t%s", flagWord(f), usage)
+			if f.DefValue != "" && f.DefValue != "false" {
+				fmt.Fprintf(&b, " (default %q)", f.DefValue)
+			}
+			b.WriteString("\n")
+		})
+	}
+	return b.String()
+}
+
+// flagWord is a flag as usage lines spell it: "--db PATH", "--demo".
+func flagWord(f *flag.Flag) string {
+	w := "--" + f.Name
+	if name, _ := flag.UnquoteUsage(f); name != "" {
+		if !strings.Contains(name, "|") {
+			name = strings.ToUpper(name)
+		}
+		w += " " + name
+	}
+	return w
 }
 
 // parseFlags parses args, turning flag errors into usage errors. Flags may

@@ -98,7 +98,7 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
 	return resp, body
 }
 
-const seedPath = "../../testdata/articles/000_bcfca962802f740c.txt"
+const seedPath = "../../internal/demo/articles/000_bcfca962802f740c.txt"
 
 // The seed article as the newsroom has it: title, nine story paragraphs,
 // then a trailing block for search engines that must not be published.
@@ -244,7 +244,7 @@ func TestImportReportsBadFiles(t *testing.T) {
 // how many articles, never one count mixing the two.
 func TestImportSummaryCountsFilesAndArticles(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "n.db")
-	roundup := "../../testdata/articles/006_wire-roundup.json"
+	roundup := "../../internal/demo/articles/006_wire-roundup.json"
 	args := []string{"import", "--db", db, "--category", "world", roundup, seedPath, "../../testdata/import-bad/bad_url.json"}
 	out, _, err := run(t, nil, args...)
 	if exitCode(err) != 1 {
@@ -260,7 +260,7 @@ func TestImportSummaryCountsFilesAndArticles(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	base := serve(t, nil, "--demo", "--demo-dir", "../../testdata/articles")
+	base := serve(t, nil, "--demo")
 	for _, p := range []string{"/feeds/all.rss", "/feeds/politics.atom", "/feeds/all.json"} {
 		resp, body := get(t, base+p)
 		if resp.StatusCode != 200 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/opml"
@@ -15,24 +16,28 @@ import (
 
 func (m *Main) runOPML(ctx context.Context, args []string) error {
 	return m.runGroup(ctx, "opml", args, []subcommand{
-		{"import", "add the feeds of an OPML file as sources", m.runOPMLImport},
-		{"export", "print the sources as OPML 2.0", m.runOPMLExport},
+		{"import", "add the feeds of an OPML file as sources", (*Main).runOPMLImport},
+		{"export", "print the sources as OPML 2.0", (*Main).runOPMLExport},
 	})
 }
 
 func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("opml import", "[--category SLUG]... FILE")
+	fs := m.newFlagSet("opml import", "FILE")
 	var cf configFlags
 	cf.register(fs, false)
 	var cats stringList
 	fs.Var(&cats, "category", "category `slug` for feeds whose outline names none (repeatable)")
-	schedule := fs.String("schedule", config.DefaultSchedule, "schedule for the imported sources")
+	schedule := fs.String("schedule", config.DefaultSchedule, "cron `spec` or @every interval for the imported sources")
+	allowPrivate := fs.Bool("allow-private", false, "let the imported sources reach loopback and private addresses")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return fmt.Errorf("%w: opml import takes one file", errUsage)
+	}
+	if err := config.CheckSchedule(*schedule); err != nil {
+		return fmt.Errorf("%w: --schedule %q: %v", errUsage, *schedule, err)
 	}
 	cfg, err := m.loadConfig(fs, &cf)
 	if err != nil {
@@ -61,20 +66,24 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 		return err
 	}
 	urls := make(map[string]string, len(existing))
+	known := make(map[string]bool, len(existing)) // URLs of every source
 	for _, s := range existing {
 		urls[s.Name] = s.URL
+		known[s.URL] = true
 	}
 	var errs []error
 	added, present := 0, 0
 	for i, feed := range doc.Feeds() {
 		enabled := true
-		src := config.Source{Name: sourceName(feed.Name()), URL: feed.XMLURL, Schedule: *schedule, Enabled: &enabled}
+		src := config.Source{Name: sourceName(feed.Name()), URL: feed.XMLURL, Schedule: *schedule,
+			Enabled: &enabled, AllowPrivate: *allowPrivate}
+		where := fmt.Sprintf("%s: outline %d (%q)", fs.Arg(0), i+1, feed.Name())
+		if known[src.URL] {
+			present++ // under this name, or another one (an earlier import's)
+			continue
+		}
 		if u, ok := urls[src.Name]; ok {
-			if u == src.URL {
-				present++
-				continue
-			}
-			errs = append(errs, fmt.Errorf("%s: outline %d: a source named %q exists already, for %s: rename the outline or remove the source", fs.Arg(0), i+1, src.Name, u))
+			errs = append(errs, fmt.Errorf("%s: a source named %q exists already, for %s: rename the outline or remove the source", where, src.Name, u))
 			continue
 		}
 		for _, c := range append(feed.Categories(), feed.Folders...) {
@@ -85,10 +94,8 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 		if len(src.Categories) == 0 {
 			src.Categories = cats
 		}
-		check := *cfg
-		check.Sources = []config.Source{src}
-		if err := check.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%s: outline %d (%s): %w", fs.Arg(0), i+1, feed.Name(), err))
+		if err := sourceProblems(checkSource(src, true), opmlDoor); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where, err))
 			continue
 		}
 		if _, err := st.UpsertSource(ctx, storeSource(src, "cli")); err != nil {
@@ -96,6 +103,7 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 			continue
 		}
 		urls[src.Name] = src.URL
+		known[src.URL] = true
 		added++
 	}
 	fmt.Fprintf(m.Stdout, "%d sources added, %d already there, %d skipped\n", added, present, len(errs))
@@ -111,9 +119,45 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sourceName turns an outline's title into a source name: trimmed, inner
-// whitespace collapsed.
-func sourceName(s string) string { return strings.Join(strings.Fields(s), " ") }
+// opmlDoor names a source's fields as an OPML outline gives them.
+var opmlDoor = sourceDoor{
+	field: func(key string) string {
+		switch name := strings.FieldsFunc(key, func(r rune) bool { return r == '[' || r == '.' })[0]; name {
+		case "url":
+			return "xmlUrl"
+		case "name":
+			return "title"
+		case "categories":
+			return "category"
+		default:
+			return "--" + name
+		}
+	},
+	allowPrivate: "--allow-private",
+}
+
+// sourceName turns an outline's title into a source name that
+// config.CheckNewSourceName accepts: each run of other characters (spaces,
+// slashes, punctuation) becomes one "-", and the name is cut to 64
+// characters. "BBC News / World" becomes "BBC-News-World".
+func sourceName(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range title {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || (b.Len() > 0 && (unicode.Is(unicode.M, r) || r == '_' || r == '.')):
+			if dash {
+				b.WriteByte('-')
+				dash = false
+			}
+			b.WriteRune(r)
+		case b.Len() > 0:
+			dash = true
+		}
+	}
+	name := []rune(b.String())
+	return strings.TrimRight(string(name[:min(len(name), 64)]), "-")
+}
 
 func (m *Main) runOPMLExport(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("opml export", "")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -13,7 +14,9 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/demo"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/schedule"
@@ -60,14 +63,14 @@ func startupWrites(ctx context.Context, st *store.Store, cfg *config.Config) err
 }
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("serve", "[--config FILE] [--db PATH] [--listen ADDR] [--instance NAME] [--demo]")
+	fs := m.newFlagSet("serve", "")
 	var cf configFlags
 	cf.register(fs, true)
 	instanceArg := instanceFlag(fs)
 	demo := fs.Bool("demo", false, "start on a fresh database filled with the sample articles")
-	demoDir := fs.String("demo-dir", filepath.Join("testdata", "articles"), "sample articles for --demo")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	demoDir := fs.String("demo-dir", "", "`folder` of articles for --demo instead of the built-in samples")
+	logFormat := fs.String("log-format", "text", "log `format`: text or json")
+	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -123,12 +126,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	// import, the admin API and ingestion.
 	cleaner := newCleaner(cfg)
 	if *demo {
-		// Plain-text samples name no category; they are world news.
-		sum, err := importPaths(ctx, st, []string{*demoDir}, importOptions(cleaner, []string{"world"}), &importReport{w: m.Stderr})
-		if err != nil {
-			return fmt.Errorf("demo articles (run from the repository root, or set --demo-dir): %w", err)
+		if err := m.loadDemo(ctx, st, cfg, cleaner, *demoDir, log); err != nil {
+			return err
 		}
-		log.Info("demo articles loaded", "dir", *demoDir, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
 	}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -159,24 +159,22 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		})
 	}
 	opts := server.Options{
-		AdminToken: cfg.Admin.Token,
-		Admin:      st,
-		Cleaner:    cleaner,
-		CheckSource: func(src store.Source) error {
-			check := *cfg
-			check.Sources = []config.Source{configSource(src)}
-			return check.Validate()
-		},
-		Listener:        ln,
-		BaseURL:         baseURL,
-		SiteTitle:       cfg.Site.Title,
-		SiteDescription: cfg.Site.Description,
-		Language:        cfg.Site.Language,
-		CacheMaxAge:     cfg.CacheMaxAge,
-		MaxLimit:        cfg.Feeds.MaxItems,
-		Budget:          feeds.Budget{MaxBytes: int(cfg.Feeds.MaxBytes)}, // 0: the 2 MB default
-		Metrics:         met,
-		HubURL:          hubURL,
+		AdminToken:           cfg.Admin.Token,
+		Admin:                st,
+		Cleaner:              cleaner,
+		CheckSource:          apiSourceCheck,
+		Listener:             ln,
+		BaseURL:              baseURL,
+		SiteTitle:            cfg.Site.Title,
+		SiteDescription:      cfg.Site.Description,
+		Language:             cfg.Site.Language,
+		CacheMaxAge:          cfg.CacheMaxAge,
+		StaleWhileRevalidate: cfg.CacheStaleWhileRevalidate,
+		StaleIfError:         cfg.CacheStaleIfError,
+		MaxLimit:             cfg.Feeds.MaxItems,
+		Budget:               feeds.Budget{MaxBytes: int(cfg.Feeds.MaxBytes)}, // 0: the 2 MB default
+		Metrics:              met,
+		HubURL:               hubURL,
 		RateLimit: server.RateLimit{
 			Enabled:           !cfg.Limits.Disabled,
 			MinInterval:       time.Duration(cfg.Limits.Interval),
@@ -283,4 +281,32 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	err = errors.Join(err, st.Close())
 	st = nil
 	return err
+}
+
+// loadDemo imports the built-in sample articles, or those in dir when it
+// is set. A demo without articles is an error, not an empty site.
+func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, dir string, log *slog.Logger) error {
+	from := "--demo-dir " + dir
+	if dir == "" {
+		from = "built-in samples"
+		tmp, err := os.MkdirTemp("", "newswire-samples-")
+		if err != nil {
+			return fmt.Errorf("demo articles: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		if err := demo.WriteArticles(tmp); err != nil {
+			return fmt.Errorf("demo articles: %w", err)
+		}
+		dir = tmp
+	}
+	// Plain-text samples name no category; they are world news.
+	sum, err := importPaths(ctx, st, []string{dir}, importOptions(cleaner, []string{"world"}), &importReport{w: m.Stderr})
+	if err == nil && sum.created+sum.updated+sum.unchanged == 0 {
+		err = errors.New("no article could be imported")
+	}
+	if err != nil {
+		return fmt.Errorf("demo articles (%s): %w", from, err)
+	}
+	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
+	return nil
 }

@@ -7,12 +7,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/fetch"
+	"github.com/newswire/newswire/internal/server"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -21,9 +25,9 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 		args[0] = "remove"
 	}
 	return m.runGroup(ctx, "sources", args, []subcommand{
-		{"add", "add or change an upstream source", m.runSourcesAdd},
-		{"list", "show sources and their fetch state", m.runSourcesList},
-		{"remove", "remove a source (its articles stay)", m.runSourcesRemove},
+		{"add", "add or change an upstream source", (*Main).runSourcesAdd},
+		{"list", "show sources and their fetch state", (*Main).runSourcesList},
+		{"remove", "remove a source (its articles stay)", (*Main).runSourcesRemove},
 	})
 }
 
@@ -41,7 +45,7 @@ func (l *ruleList) Set(v string) error {
 }
 
 func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("sources add", "--name NAME --url URL [--schedule SPEC] [--category SLUG]... [--rule MATCH=SLUG]... [--allow-private] [--disabled]")
+	fs := m.newFlagSet("sources add", "", "name", "url")
 	var cf configFlags
 	cf.register(fs, false)
 	var src config.Source
@@ -51,7 +55,7 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	fs.StringVar(&src.URL, "url", "", "feed `URL` (RSS, Atom or JSON Feed)")
 	fs.StringVar(&src.Schedule, "schedule", config.DefaultSchedule, "cron `spec` or @every interval (UTC unless CRON_TZ=)")
 	fs.Var(&cats, "category", "category `slug` for items no rule matches (repeatable)")
-	fs.Var(&rules, "rule", "`MATCH=slug`: items whose upstream category or title has MATCH go to slug (repeatable)")
+	fs.Var(&rules, "rule", "`MATCH=SLUG`: items whose upstream category or title has MATCH go to SLUG (repeatable)")
 	fs.BoolVar(&src.AllowPrivate, "allow-private", false, "let this source reach loopback and private addresses")
 	disabled := fs.Bool("disabled", false, "add the source without polling it")
 	if err := parseFlags(fs, args); err != nil {
@@ -71,10 +75,8 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Check the new source with the same rules as one from the config file.
-	check := *cfg
-	check.Sources = []config.Source{src}
-	if err := check.Validate(); err != nil {
+	// What can be checked without the database, before opening it.
+	if err := sourceProblems(checkSource(src, false), cliDoor); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	st, err := store.Open(ctx, cfg.Database)
@@ -82,17 +84,140 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	s := storeSource(src, "cli")
-	saved, err := st.UpsertSource(ctx, s)
+	before, err := st.SourceByName(ctx, src.Name)
+	had := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := sourceProblems(checkSource(src, !had), cliDoor); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	saved, err := st.UpsertSource(ctx, storeSource(src, "cli"))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "source %q: %s every %s -> %s\n", saved.Name, saved.URL, saved.Schedule, strings.Join(saved.Categories, ","))
+	fmt.Fprintf(m.Stdout, "source %q %s: %s every %s -> %s\n", saved.Name, server.SourceOutcome(before, had, saved),
+		saved.URL, saved.Schedule, strings.Join(saved.Categories, ","))
 	return st.Close()
 }
 
+// sourceDoor names a source's fields as the user of one door gave them.
+type sourceDoor struct {
+	// field names a field ("url", "categories[1]") as the user wrote it.
+	field func(key string) string
+	// allowPrivate is how this door lets a source reach private addresses.
+	allowPrivate string
+}
+
+// cliDoor is `newswire sources add`: fields are flags.
+var cliDoor = sourceDoor{
+	field: func(key string) string {
+		switch name := strings.FieldsFunc(key, func(r rune) bool { return r == '[' || r == '.' })[0]; name {
+		case "categories":
+			return "--category"
+		case "rules":
+			return "--rule"
+		default:
+			return "--" + name
+		}
+	},
+	allowPrivate: "--allow-private",
+}
+
+// apiDoor is POST /api/sources: fields are JSON keys.
+var apiDoor = sourceDoor{
+	field:        func(key string) string { return key },
+	allowPrivate: `"allow_private": true`,
+}
+
+// checkSource checks src as a source added at run time (sources add, the
+// admin API, opml import): the config file's rules, a new name's rule
+// when isNew, and no loopback or private host unless the source allows
+// it. A host name that resolves to a private address is only known when
+// fetching; that error names the setting too.
+func checkSource(src config.Source, isNew bool) []config.SourceProblem {
+	ps := config.CheckSource(src)
+	if isNew && strings.TrimSpace(src.Name) != "" {
+		if err := config.CheckNewSourceName(src.Name); err != nil {
+			ps = append(ps, config.SourceProblem{Field: "name", Value: src.Name, Err: err})
+		}
+	}
+	if !src.AllowPrivate {
+		if kind := privateHost(src.URL); kind != "" {
+			ps = append(ps, config.SourceProblem{Field: "url", Value: src.URL, Err: &privateURLError{kind: kind}})
+		}
+	}
+	return ps
+}
+
+// privateURLError is a source URL whose host fetching would refuse.
+type privateURLError struct{ kind, allow string }
+
+func (e *privateURLError) Error() string {
+	allow := e.allow
+	if allow == "" {
+		allow = "allow_private"
+	}
+	return fmt.Sprintf("the host is a %s address, which a source may reach only with %s", e.kind, allow)
+}
+
+// privateHost says what kind of address the URL's host is when the fetch
+// guard would refuse it ("loopback", "private"), or "" when it is a public
+// address or a name to resolve later. "localhost" and its subdomains are
+// loopback (RFC 6761).
+func privateHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return "loopback"
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil || !fetch.Blocked(a) {
+		return ""
+	}
+	if a.Unmap().IsLoopback() {
+		return "loopback"
+	}
+	return "private or reserved"
+}
+
+// sourceProblems is one sentence per problem, each naming the field as
+// door's user gave it; nil without problems.
+func sourceProblems(ps []config.SourceProblem, door sourceDoor) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = describeProblem(p, door)
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// describeProblem is p with the field named as door's user gave it.
+func describeProblem(p config.SourceProblem, door sourceDoor) string {
+	var pe *privateURLError
+	if errors.As(p.Err, &pe) {
+		pe.allow = door.allowPrivate
+	}
+	return fmt.Sprintf("%s %q: %v", door.field(p.Field), p.Value, p.Err)
+}
+
+// apiSourceCheck is the admin API's check of a posted source: the same
+// rules as `sources add`, its problems named by JSON field.
+func apiSourceCheck(src store.Source, isNew bool) error {
+	var errs []error
+	for _, p := range checkSource(configSource(src), isNew) {
+		errs = append(errs, &server.FieldError{Field: p.Field, Err: errors.New(describeProblem(p, apiDoor))})
+	}
+	return errors.Join(errs...)
+}
+
 func (m *Main) runSourcesList(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("sources list", "[--json]")
+	fs := m.newFlagSet("sources list", "")
 	var cf configFlags
 	cf.register(fs, false)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
@@ -108,9 +233,14 @@ func (m *Main) runSourcesList(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	if *asJSON {
+		out := make([]server.SourceJSON, len(srcs))
+		for i, s := range srcs {
+			out[i] = server.NewSourceJSON(s)
+		}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(srcs)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
 	}
 	writeSourceTable(m.Stdout, srcs, time.Now())
 	return nil

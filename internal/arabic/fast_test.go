@@ -14,7 +14,7 @@ func fixtureTexts(tb testing.TB) map[string]string {
 	tb.Helper()
 	texts := map[string]string{"article_ar": readArticle(tb)}
 	for _, pattern := range []string{
-		"../../testdata/articles/*",
+		"../demo/articles/*",
 		"../../testdata/clean/*",
 		"/work/shared/seeds/*",
 	} {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const seedPath = "../../testdata/articles/000_bcfca962802f740c.txt"
+const seedPath = "../demo/articles/000_bcfca962802f740c.txt"
 
 // seedParagraphs returns the seed's lines after its title.
 func seedParagraphs(tb testing.TB) []string {

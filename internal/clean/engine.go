@@ -56,6 +56,13 @@ type block struct {
 	qa       qaRole
 	marker   bool // its whole text is a marker heading, whatever its kind ("Follow us" is share text too)
 	relHdg   bool // a marker heading of related articles
+	// lone is CutFiller, CutNewsletter or CutShare for a block that holds
+	// one boilerplate phrase and is otherwise story-shaped: a sentence
+	// with one filler or newsletter phrase in it ("Never give your email
+	// address to callers"), or a network name on its own ("Facebook" in a
+	// list of the services an outage hit). One phrase is not enough to cut
+	// it wherever it stands; where it stands decides (see decide).
+	lone CutKind
 }
 
 // link is one <a href> of a block.
@@ -174,22 +181,34 @@ func (mk *matcher) kindOf(b *block) blockKind {
 	}
 	b.relHdg, b.marker = mk.heading(b.text, b.key)
 	if b.words <= maxShareWords {
-		if mk.share.made(b.key) {
+		// A lone word that is also a marker heading ("Share") is a label.
+		if made, lone := mk.share.made(b.key); made && (!lone || b.linked || b.marker) {
 			return kindShare
+		} else if made {
+			b.lone = CutShare
 		}
-		if mk.newsletter.made(b.key) {
+		if made, _ := mk.newsletter.made(b.key); made {
 			return kindNewsletter
 		}
 	}
 	if b.marker {
 		return kindHeading
 	}
-	newsletter, filler := false, false
+	var found phrases
 	if b.words <= maxAnywhereWords {
-		newsletter, filler = mk.inline.find(b.folded)
+		found = mk.inline.find(b.folded)
 	}
-	if newsletter {
+	// Two phrases, or one that opens the block ("Subscribe to our
+	// newsletter for …"), make a line written for a sign-up box or for
+	// search engines; one inside a sentence may be the story using the
+	// words ("Never give your email address to callers").
+	switch {
+	case found.newsletter > 1 || found.opens == CutNewsletter:
 		return kindNewsletter
+	case found.newsletter == 1 && b.lone == "":
+		b.lone = CutNewsletter
+	case found.filler == 1 && found.opens != CutFiller && b.lone == "":
+		b.lone = CutFiller
 	}
 	if b.words <= maxReadMoreWords && sentences(b.text) <= 1 && mk.readMore(b.key) {
 		return kindReadMore
@@ -197,7 +216,7 @@ func (mk *matcher) kindOf(b *block) blockKind {
 	if b.qa != qaNone {
 		return kindQA
 	}
-	if filler {
+	if found.filler > 1 || found.opens == CutFiller {
 		return kindFiller
 	}
 	if b.shape == shapeItem {
@@ -247,6 +266,11 @@ func (mk *matcher) decide(title string, bs []block, boxes []box, ds []decision) 
 		}
 	}
 
+	// A network name on its own line is share text only next to share
+	// text: the rest of a share bar ("Share this:", then "Facebook",
+	// "X" a line each), not a list of the services an outage hit.
+	mk.cutShareRuns(bs, ds)
+
 	// 2. Boxes: a small container of boilerplate goes as a whole.
 	mk.cutBoxes(bs, boxes, ds)
 
@@ -261,12 +285,17 @@ func (mk *matcher) decide(title string, bs []block, boxes []box, ds []decision) 
 		if !ds[k-1].cut && b.kind == kindPara && b.words <= maxTrailingFiller {
 			// Only short sentences are looked at for filler everywhere;
 			// at the end of the body, longer ones too.
-			if _, filler := mk.inline.find(b.foldedText()); filler {
+			switch found := mk.inline.find(b.foldedText()); {
+			case found.filler > 1 || found.opens == CutFiller:
 				b.kind = kindFiller
 				cut(k-1, CutFiller, "sentence written for search engines")
+			case found.filler == 1 && b.lone == "":
+				b.lone = CutFiller
 			}
 		}
-		if !ds[k-1].cut && !b.kind.shaped() {
+		// A sentence with one filler phrase may end a trailing block: it
+		// is cut there, and kept when no marker heading opens one.
+		if !ds[k-1].cut && !b.kind.shaped() && b.lone != CutFiller {
 			break
 		}
 	}
@@ -311,7 +340,11 @@ func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
 	if h.kind == kindHeading {
 		heading = h.text
 	}
-	confirmed := sectionShowsBoilerplate(bs, ds, first, end, related)
+	// Under a related heading, a line without a link that reads as a
+	// sentence says the heading is a subhead over story: its other
+	// unlinked lines are story too, even those ending bare or with "?".
+	titles := related && !holdsProse(bs, ds, first, end)
+	confirmed := sectionShowsBoilerplate(bs, ds, first, end, titles)
 	for i := first; i < end; i++ {
 		b, d := &bs[i], &ds[i]
 		d.region, d.section, d.heading = true, n, heading
@@ -328,13 +361,15 @@ func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
 			// judged by judgeQA
 		case b.kind == kindEmpty || b.kind == kindRule:
 			d.cut, d.kind, d.reason = true, CutEmpty, "empty block in the trailing block"
-		case related && (b.kind == kindItem || titleLike(b)):
+		case related && (b.kind == kindItem || b.linked || titles && titleLike(b)):
 			d.cut, d.kind, d.reason = true, CutRelated, "related-article title"
 			d.related = itemEntry(b)
 		case related:
 			// A sentence under a related heading is not a title: kept.
 		case b.kind == kindItem:
 			d.cut, d.kind, d.reason = true, CutList, "list item in the trailing block"
+		case b.lone != "":
+			d.cut, d.kind, d.reason = true, b.lone, "boilerplate phrase in the trailing block"
 		default:
 			d.cut, d.kind, d.reason = true, CutFiller, "short line in the trailing block"
 		}
@@ -343,11 +378,12 @@ func (mk *matcher) section(bs []block, ds []decision, first, end, n int) {
 
 // sectionShowsBoilerplate reports whether the trailing section [first,
 // end) holds what a marker heading announces: a line that is boilerplate
-// wherever it stands (share, newsletter, filler), a Q/A line, a list item
-// or a link, or, under a related heading, a title; or nothing at all
+// wherever it stands (share, newsletter, filler) or holds a boilerplate
+// phrase, a Q/A line, a list item or a link, or a title when titles is
+// set (a related heading with no prose under it); or nothing at all
 // after the heading. A "read more" line is no evidence: it is cut by
 // itself and says nothing of its neighbours.
-func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, related bool) bool {
+func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, titles bool) bool {
 	rest := 0
 	for i := first + 1; i < end; i++ {
 		b := &bs[i]
@@ -356,14 +392,56 @@ func sectionShowsBoilerplate(bs []block, ds []decision, first, end int, related 
 			return true
 		case ds[i].cut || !b.substance():
 			continue
-		case b.kind == kindQA || b.kind == kindItem || b.linked:
+		case b.kind == kindQA || b.kind == kindItem || b.linked || b.lone != "":
 			return true
-		case related && titleLike(b):
+		case titles && titleLike(b):
 			return true
 		}
 		rest++
 	}
 	return rest == 0
+}
+
+// cutShareRuns cuts the lone network names (block.lone == CutShare) that
+// continue a run of share text: each one next to a block cut as share
+// text, either side. A pass each way carries the run along.
+func (mk *matcher) cutShareRuns(bs []block, ds []decision) {
+	run := func(i, prev int) int {
+		switch {
+		case ds[i].cut && ds[i].kind == CutEmpty:
+			return prev // an empty block does not break a run
+		case !ds[i].cut && bs[i].lone == CutShare && prev >= 0:
+			ds[i].cut, ds[i].kind, ds[i].reason = true, CutShare, "network name in a run of share text"
+		}
+		if ds[i].cut && ds[i].kind == CutShare {
+			return i
+		}
+		return -1
+	}
+	prev := -1
+	for i := 0; i < len(bs); i++ {
+		prev = run(i, prev)
+	}
+	prev = -1
+	for i := len(bs) - 1; i >= 0; i-- {
+		prev = run(i, prev)
+	}
+}
+
+// holdsProse reports whether the section [first, end) holds a line of
+// story prose: kept, with no link of its own and no bullet, and not
+// titleLike (a paragraph, or a short line ending with a full stop).
+func holdsProse(bs []block, ds []decision, first, end int) bool {
+	for i := first + 1; i < end; i++ {
+		b := &bs[i]
+		if ds[i].cut || !b.substance() || b.linked || b.kind == kindItem || b.kind == kindQA {
+			continue
+		}
+		if b.kind == kindPara || !titleLike(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // titleLike reports whether a short line reads as a headline rather than

@@ -35,8 +35,31 @@ func TestPhraseIndex(t *testing.T) {
 		"":                                         false,
 		"محركات البحث":                             false,
 	} {
-		if _, got := ix.find(f); got != want {
-			t.Errorf("find(%q) = %v, want %v", f, got, want)
+		if n := ix.find(f).filler; (n > 0) != want {
+			t.Errorf("find(%q) = %v, want %v", f, n > 0, want)
+		}
+	}
+}
+
+// TestPhraseIndexCountsWithoutOverlap: phrases that overlap in the text
+// ("helps search engines" and "search engines index") count once, so
+// that a sentence using the words once is one phrase, not two.
+func TestPhraseIndexCountsWithoutOverlap(t *testing.T) {
+	ix := phraseIndex{}
+	for _, p := range []string{"helps search engines", "search engines index", "index this page", "in your inbox"} {
+		ix.add(p, true)
+	}
+	ix.add("your email address", false)
+	for f, want := range map[string][2]int{
+		"the update helps search engines index pages faster":     {0, 1},
+		"helps search engines index this page":                   {0, 2},
+		"never give your email address to callers":               {1, 0},
+		"enter your email address to get the news in your inbox": {1, 1},
+		"helps search engines. helps search engines":             {0, 2},
+		"nothing here": {0, 0},
+	} {
+		if got := ix.find(f); got.newsletter != want[0] || got.filler != want[1] {
+			t.Errorf("find(%q) = %+v, want %d newsletter, %d filler", f, got, want[0], want[1])
 		}
 	}
 }

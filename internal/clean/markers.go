@@ -108,14 +108,22 @@ func (ix phraseIndex) add(phrase string, filler bool) {
 	ix[w] = append(ix[w], tagged{phrase, filler})
 }
 
-// find reports whether folded text f contains a newsletter phrase and a
-// filler phrase, on word boundaries. Folded text separates words with
-// single spaces, so it is cut at spaces (fast), and the words of each piece
-// are looked up.
-func (ix phraseIndex) find(f string) (newsletter, filler bool) {
+// phrases is what phraseIndex.find found in a text.
+type phrases struct {
+	newsletter, filler int     // phrases of each list
+	opens              CutKind // CutNewsletter or CutFiller: a phrase of that list starts the text
+}
+
+// find counts the newsletter and filler phrases in folded text f, on
+// word boundaries and without overlap: after a phrase is found the search
+// goes on past its end, so "helps search engines index" is one phrase, not
+// two. Folded text separates words with single spaces, so it is cut at
+// spaces (fast), and the words of each piece are looked up.
+func (ix phraseIndex) find(f string) (found phrases) {
 	if len(ix) == 0 {
-		return false, false
+		return found
 	}
+	first := true
 	for off := 0; off < len(f); {
 		end := strings.IndexByte(f[off:], ' ')
 		if end < 0 {
@@ -125,6 +133,7 @@ func (ix phraseIndex) find(f string) (newsletter, filler bool) {
 		}
 		// Each word of the piece f[off:end]: "(محركات" or "x/y" hold
 		// punctuation or more than one.
+		next := end + 1
 		for i := off; i < end; {
 			j := strings.IndexFunc(f[i:end], isWordRune)
 			if j < 0 {
@@ -135,22 +144,44 @@ func (ix phraseIndex) find(f string) (newsletter, filler bool) {
 			if k < 0 {
 				k = end - i
 			}
-			for _, p := range ix[f[i:i+k]] {
-				if rest := f[i:]; strings.HasPrefix(rest, p.phrase) {
+			// The longest phrase starting at this word.
+			word, hit := f[i:i+k], -1
+			for n, p := range ix[word] {
+				if rest := f[i:]; strings.HasPrefix(rest, p.phrase) && (hit < 0 || len(p.phrase) > len(ix[word][hit].phrase)) {
 					after, _ := utf8.DecodeRuneInString(rest[len(p.phrase):])
 					if len(rest) == len(p.phrase) || !isWordRune(after) {
-						if !p.filler {
-							return true, filler
-						}
-						filler = true
+						hit = n
 					}
 				}
 			}
-			i += k
+			opening := first
+			first = false
+			if hit < 0 {
+				i += k
+				continue
+			}
+			p := ix[word][hit]
+			kind := CutNewsletter
+			if p.filler {
+				kind = CutFiller
+				found.filler++
+			} else {
+				found.newsletter++
+			}
+			if opening {
+				found.opens = kind
+			}
+			if i+len(p.phrase) >= end {
+				// The phrase ran to the end of this piece or past it: go
+				// on after it.
+				next = i + len(p.phrase)
+				break
+			}
+			i += len(p.phrase)
 		}
-		off = end + 1
+		off = next
 	}
-	return false, filler
+	return found
 }
 
 func notWordRune(r rune) bool { return !isWordRune(r) }
@@ -202,10 +233,12 @@ var connectors = map[string]bool{
 
 // made reports whether the words of key (a headingKey) are all phrases of
 // the set, with separators ("|", "·") and connectors ("on", "على") between
-// them: "facebook | x | whatsapp", "share on facebook".
-func (ps *phraseSet) made(key string) bool {
+// them: "facebook | x | whatsapp", "share on facebook". lone reports a key
+// that is a single one-word phrase ("facebook", "print"): a word that
+// share bars use, and stories too.
+func (ps *phraseSet) made(key string) (made, lone bool) {
 	if key == "" || len(ps.whole) == 0 {
-		return false
+		return false, false
 	}
 	// Most blocks fail on their first word: no need to split them.
 	end := strings.IndexFunc(key, isWordSeparator)
@@ -213,7 +246,7 @@ func (ps *phraseSet) made(key string) bool {
 		end = len(key)
 	}
 	if end > 0 && !ps.first[key[:end]] && !connectors[key[:end]] {
-		return false
+		return false, false
 	}
 	// The words, joined by single spaces as the phrases are, so that a
 	// run of words is a substring.
@@ -231,7 +264,7 @@ func (ps *phraseSet) made(key string) bool {
 			j = len(rest)
 		}
 		if n == len(at)-1 {
-			return false // longer than any share bar
+			return false, false // longer than any share bar
 		}
 		if n > 0 {
 			norm.WriteByte(' ')
@@ -260,11 +293,11 @@ func (ps *phraseSet) made(key string) bool {
 		case connectors[word(i)]:
 			i++
 		default:
-			return false
+			return false, false
 		}
 	}
 	// One short phrase alone ("X") is too little to go on.
-	return found > 1 || (found == 1 && runes >= 3)
+	return found > 1 || (found == 1 && runes >= 3), found == 1 && n == 1
 }
 
 func notSeparator(r rune) bool { return !isWordSeparator(r) }

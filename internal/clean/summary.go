@@ -94,3 +94,45 @@ func isSpace(r rune) bool {
 	}
 	return false
 }
+
+// Sentences splits one line of text into its sentences, by the rule
+// Summary cuts at: a run of sentence-ending punctuation (with closing
+// quotes after it) followed by white space ends one; "4.5" and the ".."
+// Arabic headlines use as a pause do not. Each sentence is trimmed;
+// joined with spaces they give the line with its white space collapsed.
+// A summary is cleaned sentence by sentence (see internal/ingest), so
+// that "Share this: Facebook | Twitter" after its last full stop is a
+// block of its own.
+func Sentences(line string) []string {
+	var out []string
+	rs := []rune(line)
+	start := 0
+	for i := 0; i < len(rs); {
+		if !isSentenceEnd(rs[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && isSentenceEnd(rs[j]) {
+			j++
+		}
+		pause := j-i == 2 && rs[i] == '.' && rs[i+1] == '.'
+		for j < len(rs) && isClosing(rs[j]) {
+			j++
+		}
+		if !pause && j < len(rs) && unicode.IsSpace(rs[j]) {
+			if s := collapseSpace(string(rs[start:j])); s != "" {
+				out = append(out, s)
+			}
+			start = j
+		}
+		i = j
+	}
+	if s := collapseSpace(string(rs[start:])); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// collapseSpace trims s and turns every run of white space into one space.
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

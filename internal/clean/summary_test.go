@@ -1,6 +1,7 @@
 package clean
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,4 +69,28 @@ func FuzzSummary(f *testing.F) {
 			t.Fatalf("Summary(%q, %d) = %q: %d runes", s, max, got, n)
 		}
 	})
+}
+
+// TestSentencesSplit: Sentences cuts where sentences() counts a new sentence, and loses no word.
+func TestSentencesSplit(t *testing.T) {
+	for in, want := range map[string][]string{
+		"One. Two? Three!":                      {"One.", "Two?", "Three!"},
+		"Deal signed. Share this: Facebook | X": {"Deal signed.", "Share this: Facebook | X"},
+		`He said "no." Then left.`:              {`He said "no."`, "Then left."},
+		"Rates rose 4.5 per cent.":              {"Rates rose 4.5 per cent."},
+		"زيارة يونانية.. هل تمهد للتهدئة؟ نعم.": {"زيارة يونانية.. هل تمهد للتهدئة؟", "نعم."},
+		"Wait...  what?\u00a0Yes": {"Wait...", "what?", "Yes"},
+		"  ":                      nil,
+	} {
+		got := Sentences(in)
+		if !slices.Equal(got, want) {
+			t.Errorf("Sentences(%q) = %q, want %q", in, got, want)
+		}
+		if len(got) > 0 && len(got) != sentences(in) {
+			t.Errorf("Sentences(%q) gives %d, sentences() counts %d", in, len(got), sentences(in))
+		}
+		if strings.Join(got, " ") != strings.Join(strings.Fields(in), " ") {
+			t.Errorf("Sentences(%q) lost text: %q", in, got)
+		}
+	}
 }

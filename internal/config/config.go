@@ -22,9 +22,13 @@ const (
 	DefaultDatabase    = "./newswire.db"
 	DefaultListen      = "127.0.0.1:8080"
 	DefaultCacheMaxAge = 300 * time.Second
-	DefaultSchedule    = "@every 15m"
-	DefaultSiteTitle   = "newswire"
-	DefaultLanguage    = "en"
+	// A minute of revalidation hides a refetch from readers; a day of
+	// stale-if-error keeps feeds up through restarts and outages.
+	DefaultCacheStaleWhileRevalidate = 60 * time.Second
+	DefaultCacheStaleIfError         = 24 * time.Hour
+	DefaultSchedule                  = "@every 15m"
+	DefaultSiteTitle                 = "newswire"
+	DefaultLanguage                  = "en"
 )
 
 // Config is newswire's whole configuration. Only cmd/newswire reads it; it
@@ -36,14 +40,21 @@ type Config struct {
 	// CacheMaxAge is the Cache-Control max-age of feeds. In the file, key
 	// cache_max_age, a number of seconds (300) or a duration ("5m").
 	CacheMaxAge time.Duration `yaml:"-"`
-	Categories  []Category    `yaml:"categories"`
-	Sources     []Source      `yaml:"sources"`
-	Clean       CleanConfig   `yaml:"clean"`
-	Ingest      Ingest        `yaml:"ingest"`
-	WebSub      WebSub        `yaml:"websub"`
-	Limits      Limits        `yaml:"limits"`
-	Admin       Admin         `yaml:"admin"`
-	Feeds       FeedLimits    `yaml:"feeds"`
+	// CacheStaleWhileRevalidate and CacheStaleIfError are the RFC 5861
+	// extensions of that Cache-Control: how long a CDN may serve a feed past
+	// max-age while it refetches, and while every instance fails (say during
+	// a restart). Keys cache_stale_while_revalidate and cache_stale_if_error;
+	// 0 leaves the directive out.
+	CacheStaleWhileRevalidate time.Duration `yaml:"-"`
+	CacheStaleIfError         time.Duration `yaml:"-"`
+	Categories                []Category    `yaml:"categories"`
+	Sources                   []Source      `yaml:"sources"`
+	Clean                     CleanConfig   `yaml:"clean"`
+	Ingest                    Ingest        `yaml:"ingest"`
+	WebSub                    WebSub        `yaml:"websub"`
+	Limits                    Limits        `yaml:"limits"`
+	Admin                     Admin         `yaml:"admin"`
+	Feeds                     FeedLimits    `yaml:"feeds"`
 
 	// Where values came from, for FieldError lines: key path -> line and
 	// scalar text in the file, and key path -> variable that set it.
@@ -174,11 +185,13 @@ type FeedLimits struct {
 // each request, and no categories or sources.
 func Default() *Config {
 	return &Config{
-		Site:        Site{Title: DefaultSiteTitle, Language: DefaultLanguage},
-		Database:    DefaultDatabase,
-		Listen:      DefaultListen,
-		CacheMaxAge: DefaultCacheMaxAge,
-		Limits:      Limits{Interval: Duration(time.Minute)},
+		Site:                      Site{Title: DefaultSiteTitle, Language: DefaultLanguage},
+		Database:                  DefaultDatabase,
+		Listen:                    DefaultListen,
+		CacheMaxAge:               DefaultCacheMaxAge,
+		CacheStaleWhileRevalidate: DefaultCacheStaleWhileRevalidate,
+		CacheStaleIfError:         DefaultCacheStaleIfError,
+		Limits:                    Limits{Interval: Duration(time.Minute)},
 	}
 }
 

@@ -316,3 +316,22 @@ feeds: {max_items: 100, max_bytes: 1000000}
 		t.Errorf("NEWSWIRE_ADMIN_TOKEN not applied: %q", env.Admin.Token)
 	}
 }
+
+// The CDN directives read like cache_max_age, default to a minute and a
+// day, and 0 turns one off.
+func TestCacheStaleKeys(t *testing.T) {
+	cfg := mustParse(t, "cache_stale_while_revalidate: 30\ncache_stale_if_error: 0\n")
+	if cfg.CacheStaleWhileRevalidate != 30*time.Second || cfg.CacheStaleIfError != 0 {
+		t.Errorf("got %v, %v", cfg.CacheStaleWhileRevalidate, cfg.CacheStaleIfError)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if d := Default(); d.CacheStaleWhileRevalidate != time.Minute || d.CacheStaleIfError != 24*time.Hour {
+		t.Errorf("defaults %v, %v", d.CacheStaleWhileRevalidate, d.CacheStaleIfError)
+	}
+	cfg = mustParse(t, "cache_stale_if_error: 1500ms\n")
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "cache_stale_if_error") {
+		t.Errorf("fractional seconds: %v", err)
+	}
+}

@@ -22,6 +22,8 @@ const maxFileBytes = 1 << 20
 type fileConfig struct {
 	*Config     `yaml:",inline"`
 	CacheMaxAge *maxAge `yaml:"cache_max_age"`
+	CacheSWR    *maxAge `yaml:"cache_stale_while_revalidate"`
+	CacheSIE    *maxAge `yaml:"cache_stale_if_error"`
 }
 
 // Parse reads a YAML config from r on top of Default. name (usually the
@@ -78,6 +80,14 @@ func Parse(r io.Reader, name string) (*Config, error) {
 		cfg.CacheMaxAge = time.Duration(*fc.CacheMaxAge)
 		w.values["cache_max_age"] = cfg.CacheMaxAge.String()
 	}
+	if fc.CacheSWR != nil {
+		cfg.CacheStaleWhileRevalidate = time.Duration(*fc.CacheSWR)
+		w.values["cache_stale_while_revalidate"] = cfg.CacheStaleWhileRevalidate.String()
+	}
+	if fc.CacheSIE != nil {
+		cfg.CacheStaleIfError = time.Duration(*fc.CacheSIE)
+		w.values["cache_stale_if_error"] = cfg.CacheStaleIfError.String()
+	}
 	for i := range cfg.Sources {
 		s := &cfg.Sources[i]
 		if strings.TrimSpace(s.Schedule) == "" {
@@ -92,7 +102,8 @@ func Parse(r io.Reader, name string) (*Config, error) {
 	return cfg, nil
 }
 
-// maxAge is cache_max_age as written: whole seconds or a Go duration.
+// maxAge is cache_max_age (and the stale-* keys) as written: whole seconds
+// or a Go duration.
 type maxAge time.Duration
 
 // UnmarshalYAML accepts 300, "300" or "5m".

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxSlugLen keeps category slugs usable in URLs and file names.
@@ -58,15 +60,28 @@ func (c *Config) Validate() error {
 	if c.Site.Language != "" && !languagePattern.MatchString(c.Site.Language) {
 		add("site.language", c.Site.Language, errors.New("must be a BCP 47 language tag such as ar or en-GB"))
 	}
-	if strings.TrimSpace(c.Database) == "" {
+	switch {
+	case strings.TrimSpace(c.Database) == "":
 		add("database", c.Database, errors.New("must not be empty"))
+	case c.Database == ":memory:":
+		// Each SQLite connection would get its own empty database.
+		add("database", c.Database, errors.New("newswire keeps its articles in a file that several connections and processes share: give a file path such as newswire.db"))
 	}
 	add("listen", c.Listen, checkListen(c.Listen))
-	switch {
-	case c.CacheMaxAge < 0:
-		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must not be negative"))
-	case c.CacheMaxAge%time.Second != 0:
-		add("cache_max_age", c.CacheMaxAge.String(), errors.New("must be whole seconds"))
+	for _, k := range []struct {
+		key string
+		d   time.Duration
+	}{
+		{"cache_max_age", c.CacheMaxAge},
+		{"cache_stale_while_revalidate", c.CacheStaleWhileRevalidate},
+		{"cache_stale_if_error", c.CacheStaleIfError},
+	} {
+		switch {
+		case k.d < 0:
+			add(k.key, k.d.String(), errors.New("must not be negative"))
+		case k.d%time.Second != 0:
+			add(k.key, k.d.String(), errors.New("must be whole seconds"))
+		}
 	}
 
 	nonNegative := func(key string, n int64) {
@@ -109,25 +124,13 @@ func (c *Config) Validate() error {
 	names := map[string]int{}
 	for i, s := range c.Sources {
 		p := fmt.Sprintf("sources[%d]", i)
-		switch j, dup := names[s.Name]; {
-		case strings.TrimSpace(s.Name) == "":
-			add(p+".name", s.Name, errors.New("must not be empty"))
-		case dup:
+		if j, dup := names[s.Name]; dup && strings.TrimSpace(s.Name) != "" {
 			add(p+".name", s.Name, fmt.Errorf("duplicate source name (also sources[%d])", j))
-		default:
+		} else {
 			names[s.Name] = i
 		}
-		add(p+".url", s.URL, checkHTTPURL(s.URL))
-		add(p+".schedule", s.Schedule, CheckSchedule(s.Schedule))
-		for j, cat := range s.Categories {
-			add(fmt.Sprintf("%s.categories[%d]", p, j), cat, CheckSlug(cat))
-		}
-		for j, r := range s.Rules {
-			rp := fmt.Sprintf("%s.rules[%d]", p, j)
-			if strings.TrimSpace(r.Match) == "" {
-				add(rp+".match", r.Match, errors.New("must not be empty"))
-			}
-			add(rp+".category", r.Category, CheckSlug(r.Category))
+		for _, pr := range CheckSource(s) {
+			add(p+"."+pr.Field, pr.Value, pr.Err)
 		}
 	}
 
@@ -142,6 +145,78 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// SourceProblem is one invalid value of a source, its field named as the
+// source's own key ("url", "categories[1]", "rules[0].category"), so that
+// each door can name what its user gave: the config key, a flag, a JSON
+// field or an OPML outline.
+type SourceProblem struct {
+	Field string
+	Value string
+	Err   error
+}
+
+// Error formats p as `url "ftp://x": must be …`.
+func (p SourceProblem) Error() string { return fmt.Sprintf("%s %q: %v", p.Field, p.Value, p.Err) }
+
+// Unwrap returns the cause.
+func (p SourceProblem) Unwrap() error { return p.Err }
+
+// CheckSource lists what is wrong with s by itself, whichever door it came
+// through; that its name is unique is the caller's business.
+func CheckSource(s Source) []SourceProblem {
+	var ps []SourceProblem
+	add := func(field, value string, err error) {
+		if err != nil {
+			ps = append(ps, SourceProblem{field, value, err})
+		}
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		add("name", s.Name, errors.New("must not be empty"))
+	}
+	add("url", s.URL, checkHTTPURL(s.URL))
+	add("schedule", s.Schedule, CheckSchedule(s.Schedule))
+	for j, cat := range s.Categories {
+		add(fmt.Sprintf("categories[%d]", j), cat, CheckSlug(cat))
+	}
+	for j, r := range s.Rules {
+		rp := fmt.Sprintf("rules[%d]", j)
+		if strings.TrimSpace(r.Match) == "" {
+			add(rp+".match", r.Match, errors.New("must not be empty"))
+		}
+		add(rp+".category", r.Category, CheckSlug(r.Category))
+	}
+	return ps
+}
+
+// maxSourceName bounds a new source name: it is a label in tables, logs,
+// metrics and URLs.
+const maxSourceName = 64
+
+// CheckNewSourceName reports whether name may name a new source: letters of
+// any script (Arabic included) and their marks, digits, "-", "_" and ".",
+// starting with a letter or digit, at most 64 characters. Such a name needs
+// no quoting in a shell, a URL path or an HTML id. Names stored before this
+// rule, and names in the config file, keep working whatever they are.
+func CheckNewSourceName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("must not be empty")
+	case utf8.RuneCountInString(name) > maxSourceName:
+		return fmt.Errorf("longer than %d characters", maxSourceName)
+	}
+	for i, r := range name {
+		letterOrDigit := unicode.IsLetter(r) || unicode.IsDigit(r)
+		switch {
+		case i == 0 && !letterOrDigit:
+			return errors.New("must start with a letter or a digit")
+		case letterOrDigit || unicode.Is(unicode.M, r) || r == '-' || r == '_' || r == '.':
+		default:
+			return fmt.Errorf("%q is not allowed: use letters, digits, -, _ and .", r)
+		}
+	}
+	return nil
 }
 
 // checkHTTPURL accepts absolute http and https URLs with a host.

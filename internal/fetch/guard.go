@@ -66,3 +66,8 @@ func dialControl(blocked func(netip.Addr) bool) func(context.Context, string, st
 		return nil
 	}
 }
+
+// Blocked reports whether the guard refuses to connect to a: loopback,
+// private, link-local and other non-public addresses. Callers use it to
+// refuse such a source when it is added, before any fetch.
+func Blocked(a netip.Addr) bool { return isBlocked(a) }

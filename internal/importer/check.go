@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"regexp"
 	"slices"
@@ -144,20 +145,43 @@ var dangerousSchemes = []string{"javascript:", "vbscript:", "data:"}
 // reads a URL (tabs and line breaks anywhere and leading spaces ignored,
 // the scheme in any case), so "\x01 JavaScript:" and "java\tscript:" are
 // refused too.
+//
+// It is also read as a reader that decodes once too often reads it, with
+// HTML character references decoded (a link built from the id by pasting
+// it into an href decodes them), so "javascript&#58;" and
+// "&#106;avascript&colon;" are refused too.
 func checkGUID(id string) error {
-	s := strings.Map(func(r rune) rune {
+	s := feeds.CleanText(id)
+	for range 3 {
+		if scheme := dangerousScheme(s); scheme != "" {
+			return fmt.Errorf("guid %q: the %s scheme is not allowed in an id (feeds publish the guid as the Atom id)", id, scheme)
+		}
+		d := html.UnescapeString(s)
+		if d == s {
+			break
+		}
+		s = d
+	}
+	return nil
+}
+
+// dangerousScheme is the dangerous scheme s starts with as a browser reads
+// a URL (tabs and line breaks anywhere and leading spaces and controls
+// ignored, the scheme in any case), or "".
+func dangerousScheme(s string) string {
+	s = strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return -1
 		}
 		return r
-	}, feeds.CleanText(id))
+	}, s)
 	s = strings.ToLower(strings.TrimLeftFunc(s, func(r rune) bool { return r <= ' ' }))
 	for _, scheme := range dangerousSchemes {
 		if strings.HasPrefix(s, scheme) {
-			return fmt.Errorf("guid %q: the %s scheme is not allowed in an id (feeds publish the guid as the Atom id)", id, strings.TrimSuffix(scheme, ":"))
+			return strings.TrimSuffix(scheme, ":")
 		}
 	}
-	return nil
+	return ""
 }
 
 // checkImageType accepts an empty type or an image/* media type, which it

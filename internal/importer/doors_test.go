@@ -193,6 +193,9 @@ func TestDangerousGUIDs(t *testing.T) {
 		"\x00 \x1fjavascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)", "jav\x7fascript:x",
 		"vbscript:msgbox(1)", "VBScript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
 		"DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "\ufffejavascript:alert(1)",
+		// Character references a reader decodes when it pastes the id into an href.
+		"javascript&#58;alert(1)", "javascript&colon;alert(1)", "&#106;avascript&#x3A;alert(1)",
+		"java&Tab;script:alert(1)", "javascript&amp;#58;alert(1)", "&#x64;ata:text/html,x",
 	}
 	for _, guid := range bad {
 		t.Run(fmt.Sprintf("%q", guid), func(t *testing.T) {
@@ -213,7 +216,8 @@ func TestDangerousGUIDs(t *testing.T) {
 		})
 	}
 	for _, guid := range []string{"cms-42", "https://news.example/a", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
-		"tag:news.example,2026:javascript:alert", "javascript-guide", "database:12", "data-42", "metadata:x"} {
+		"tag:news.example,2026:javascript:alert", "javascript-guide", "database:12", "data-42", "metadata:x",
+		"AT&amp;T-2026-1", "javascript&#45;guide"} {
 		src := jsonBody(t, map[string]any{"guid": guid})
 		if _, err := DecodeJSON(strings.NewReader(src), "request body"); err != nil {
 			t.Errorf("%q refused: %v", guid, err)
@@ -326,5 +330,45 @@ func TestCheckNewCategories(t *testing.T) {
 	}
 	if err := CheckNewCategories("x.json", []*feeds.Article{art("declared-3", "c7")}, have, MaxCategories); err != nil {
 		t.Errorf("existing categories: %v", err)
+	}
+}
+
+// In a JSON array every problem names its article by its place, whether
+// the decoder or ReadFile's checks (dates filled in, duplicates) find it:
+// an array written on one line has no line to tell its articles apart.
+func TestArrayErrorsNameTheArticle(t *testing.T) {
+	obj := func(guid, extra string) string {
+		return `{"guid":"` + guid + `","title":"T","content_html":"<p>Body text</p>","categories":["world"]` + extra + `}`
+	}
+	tests := []struct {
+		name, src, field string
+		item             int
+	}{
+		{"bad date", "[" + obj("a", "") + "," + obj("b", `,"published":"0000-01-01T00:00:00Z"`) + "]", "published", 2},
+		{"bad guid", "[" + obj("a", "") + "," + obj("b", "") + "," + obj("javascript:x", "") + "]", "guid", 3},
+		{"only updated, far ahead", "[" + obj("a", `,"updated":"2999-01-01T00:00:00Z"`) + "," + obj("b", "") + "]", "published", 1},
+		{"duplicate guid", "[" + obj("a", "") + "," + obj("a", "") + "]", "guid", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "batch.json")
+			writeFile(t, path, tt.src)
+			_, err := ReadFile(path, Options{})
+			fes := fileErrors(err)
+			if len(fes) == 0 {
+				t.Fatalf("accepted; want an error on article %d", tt.item)
+			}
+			fe := fes[0]
+			if fe.Field != tt.field || fe.Item != tt.item || !strings.Contains(err.Error(), fmt.Sprintf("article %d: ", tt.item)) {
+				t.Errorf("field %q item %d: %v; want field %q, article %d", fe.Field, fe.Item, err, tt.field, tt.item)
+			}
+		})
+	}
+	// A lone object is no article of an array.
+	path := filepath.Join(t.TempDir(), "one.json")
+	writeFile(t, path, obj("javascript:x", ""))
+	_, err := ReadFile(path, Options{})
+	if fes := fileErrors(err); len(fes) != 1 || fes[0].Item != 0 || strings.Contains(err.Error(), "article 1") {
+		t.Errorf("lone object: %v; want one error without an article number", err)
 	}
 }

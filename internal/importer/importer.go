@@ -124,16 +124,29 @@ type FileError struct {
 	Path  string
 	Line  int    // 1-based; 0 when the problem has no line
 	Field string // the article field at fault ("published", "image"), when one is
-	Err   error
+	// Item is the 1-based place of the article in a JSON array, 0 when the
+	// problem is not one article's of an array: a CMS writes its batches
+	// on one line, where the line names no article.
+	Item int
+	Err  error
 }
 
 // Error formats e as "path:line: message", or "path: message" without a
-// line.
+// line; "article N: " precedes the message for an article of an array.
 func (e *FileError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Message())
 	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+	return fmt.Sprintf("%s: %s", e.Path, e.Message())
+}
+
+// Message is the problem without the path and line: the cause, after
+// "article N: " for an article of an array.
+func (e *FileError) Message() string {
+	if e.Item > 0 {
+		return fmt.Sprintf("article %d: %v", e.Item, e.Err)
+	}
+	return e.Err.Error()
 }
 
 // Unwrap returns the cause.
@@ -197,6 +210,7 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 
 	var arts []*feeds.Article
 	var ex []explained
+	var isArray bool // a JSON array: errors name the article by its place
 	if opts.Explain != nil {
 		defer func() {
 			for _, x := range ex {
@@ -221,7 +235,6 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 			arts = []*feeds.Article{x.a}
 		}
 	case formatJSON:
-		var isArray bool
 		arts, ex, isArray, err = decodeJSON(data, path, c)
 		if err == nil {
 			for _, a := range arts {
@@ -244,12 +257,21 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 
 	var errs []error
 	guids := map[string]bool{}
-	for _, a := range arts {
+	item := func(i int) int { // arts holds every article of the array, in order
+		if isArray {
+			return i + 1
+		}
+		return 0
+	}
+	for i, a := range arts {
 		// An explicit id that is not a URI ("cms-42") is published as a
 		// tag: URI, which Atom requires; the admin API maps it the same way.
 		a.GUID = feeds.StableID(a.GUID)
 		if len(a.Categories) == 0 {
 			a.Categories = slices.Clone(opts.Categories)
+		}
+		if len(a.Categories) == 0 {
+			a.Categories = []string{feeds.Uncategorized}
 		}
 		if a.Published.IsZero() {
 			a.Published = mtime
@@ -261,10 +283,10 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 			a.Updated = a.Published
 		}
 		for _, p := range checkArticle(a) {
-			errs = append(errs, &FileError{Path: path, Field: p.field, Err: p.err})
+			errs = append(errs, &FileError{Path: path, Field: p.field, Item: item(i), Err: p.err})
 		}
 		if guids[a.GUID] {
-			errs = append(errs, &FileError{Path: path, Field: "guid", Err: fmt.Errorf("duplicate guid %q", a.GUID)})
+			errs = append(errs, &FileError{Path: path, Field: "guid", Item: item(i), Err: fmt.Errorf("duplicate guid %q", a.GUID)})
 		}
 		guids[a.GUID] = true
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	articlesDir = filepath.Join("..", "..", "testdata", "articles")
+	articlesDir = filepath.Join("..", "demo", "articles")
 	badDir      = filepath.Join("..", "..", "testdata", "import-bad")
 	seedFile    = filepath.Join(articlesDir, "000_bcfca962802f740c.txt")
 )
@@ -396,8 +396,8 @@ func TestCategories(t *testing.T) {
 	if a := readOne(t, filepath.Join(articlesDir, "004_parliament-budget-vote.md"), opts); !reflect.DeepEqual(a.Categories, []string{"politics"}) {
 		t.Errorf("a file's own categories must win: %q", a.Categories)
 	}
-	if a := readOne(t, seedFile, Options{}); len(a.Categories) != 0 {
-		t.Errorf("no default: %q", a.Categories)
+	if a := readOne(t, seedFile, Options{}); !reflect.DeepEqual(a.Categories, []string{feeds.Uncategorized}) {
+		t.Errorf("no category and no default: %q, want uncategorized", a.Categories)
 	}
 	_, err := ReadFile(seedFile, Options{Categories: []string{"Bad Slug"}})
 	var fe *FileError

@@ -93,6 +93,7 @@ func DecodeJSONWith(r io.Reader, name string, opts Options) ([]*feeds.Article, e
 type element struct {
 	raw  []byte
 	base int
+	item int // 1-based place in an array; 0 for a lone object
 }
 
 // decodeJSON decodes data, reporting whether it was an array, and what
@@ -116,7 +117,7 @@ func decodeJSON(data []byte, name string, c *clean.Cleaner) ([]*feeds.Article, [
 	isArray := false
 	switch data[start] {
 	case '{':
-		elems = []element{{data[start:], start}}
+		elems = []element{{data[start:], start, 0}}
 	case '[':
 		isArray = true
 		dec := json.NewDecoder(bytes.NewReader(data))
@@ -130,7 +131,7 @@ func decodeJSON(data []byte, name string, c *clean.Cleaner) ([]*feeds.Article, [
 				return nil, nil, true, &FileError{Path: name, Line: lineAt(data, off), Err: err}
 			}
 			off += len(data[off:]) - len(bytes.TrimLeft(data[off:], " \t\r\n,"))
-			elems = append(elems, element{raw, off})
+			elems = append(elems, element{raw, off, len(elems) + 1})
 		}
 		if len(elems) == 0 {
 			return nil, nil, true, &FileError{Path: name, Line: lineAt(data, start), Err: errors.New("empty array: no articles")}
@@ -189,9 +190,9 @@ func unknownFieldError(raw []byte, f string) error {
 // decodeElement decodes, cleans and checks one article object. The result
 // is nil when the object could not be decoded.
 func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*explained, error) {
-	fail := func(line int, err error) error { return &FileError{Path: name, Line: line, Err: err} }
+	fail := func(line int, err error) error { return &FileError{Path: name, Line: line, Item: e.item, Err: err} }
 	failField := func(field string, err error) error {
-		return &FileError{Path: name, Line: keyLine(data, e, field), Field: field, Err: err}
+		return &FileError{Path: name, Line: keyLine(data, e, field), Field: field, Item: e.item, Err: err}
 	}
 	if len(e.raw) == 0 || e.raw[0] != '{' {
 		return nil, fail(lineAt(data, e.base), errors.New("want an article object"))
@@ -207,7 +208,7 @@ func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*expl
 			if field == "" {
 				field = "article"
 			}
-			return nil, &FileError{Path: name, Line: lineAt(data, e.base+int(te.Offset)), Field: field,
+			return nil, &FileError{Path: name, Line: lineAt(data, e.base+int(te.Offset)), Field: field, Item: e.item,
 				Err: fmt.Errorf("field %s: want %s, not %s", field, jsonType(te.Type.String()), te.Value)}
 		case unknownField.MatchString(err.Error()):
 			f := unknownField.FindStringSubmatch(err.Error())[1]

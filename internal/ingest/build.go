@@ -199,8 +199,20 @@ func (b *batch) item(e *entry, m *matcher) (store.PassItem, bool) {
 // cleanLead cleans an upstream summary of its own with the rules of the
 // body, as the body of a scratch copy of a, and returns it as a summary;
 // "" when nothing is left (the summary is then made from the body).
+//
+// A summary is published as one run of text, and upstreams write its
+// boilerplate inside the same paragraph as its story: a "Read more:" link
+// after a <br>, an "اقرأ أيضا:" line of a plain-text description, "Share
+// this: Facebook | Twitter" after the last full stop. The cleaner decides
+// block by block, so the summary goes to it a sentence a block, each line
+// (a block of the upstream's HTML, or a line break) split into sentences.
+// Nothing is lost by it: the summary is made of the same text, in order.
 func (b *batch) cleanLead(a *feeds.Article, lead string) string {
-	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
+	var blocks []string
+	for _, line := range strings.Split(clean.HTMLToText(lead), "\n") {
+		blocks = append(blocks, clean.Sentences(line)...)
+	}
+	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: clean.TextToHTML(blocks), URL: a.URL, Language: a.Language}
 	if err := b.clean(s); err != nil {
 		return ""
 	}

@@ -39,7 +39,7 @@ const (
 // FallbackCategory is given to items of a source that has no categories of
 // its own when no rule matches them: the store needs one, and an operator
 // can find them there.
-const FallbackCategory = "uncategorized"
+const FallbackCategory = feeds.Uncategorized
 
 // ErrDisabled is the Result.Err of a source named to RunAll that is not
 // polled: disabled in its definition or by an upstream answer (410 Gone).

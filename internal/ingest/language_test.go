@@ -115,3 +115,38 @@ func TestItemLanguageFollowsItsText(t *testing.T) {
 		}
 	}
 }
+
+// An upstream language spelled as a locale ("ar_SA") or with a withdrawn
+// code ("IW") is published as BCP 47 writes it ("ar-SA", "he"): the tag
+// goes into lang attributes, and the direction of the body, the summary
+// and the pages is read from its primary subtag.
+func TestDeclaredLanguageIsPublishedAsABCP47Tag(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withCleaner)
+	feed := func(lang, title, text string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>L</title>` +
+			`<link>https://lang.example/</link><description>x</description><language>` + lang + `</language>` +
+			`<item><title>` + title + `</title><link>https://lang.example/` + lang + `</link><guid>` + lang + `</guid>` +
+			`<description>` + text + `</description></item></channel></rss>`)
+	}
+	for _, tc := range []struct{ declared, title, text, want string }{
+		{"ar_SA", "افتتاح جسر جديد", "افتتح رئيس الوزراء جسرا جديدا فوق النهر صباح اليوم.", "ar-SA"},
+		{"AR", "هطول أمطار", "هطلت أمطار غزيرة على المدن الساحلية.", "ar"},
+		{"IW", "חדשות מירושלים", "זהו דיווח קצר מירושלים.", "he"},
+		{"en_GB", "Harbour reopens", "The harbour reopened on Sunday.", "en-GB"},
+	} {
+		e.up.set("/"+tc.declared, route{body: feed(tc.declared, tc.title, tc.text)})
+		e.addSource(strings.ToLower(tc.declared), "/"+tc.declared)
+		e.mustRun(strings.ToLower(tc.declared))
+		a := e.byTitle(tc.title)
+		if a == nil {
+			t.Fatalf("%s: no article %q", tc.declared, tc.title)
+		}
+		if a.Language != tc.want {
+			t.Errorf("<language>%s</language>: published as %q, want %q", tc.declared, a.Language, tc.want)
+		}
+		if strings.Contains(a.ContentHTML, `lang="`+tc.declared+`"`) {
+			t.Errorf("<language>%s</language>: body keeps lang=%q: %s", tc.declared, tc.declared, a.ContentHTML)
+		}
+	}
+}

@@ -51,6 +51,11 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 	}
 	text = clean.HTMLToText(content)
 	if desc != "" {
+		if !plainDesc && !strings.Contains(desc, "<") {
+			// A description without markup breaks its lines as text does:
+			// "اقرأ أيضا: …" on a line of its own is a line of its own.
+			desc = strings.ReplaceAll(strings.ReplaceAll(desc, "\r\n", "\n"), "\n", "<br>")
+		}
 		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(clean.HTMLToText(h), text) {
 			lead = h
 		}
@@ -74,7 +79,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
 		declared = strings.TrimSpace(dc.Language[0])
 	}
-	lang := itemLanguage(cmp.Or(declared, strings.TrimSpace(b.feed.Language)), title+"\n"+prefix(text, 1000))
+	lang := itemLanguage(languageTag(cmp.Or(declared, b.feed.Language)), title+"\n"+prefix(text, 1000))
 
 	cats := m.match(it.Categories, title)
 	if len(cats) == 0 {
@@ -131,6 +136,27 @@ func startsBody(summary, body string) bool {
 		s = strings.TrimSpace(strings.TrimSuffix(s, tail))
 	}
 	return s != "" && strings.HasPrefix(collapse(body), s)
+}
+
+// deprecatedLanguages are ISO 639 codes withdrawn for the ones readers
+// and newswire's direction tables know.
+var deprecatedLanguages = map[string]string{"iw": "he", "ji": "yi", "in": "id"}
+
+// languageTag is an upstream's language written as BCP 47 writes it:
+// "ar_SA" (a locale, as CMSes send it) is "ar-SA", "IW" is "he". The
+// tag goes into lang attributes and decides the text's direction in
+// every format and on the pages, which read the primary subtag before
+// a "-": "ar_SA" was published as lang="ar_SA", its body marked
+// right-to-left while its page and summary were left-to-right.
+func languageTag(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "_", "-")
+	primary, rest, sub := strings.Cut(s, "-")
+	primary = strings.ToLower(primary)
+	primary = cmp.Or(deprecatedLanguages[primary], primary)
+	if !sub {
+		return primary
+	}
+	return primary + "-" + rest
 }
 
 // itemLanguage is the language of an item whose text starts with text: the

@@ -59,6 +59,11 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held
 		fr, err := in.client.Fetch(ctx, fetch.Request{URL: src.URL, ETag: src.ETag,
 			LastModified: src.LastModified, AllowPrivate: src.AllowPrivate})
 		if err != nil {
+			if errors.Is(err, fetch.ErrBlockedAddress) {
+				// A host name that resolves to a private address is only
+				// known now: say how to allow it.
+				err = fmt.Errorf("%w (a source reaches loopback and private addresses only with sources add --allow-private, or allow_private: true in the config)", err)
+			}
 			return in.fail(ctx, lk, src, state, every, err, res, wall), nil
 		}
 		if fr.PermanentRedirect != "" && fr.PermanentRedirect != src.URL {

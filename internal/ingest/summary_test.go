@@ -94,3 +94,48 @@ func TestUpstreamSummariesArePublishedCleaned(t *testing.T) {
 		}
 	}
 }
+
+// Boilerplate that shares a paragraph of the upstream summary with its
+// story is cut as it is in a body: share text after the last full stop,
+// "Read more:" links after <br>, an "اقرأ أيضا:" line of a plain-text
+// description. Every word of the story stays, entities read as text, and
+// excerpts of the body give way to the cleaned body's summary.
+func TestSummaryBoilerplateInsideAParagraphIsCut(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withCleaner)
+	e.up.file(t, "/f", "summaries-inline.rss")
+	e.addSource("inline", "/f")
+	e.mustRun("inline")
+
+	gone := []string{"Share", "Facebook", "Twitter", "Read more", "Rail strike called off", "See also", "Bus fares",
+		"اقرأ أيضا", "إلغاء إضراب السكك الحديدية", "Related", "...", "[…]", "&amp;", "&lt;"}
+	for _, tc := range []struct{ title, summary string }{
+		{"Port strike ends with a pay deal", "Dock workers ended their nine-day strike after a 7 per cent pay deal."},
+		{"Halden dock workers go back", "Dock workers ended their nine-day strike."},
+		{"انتهاء إضراب عمال الميناء", "أنهى عمال الميناء إضرابهم بعد اتفاق على زيادة الأجور."},
+		{"Phone firms and a quiz", "AT&T & O'Brien say 5 < 6 and <script> is text"},
+		{"Port of Halden reopens", "The port of Halden reopened on Monday morning after dock workers accepted a pay rise."},
+		{"Halden reopens after the strike", "The port of Halden reopened on Monday morning after dock workers accepted a pay rise."},
+		{"Ships wait off Halden", "The port of Halden reopened on Monday morning. Sixty ships wait offshore."},
+		{"Who pays for the port deal", "Q: Who pays for the pay rise? A: The port authority, from its reserves."},
+	} {
+		for fm, items := range e.renderedItems("world") {
+			it := items[tc.title]
+			if it == nil {
+				t.Errorf("%v: no item %q", fm, tc.title)
+				continue
+			}
+			if it.Description != tc.summary {
+				t.Errorf("%v %q: summary %q, want %q", fm, tc.title, it.Description, tc.summary)
+			}
+			for _, s := range gone {
+				if strings.Contains(tc.summary, s) {
+					continue
+				}
+				if strings.Contains(it.Description, s) {
+					t.Errorf("%v %q: summary publishes %q: %q", fm, tc.title, s, it.Description)
+				}
+			}
+		}
+	}
+}

@@ -33,9 +33,11 @@ type Options struct {
 	// skipped and doubled runs of local daylight-saving changes.
 	Location *time.Location
 	// Jitter is the longest delay added before each run. Each job gets its
-	// own delay in [0, Jitter), derived from a hash of its name, so sources
-	// polled on the same schedule do not all start at once, and a job's delay
-	// stays the same from run to run. Zero means no delay.
+	// own delay, derived from a hash of its name, so sources polled on the
+	// same schedule do not all start at once, and a job's delay stays the
+	// same from run to run. The delay is also under a tenth of the job's
+	// interval, so "@every 1s" still runs about every second: see
+	// JitterFor. Zero means no delay.
 	Jitter time.Duration
 	// Seed, when set, is mixed into each job's jitter: instances running
 	// the same jobs with their own seeds start each job in a different
@@ -67,8 +69,9 @@ type Scheduler struct {
 }
 
 type entry struct {
-	id    cron.EntryID
-	sched cron.Schedule
+	id     cron.EntryID
+	sched  cron.Schedule
+	jitter time.Duration // see JitterFor
 }
 
 // New returns a Scheduler; call Start to begin running jobs.
@@ -186,13 +189,18 @@ func (s *Scheduler) Add(name, spec string, job func(ctx context.Context)) error 
 	if err != nil {
 		return fmt.Errorf("add job %q: %w", name, err)
 	}
+	key := name
+	if s.seed != "" {
+		key = s.seed + "\x00" + name
+	}
+	jitter := JitterFor(key, s.jitter, Interval(sched, time.Now().In(s.loc)))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := s.cron.Schedule(sched, cron.FuncJob(func() { s.run(name, job) }))
+	id := s.cron.Schedule(sched, cron.FuncJob(func() { s.run(name, jitter, job) }))
 	if old, ok := s.jobs[name]; ok {
 		s.cron.Remove(old.id)
 	}
-	s.jobs[name] = entry{id: id, sched: sched}
+	s.jobs[name] = entry{id: id, sched: sched, jitter: jitter}
 	return nil
 }
 
@@ -265,7 +273,7 @@ func (s *Scheduler) Next(name string) time.Time {
 	if next.IsZero() {
 		return next
 	}
-	return next.Add(s.jitterFor(name))
+	return next.Add(e.jitter)
 }
 
 // Running reports whether the scheduler has been started and not stopped
@@ -276,24 +284,47 @@ func (s *Scheduler) Running() bool {
 	return s.started
 }
 
-// jitterFor is name's fixed delay in [0, Jitter), for this Seed.
-func (s *Scheduler) jitterFor(name string) time.Duration {
-	if s.jitter <= 0 {
+// JitterFor is the fixed delay of the job called name: in [0, limit), and
+// under a tenth of interval (none when that is zero), so the jitter that
+// spreads jobs never changes what their schedule means: a job "@every 1s"
+// is delayed less than 100 ms, one "@every 15m" up to the whole limit.
+func JitterFor(name string, limit, interval time.Duration) time.Duration {
+	limit = min(limit, interval/10)
+	if limit <= 0 {
 		return 0
 	}
 	h := fnv.New64a()
-	if s.seed != "" {
-		h.Write([]byte(s.seed))
-		h.Write([]byte{0})
-	}
 	h.Write([]byte(name))
-	return time.Duration(h.Sum64() % uint64(s.jitter))
+	return time.Duration(h.Sum64() % uint64(limit))
+}
+
+// Interval is the shortest gap between sched's next few runs after now:
+// the interval of an @every schedule, the period of a regular cron spec,
+// and for an irregular one ("9:00 on weekdays") its shortest gap, so the
+// jitter stays small beside every gap.
+func Interval(sched cron.Schedule, now time.Time) time.Duration {
+	if c, ok := sched.(cron.ConstantDelaySchedule); ok {
+		return c.Delay
+	}
+	var shortest time.Duration
+	t := sched.Next(now)
+	for range 5 {
+		next := sched.Next(t)
+		if next.IsZero() {
+			break
+		}
+		if gap := next.Sub(t); shortest == 0 || gap < shortest {
+			shortest = gap
+		}
+		t = next
+	}
+	return shortest
 }
 
 // run is one due run of a job: skip if the previous run is still going, wait
 // out the jitter and a concurrency slot, run with the scheduler's context,
 // and turn a panic into a log line.
-func (s *Scheduler) run(name string, job func(context.Context)) {
+func (s *Scheduler) run(name string, jitter time.Duration, job func(context.Context)) {
 	s.mu.Lock()
 	if s.active[name] {
 		s.mu.Unlock()
@@ -314,8 +345,9 @@ func (s *Scheduler) run(name string, job func(context.Context)) {
 		}
 	}()
 
-	if d := s.jitterFor(name); d > 0 {
-		t := time.NewTimer(d)
+	if jitter > 0 {
+		s.log.Debug("job waiting out its jitter", "job", name, "jitter", jitter)
+		t := time.NewTimer(jitter)
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -273,15 +274,19 @@ func TestJitterWaitEndsAtStop(t *testing.T) {
 	t.Parallel()
 	s, rec := newScheduler(t, Options{Jitter: time.Hour})
 	var ran atomic.Bool
-	if err := s.Add("jittery", "@every 1s", func(context.Context) { ran.Store(true) }); err != nil {
-		t.Fatal(err)
-	}
-	if s.jitterFor("jittery") < 10*time.Second {
+	const name = "jittery"
+	jitter := JitterFor(name, time.Hour, 24*time.Hour)
+	if jitter < 10*time.Second {
 		t.Fatal("this name hashes to a short jitter: pick another name for the test")
 	}
-	s.Start()
-	rec.waitFor(t, "cron: run") // the run is now sleeping out its jitter
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.run(name, jitter, func(context.Context) { ran.Store(true) })
+	}()
+	rec.waitFor(t, "job waiting out its jitter")
 	stop(t, s)
+	waitChan(t, done, "the run's return after Stop")
 	if ran.Load() {
 		t.Error("job ran before its jitter elapsed")
 	}
@@ -290,11 +295,10 @@ func TestJitterWaitEndsAtStop(t *testing.T) {
 func TestJitterIsStablePerName(t *testing.T) {
 	t.Parallel()
 	const j = 30 * time.Second
-	a, b := New(Options{Jitter: j}), New(Options{Jitter: j})
 	seen := map[time.Duration]bool{}
 	for _, name := range []string{"wire", "aljazeera", "bbc-arabic", "reuters", "local"} {
-		d := a.jitterFor(name)
-		if d != b.jitterFor(name) || d != a.jitterFor(name) {
+		d := JitterFor(name, j, time.Hour)
+		if d != JitterFor(name, j, time.Hour) {
 			t.Errorf("jitter for %q not stable", name)
 		}
 		if d < 0 || d >= j {
@@ -305,8 +309,55 @@ func TestJitterIsStablePerName(t *testing.T) {
 	if len(seen) < 4 {
 		t.Errorf("five names got only %d distinct jitters", len(seen))
 	}
-	if d := New(Options{}).jitterFor("wire"); d != 0 {
+	if d := JitterFor("wire", 0, time.Hour); d != 0 {
 		t.Errorf("no Jitter option: got %v", d)
+	}
+}
+
+// A schedule means what it says: the jitter that spreads jobs stays under
+// a tenth of the job's interval and under the Jitter option, computed, not
+// timed.
+func TestJitterBoundedByInterval(t *testing.T) {
+	t.Parallel()
+	const limit = 5 * time.Second
+	names := []string{"wire", "aljazeera", "bbc-arabic", "reuters", "local", "جزيرة", "x", "feed-42"}
+	for _, tt := range []struct {
+		spec     string
+		interval time.Duration
+	}{
+		{"@every 1s", time.Second},
+		{"@every 7s", 7 * time.Second},
+		{"@every 20s", 20 * time.Second},
+		{"* * * * *", time.Minute},
+		{"@every 1h", time.Hour},
+		{"0 9 * * 1-5", 24 * time.Hour}, // weekdays: the shortest gap is a day
+	} {
+		bound := min(limit, tt.interval/10)
+		s := New(Options{Jitter: limit})
+		for _, name := range names {
+			if err := s.Add(name, tt.spec, func(context.Context) {}); err != nil {
+				t.Fatal(err)
+			}
+			sched, _ := ParseSpec(tt.spec)
+			if got := Interval(sched, time.Now()); got != tt.interval {
+				t.Errorf("%s: interval %v, want %v", tt.spec, got, tt.interval)
+			}
+			if d := s.jobs[name].jitter; d < 0 || d >= bound {
+				t.Errorf("%s, job %q: jitter %v, want in [0, %v)", tt.spec, name, d, bound)
+			}
+		}
+	}
+	// Seen from outside: the next run of "@every 1s" is at most a second
+	// (plus under 100 ms) away. Next is computed before the clock is read
+	// again, so a slow machine only makes the gap smaller.
+	s := New(Options{Jitter: limit})
+	for _, name := range names {
+		if err := s.Add(name, "@every 1s", func(context.Context) {}); err != nil {
+			t.Fatal(err)
+		}
+		if gap := time.Until(s.Next(name)); gap >= time.Second+100*time.Millisecond {
+			t.Errorf("job %q \"@every 1s\" next runs in %v", name, gap)
+		}
 	}
 }
 
@@ -347,7 +398,7 @@ func TestNext(t *testing.T) {
 	if err := s.Add("hourly", "@every 1h", func(context.Context) {}); err != nil {
 		t.Fatal(err)
 	}
-	want := time.Now().Add(time.Hour + s.jitterFor("hourly"))
+	want := time.Now().Add(time.Hour + JitterFor("hourly", time.Minute, time.Hour))
 	if got := s.Next("hourly"); got.Sub(want).Abs() > time.Minute {
 		t.Errorf("Next = %v, want about %v (schedule plus jitter)", got, want)
 	}
@@ -515,4 +566,35 @@ func FuzzParseSpec(f *testing.F) {
 			t.Fatalf("ParseSpec(%q) = %v, %v", spec, sched, err)
 		}
 	})
+}
+
+// Instances with their own seeds start each job at their own offset, so
+// which of them runs a job first varies by job; one seed keeps its offsets.
+func TestSeedSpreadsJobsAcrossInstances(t *testing.T) {
+	noop := func(context.Context) {}
+	a := New(Options{Jitter: time.Minute, Seed: "a"})
+	again := New(Options{Jitter: time.Minute, Seed: "a"})
+	b := New(Options{Jitter: time.Minute, Seed: "b"})
+	aFirst, bFirst := 0, 0
+	for i := range 20 {
+		name := fmt.Sprintf("source-%d", i)
+		for _, s := range []*Scheduler{a, again, b} {
+			if err := s.Add(name, "@every 1h", noop); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ja, jb := a.jobs[name].jitter, b.jobs[name].jitter
+		if ja != again.jobs[name].jitter {
+			t.Errorf("%s: seed a gives %s, then %s", name, ja, again.jobs[name].jitter)
+		}
+		switch {
+		case ja < jb:
+			aFirst++
+		case jb < ja:
+			bFirst++
+		}
+	}
+	if aFirst == 0 || bFirst == 0 {
+		t.Errorf("instance a starts %d jobs first, b %d: want both some", aFirst, bFirst)
+	}
 }

@@ -1,14 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-
+	"io"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +25,7 @@ type Admin interface {
 	SaveArticles(ctx context.Context, as []*feeds.Article) ([]store.SaveResult, error)
 	WithdrawArticle(ctx context.Context, guid, reason string) error
 	UpsertSource(ctx context.Context, src store.Source) (store.Source, error)
+	SourceByName(ctx context.Context, name string) (store.Source, error)
 	DeleteSource(ctx context.Context, name string) error
 	// CategorySlugs lists every category, listed or not, for the bound on
 	// the categories the API creates.
@@ -58,7 +62,7 @@ func (s *Server) authed(h http.HandlerFunc) http.Handler {
 		sum := sha256.Sum256([]byte(token))
 		if !ok || subtle.ConstantTimeCompare(sum[:], s.tokenSum) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="newswire"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			writeJSON(w, http.StatusUnauthorized, Problem{Error: "unauthorized"})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
@@ -75,11 +79,44 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// apiError turns request problems into 400s that name the field, and the
-// rest into writeError's statuses.
+// Problem is the JSON body of every 4xx the admin API answers: a sentence
+// in error, the field at fault when there is one, and for an item of an
+// array body its index (0-based).
+type Problem struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+	Index *int   `json:"index,omitempty"`
+}
+
+// FieldError is a problem with one field of a request body: a 400 naming
+// the field (a JSON key: "url", "categories[1]").
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+// Error returns the cause, which names the field as the user wrote it.
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// ItemError is a problem with the item at Index (0-based) of an array
+// body; the answer names the index.
+type ItemError struct {
+	Index int
+	Err   error
+}
+
+// Error names the item, 1-based as people count.
+func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index+1, e.Err) }
+
+// Unwrap returns the cause.
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// apiError turns request problems into 4xx bodies that name the field and
+// item, and the rest into 500s, logged.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
-	var fe *importer.FileError
-	var ve *store.ValidationError
 	var tooBig *http.MaxBytesError
 	var se *store.StorageError
 	switch {
@@ -92,62 +129,84 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
 			"reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
-	case errors.As(err, &ve):
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": ve.Error(), "field": ve.Field})
-	case errors.As(err, &fe):
-		writeJSON(w, http.StatusBadRequest, fileErrorBody(err, fe))
+		writeJSON(w, http.StatusRequestEntityTooLarge, Problem{Error: fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.Is(err, store.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+		writeJSON(w, http.StatusNotFound, Problem{Error: err.Error()})
 	default:
-		var bad *badRequest
-		var bf *badField
-		if errors.As(err, &bf) {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": bf.Error(), "field": bf.field})
-			return
-		}
-		if errors.As(err, &bad) {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": bad.msg})
+		if p, ok := requestProblem(err); ok {
+			writeJSON(w, http.StatusBadRequest, p)
 			return
 		}
 		s.log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		writeJSON(w, http.StatusInternalServerError, Problem{Error: "internal error"})
 	}
 }
 
-// badField is a bad request about one field of the body.
-type badField struct{ field, msg string }
-
-func (e *badField) Error() string { return e.field + ": " + e.msg }
-
-// fileErrorBody is the 400 body for the decoder's errors: every problem,
-// each with its line, and the field of the first. A request with several
-// problems learns them all at once.
-func fileErrorBody(err error, first *importer.FileError) map[string]string {
+// requestProblem describes err when it is the request's fault: every
+// problem it joins, in one line, and the field and index of the first.
+func requestProblem(err error) (Problem, bool) {
+	var p Problem
 	var msgs []string
-	var walk func(error)
-	walk = func(err error) {
+	var walk func(err error, index *int)
+	walk = func(err error, index *int) {
 		if j, ok := err.(interface{ Unwrap() []error }); ok {
 			for _, e := range j.Unwrap() {
-				walk(e)
+				walk(e, index)
 			}
 			return
 		}
-		var fe *importer.FileError
-		if errors.As(err, &fe) {
-			msg := fe.Err.Error()
-			if fe.Line > 0 {
-				msg = fmt.Sprintf("line %d: %s", fe.Line, msg)
-			}
-			msgs = append(msgs, msg)
+		var item *ItemError
+		if errors.As(err, &item) {
+			walk(item.Err, &item.Index)
+			return
+		}
+		var ife *importer.FileError
+		if errors.As(err, &ife) && ife.Item > 0 && index == nil {
+			// The importer counts the articles of an array from 1.
+			i := ife.Item - 1
+			index = &i
+		}
+		msg, field, ok := fieldOf(err)
+		if !ok {
+			return
+		}
+		if index != nil && !strings.HasPrefix(msg, "item ") {
+			msg = fmt.Sprintf("item %d: %s", *index+1, msg)
+		}
+		msgs = append(msgs, msg)
+		if len(msgs) == 1 {
+			p.Field, p.Index = field, index
 		}
 	}
-	walk(err)
-	body := map[string]string{"error": strings.Join(msgs, "; ")}
-	if first.Field != "" {
-		body["field"] = first.Field
+	walk(err, nil)
+	if len(msgs) == 0 {
+		return Problem{}, false
 	}
-	return body
+	p.Error = strings.Join(msgs, "; ")
+	return p, true
+}
+
+// fieldOf returns the message and field of one request problem.
+func fieldOf(err error) (msg, field string, ok bool) {
+	var fe *FieldError
+	var ife *importer.FileError
+	var ve *store.ValidationError
+	var bad *badRequest
+	switch {
+	case errors.As(err, &fe):
+		return fe.Error(), fe.Field, true
+	case errors.As(err, &ve):
+		return ve.Field + ": " + ve.Reason, ve.Field, true
+	case errors.As(err, &ife):
+		msg := ife.Err.Error()
+		if ife.Line > 0 {
+			msg = fmt.Sprintf("line %d: %s", ife.Line, msg)
+		}
+		return msg, ife.Field, true
+	case errors.As(err, &bad):
+		return bad.msg, "", true
+	}
+	return "", "", false
 }
 
 type savedArticle struct {
@@ -169,10 +228,11 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now().UTC().Truncate(time.Second)
+	var missing []error
 	for i, a := range as {
 		if a.GUID == "" {
-			s.apiError(w, r, &badField{"guid", fmt.Sprintf("article %d: required (the CMS's stable id)", i+1)})
-			return
+			missing = append(missing, &ItemError{i, &FieldError{"guid", errors.New("guid: required (the CMS's stable id)")}})
+			continue
 		}
 		// A CMS id such as "cms-42" becomes a tag: URI, the same one the
 		// DELETE route derives from it.
@@ -180,10 +240,17 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		if a.Published.IsZero() {
 			a.Published = now
 		}
+		if len(a.Categories) == 0 {
+			a.Categories = []string{feeds.Uncategorized}
+		}
+	}
+	if len(missing) > 0 {
+		s.apiError(w, r, errors.Join(missing...))
+		return
 	}
 	res, err := s.saveArticles(r.Context(), as)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.apiError(w, r, indexByGUID(err, as))
 		return
 	}
 	out := make([]savedArticle, len(as))
@@ -196,6 +263,21 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Invalidate(r.Context()) // our own feeds now, WebSub subscribers through OnChange
 	writeJSON(w, status, out)
+}
+
+// indexByGUID names the item of a store validation error by its index in
+// the request.
+func indexByGUID(err error, as []*feeds.Article) error {
+	var ve *store.ValidationError
+	if len(as) < 2 || !errors.As(err, &ve) {
+		return err
+	}
+	for i, a := range as {
+		if a.GUID == ve.GUID {
+			return &ItemError{i, err}
+		}
+	}
+	return err
 }
 
 // saveArticles saves as unless they would create more categories than
@@ -227,8 +309,9 @@ func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// apiSource is a source in the admin API's JSON.
-type apiSource struct {
+// SourceJSON is a source in JSON, the one shape for sources everywhere:
+// the admin API's requests and answers and `newswire sources list --json`.
+type SourceJSON struct {
 	Name         string       `json:"name"`
 	URL          string       `json:"url"`
 	Schedule     string       `json:"schedule,omitempty"`
@@ -237,14 +320,20 @@ type apiSource struct {
 	Enabled      *bool        `json:"enabled,omitempty"`
 	AllowPrivate bool         `json:"allow_private,omitempty"`
 
-	// State, in responses only.
+	// State, in answers only.
+	Origin         string     `json:"origin,omitempty"` // "config" or "cli" (sources add, the API, opml import)
 	LastAttempt    *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess    *time.Time `json:"last_success,omitempty"`
 	NextRun        *time.Time `json:"next_run,omitempty"`
 	LastError      string     `json:"last_error,omitempty"`
 	Failures       int        `json:"failures,omitempty"`
+	LastNew        int        `json:"last_new,omitempty"`
+	LastUpdated    int        `json:"last_updated,omitempty"`
 	DisabledReason string     `json:"disabled_reason,omitempty"`
 	Note           string     `json:"note,omitempty"`
+	MovedFrom      string     `json:"moved_from,omitempty"`
+	// Result is what a POST did: created, updated or unchanged.
+	Result string `json:"result,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -254,12 +343,35 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func toAPISource(src store.Source) apiSource {
+// NewSourceJSON returns src in the JSON shape.
+func NewSourceJSON(src store.Source) SourceJSON {
 	enabled := src.Enabled
-	return apiSource{Name: src.Name, URL: src.URL, Schedule: src.Schedule, Categories: src.Categories,
-		Rules: src.Rules, Enabled: &enabled, AllowPrivate: src.AllowPrivate,
+	return SourceJSON{Name: src.Name, URL: src.URL, Schedule: src.Schedule, Categories: src.Categories,
+		Rules: src.Rules, Enabled: &enabled, AllowPrivate: src.AllowPrivate, Origin: src.Origin,
 		LastAttempt: timePtr(src.LastAttempt), LastSuccess: timePtr(src.LastSuccess), NextRun: timePtr(src.NextRun),
-		LastError: src.LastError, Failures: src.Failures, DisabledReason: src.DisabledReason, Note: src.Note}
+		LastError: src.LastError, Failures: src.Failures, LastNew: src.LastNew, LastUpdated: src.LastUpdated,
+		DisabledReason: src.DisabledReason, Note: src.Note, MovedFrom: src.URLChangedFrom}
+}
+
+// Source is the source j describes, as a door adds it.
+func (j SourceJSON) Source() store.Source {
+	return store.Source{Name: j.Name, URL: j.URL, Schedule: j.Schedule, Categories: j.Categories,
+		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: store.OriginCLI}
+}
+
+// SourceOutcome says what saving a source did: "created" when there was
+// none (had false), "unchanged" when its definition is the same as
+// before, "updated" otherwise.
+func SourceOutcome(before store.Source, had bool, after store.Source) string {
+	switch {
+	case !had:
+		return store.Created.String()
+	case before.URL == after.URL && before.Schedule == after.Schedule && before.Enabled == after.Enabled &&
+		before.AllowPrivate == after.AllowPrivate && before.Origin == after.Origin &&
+		slices.Equal(before.Categories, after.Categories) && slices.Equal(before.Rules, after.Rules):
+		return store.Unchanged.String()
+	}
+	return store.Updated.String()
 }
 
 func (s *Server) apiListSources(w http.ResponseWriter, r *http.Request) {
@@ -268,44 +380,117 @@ func (s *Server) apiListSources(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	out := make([]apiSource, 0, len(srcs))
+	out := make([]SourceJSON, 0, len(srcs))
 	for _, src := range srcs {
-		out = append(out, toAPISource(src))
+		out = append(out, NewSourceJSON(src))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// apiSaveSource adds or changes a source; the scheduler picks it up from
-// the database.
+// apiSaveSource adds or changes a source, or each of an array of them; the
+// scheduler picks them up from the database. Every item is checked before
+// any is saved. 201 when one was created, 200 when every one was updated
+// or unchanged; each answer item says which.
 func (s *Server) apiSaveSource(w http.ResponseWriter, r *http.Request) {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	var in apiSource
-	if err := dec.Decode(&in); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.apiError(w, r, err)
-			return
-		}
-		s.apiError(w, r, &badRequest{"invalid JSON: " + err.Error()})
-		return
-	}
-	src := store.Source{Name: in.Name, URL: in.URL, Schedule: in.Schedule, Categories: in.Categories,
-		Rules: in.Rules, Enabled: in.Enabled == nil || *in.Enabled, AllowPrivate: in.AllowPrivate, Origin: store.OriginCLI}
-	if s.opts.CheckSource != nil {
-		if err := s.opts.CheckSource(src); err != nil {
-			s.apiError(w, r, &badRequest{err.Error()})
-			return
-		}
-	}
-	saved, err := s.opts.Admin.UpsertSource(r.Context(), src)
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
+	isArray := bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("["))
+	var in []SourceJSON
+	if err := decodeSources(body, isArray, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if len(in) == 0 {
+		s.apiError(w, r, &badRequest{"no sources in the body"})
+		return
+	}
+	var errs []error
+	type pending struct {
+		src    store.Source
+		before store.Source
+		had    bool
+	}
+	todo := make([]pending, len(in))
+	for i, j := range in {
+		src := j.Source()
+		before, err := s.opts.Admin.SourceByName(r.Context(), src.Name)
+		had := err == nil
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.apiError(w, r, err)
+			return
+		}
+		todo[i] = pending{src, before, had}
+		if s.opts.CheckSource != nil {
+			if err := s.opts.CheckSource(src, !had); err != nil {
+				if isArray {
+					err = &ItemError{i, err}
+				}
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		s.apiError(w, r, errors.Join(errs...))
+		return
+	}
+	status := http.StatusOK
+	out := make([]SourceJSON, len(todo))
+	for i, p := range todo {
+		saved, err := s.opts.Admin.UpsertSource(r.Context(), p.src)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		out[i] = NewSourceJSON(saved)
+		out[i].Result = SourceOutcome(p.before, p.had, saved)
+		if !p.had {
+			status = http.StatusCreated
+		}
+	}
 	s.notifySourcesChanged()
-	writeJSON(w, http.StatusOK, toAPISource(saved))
+	if isArray {
+		writeJSON(w, status, out)
+		return
+	}
+	writeJSON(w, status, out[0])
 }
+
+// decodeSources reads one source object or an array of them; an unknown
+// or mistyped field is a 400 naming it.
+func decodeSources(body []byte, isArray bool, out *[]SourceJSON) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var err error
+	if isArray {
+		err = dec.Decode(out)
+	} else {
+		var one SourceJSON
+		if err = dec.Decode(&one); err == nil {
+			*out = []SourceJSON{one}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	var tooBig *http.MaxBytesError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		return err
+	case errors.As(err, &te) && te.Field != "":
+		return &FieldError{te.Field, fmt.Errorf("%s: want %s, not %s", te.Field, te.Type, te.Value)}
+	}
+	if m := unknownJSONField.FindStringSubmatch(err.Error()); m != nil {
+		return &FieldError{m[1], fmt.Errorf("unknown field %q (known: name, url, schedule, categories, rules, enabled, allow_private)", m[1])}
+	}
+	return &badRequest{"invalid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+}
+
+// unknownJSONField matches encoding/json's error for a field the struct lacks.
+var unknownJSONField = regexp.MustCompile(`unknown field "((?:[^"\\]|\\.)*)"`)
 
 func (s *Server) apiDeleteSource(w http.ResponseWriter, r *http.Request) {
 	if err := s.opts.Admin.DeleteSource(r.Context(), r.PathValue("name")); err != nil {

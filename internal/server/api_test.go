@@ -20,9 +20,9 @@ func apiFixture(t *testing.T, token string) (*fixture, *[]string) {
 	f := newFixture(t, article(1, "politics"))
 	var changed []string
 	srv := New(f.st, Options{BaseURL: "https://news.example", AdminToken: token, Admin: f.st.Store,
-		CheckSource: func(s store.Source) error {
+		CheckSource: func(s store.Source, isNew bool) error {
 			if !strings.HasPrefix(s.URL, "https://") {
-				return errors.New("url: must be an absolute https URL")
+				return &FieldError{"url", errors.New("url: must be an absolute https URL")}
 			}
 			return nil
 		},
@@ -59,7 +59,7 @@ func TestAdminAuth(t *testing.T) {
 	f, _ := apiFixture(t, testToken)
 	for _, hdr := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", testToken}, {"Authorization", "Basic " + testToken}} {
 		resp, body := f.api(t, http.MethodGet, "/api/sources", "", hdr...)
-		if resp.StatusCode != 401 || strings.TrimSpace(string(body)) != "unauthorized" {
+		if resp.StatusCode != 401 || strings.TrimSpace(string(body)) != `{"error":"unauthorized"}` {
 			t.Errorf("%v: %d %q", hdr, resp.StatusCode, body)
 		}
 	}
@@ -134,7 +134,7 @@ func TestAdminArticles(t *testing.T) {
 func TestAdminSources(t *testing.T) {
 	f, _ := apiFixture(t, testToken)
 	resp, out := f.api(t, http.MethodPost, "/api/sources", `{"name": "wire", "url": "https://wire.example/rss", "categories": ["world"]}`, auth...)
-	if resp.StatusCode != 200 || !strings.Contains(string(out), `"name":"wire"`) {
+	if resp.StatusCode != 201 || !strings.Contains(string(out), `"name":"wire"`) {
 		t.Fatalf("add: %d %s", resp.StatusCode, out)
 	}
 	if resp, out := f.api(t, http.MethodPost, "/api/sources", `{"name": "x", "url": "ftp://x"}`, auth...); resp.StatusCode != 400 || !strings.Contains(string(out), "url") {
@@ -144,7 +144,7 @@ func TestAdminSources(t *testing.T) {
 		t.Errorf("unknown field: %d %s", resp.StatusCode, out)
 	}
 	_, out = f.api(t, http.MethodGet, "/api/sources", "", auth...)
-	var list []apiSource
+	var list []SourceJSON
 	if err := json.Unmarshal(out, &list); err != nil || len(list) != 1 || list[0].Name != "wire" {
 		t.Fatalf("list: %s %v", out, err)
 	}

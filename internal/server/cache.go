@@ -24,6 +24,8 @@ type rendered struct {
 	hdrModified         []string
 	hdrLength, hdrGzLen []string
 	hdrLink             []string // WebSub discovery: rel="hub" and rel="self"
+	hdrSurrogate        []string // Surrogate-Key: CDN purge keys, space-separated
+	hdrCacheTag         []string // Cache-Tag: the same keys, comma-separated
 }
 
 func newRendered(body []byte, contentType string, modified time.Time) *rendered {

@@ -150,3 +150,72 @@ func TestAdminUsesTheGivenCleaner(t *testing.T) {
 		t.Errorf("the configured marker did not cut its block:\n%s", a.ContentHTML)
 	}
 }
+
+// A refusal of one article of an array says which article, by its place in
+// the array: a CMS sends its batches as one compact line, where "line 1"
+// names none of them.
+func TestAdminRefusalNamesTheArticleOfAnArray(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	good := func(guid string) map[string]any {
+		return map[string]any{"guid": guid, "title": "Port strike ends", "categories": []string{"world"},
+			"content_html": "<p>Dock workers returned to work on Monday after a week-long strike over pay.</p>"}
+	}
+	tests := []struct {
+		name, field string
+		bad         map[string]any // set on the second article
+	}{
+		{"date", "published", map[string]any{"published": "0000-01-01T00:00:00Z"}},
+		{"date not RFC 3339", "updated", map[string]any{"updated": "yesterday"}},
+		{"guid", "guid", map[string]any{"guid": "javascript:alert(1)"}},
+		{"missing guid", "guid", map[string]any{"guid": ""}},
+		{"image", "image", map[string]any{"image": map[string]any{"url": "https://news.example/i.jpg", "type": "text/html"}}},
+		{"unknown field", "colour", map[string]any{"colour": "red"}},
+		{"wrong type", "title", map[string]any{"title": 5}},
+		{"url", "url", map[string]any{"url": "javascript:alert(1)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			second := good("cms-2")
+			for k, v := range tt.bad {
+				second[k] = v
+			}
+			body, err := json.Marshal([]any{good("cms-1"), second, good("cms-3")}) // one line
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, raw := f.api(t, http.MethodPost, "/api/articles", string(body), auth...)
+			var m map[string]any
+			_ = json.Unmarshal(raw, &m)
+			if resp.StatusCode != http.StatusBadRequest || m["field"] != tt.field {
+				t.Fatalf("%d %s, want 400 naming the field %q", resp.StatusCode, raw, tt.field)
+			}
+			if m["index"] != float64(1) || !strings.Contains(fmt.Sprint(m["error"]), "item 2") {
+				t.Errorf("%s: want index 1 and \"item 2\" in the error", raw)
+			}
+		})
+	}
+
+	// Problems in several articles: each is named, and item is the first.
+	third := good("cms-3")
+	third["published"] = "10000-01-01T00:00:00Z"
+	second := good("cms-2")
+	second["image"] = map[string]any{"url": "ftp://news.example/i.jpg"}
+	body, _ := json.Marshal([]any{good("cms-1"), second, third})
+	resp, raw := f.api(t, http.MethodPost, "/api/articles", string(body), auth...)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	msg := fmt.Sprint(m["error"])
+	if resp.StatusCode != http.StatusBadRequest || m["index"] != float64(1) || m["field"] != "image" ||
+		!strings.Contains(msg, "item 2") || !strings.Contains(msg, "item 3") {
+		t.Errorf("two bad articles: %d %s, want 400 naming items 2 and 3, index 1, field image", resp.StatusCode, raw)
+	}
+
+	// A single object is no array: no item.
+	one, _ := json.Marshal(map[string]any{"guid": "javascript:x", "title": "T", "content_html": "<p>x</p>", "categories": []string{"world"}})
+	resp, raw = f.api(t, http.MethodPost, "/api/articles", string(one), auth...)
+	m = nil
+	_ = json.Unmarshal(raw, &m)
+	if _, ok := m["index"]; resp.StatusCode != http.StatusBadRequest || ok || strings.Contains(fmt.Sprint(m["error"]), "item 1") {
+		t.Errorf("one object: %d %s, want 400 without an index", resp.StatusCode, raw)
+	}
+}

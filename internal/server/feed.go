@@ -245,7 +245,33 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	if links := headerLinks(f.Links, f.SelfURL); links != "" {
 		r.hdrLink = []string{links}
 	}
+	keys := purgeKeys(q.slug)
+	r.hdrSurrogate = []string{strings.Join(keys, " ")}
+	r.hdrCacheTag = []string{strings.Join(keys, ",")}
 	return r, nil
+}
+
+// purgeKeys names a feed for a CDN's purge by key (Fastly's Surrogate-Key,
+// Cloudflare's and others' Cache-Tag): "feeds" for every feed, then
+// "feeds/<slug>" for its category ("feeds/all", "feeds/search"). A change
+// to a category changes its feeds and feeds/all. Slugs are path-escaped so
+// a key never holds a space, a comma or a byte outside ASCII.
+func purgeKeys(slug string) []string {
+	return []string{"feeds", "feeds/" + url.PathEscape(slug)}
+}
+
+// cacheControl is the Cache-Control of feeds: public for max-age, plus the
+// RFC 5861 directives that let a CDN in front of several instances keep
+// serving through a refetch or a restart.
+func cacheControl(maxAge, swr, sie time.Duration) string {
+	v := "public, max-age=" + strconv.Itoa(int(maxAge/time.Second))
+	if swr > 0 {
+		v += ", stale-while-revalidate=" + strconv.Itoa(int(swr/time.Second))
+	}
+	if sie > 0 {
+		v += ", stale-if-error=" + strconv.Itoa(int(sie/time.Second))
+	}
+	return v
 }
 
 // reportSkipped logs and counts the items a render left out: an editor
@@ -402,10 +428,17 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	}
 	f.Categories = cats
 	if cat == "" {
-		// The feeds of every category began with the first of them.
+		// The feeds of every category began with the first of them; before
+		// there is one, with the database (stored too: the same ETag in
+		// every instance and restart, not 1970).
 		for _, c := range cats {
 			if !c.Created.IsZero() && (f.Created.IsZero() || c.Created.Before(f.Created)) {
 				f.Created = c.Created
+			}
+		}
+		if f.Created.IsZero() {
+			if f.Created, err = s.st.Created(ctx); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -515,6 +548,10 @@ func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, f *render
 	}
 	if f.hdrLink != nil {
 		h["Link"] = f.hdrLink
+	}
+	if f.hdrSurrogate != nil {
+		h["Surrogate-Key"] = f.hdrSurrogate
+		h["Cache-Tag"] = f.hdrCacheTag
 	}
 	body, etag, hdrETag, hdrLen := f.body, f.etag, f.hdrETag, f.hdrLength
 	if acceptsGzip(r) {

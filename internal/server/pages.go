@@ -173,7 +173,7 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCategory(ctx context.Context, slug string) (*rendered, error) {
 	c, err := s.st.Category(ctx, slug)
 	if err != nil {
-		return nil, fmt.Errorf("category %q: %w", slug, err)
+		return nil, err // names the category already
 	}
 	items, err := s.st.LatestArticles(ctx, slug, categoryPageSize)
 	if err != nil {

@@ -31,6 +31,9 @@ type Store interface {
 	Article(ctx context.Context, guid string) (*feeds.Article, error)
 	Categories(ctx context.Context) ([]feeds.Category, error)
 	Category(ctx context.Context, slug string) (feeds.Category, error)
+	// Created is when the database was created: the date of all and
+	// search while no category exists.
+	Created(ctx context.Context) (time.Time, error)
 	Versions(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
 	Sources(ctx context.Context) ([]store.Source, error)
@@ -53,8 +56,11 @@ type Options struct {
 	SiteDescription string
 	Language        string        // site language, BCP 47
 	CacheMaxAge     time.Duration // Cache-Control max-age on feeds
-	DefaultLimit    int           // items per feed without ?limit (default 50)
-	MaxLimit        int           // largest accepted ?limit (default 500)
+	// StaleWhileRevalidate and StaleIfError extend that Cache-Control for
+	// CDNs (RFC 5861); zero leaves a directive out.
+	StaleWhileRevalidate, StaleIfError time.Duration
+	DefaultLimit                       int // items per feed without ?limit (default 50)
+	MaxLimit                           int // largest accepted ?limit (default 500)
 	// WatchInterval is how often the server asks the store whether any
 	// category changed, to drop stale rendered feeds. Polling the database
 	// (not an in-process signal) is what lets `newswire import` in another
@@ -79,7 +85,9 @@ type Options struct {
 	Admin      Admin
 	// CheckSource validates a source posted to the admin API (the same
 	// rules as the config file's).
-	CheckSource func(store.Source) error
+	// isNew says whether no source has the name yet. Its errors should be
+	// *FieldError naming the JSON field.
+	CheckSource func(src store.Source, isNew bool) error
 	// Cleaner cleans the articles posted to the admin API: the one built
 	// from the config's clean markers, which import and ingestion use too.
 	// nil: the built-in markers.
@@ -164,7 +172,7 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 			s.cacheMisses[fm] = s.metrics.CacheMisses.WithLabelValues(fm.Extension())
 		}
 	}
-	s.cacheControlHdr = []string{fmt.Sprintf("public, max-age=%d", int(opts.CacheMaxAge/time.Second))}
+	s.cacheControlHdr = []string{cacheControl(opts.CacheMaxAge, opts.StaleWhileRevalidate, opts.StaleIfError)}
 	s.handler = s.routes()
 	return s
 }

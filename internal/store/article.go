@@ -139,11 +139,14 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []Save
 type articleRow struct {
 	a         *feeds.Article
 	published int64
-	updated   int64 // 0 when a.Updated is zero
-	cats      []string
-	image     feeds.Image // zero when the article has none
-	publishAt int64       // embargo: 0, or when the article may appear
-	hash      [sha256.Size]byte
+	updated   int64 // a.Updated, else published
+	// hasUpdated is whether the article gives its updated time: no zero
+	// value can say it does not (0 is 1970; archive articles are older).
+	hasUpdated bool
+	cats       []string
+	image      feeds.Image // zero when the article has none
+	publishAt  int64       // embargo: 0, or when the article may appear
+	hash       [sha256.Size]byte
 }
 
 func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
@@ -180,8 +183,9 @@ func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
 		// An embargoed article is published when the embargo lifts.
 		r.published = max(r.published, r.publishAt)
 	}
+	r.updated = r.published
 	if !a.Updated.IsZero() {
-		r.updated = a.Updated.Unix()
+		r.updated, r.hasUpdated = a.Updated.Unix(), true
 	}
 	if a.Image != nil && a.Image.URL != "" { // an image without a URL is no image
 		r.image = *a.Image
@@ -321,7 +325,7 @@ func (sv *saver) insert(r *articleRow) error {
 func (sv *saver) update(r *articleRow, id, storedUpdated int64) error {
 	// updated only moves forward, so Last-Modified and "since" pulls see the change.
 	updated := r.updated
-	if updated <= storedUpdated {
+	if !r.hasUpdated || updated <= storedUpdated {
 		updated = sv.now
 	}
 	updated = max(updated, r.published)

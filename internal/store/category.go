@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/newswire/newswire/feeds"
 )
@@ -147,4 +148,14 @@ func (s *Store) CategorySlugs(ctx context.Context) (map[string]bool, error) {
 		return nil, fmt.Errorf("category slugs: %w", err)
 	}
 	return slugs, nil
+}
+
+// Created returns when the database was created: the date of the feeds
+// that span every category while none exists.
+func (s *Store) Created(ctx context.Context) (time.Time, error) {
+	var created int64
+	if err := s.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created'`).Scan(&created); err != nil {
+		return time.Time{}, fmt.Errorf("database created: %w", err)
+	}
+	return unix(created), nil
 }

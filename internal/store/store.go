@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -93,10 +95,37 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
 	if err := s.open(ctx, path); err != nil {
-		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), s.Close())
+		// Closing what opened halfway fails for the same reason: that
+		// second error would only repeat the first.
+		if cerr := s.Close(); cerr != nil {
+			s.log.Debug("close after a failed open", "error", cerr)
+		}
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// checkPath refuses a database path that cannot work, with a sentence
+// instead of SQLite's: an in-memory database (each connection would get
+// its own, empty one) and a file in a folder that does not exist.
+func checkPath(path string) error {
+	if path == ":memory:" || strings.Contains(path, "mode=memory") {
+		return fmt.Errorf("database %q: newswire keeps its articles in a file that several connections and processes share; give a file path such as newswire.db", path)
+	}
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("database %s: the folder %s does not exist; create it first", path, dir)
+	case err != nil:
+		return fmt.Errorf("database %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("database %s: %s is not a folder", path, dir)
+	}
+	return nil
 }
 
 func (s *Store) open(ctx context.Context, path string) error {

@@ -28,13 +28,20 @@ type badRequest struct{ reason string }
 
 func (e *badRequest) Error() string { return e.reason }
 
+// storageRetryAfter is the Retry-After, in seconds, of a request refused
+// because the database cannot be written: the server's admin API gives the
+// same, a few of the store's write probes.
+const storageRetryAfter = "30"
+
 func bad(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
 
 // ServeHTTP takes a subscription request: a form-encoded POST with hub.mode
 // (subscribe or unsubscribe), hub.topic, hub.callback and, to subscribe,
 // optional hub.lease_seconds and hub.secret. A well-formed request is answered
 // 202 Accepted and verified with the subscriber afterwards; it takes effect
-// only once verified. Anything else gets 400 with the reason.
+// only once verified. Anything else gets 400 with the reason; a request
+// the database cannot store now (full disk, read-only) gets 503 with
+// Retry-After.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -50,7 +57,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = h.st.RequestWebSub(r.Context(), in)
 	}
-	if err != nil {
+	var se *store.StorageError
+	switch {
+	case errors.As(err, &se):
+		// Nothing was stored and the same request may work once the
+		// fault clears: the subscriber is told to come back.
+		h.log.Error("websub request not stored: storage", "mode", in.Mode, "topic", in.Topic, "error", err)
+		w.Header().Set("Retry-After", storageRetryAfter)
+		http.Error(w, "the hub cannot store requests now ("+se.Fault.String()+"): retry later", http.StatusServiceUnavailable)
+		return
+	case err != nil:
 		h.log.Error("websub request", "topic", in.Topic, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// usageLines renders every command's usage line from its FlagSet, the way
+// `newswire <command> -h` prints it; a group's verbs each get theirs.
+func usageLines(t *testing.T) []string {
+	t.Helper()
+	var lines []string
+	first := func(args ...string) string {
+		_, stderr, _ := run(t, nil, append(args, "-h")...)
+		line, _, _ := strings.Cut(stderr, "\n")
+		u, ok := strings.CutPrefix(line, "Usage: ")
+		if !ok {
+			t.Fatalf("%v -h: no usage line:\n%s", args, stderr)
+		}
+		return u
+	}
+	for _, c := range commands() {
+		u := first(c.name)
+		if verbs, ok := strings.CutSuffix(u, " [flags]"); ok {
+			for _, v := range strings.Split(strings.TrimPrefix(verbs, "newswire "+c.name+" "), "|") {
+				lines = append(lines, first(c.name, v))
+			}
+			continue
+		}
+		lines = append(lines, u)
+	}
+	return lines
+}
+
+// README's Commands block is what -h prints, generated from the same
+// FlagSets: a flag added to a command shows in both or the test fails.
+func TestREADMECommandsMatchHelp(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "## Commands\n\n```\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README has no Commands block")
+	}
+	want := strings.Join(usageLines(t), "\n") + "\n"
+	if block != want {
+		t.Errorf("README's Commands block differs from -h; it should read:\n%s", want)
+	}
+}
+
+// -h shows a command's flags, and no empty Flags heading when it has none;
+// a group's -h shows its verbs' flags.
+func TestHelpShowsEveryFlag(t *testing.T) {
+	for _, c := range []string{"validate", "version"} {
+		_, stderr, _ := run(t, nil, c, "-h")
+		if strings.Contains(stderr, "Flags:") {
+			t.Errorf("%s -h prints a Flags heading without flags:\n%s", c, stderr)
+		}
+	}
+	for group, flags := range map[string][]string{
+		"sources": {"--name NAME", "--url URL", "--allow-private", "--disabled", "--rule MATCH=SLUG", "--json"},
+		"opml":    {"--schedule SPEC", "--allow-private", "--category SLUG"},
+	} {
+		_, stderr, _ := run(t, nil, group, "-h")
+		for _, f := range flags {
+			if !strings.Contains(stderr, "\n  "+f+"\n") {
+				t.Errorf("%s -h does not show %s:\n%s", group, f, stderr)
+			}
+		}
+		if n := strings.Count(stderr, "Environment:"); n != 1 {
+			t.Errorf("%s -h lists the environment %d times", group, n)
+		}
+	}
+	for cmd, flags := range map[string][]string{
+		"serve":  {"--demo-dir FOLDER", "--log-format FORMAT", "--log-level LEVEL"},
+		"import": {"--explain"},
+	} {
+		_, stderr, _ := run(t, nil, cmd, "-h")
+		usage, _, _ := strings.Cut(stderr, "\n")
+		for _, f := range flags {
+			if !strings.Contains(usage, f) {
+				t.Errorf("%s usage line lacks %s: %s", cmd, f, usage)
+			}
+		}
+	}
+}
