@@ -11,7 +11,7 @@ import (
 const envHelp = `
 Environment:
   NEWSWIRE_CONFIG    config file (YAML), like --config
-  NEWSWIRE_DB        database file, like --db
+  NEWSWIRE_DB        database file or postgres:// URL, like --db
   NEWSWIRE_LISTEN    listen address, like --listen
   NEWSWIRE_INSTANCE  this instance's name, like --instance (serve, fetch)
 A flag wins over its variable, the variable over the config file.
@@ -24,7 +24,7 @@ type configFlags struct {
 
 func (c *configFlags) register(fs *flag.FlagSet, withListen bool) {
 	fs.StringVar(&c.path, "config", "", "config `file` (YAML); default none ($NEWSWIRE_CONFIG)")
-	fs.StringVar(&c.db, "db", "", "SQLite database `path` (default ./newswire.db; $NEWSWIRE_DB)")
+	fs.StringVar(&c.db, "db", "", "database: SQLite file `path`, or postgres:// URL (default ./newswire.db; $NEWSWIRE_DB)")
 	if withListen {
 		fs.StringVar(&c.listen, "listen", "", "listen `address` (default 127.0.0.1:8080; $NEWSWIRE_LISTEN)")
 	}

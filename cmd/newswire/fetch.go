@@ -13,6 +13,7 @@ import (
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -115,7 +116,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 	}
 	failed := 0
 	for _, r := range results {
-		var held *store.HeldError
+		var held *newsroom.HeldError
 		switch {
 		case errors.As(r.Err, &held):
 			// A running serve is polling it: not fetched twice, not a failure.

@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/internal/demo"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/metrics"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/schedule"
 	"github.com/newswire/newswire/internal/server"
 	"github.com/newswire/newswire/internal/store"
@@ -117,7 +118,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	// written is served read-only, and its start-up writes wait for writes
 	// to work again (the store probes every writeProbeEvery meanwhile).
 	if err := st.ProbeWrites(ctx); err != nil {
-		log.Warn("database cannot be written: starting read-only", "database", cfg.Database, "error", err)
+		log.Warn("database cannot be written: starting read-only", "database", store.RedactDSN(cfg.Database), "error", err)
 	}
 	if err := st.AfterWritable(ctx, func(ctx context.Context) error { return startupWrites(ctx, st, cfg) }); err != nil {
 		return err
@@ -234,7 +235,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	})
 	// The config's sources, applied once writes work again, are polled at
 	// once, not at the next watch tick.
-	st.OnWriteHealth(func(h store.WriteHealth) {
+	st.OnWriteHealth(func(h newsroom.WriteHealth) {
 		if !h.Writable {
 			return
 		}
@@ -307,6 +308,6 @@ func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config
 	if err != nil {
 		return fmt.Errorf("demo articles (%s): %w", from, err)
 	}
-	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
+	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed_files", sum.filesFailed, "database", store.RedactDSN(cfg.Database))
 	return nil
 }

@@ -35,7 +35,7 @@ const (
 // copies what each component needs into that component's own options.
 type Config struct {
 	Site     Site   `yaml:"site"`
-	Database string `yaml:"database"` // SQLite file
+	Database string `yaml:"database"` // SQLite file, or a postgres:// URL
 	Listen   string `yaml:"listen"`   // host:port for the HTTP server
 	// CacheMaxAge is the Cache-Control max-age of feeds. In the file, key
 	// cache_max_age, a number of seconds (300) or a duration ("5m").

@@ -4,7 +4,7 @@ package config
 // variable over the config file.
 const (
 	EnvConfig     = "NEWSWIRE_CONFIG"      // config file; read by cmd/newswire, not ApplyEnv
-	EnvDB         = "NEWSWIRE_DB"          // database file, like --db
+	EnvDB         = "NEWSWIRE_DB"          // database file or postgres:// URL, like --db
 	EnvListen     = "NEWSWIRE_LISTEN"      // listen address, like --listen
 	EnvAdminToken = "NEWSWIRE_ADMIN_TOKEN" // admin API bearer token, like admin.token
 	EnvInstance   = "NEWSWIRE_INSTANCE"    // this instance's name, like --instance; read by cmd/newswire
@@ -20,7 +20,7 @@ type EnvVar struct {
 func EnvVars() []EnvVar {
 	return []EnvVar{
 		{EnvConfig, "config file (YAML), like --config"},
-		{EnvDB, "database file, like --db"},
+		{EnvDB, "database file or postgres:// URL, like --db"},
 		{EnvListen, "listen address, like --listen"},
 		{EnvAdminToken, "admin API bearer token, like admin.token (no token: the API is off)"},
 		{EnvInstance, "this instance's name on the sources it polls, like --instance (serve, fetch)"},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -67,7 +68,7 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	up := newUpstream(t)
 	up.set("/feed.xml", route{body: genFeed("first", 40, false, 4<<10)})
-	if _, err := st.UpsertSource(ctx, store.Source{Name: "wire-full", URL: up.URL("/feed.xml"), Schedule: "@every 10m",
+	if _, err := st.UpsertSource(ctx, newsroom.Source{Name: "wire-full", URL: up.URL("/feed.xml"), Schedule: "@every 10m",
 		Categories: []string{"world"}, Enabled: true, AllowPrivate: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Defaults for zero Options fields.
@@ -96,9 +96,26 @@ type Result struct {
 	recorded bool
 }
 
+// Store is what ingest needs from storage: the sources, what each has
+// delivered, and a place to write a pass. *store.Store implements it, on
+// SQLite or PostgreSQL.
+type Store interface {
+	Sources(ctx context.Context) ([]newsroom.Source, error)
+	SourceByName(ctx context.Context, name string) (newsroom.Source, error)
+	KnownItems(ctx context.Context, sourceID int64) (map[string]newsroom.KnownItem, error)
+	SavePass(ctx context.Context, p newsroom.Pass) (newsroom.PassResult, error)
+
+	// Source leases (see lease.go): times by the database's clock.
+	ClaimSource(ctx context.Context, name, holder string, ttl time.Duration) (newsroom.Lease, error)
+	ClaimDueRun(ctx context.Context, name, holder string, ttl time.Duration, nextRun time.Time) (newsroom.Lease, error)
+	RenewLease(ctx context.Context, l newsroom.Lease, ttl time.Duration) (newsroom.Lease, error)
+	ReleaseLease(ctx context.Context, l newsroom.Lease) error
+	ClaimLapsedLeases(ctx context.Context, holder string, ttl time.Duration, limit int) ([]newsroom.Lease, error)
+}
+
 // Ingester runs ingest passes. It is safe for concurrent use.
 type Ingester struct {
-	st     *store.Store
+	st     Store
 	opts   Options
 	client *fetch.Client
 	log    *slog.Logger
@@ -114,7 +131,7 @@ type Ingester struct {
 }
 
 // New returns an Ingester over st.
-func New(st *store.Store, opts Options) *Ingester {
+func New(st Store, opts Options) *Ingester {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
@@ -208,11 +225,11 @@ func (in *Ingester) changed() {
 // RunAll runs one pass now over every polled source, or over the sources
 // named, at most Options.Concurrency at a time, ignoring their NextRun; a
 // source another instance is polling is skipped, its Result's Err a
-// *store.HeldError that says which instance holds it until when; a
+// *newsroom.HeldError that says which instance holds it until when; a
 // pass that holds items back is followed by catch-up passes as in Job, and
 // a source's Result sums them. Results are in the order of the sources (by
 // name, or as named). An unknown name gives a Result whose Err wraps
-// store.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
+// newsroom.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
 // cannot be listed or no pass could record its outcome.
 func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, error) {
 	var (
@@ -277,7 +294,7 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 	for _, i := range idx {
 		r := results[i]
 		changed = changed || r.New+r.Updated > 0
-		if errors.Is(r.Err, store.ErrLeaseHeld) {
+		if errors.Is(r.Err, newsroom.ErrLeaseHeld) {
 			continue // another instance is polling it
 		}
 		polled++
@@ -297,7 +314,7 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 // RunOne runs one pass now over the source called name, ignoring its
 // NextRun but not its being disabled; items it holds back are left to the
 // next pass, which fetches the document again. A source that is not polled
-// gives an Err wrapping ErrDisabled, an unknown one store.ErrNotFound.
+// gives an Err wrapping ErrDisabled, an unknown one newsroom.ErrNotFound.
 func (in *Ingester) RunOne(ctx context.Context, name string) Result {
 	res := in.runOne(ctx, name)
 	in.report(res)
@@ -338,7 +355,7 @@ func (in *Ingester) Job(name string) func(ctx context.Context) {
 // found the source busy here, held by another instance, or its due run
 // taken by one, ran no pass and reports nothing.
 func (in *Ingester) scheduled(res Result) bool {
-	if errors.Is(res.Err, errBusy) || errors.Is(res.Err, store.ErrLeaseHeld) || errors.Is(res.Err, store.ErrRunTaken) {
+	if errors.Is(res.Err, errBusy) || errors.Is(res.Err, newsroom.ErrLeaseHeld) || errors.Is(res.Err, newsroom.ErrRunTaken) {
 		return false
 	}
 	in.report(res)
@@ -352,7 +369,7 @@ func (in *Ingester) scheduled(res Result) bool {
 // going.
 var errBusy = errors.New("previous pass still running")
 
-func disabledErr(s store.Source) error {
+func disabledErr(s newsroom.Source) error {
 	if s.DisabledReason != "" {
 		return fmt.Errorf("source %s: %w: %s", s.Name, ErrDisabled, s.DisabledReason)
 	}

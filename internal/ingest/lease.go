@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Several instances on one database poll each source once: a pass runs
@@ -40,11 +40,11 @@ type claim struct {
 	// whatever its next run (RunAll, RunOne).
 	due *time.Time
 	// lease is a lease already claimed (TakeOver).
-	lease *store.Lease
+	lease *newsroom.Lease
 }
 
 // release gives l up (when no pass will run under it).
-func (in *Ingester) release(ctx context.Context, l store.Lease) {
+func (in *Ingester) release(ctx context.Context, l newsroom.Lease) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := in.st.ReleaseLease(ctx, l); err != nil {
@@ -53,7 +53,7 @@ func (in *Ingester) release(ctx context.Context, l store.Lease) {
 }
 
 // claimLease claims the source called name for this instance.
-func (in *Ingester) claimLease(ctx context.Context, name string, c claim) (store.Lease, error) {
+func (in *Ingester) claimLease(ctx context.Context, name string, c claim) (newsroom.Lease, error) {
 	switch {
 	case c.lease != nil:
 		return *c.lease, nil
@@ -68,7 +68,7 @@ func (in *Ingester) claimLease(ctx context.Context, name string, c claim) (store
 // pass's save did.
 type keeper struct {
 	in       *Ingester
-	lease    store.Lease
+	lease    newsroom.Lease
 	parent   context.Context
 	ctx      context.Context // the pass's: cancelled with ErrLeaseLost
 	cancel   context.CancelCauseFunc
@@ -77,7 +77,7 @@ type keeper struct {
 	released bool // by a pass's save; written only by the pass's goroutine
 }
 
-func (in *Ingester) keep(ctx context.Context, l store.Lease) *keeper {
+func (in *Ingester) keep(ctx context.Context, l newsroom.Lease) *keeper {
 	kctx, cancel := context.WithCancelCause(ctx)
 	k := &keeper{in: in, lease: l, parent: ctx, ctx: kctx, cancel: cancel,
 		done: make(chan struct{}), stopped: make(chan struct{})}
@@ -108,11 +108,11 @@ func (k *keeper) renew() {
 			renewed = time.Now()
 		case k.ctx.Err() != nil:
 			return
-		case errors.Is(err, store.ErrLeaseLost):
+		case errors.Is(err, newsroom.ErrLeaseLost):
 			k.cancel(err)
 			return
 		case time.Since(renewed) >= ttl:
-			k.cancel(fmt.Errorf("%w: not renewed for %s: %w", store.ErrLeaseLost, ttl, err))
+			k.cancel(fmt.Errorf("%w: not renewed for %s: %w", newsroom.ErrLeaseLost, ttl, err))
 			return
 		default:
 			k.in.log.Warn("cannot renew lease", "source", k.lease.Source, "error", err)
@@ -123,7 +123,7 @@ func (k *keeper) renew() {
 // lost is the error that cancelled the pass's context when its lease was
 // lost, else nil.
 func (k *keeper) lost() error {
-	if err := context.Cause(k.ctx); errors.Is(err, store.ErrLeaseLost) {
+	if err := context.Cause(k.ctx); errors.Is(err, newsroom.ErrLeaseLost) {
 		return err
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -182,7 +183,7 @@ func TestPassWhoseLeaseWasTakenWritesNothing(t *testing.T) {
 	e.steal("slow", "b")
 	close(up.release)
 	res := waitFor(t, done, "pass result")
-	if !errors.Is(res.Err, store.ErrLeaseLost) || res.New != 0 {
+	if !errors.Is(res.Err, newsroom.ErrLeaseLost) || res.New != 0 {
 		t.Errorf("pass = %+v, want ErrLeaseLost and nothing new", res)
 	}
 	if n := e.count(); n != 0 {
@@ -213,7 +214,7 @@ func TestLostRenewalStopsThePass(t *testing.T) {
 	e.steal("slow", "b")
 	waitFor(t, up.canceled, "cancelled request")
 	res := waitFor(t, done, "pass result")
-	if !errors.Is(res.Err, store.ErrLeaseLost) {
+	if !errors.Is(res.Err, newsroom.ErrLeaseLost) {
 		t.Errorf("pass = %+v, want ErrLeaseLost", res)
 	}
 	if src := e.source("slow"); !src.LastAttempt.IsZero() || src.ClaimedBy != "b" {
@@ -251,7 +252,7 @@ func TestKilledInstanceIsTakenOver(t *testing.T) {
 	e := newEnv(t)
 	up := newBlocking(t, genFeed("slow", 3, false, 200))
 	e.up.set("/slow", route{handler: up.handler})
-	e.addSource("slow", "/slow", func(s *store.Source) { s.Schedule = "@every 24h" })
+	e.addSource("slow", "/slow", func(s *newsroom.Source) { s.Schedule = "@every 24h" })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a runaway child's bound
 	defer cancel()

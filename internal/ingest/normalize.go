@@ -12,7 +12,7 @@ import (
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/arabic"
 	"github.com/newswire/newswire/internal/clean"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Lengths of generated text, in runes.
@@ -27,7 +27,7 @@ const (
 // lead, the upstream's summary as sanitised HTML when it is text of its
 // own; the summary is written by item, once the body is cleaned. An item
 // with nothing to show (no title, text or link) is dropped.
-func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead string, ok bool) {
+func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, lead string, ok bool) {
 	if b.normalized != nil {
 		b.normalized.Add(1)
 	}
@@ -69,7 +69,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 		title = e.link
 	}
 	if title == "" {
-		return store.PassItem{}, "", "", false
+		return newsroom.PassItem{}, "", "", false
 	}
 	if content == "" {
 		content = clean.TextToHTML([]string{title})
@@ -110,7 +110,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 		Image:       b.image(e),
 		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
 	}
-	return store.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, lead, true
+	return newsroom.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, lead, true
 }
 
 // itemHTML is an item field as sanitised HTML with URLs made absolute

@@ -13,7 +13,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // GoneReason is Source.DisabledReason after the upstream answered 410.
@@ -35,7 +35,7 @@ type document struct {
 // (the document the previous pass held items back from, for this URL) it
 // neither fetches nor parses. It returns the document when it held items
 // back and stored the batch it took, for a catch-up pass.
-func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held *document) (Result, *document) {
+func (in *Ingester) pass(ctx context.Context, lk *keeper, src newsroom.Source, held *document) (Result, *document) {
 	wall := time.Now()
 	start := in.opts.Now().UTC().Truncate(time.Second)
 	res := Result{Source: src.Name}
@@ -45,7 +45,7 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held
 
 	// The item history is read on the other core while the body is parsed.
 	type knownItems struct {
-		m   map[string]store.KnownItem
+		m   map[string]newsroom.KnownItem
 		err error
 	}
 	knownc := make(chan knownItems, 1)
@@ -74,7 +74,7 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held
 			res.NotModified = true
 			state.ETag, state.LastModified = fr.ETag, fr.LastModified
 			in.succeed(&state, every, fr.MaxAge, false)
-			return in.record(ctx, lk, src, store.Pass{SourceID: src.ID, State: state}, res, wall), nil
+			return in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: state}, res, wall), nil
 		}
 
 		base, err := url.Parse(fr.FinalURL)
@@ -88,7 +88,7 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held
 			res.NotModified = true
 			state.ETag, state.LastModified = fr.ETag, fr.LastModified
 			in.succeed(&state, every, fr.MaxAge, false)
-			return in.record(ctx, lk, src, store.Pass{SourceID: src.ID, State: state}, res, wall), nil
+			return in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: state}, res, wall), nil
 		}
 
 		go readKnown()
@@ -111,7 +111,7 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held
 	}
 	items := b.build()
 	if b.dupGUIDs && state.IDMode == "" {
-		state.IDMode, state.Note = store.IDModeLink, DuplicateGUIDNote
+		state.IDMode, state.Note = newsroom.IDModeLink, DuplicateGUIDNote
 		in.log.Warn("duplicate GUIDs in feed: identifying its items by link", "source", src.Name)
 	}
 	res.Unchanged, res.Deferred, res.Dropped = b.unchanged, b.deferred, len(b.dropped)
@@ -134,7 +134,7 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src store.Source, held
 	in.succeed(&state, every, doc.fr.MaxAge, b.deferred > 0)
 	// A catch-up pass follows this one under the same lease.
 	catchUp := b.deferred > 0 && len(items) > 0
-	res = in.record(ctx, lk, src, store.Pass{SourceID: src.ID, State: state, Items: items, KeepLease: catchUp}, res, wall)
+	res = in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: state, Items: items, KeepLease: catchUp}, res, wall)
 	if b.deferred == 0 || res.Err != nil || !res.recorded || len(items) == 0 {
 		return res, nil
 	}
@@ -148,7 +148,7 @@ const DuplicateGUIDNote = "duplicate GUIDs in feed: identifying items by link"
 // interval away, stretched by the feed's <ttl> and the response's max-age
 // unless the pass held items back: those say how long the upstream's
 // document stays fresh, and this one is not all taken yet.
-func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration, backlog bool) {
+func (in *Ingester) succeed(st *newsroom.SourceState, every, maxAge time.Duration, backlog bool) {
 	st.Failures, st.LastError, st.LastSuccess = 0, "", st.LastAttempt
 	if backlog {
 		st.NextRun = st.LastAttempt.Add(every)
@@ -160,7 +160,7 @@ func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration, 
 // fail records a failed pass: the error, one more consecutive failure and a
 // backoff (or Retry-After, or 410's disabling). A pass cut short by ctx
 // (shutdown) is not the source's fault and records nothing.
-func (in *Ingester) fail(ctx context.Context, lk *keeper, src store.Source, st store.SourceState, every time.Duration,
+func (in *Ingester) fail(ctx context.Context, lk *keeper, src newsroom.Source, st newsroom.SourceState, every time.Duration,
 	err error, res Result, wall time.Time) Result {
 	res.Err = err
 	if ctx.Err() != nil {
@@ -180,16 +180,16 @@ func (in *Ingester) fail(ctx context.Context, lk *keeper, src store.Source, st s
 	}
 	in.log.Warn("source failed", "source", src.Name, "url", src.URL, "failures", st.Failures,
 		"next_run", st.NextRun, "error", err)
-	return in.record(ctx, lk, src, store.Pass{SourceID: src.ID, State: st}, res, wall)
+	return in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: st}, res, wall)
 }
 
 // record saves the pass under its lease, which the save releases unless
 // p.KeepLease. When the items cannot be saved, the failure is recorded on
 // the source instead; a pass whose lease was lost records nothing.
-func (in *Ingester) record(ctx context.Context, lk *keeper, src store.Source, p store.Pass, res Result, wall time.Time) Result {
+func (in *Ingester) record(ctx context.Context, lk *keeper, src newsroom.Source, p newsroom.Pass, res Result, wall time.Time) Result {
 	p.Lease = &lk.lease
 	pr, err := in.st.SavePass(ctx, p)
-	if err != nil && len(p.Items) > 0 && ctx.Err() == nil && !errors.Is(err, store.ErrLeaseLost) {
+	if err != nil && len(p.Items) > 0 && ctx.Err() == nil && !errors.Is(err, newsroom.ErrLeaseLost) {
 		err = fmt.Errorf("save %s: %w", src.Name, err)
 		// Logged here: recording the failure on the source may still work.
 		in.log.Error("cannot save items", "source", src.Name, "items", len(p.Items), "error", err)
@@ -199,10 +199,10 @@ func (in *Ingester) record(ctx context.Context, lk *keeper, src store.Source, p 
 		st.Failures, st.LastError = src.Failures+1, err.Error()
 		st.NextRun = st.LastAttempt.Add(backoff(scheduleInterval(src.Schedule, st.LastAttempt), st.Failures, in.opts.MaxBackoff))
 		p.KeepLease = false
-		_, err = in.st.SavePass(ctx, store.Pass{SourceID: src.ID, State: st, Lease: p.Lease})
+		_, err = in.st.SavePass(ctx, newsroom.Pass{SourceID: src.ID, State: st, Lease: p.Lease})
 	}
 	res.Duration = time.Since(wall)
-	if errors.Is(err, store.ErrLeaseLost) {
+	if errors.Is(err, newsroom.ErrLeaseLost) {
 		in.log.Warn("lease lost: pass abandoned, another instance polls the source", "source", src.Name, "error", err)
 		res.Err = errors.Join(res.Err, err)
 		return res

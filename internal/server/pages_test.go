@@ -17,7 +17,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // newSiteFixture is a server whose site is in lang, with the categories
@@ -168,8 +168,8 @@ func TestChromeFollowsSiteLanguage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			f := newSiteFixture(t, tt.lang, arabicArticle(), englishArticle())
-			if _, err := f.st.UpsertSource(context.Background(), store.Source{Name: "wire", URL: "https://wire.example/rss",
-				Enabled: true, Origin: store.OriginConfig}); err != nil {
+			if _, err := f.st.UpsertSource(context.Background(), newsroom.Source{Name: "wire", URL: "https://wire.example/rss",
+				Enabled: true, Origin: newsroom.OriginConfig}); err != nil {
 				t.Fatal(err)
 			}
 			pages := map[string]*html.Node{}
@@ -353,8 +353,8 @@ func TestStatusPageStates(t *testing.T) {
 			f := newSiteFixture(t, tt.lang)
 			ctx := context.Background()
 			now := time.Now()
-			add := func(src store.Source, state store.SourceState) {
-				src.URL, src.Origin = "https://"+strings.ReplaceAll(src.Name, " ", "-")+".example/rss", store.OriginConfig
+			add := func(src newsroom.Source, state newsroom.SourceState) {
+				src.URL, src.Origin = "https://"+strings.ReplaceAll(src.Name, " ", "-")+".example/rss", newsroom.OriginConfig
 				saved, err := f.st.UpsertSource(ctx, src)
 				if err != nil {
 					t.Fatal(err)
@@ -362,23 +362,23 @@ func TestStatusPageStates(t *testing.T) {
 				if state.LastAttempt.IsZero() {
 					return
 				}
-				if _, err := f.st.SavePass(ctx, store.Pass{SourceID: saved.ID, State: state}); err != nil {
+				if _, err := f.st.SavePass(ctx, newsroom.Pass{SourceID: saved.ID, State: state}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			add(store.Source{Name: "ok", Enabled: true}, store.SourceState{LastAttempt: now.Add(-5 * time.Minute),
+			add(newsroom.Source{Name: "ok", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-5 * time.Minute),
 				LastSuccess: now.Add(-5 * time.Minute), NextRun: now.Add(2 * time.Hour)})
-			add(store.Source{Name: "failing", Enabled: true}, store.SourceState{LastAttempt: now.Add(-10 * time.Minute),
+			add(newsroom.Source{Name: "failing", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-10 * time.Minute),
 				LastError: "dial tcp: connection refused", Failures: 3, NextRun: now.Add(-time.Minute)})
 			// Gone upstream: still enabled, no longer polled.
-			add(store.Source{Name: "gone", Enabled: true}, store.SourceState{LastAttempt: now.Add(-time.Hour),
+			add(newsroom.Source{Name: "gone", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-time.Hour),
 				LastError: "410 Gone", DisabledReason: "410 Gone", Failures: 1})
-			add(store.Source{Name: "paused", Enabled: false}, store.SourceState{})
-			add(store.Source{Name: "has space", Enabled: true}, store.SourceState{})
-			add(store.Source{Name: "moved-and-noted", Enabled: true}, store.SourceState{LastAttempt: now.Add(-time.Minute),
+			add(newsroom.Source{Name: "paused", Enabled: false}, newsroom.SourceState{})
+			add(newsroom.Source{Name: "has space", Enabled: true}, newsroom.SourceState{})
+			add(newsroom.Source{Name: "moved-and-noted", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-time.Minute),
 				LastSuccess: now.Add(-time.Minute), NextRun: now.Add(time.Minute + 20*time.Second), MovedTo: "https://new.example/rss",
 				Note: "duplicate GUIDs in feed: identifying items by link"})
-			add(store.Source{Name: "fetching", Enabled: true}, store.SourceState{})
+			add(newsroom.Source{Name: "fetching", Enabled: true}, newsroom.SourceState{})
 			if _, err := f.st.ClaimSource(ctx, "fetching", "newsroom-b:42", 10*time.Minute); err != nil {
 				t.Fatal(err)
 			}

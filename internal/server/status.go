@@ -12,14 +12,14 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // statusDays is how far back the per-source activity chart reaches.
 const statusDays = 14
 
 type statusSource struct {
-	store.Source
+	newsroom.Source
 	Anchor   string // the row's id
 	State    string // ok, failing, disabled or new: a class and a message key
 	Activity []int
@@ -28,7 +28,7 @@ type statusSource struct {
 
 // sourceState sums a source up in one word, shown in words and colour.
 // A source is disabled by its operator or by its upstream (410 Gone).
-func sourceState(src store.Source) string {
+func sourceState(src newsroom.Source) string {
 	switch {
 	case !src.Polled():
 		return "disabled"

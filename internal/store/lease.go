@@ -8,6 +8,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Source leases: of several instances on one database, one polls a source
@@ -19,67 +21,15 @@ import (
 // that lapses and another instance takes over (ClaimLapsedLeases). A pass
 // whose lease was taken writes nothing: every write checks the token.
 
-// ErrLeaseHeld is matched (errors.Is) by a *HeldError: another instance's
-// pass holds the source.
-var ErrLeaseHeld = errors.New("source held by another instance")
-
-// ErrLeaseLost is returned when a pass's lease was taken over by another
-// instance (after it lapsed) or released: the pass must not write.
-var ErrLeaseLost = errors.New("source lease lost")
-
-// ErrRunTaken is returned by ClaimDueRun when the source's next run is no
-// longer the one the caller found due: another instance polled it.
-var ErrRunTaken = errors.New("source's due run already taken")
-
-// HeldError says which instance holds a source, and until when.
-type HeldError struct {
-	Source string
-	By     string
-	Until  time.Time // by the database's clock
-}
-
-func (e *HeldError) Error() string {
-	return fmt.Sprintf("source %s held by %s until %s", e.Source, e.By, e.Until.Format(time.RFC3339))
-}
-
-// Is makes errors.Is(err, ErrLeaseHeld) true.
-func (e *HeldError) Is(target error) bool { return target == ErrLeaseHeld }
-
-// Lease is one claim on a source.
-type Lease struct {
-	SourceID int64
-	Source   string // its name
-	Holder   string // the instance
-	Token    int64  // random per claim; what every write of the pass checks
-	Until    time.Time
-}
-
-// leaseDialect is what the lease SQL differs in between the backends; the
-// rest of this file is portable SQL. On PostgreSQL it is:
-//
-//	now:        floor(extract(epoch FROM clock_timestamp()))::bigint
-//	skipLocked: " FOR UPDATE SKIP LOCKED"
-//	forUpdate:  " FOR UPDATE"
-//
-// (clock_timestamp, not now(): now() is the transaction's start.) On SQLite
-// the single writer connection, whose transactions begin IMMEDIATE, makes
-// every claim and check exclusive, so the row locks are empty.
-type leaseDialect struct {
-	now        string // the database's clock, unix seconds
-	skipLocked string // ends the subquery that picks lapsed leases to claim
-	forUpdate  string // ends the SELECT that checks a pass's token before it writes
-}
-
-func sqliteLeaseDialect() leaseDialect {
-	return leaseDialect{now: `unixepoch()`}
-}
-
-// leaseSQL is the lease statements in one dialect.
+// leaseSQL is the lease statements in one dialect: portable SQL but for the
+// database's clock (d.now) and the row locks PostgreSQL needs (SQLite's
+// single writer connection, whose transactions begin IMMEDIATE, makes every
+// claim and check exclusive already).
 type leaseSQL struct {
 	claim, claimDue, why, renew, release, claimLapsed, check string
 }
 
-func newLeaseSQL(d leaseDialect) leaseSQL {
+func newLeaseSQL(d *dialect) leaseSQL {
 	// A lease is free when none was claimed (token 0) or it has lapsed.
 	free := `(claim_token = 0 OR claimed_until <= ` + d.now + `)`
 	set := `SET claimed_by = ?, claim_token = ?, claimed_until = ` + d.now + ` + ?`
@@ -99,13 +49,15 @@ func newLeaseSQL(d leaseDialect) leaseSQL {
 		claimLapsed: `UPDATE sources ` + set + ` WHERE id IN (
 			SELECT id FROM sources WHERE claim_token <> 0 AND claimed_until <= ` + d.now + `
 			AND enabled = 1 AND disabled_reason = ''
-			ORDER BY next_run, id LIMIT ?` + d.skipLocked + `)
+			ORDER BY next_run, id LIMIT ?` + d.claimRows("sources") + `)
 			RETURNING id, name, claimed_until`,
 		check: `SELECT claim_token, claimed_by, claimed_until FROM sources WHERE id = ?` + d.forUpdate,
 	}
 }
 
-var leaseStmts = newLeaseSQL(sqliteLeaseDialect())
+// leaseSQL returns the lease statements in the store's dialect; d.sql
+// caches their PostgreSQL spelling.
+func (s *Store) leaseSQL() leaseSQL { return newLeaseSQL(s.d) }
 
 // leaseSeconds is ttl in whole seconds, at least one: times are stored in
 // seconds.
@@ -119,7 +71,7 @@ func newToken() int64 { return rand.Int64N(math.MaxInt64) + 1 }
 // ClaimSource claims the source called name for holder for ttl, whatever
 // its next run, unless another claim on it is live: then the error is a
 // *HeldError. `newswire fetch` claims this way.
-func (s *Store) ClaimSource(ctx context.Context, name, holder string, ttl time.Duration) (Lease, error) {
+func (s *Store) ClaimSource(ctx context.Context, name, holder string, ttl time.Duration) (newsroom.Lease, error) {
 	return s.claim(ctx, name, holder, ttl, nil)
 }
 
@@ -128,69 +80,70 @@ func (s *Store) ClaimSource(ctx context.Context, name, holder string, ttl time.D
 // ErrRunTaken when the source's next run has moved on since (another
 // instance polled it), and with a *HeldError while another claim is live.
 // Of several instances whose schedules fire for the same run, one gets it.
-func (s *Store) ClaimDueRun(ctx context.Context, name, holder string, ttl time.Duration, nextRun time.Time) (Lease, error) {
+func (s *Store) ClaimDueRun(ctx context.Context, name, holder string, ttl time.Duration, nextRun time.Time) (newsroom.Lease, error) {
 	next := unixOf(nextRun)
 	return s.claim(ctx, name, holder, ttl, &next)
 }
 
-func (s *Store) claim(ctx context.Context, name, holder string, ttl time.Duration, nextRun *int64) (_ Lease, err error) {
+func (s *Store) claim(ctx context.Context, name, holder string, ttl time.Duration, nextRun *int64) (_ newsroom.Lease, err error) {
 	defer s.noteWrite(&err)
 	if holder == "" {
-		return Lease{}, fmt.Errorf("claim source %s: empty instance name", name)
+		return newsroom.Lease{}, fmt.Errorf("claim source %s: empty instance name", name)
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return Lease{}, fmt.Errorf("claim source %s: %w", name, err)
+		return newsroom.Lease{}, fmt.Errorf("claim source %s: %w", name, err)
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	l := Lease{Source: name, Holder: holder, Token: newToken()}
+	l := newsroom.Lease{Source: name, Holder: holder, Token: newToken()}
 	args := []any{holder, l.Token, leaseSeconds(ttl), name}
-	q := leaseStmts.claim
+	q := s.leaseSQL()
+	stmt := q.claim
 	if nextRun != nil {
-		q, args = leaseStmts.claimDue, append(args, *nextRun)
+		stmt, args = q.claimDue, append(args, *nextRun)
 	}
 	var until int64
-	err = tx.QueryRowContext(ctx, q, args...).Scan(&l.SourceID, &until)
+	err = tx.QueryRowContext(ctx, stmt, args...).Scan(&l.SourceID, &until)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = whyNotClaimed(ctx, tx, name)
+		err = whyNotClaimed(ctx, tx, q, name)
 	}
 	if err != nil {
-		return Lease{}, fmt.Errorf("claim source %s: %w", name, err)
+		return newsroom.Lease{}, fmt.Errorf("claim source %s: %w", name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return Lease{}, fmt.Errorf("claim source %s: commit: %w", name, err)
+		return newsroom.Lease{}, fmt.Errorf("claim source %s: commit: %w", name, err)
 	}
 	l.Until = unix(until)
 	return l, nil
 }
 
 // whyNotClaimed says why a claim on the source called name matched no row.
-func whyNotClaimed(ctx context.Context, tx *sql.Tx, name string) error {
+func whyNotClaimed(ctx context.Context, tx *dbTx, q leaseSQL, name string) error {
 	var (
 		by                      string
 		until, token, next, now int64
 	)
-	err := tx.QueryRowContext(ctx, leaseStmts.why, name).Scan(&by, &until, &token, &next, &now)
+	err := tx.QueryRowContext(ctx, q.why, name).Scan(&by, &until, &token, &next, &now)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return ErrNotFound
+		return newsroom.ErrNotFound
 	case err != nil:
 		return err
 	case token != 0 && until > now:
-		return &HeldError{Source: name, By: by, Until: unix(until)}
+		return &newsroom.HeldError{Source: name, By: by, Until: unix(until)}
 	}
-	return ErrRunTaken
+	return newsroom.ErrRunTaken
 }
 
 // RenewLease extends l to ttl from now by the database's clock. It fails
-// with ErrLeaseLost when l is no longer the source's claim.
-func (s *Store) RenewLease(ctx context.Context, l Lease, ttl time.Duration) (_ Lease, err error) {
+// with newsroom.ErrLeaseLost when l is no longer the source's claim.
+func (s *Store) RenewLease(ctx context.Context, l newsroom.Lease, ttl time.Duration) (_ newsroom.Lease, err error) {
 	defer s.noteWrite(&err)
 	var until int64
-	err = s.w.QueryRowContext(ctx, leaseStmts.renew, leaseSeconds(ttl), l.SourceID, l.Token).Scan(&until)
+	err = s.w.QueryRowContext(ctx, s.leaseSQL().renew, leaseSeconds(ttl), l.SourceID, l.Token).Scan(&until)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrLeaseLost
+		err = newsroom.ErrLeaseLost
 	}
 	if err != nil {
 		return l, fmt.Errorf("renew lease on %s: %w", l.Source, err)
@@ -202,9 +155,9 @@ func (s *Store) RenewLease(ctx context.Context, l Lease, ttl time.Duration) (_ L
 // ReleaseLease gives l up, if it is still the source's claim: a pass that
 // ends without writing the source (cancelled, or its write failed) lets
 // another instance poll it at once rather than when the lease lapses.
-func (s *Store) ReleaseLease(ctx context.Context, l Lease) (err error) {
+func (s *Store) ReleaseLease(ctx context.Context, l newsroom.Lease) (err error) {
 	defer s.noteWrite(&err)
-	if _, err := s.w.ExecContext(ctx, leaseStmts.release, l.SourceID, l.Token); err != nil {
+	if _, err := s.w.ExecContext(ctx, s.leaseSQL().release, l.SourceID, l.Token); err != nil {
 		return fmt.Errorf("release lease on %s: %w", l.Source, err)
 	}
 	return nil
@@ -214,7 +167,7 @@ func (s *Store) ReleaseLease(ctx context.Context, l Lease) (err error) {
 // whose lease lapsed without being released (the instance polling them
 // died or lost the database), the longest due first: their pass never
 // finished, so they are due now.
-func (s *Store) ClaimLapsedLeases(ctx context.Context, holder string, ttl time.Duration, limit int) (_ []Lease, err error) {
+func (s *Store) ClaimLapsedLeases(ctx context.Context, holder string, ttl time.Duration, limit int) (_ []newsroom.Lease, err error) {
 	defer s.noteWrite(&err)
 	if holder == "" {
 		return nil, errors.New("claim lapsed leases: empty instance name")
@@ -228,14 +181,14 @@ func (s *Store) ClaimLapsedLeases(ctx context.Context, holder string, ttl time.D
 	}
 	defer tx.Rollback() // no-op after Commit
 	token := newToken()
-	rows, err := tx.QueryContext(ctx, leaseStmts.claimLapsed, holder, token, leaseSeconds(ttl), limit)
+	rows, err := tx.QueryContext(ctx, s.leaseSQL().claimLapsed, holder, token, leaseSeconds(ttl), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim lapsed leases: %w", err)
 	}
 	defer rows.Close()
-	var out []Lease
+	var out []newsroom.Lease
 	for rows.Next() {
-		l := Lease{Holder: holder, Token: token}
+		l := newsroom.Lease{Holder: holder, Token: token}
 		var until int64
 		if err := rows.Scan(&l.SourceID, &l.Source, &until); err != nil {
 			return nil, fmt.Errorf("claim lapsed leases: %w", err)
@@ -252,36 +205,32 @@ func (s *Store) ClaimLapsedLeases(ctx context.Context, holder string, ttl time.D
 	return out, nil
 }
 
-// checkLease fails with ErrLeaseLost unless l is still its source's claim.
+// checkLease fails with newsroom.ErrLeaseLost unless l is still its source's claim.
 // It runs first in a pass's write transaction (on PostgreSQL locking the
 // row), so no claim can come between the check and the commit.
-func checkLease(ctx context.Context, tx *sql.Tx, l *Lease) error {
+func (s *Store) checkLease(ctx context.Context, tx *dbTx, l *newsroom.Lease) error {
 	var (
 		token, until int64
 		by           string
 	)
-	err := tx.QueryRowContext(ctx, leaseStmts.check, l.SourceID).Scan(&token, &by, &until)
+	err := tx.QueryRowContext(ctx, s.leaseSQL().check, l.SourceID).Scan(&token, &by, &until)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("source %d: %w", l.SourceID, ErrNotFound)
+		return fmt.Errorf("source %d: %w", l.SourceID, newsroom.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("check lease on %s: %w", l.Source, err)
 	case token != l.Token && token != 0:
-		return fmt.Errorf("source %s: %w: now held by %s until %s", l.Source, ErrLeaseLost, by,
+		return fmt.Errorf("source %s: %w: now held by %s until %s", l.Source, newsroom.ErrLeaseLost, by,
 			unix(until).Format(time.RFC3339))
 	case token != l.Token:
-		return fmt.Errorf("source %s: %w: released", l.Source, ErrLeaseLost)
+		return fmt.Errorf("source %s: %w: released", l.Source, newsroom.ErrLeaseLost)
 	}
 	return nil
 }
 
-// endLease releases l in the pass's transaction, unless keep (a catch-up
-// pass follows under the same lease).
-func endLease(ctx context.Context, tx *sql.Tx, l *Lease, keep bool) error {
-	if keep {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, leaseStmts.release, l.SourceID, l.Token); err != nil {
+// endLease releases l in the pass's transaction.
+func (s *Store) endLease(ctx context.Context, tx *dbTx, l *newsroom.Lease) error {
+	if _, err := tx.ExecContext(ctx, s.leaseSQL().release, l.SourceID, l.Token); err != nil {
 		return fmt.Errorf("release lease on %s: %w", l.Source, err)
 	}
 	return nil

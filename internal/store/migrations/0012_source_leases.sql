@@ -1,4 +1,4 @@
--- 0011: per-source leases, so that of several instances on one database
+-- 0012: per-source leases, so that of several instances on one database
 -- exactly one polls a source at a time. claimed_by names the instance
 -- holding the lease ('' when none), claimed_until is when it lapses (unix
 -- seconds, from the database's clock, never an instance's; 0 when none),
