@@ -113,6 +113,9 @@ func markers(c config.CleanConfig) clean.Markers {
 	if len(c.Newsletter) > 0 {
 		m.Newsletter = c.Newsletter
 	}
+	if len(c.Footer) > 0 {
+		m.Footer = c.Footer
+	}
 	return m
 }
 

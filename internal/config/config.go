@@ -120,6 +120,7 @@ type CleanConfig struct {
 	Filler     []string `yaml:"filler"`     // phrases of sentences written for search engines
 	Share      []string `yaml:"share"`      // share-button text ("شارك هذا المقال", "Share on Facebook")
 	Newsletter []string `yaml:"newsletter"` // newsletter sign-up text
+	Footer     []string `yaml:"footer"`     // feed footer lines, "…" for each link ("The post … appeared first on …")
 }
 
 // Duration is a length of time in the file: whole seconds (60) or a Go

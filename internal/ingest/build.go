@@ -173,7 +173,7 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 	a := it.Article
 	if b.clean != nil {
 		if lead != "" {
-			a.Summary = b.cleanLead(a, lead)
+			a.Summary = b.cleanLead(a, lead, text)
 		}
 		body := a.ContentHTML
 		if err := b.clean(a); err != nil {
@@ -207,9 +207,19 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 // block by block, so the summary goes to it a sentence a block, each line
 // (a block of the upstream's HTML, or a line break) split into sentences.
 // Nothing is lost by it: the summary is made of the same text, in order.
-func (b *batch) cleanLead(a *feeds.Article, lead string) string {
+//
+// Before that, the summary's own blocks go to the cleaner as they are:
+// a block known by its links, as the feed footer "The post <a>Title</a>
+// appeared first on <a>Site</a>." is, can be told only while it has them.
+// What is left may be an excerpt of the body (text) after all, the footer
+// having been all that told them apart: then "" too.
+func (b *batch) cleanLead(a *feeds.Article, lead, text string) string {
+	whole := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
+	if err := b.clean(whole); err != nil || startsBody(clean.HTMLToText(whole.ContentHTML), text) {
+		return ""
+	}
 	var blocks []string
-	for _, line := range strings.Split(clean.HTMLToText(lead), "\n") {
+	for _, line := range strings.Split(clean.HTMLToText(whole.ContentHTML), "\n") {
 		blocks = append(blocks, clean.Sentences(line)...)
 	}
 	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: clean.TextToHTML(blocks), URL: a.URL, Language: a.Language}

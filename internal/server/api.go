@@ -248,6 +248,12 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, errors.Join(missing...))
 		return
 	}
+	// The same rule as `newswire import`: a repeated guid would make the
+	// later copy replace the earlier one unseen.
+	if err := importer.CheckUniqueGUIDs("request body", as); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	res, err := s.saveArticles(r.Context(), as)
 	if err != nil {
 		s.apiError(w, r, indexByGUID(err, as))

@@ -459,6 +459,14 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.st.Ping(ctx); err != nil {
 		s.log.Warn("health check", "error", err)
+		// An unreachable shared database is every instance's fault at once:
+		// a load balancer that dropped them all would take down the feeds
+		// they still hold. While there is something to serve, say degraded.
+		if n := s.cache.documents(); n > 0 && errors.Is(err, newsroom.ErrStorage) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = fmt.Fprintf(w, "degraded: database unreachable: %v\nserving %d cached documents; others, new articles, ingest and the admin API wait for the database\n", err, n)
+			return
+		}
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}

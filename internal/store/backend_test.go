@@ -1,25 +1,20 @@
 package store_test
 
 import (
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
+	"github.com/newswire/newswire/internal/pgtest"
 	"github.com/newswire/newswire/internal/store"
 )
 
-// pgEnv names the PostgreSQL server the tests may use, e.g.
-// postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable. Without it
-// the PostgreSQL cases are skipped; .ci/run always sets it.
-const pgEnv = "NEWSWIRE_TEST_POSTGRES"
+// pgEnv names the PostgreSQL server the tests may use (see pgtest).
+const pgEnv = pgtest.Env
 
 // testDB is a backend the store tests run on: fresh returns the location of
 // a new, empty database of its kind, dropped when the test ends.
@@ -50,9 +45,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, db testDB)) {
 
 func needPostgres(tb testing.TB) {
 	tb.Helper()
-	if os.Getenv(pgEnv) == "" {
-		tb.Skip(pgEnv + " is not set")
-	}
+	pgtest.Need(tb)
 }
 
 // open opens a store on a fresh database with the fixed clock.
@@ -91,55 +84,15 @@ func (db testDB) q(query string) string {
 	return store.Rebind(query)
 }
 
-var (
-	pgAdminOnce sync.Once
-	pgAdmin     *sql.DB
-	pgAdminErr  error
-)
-
-// freshSchema creates a schema of its own for one test in the database
-// pgEnv names, and returns that database's URL with search_path set to it.
-// The schema is dropped when the test ends (after its stores close: cleanups
-// run last-registered first).
+// freshSchema gives one test a PostgreSQL schema of its own.
 func freshSchema(tb testing.TB) string {
 	tb.Helper()
-	needPostgres(tb)
-	base := os.Getenv(pgEnv)
-	pgAdminOnce.Do(func() {
-		pgAdmin, pgAdminErr = sql.Open("pgx", base)
-		if pgAdminErr == nil {
-			pgAdminErr = pgAdmin.Ping()
-		}
-	})
-	if pgAdminErr != nil {
-		tb.Fatalf("%s: %v", pgEnv, pgAdminErr)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := pgAdmin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if _, err := pgAdmin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.FreshSchema(tb)
 }
 
 // TestMain closes the shared admin connection.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if pgAdmin != nil {
-		pgAdmin.Close()
-	}
+	pgtest.Close()
 	os.Exit(code)
 }

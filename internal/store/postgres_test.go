@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
+	"github.com/newswire/newswire/internal/pgtest"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -323,61 +323,6 @@ func columnsOf(t *testing.T, db *sql.DB, q string) map[string]string {
 	return out
 }
 
-// unpluggable is a TCP proxy in front of PostgreSQL that the test can
-// unplug (every connection cut, new ones refused) and plug back in on the
-// same address: the database becoming unreachable and coming back.
-type unpluggable struct {
-	target, addr string
-	mu           sync.Mutex
-	ln           net.Listener
-	conns        []net.Conn
-}
-
-func newUnpluggable(t *testing.T, target string) *unpluggable {
-	p := &unpluggable{target: target}
-	p.plug(t, "127.0.0.1:0")
-	t.Cleanup(p.unplug)
-	return p
-}
-
-func (p *unpluggable) plug(t *testing.T, addr string) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			go func() { io.Copy(up, c); up.Close() }()
-			go func() { io.Copy(c, up); c.Close() }()
-		}
-	}()
-}
-
-func (p *unpluggable) unplug() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.ln.Close()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
 // While PostgreSQL cannot be reached, writes fail with a storage fault
 // (FaultUnavailable) and the store says so; once it is back the pool
 // reconnects by itself and the probe finds writes work. The URL's password
@@ -389,15 +334,15 @@ func TestUnreachablePostgresIsAStorageFaultAndTheStoreRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := newUnpluggable(t, u.Host)
-	u.Host = proxy.addr
+	proxy := pgtest.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
 	const secret = "hunter2-secret" // trust auth: accepted, never checked
 	u.User = url.UserPassword(u.User.Username(), secret)
 	ctx := context.Background()
 	st, _ := mustOpenAt(t, u.String(), fixedClock)
 	mustSave(t, st, article("kept", t0, "world"))
 
-	proxy.unplug()
+	proxy.Unplug()
 	_, err = st.SaveArticle(ctx, article("lost", t0, "world"))
 	var se *newsroom.StorageError
 	if !errors.As(err, &se) || se.Fault != newsroom.FaultUnavailable {
@@ -413,7 +358,7 @@ func TestUnreachablePostgresIsAStorageFaultAndTheStoreRecovers(t *testing.T) {
 		t.Error("probe while unreachable: no error")
 	}
 
-	proxy.plug(t, proxy.addr)
+	proxy.Plug(t, proxy.Addr)
 	for i := 0; i < 3 && !st.WriteHealth().Writable; i++ {
 		if err := st.ProbeWrites(ctx); err != nil {
 			t.Fatalf("probe once reachable: %v", err)

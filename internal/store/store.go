@@ -280,7 +280,14 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	var v int64
 	if err := s.rs.version.QueryRowContext(ctx).Scan(&v); err != nil {
-		return fmt.Errorf("ping store: %w", classify(err))
+		err = classify(err)
+		// A database that cannot be reached cannot be written either: say
+		// so now, not at the next write, and let the probe find its return.
+		var se *newsroom.StorageError
+		if errors.As(err, &se) && se.Fault == newsroom.FaultUnavailable {
+			s.writeFailed(se)
+		}
+		return fmt.Errorf("ping store: %w", err)
 	}
 	return nil
 }
