@@ -124,6 +124,11 @@ func newsroomDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 
+	// An instance was polling the source when it was stopped for the move.
+	if _, err := st.ClaimSource(ctx, "wire", "old-instance", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+
 	now := time.Now()
 	// The pending request has id 1; the confirmed ones, 2 and 3, are gone.
 	if _, err := st.RequestWebSub(ctx, newsroom.WebSubIntent{Mode: newsroom.WebSubSubscribe, Topic: "https://news.example/feeds/world.rss",
@@ -308,7 +313,13 @@ func TestMigrateDBMovesANewsroomToPostgres(t *testing.T) {
 
 	pg := openStore(t, target)
 	after := readSnapshot(t, pg, guids)
-	// Claims made by the stopped instance are not carried over.
+	// Claims and leases held by the stopped instance are not carried over.
+	if before.sources[0].ClaimedBy != "old-instance" {
+		t.Fatalf("fixture: the source's lease is not held: %+v", before.sources[0])
+	}
+	for i := range before.sources {
+		before.sources[i].ClaimedBy, before.sources[i].ClaimedUntil = "", time.Time{}
+	}
 	for i := range before.queue {
 		before.queue[i].Claim = 0
 	}
@@ -378,7 +389,10 @@ func TestMigrateDBMovesANewsroomToPostgres(t *testing.T) {
 	if id <= 3 { // requests 2 and 3 were confirmed on SQLite and are gone
 		t.Errorf("new request id %d reuses a SQLite one", id)
 	}
-	// Work claimed on SQLite is free on PostgreSQL at once.
+	// Work claimed and sources leased on SQLite are free on PostgreSQL at once.
+	if _, err := pg.ClaimSource(ctx, "wire", "new-instance", time.Minute); err != nil {
+		t.Errorf("claim the copied source: %v", err)
+	}
 	ds, err := pg.ClaimWebSubDeliveries(ctx, time.Now(), time.Minute, 10)
 	if err != nil || len(ds) != 2 {
 		t.Errorf("claim the copied deliveries: %d, %v", len(ds), err)

@@ -37,12 +37,16 @@ type copyTable struct {
 	// the source's values replace them by key.
 	merge bool
 	// reset gives columns the value they take in the copy instead of the
-	// source's: claims on queued work were made by instances of the old
-	// database, which are gone, so the work is free to claim at once.
-	reset map[string]int64
+	// source's: claims on queued work and sources' polling leases were
+	// made by instances of the old database, which are stopped, so the
+	// work and the sources are free to claim at once.
+	reset map[string]any
 }
 
-var claimFree = map[string]int64{"claimed_until": 0, "claim_token": 0}
+var (
+	claimFree = map[string]any{"claimed_until": 0, "claim_token": 0}
+	leaseFree = map[string]any{"claimed_by": "", "claimed_until": 0, "claim_token": 0}
+)
 
 // copyTables lists every table a copy moves, parents before the tables
 // whose foreign keys name them. A table added to the schema must be added
@@ -54,7 +58,7 @@ var copyTables = []copyTable{
 	{name: "article_bodies", key: []string{"article_id"}},
 	{name: "article_categories", key: []string{"article_id", "category_id"}},
 	{name: "article_keys", key: []string{"key"}},
-	{name: "sources", key: []string{"id"}},
+	{name: "sources", key: []string{"id"}, reset: leaseFree},
 	{name: "source_items", key: []string{"source_id", "item_key"}},
 	{name: "websub_subscriptions", key: []string{"id"}},
 	{name: "websub_intents", key: []string{"id"}, reset: claimFree},
