@@ -5,15 +5,17 @@ import (
 	"flag"
 
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/store"
 )
 
 // envHelp lists the environment variables every command reads.
 const envHelp = `
 Environment:
-  NEWSWIRE_CONFIG  config file (YAML), like --config
-  NEWSWIRE_DB      database file or postgres:// URL, like --db
-  NEWSWIRE_LISTEN  listen address, like --listen
+  NEWSWIRE_CONFIG    config file (YAML), like --config
+  NEWSWIRE_DB        database file or postgres:// URL, like --db
+  NEWSWIRE_LISTEN    listen address, like --listen
+  NEWSWIRE_INSTANCE  this instance's name, like --instance (serve, fetch)
 A flag wins over its variable, the variable over the config file.
 `
 
@@ -60,6 +62,23 @@ func (m *Main) loadConfig(fs *flag.FlagSet, c *configFlags) (*config.Config, err
 	return cfg, nil
 }
 
+// instanceFlag registers --instance, for the commands that poll sources.
+func instanceFlag(fs *flag.FlagSet) *string {
+	return fs.String("instance", "", "this instance's `name` on the sources it polls "+
+		"(default host name:process id; $"+config.EnvInstance+")")
+}
+
+// instanceName is the flag's value, else the variable's, else the default.
+func (m *Main) instanceName(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := m.Getenv(config.EnvInstance); v != "" {
+		return v
+	}
+	return ingest.DefaultInstance()
+}
+
 func dbExplicit(fs *flag.FlagSet, getenv func(string) string) bool {
 	explicit := getenv(config.EnvDB) != ""
 	fs.Visit(func(f *flag.Flag) {
@@ -70,8 +89,8 @@ func dbExplicit(fs *flag.FlagSet, getenv func(string) string) bool {
 	return explicit
 }
 
-// openStore opens the configured database with what every command shares
+// openConfigured opens the configured database with what every command shares
 // (the pool bound, database_max_conns) and opts.
-func openStore(ctx context.Context, cfg *config.Config, opts ...store.Option) (*store.Store, error) {
+func openConfigured(ctx context.Context, cfg *config.Config, opts ...store.Option) (*store.Store, error) {
 	return store.Open(ctx, cfg.Database, append(opts, store.WithMaxConns(cfg.DatabaseMaxConns))...)
 }

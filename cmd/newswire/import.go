@@ -44,7 +44,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openConfigured(ctx, cfg)
 	if err != nil {
 		return err
 	}

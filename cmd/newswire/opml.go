@@ -51,7 +51,7 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openConfigured(ctx, cfg)
 	if err != nil {
 		return err
 	}
