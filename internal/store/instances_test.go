@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -80,6 +82,85 @@ func TestInstancesReleaseEachEmbargoOnce(t *testing.T) {
 			if after["politics"] != after[""] {
 				t.Errorf("round %d: politics at version %d, global %d", r, after["politics"], after[""])
 			}
+		}
+	})
+}
+
+// A subscriber retrying its request through a load balancer reaches several
+// instances at once: each request is taken (none fails on the unique key),
+// and one request stays pending for the callback.
+func TestInstancesTakingRequestsForOneCallbackAtOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		n := 2
+		if db.name == "postgres" {
+			n = 4
+		}
+		sts := sameDB(t, db, n, fixedClock)
+		for round := range 10 {
+			race(sts, func(i int, st *store.Store) {
+				_, err := st.RequestWebSub(context.Background(), newsroom.WebSubIntent{Mode: newsroom.WebSubSubscribe,
+					Topic: topicPolitics, Callback: "https://sub.example/cb", Lease: time.Hour, Requested: t0})
+				if err != nil {
+					t.Errorf("round %d, instance %d: %v", round, i, err)
+				}
+			})
+		}
+		ins, err := sts[0].WebSubIntents(context.Background())
+		if err != nil || len(ins) != 1 {
+			t.Errorf("pending requests = %+v, %v; want one", ins, err)
+		}
+	})
+}
+
+// A confirmation counts though the verifier's claim lapsed: it answers the
+// very request (id) the subscriber echoed. When another instance verified
+// the same request meanwhile, it is applied once; when the request was
+// replaced, the old confirmation applies nothing.
+func TestConfirmationOnALapsedClaim(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		sts := sameDB(t, db, 2, fixedClock)
+		request := func() int64 {
+			t.Helper()
+			id, err := sts[0].RequestWebSub(ctx, newsroom.WebSubIntent{Mode: newsroom.WebSubSubscribe,
+				Topic: topicPolitics, Callback: "https://sub.example/cb", Lease: time.Hour, Requested: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		claim := func(st *store.Store, at time.Time) newsroom.WebSubIntent {
+			t.Helper()
+			ins, err := st.ClaimWebSubIntents(ctx, at, time.Minute, 1)
+			if err != nil || len(ins) != 1 {
+				t.Fatalf("claim at %v = %+v, %v", at, ins, err)
+			}
+			return ins[0]
+		}
+		id := request()
+		first := claim(sts[0], t0)
+		second := claim(sts[1], t0.Add(2*time.Minute)) // the first claim lapsed
+		if _, err := sts[0].ConfirmWebSubIntent(ctx, first.ID, t0.Add(2*time.Minute)); err != nil {
+			t.Fatalf("confirm on a lapsed claim: %v", err)
+		}
+		if _, err := sts[1].ConfirmWebSubIntent(ctx, second.ID, t0.Add(2*time.Minute)); !errors.Is(err, newsroom.ErrNotFound) {
+			t.Errorf("second confirmation of request %d: %v, want ErrNotFound", id, err)
+		}
+		if err := sts[1].RetryWebSubIntent(ctx, second.ID, second.Claim, t0.Add(time.Hour), "x"); !errors.Is(err, newsroom.ErrClaimLost) {
+			t.Errorf("retry of a confirmed request: %v, want ErrClaimLost", err)
+		}
+		if subs, err := sts[1].WebSubSubscribers(ctx, t0.Add(2*time.Minute)); err != nil || subs[topicPolitics] != 1 {
+			t.Errorf("subscribers = %v, %v; want one", subs, err)
+		}
+
+		request()
+		old := claim(sts[0], t0.Add(5*time.Minute))
+		request() // replaced while its verification was in flight
+		if _, err := sts[0].ConfirmWebSubIntent(ctx, old.ID, t0.Add(5*time.Minute)); !errors.Is(err, newsroom.ErrNotFound) {
+			t.Errorf("confirmation of a replaced request: %v, want ErrNotFound", err)
+		}
+		if ins, err := sts[0].WebSubIntents(ctx); err != nil || len(ins) != 1 || ins[0].ID == old.ID {
+			t.Errorf("pending after the stale confirmation = %+v, %v; want the newer request", ins, err)
 		}
 	})
 }
