@@ -67,6 +67,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "")
 	var cf configFlags
 	cf.register(fs, true)
+	instanceArg := instanceFlag(fs)
 	demo := fs.Bool("demo", false, "start on a fresh database filled with the sample articles")
 	demoDir := fs.String("demo-dir", "", "`folder` of articles for --demo instead of the built-in samples")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
@@ -200,7 +201,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			return nil
 		}
 	}
-	sched := schedule.New(schedule.Options{Jitter: 5 * time.Second, Logger: log.With("component", "schedule")})
+	instance := m.instanceName(*instanceArg)
+	log = log.With("instance", instance)
+	// Seeded by the instance: of several instances, a different one starts
+	// each source's job first and claims it, so the work spreads.
+	sched := schedule.New(schedule.Options{Jitter: 5 * time.Second, Seed: instance, Logger: log.With("component", "schedule")})
 	opts.Check = func() error {
 		if !sched.Running() {
 			return errors.New("ingestion scheduler not running")
@@ -214,7 +219,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	})
 	srv = server.New(st, opts, log.With("component", "server"))
 
-	in := newIngester(st, cfg, cleaner, log)
+	in := newIngester(st, cfg, cleaner, instance, log)
 	in.OnResult(func(r ingest.Result) {
 		met.ObserveFetch(r.Source, r.NotModified, r.Err, r.New, r.Updated, r.Duration)
 	})
@@ -251,6 +256,10 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	go jobs.watch(jobsCtx, 30*time.Second)
 	go st.WatchWrites(jobsCtx, writeProbeEvery)
+	// Sources whose instance died mid-pass are polled here once their
+	// leases lapse.
+	takeoverDone := make(chan struct{})
+	go func() { in.TakeOver(jobsCtx); close(takeoverDone) }()
 	if m.Ready != nil {
 		m.Ready(srv.Addr())
 	}
@@ -266,7 +275,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if hub != nil {
 		err = errors.Join(err, hub.Close(stopCtx))
 	}
-	err = errors.Join(err, sched.Stop(stopCtx), st.Close())
+	err = errors.Join(err, sched.Stop(stopCtx))
+	select {
+	case <-takeoverDone:
+	case <-stopCtx.Done():
+		err = errors.Join(err, fmt.Errorf("stop takeovers: %w", stopCtx.Err()))
+	}
+	err = errors.Join(err, st.Close())
 	st = nil
 	return err
 }

@@ -279,8 +279,20 @@ func writeSourceTable(w io.Writer, srcs []newsroom.Source, now time.Time) {
 		if s.URLChangedFrom != "" {
 			fmt.Fprintf(tw, "\t  moved from %s\t\t\t\t\t\n", s.URLChangedFrom)
 		}
+		if s.ClaimedBy != "" {
+			fmt.Fprintf(tw, "\t  held by %s until %s (%s)\t\t\t\t\t\n", s.ClaimedBy,
+				s.ClaimedUntil.Format(time.RFC3339), leaseLeft(s.ClaimedUntil, now))
+		}
 	}
 	tw.Flush()
+}
+
+// leaseLeft says how long a lease has to run, or that it lapsed.
+func leaseLeft(t, now time.Time) string {
+	if !t.After(now) {
+		return "lapsed: another instance takes it over"
+	}
+	return "ends in " + roundDur(t.Sub(now))
 }
 
 func truncate(s string, n int) string {

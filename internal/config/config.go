@@ -143,6 +143,10 @@ type Ingest struct {
 	MaxNewPerPass int      `yaml:"max_new_per_pass"` // new items published per source per pass; default 60
 	Timeout       Duration `yaml:"timeout"`          // whole fetch; default 30s
 	MaxBytes      int64    `yaml:"max_bytes"`        // body cap; default 10 MiB
+	// Lease is how long an instance's claim on a source lasts unless
+	// renewed (every third of it): a dead instance's sources are polled by
+	// another within about this much and a third. Default 30s.
+	Lease Duration `yaml:"lease"`
 }
 
 // WebSub configures push to subscribers.

@@ -7,6 +7,7 @@ const (
 	EnvDB         = "NEWSWIRE_DB"          // database file or postgres:// URL, like --db
 	EnvListen     = "NEWSWIRE_LISTEN"      // listen address, like --listen
 	EnvAdminToken = "NEWSWIRE_ADMIN_TOKEN" // admin API bearer token, like admin.token
+	EnvInstance   = "NEWSWIRE_INSTANCE"    // this instance's name, like --instance; read by cmd/newswire
 )
 
 // EnvVar documents one environment variable, for -h.
@@ -22,6 +23,7 @@ func EnvVars() []EnvVar {
 		{EnvDB, "database file or postgres:// URL, like --db"},
 		{EnvListen, "listen address, like --listen"},
 		{EnvAdminToken, "admin API bearer token, like admin.token (no token: the API is off)"},
+		{EnvInstance, "this instance's name on the sources it polls, like --instance (serve, fetch)"},
 	}
 }
 

@@ -59,6 +59,11 @@ type Pass struct {
 	SourceID int64
 	State    SourceState
 	Items    []PassItem // in insertion order: oldest first, so ties in time list newest first
+	// Lease, when set, is the claim the pass ran under: SavePass writes
+	// nothing (ErrLeaseLost) unless it is still the source's claim, and
+	// releases it with the state unless KeepLease (a catch-up pass follows).
+	Lease     *Lease
+	KeepLease bool
 }
 
 // ItemOutcome says what happened to one PassItem.

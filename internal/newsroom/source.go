@@ -53,6 +53,11 @@ type Source struct {
 	// BodyHash identifies the last body whose items were all stored: a
 	// byte-for-byte identical body needs no parsing (nil when none).
 	BodyHash []byte
+
+	// ClaimedBy is the instance whose pass holds the source's lease ("" when
+	// none), until ClaimedUntil by the database's clock (lease.go).
+	ClaimedBy    string
+	ClaimedUntil time.Time
 }
 
 // IDModeLink is Source.IDMode for a source whose items are identified by link.

@@ -336,6 +336,7 @@ func TestStatusPageStates(t *testing.T) {
 			"source-paused":          {"Disabled", "never", "not scheduled"},
 			"source-has%20space":     {"Not fetched yet", "never", "due now"},
 			"source-moved-and-noted": {"OK", "Moved from", "https://moved-and-noted.example/rss", "duplicate GUIDs", "in 1 minute"},
+			"source-fetching":        {"Being fetched by newsroom-b:42 , lease ends in"},
 		}},
 		{"ar", "الجلب التالي", "منذ", map[string][]string{
 			"source-ok":              {"يعمل", "بعد ساعتين", "منذ 5 دقائق", "0 جديدة، 0 محدَّثة"},
@@ -344,6 +345,7 @@ func TestStatusPageStates(t *testing.T) {
 			"source-paused":          {"معطَّل", "غير مجدول"},
 			"source-has%20space":     {"لم يُجلب بعد", "لم يحدث بعد"},
 			"source-moved-and-noted": {"نُقل من", "https://moved-and-noted.example/rss", "بعد دقيقة"},
+			"source-fetching":        {"يجلبه الآن newsroom-b:42 ، تنتهي مهلته بعد"},
 		}},
 	}
 	for _, tt := range tests {
@@ -376,6 +378,10 @@ func TestStatusPageStates(t *testing.T) {
 			add(newsroom.Source{Name: "moved-and-noted", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-time.Minute),
 				LastSuccess: now.Add(-time.Minute), NextRun: now.Add(time.Minute + 20*time.Second), MovedTo: "https://new.example/rss",
 				Note: "duplicate GUIDs in feed: identifying items by link"})
+			add(newsroom.Source{Name: "fetching", Enabled: true}, newsroom.SourceState{})
+			if _, err := f.st.ClaimSource(ctx, "fetching", "newsroom-b:42", 10*time.Minute); err != nil {
+				t.Fatal(err)
+			}
 			f.srv.opts.Subscribers = func(context.Context) (map[string]int, error) {
 				return map[string]int{"https://news.example/feeds/politics.atom": 3}, nil
 			}

@@ -89,6 +89,21 @@ func (p *statusPage) NextRun(src statusSource) template.HTML {
 	return timeTag(src.NextRun, until(p.Lang, src.NextRun, p.Now))
 }
 
+// Holder says which instance is fetching src (holds its lease) and when
+// the lease ends; nothing when no instance is.
+func (p *statusPage) Holder(src statusSource) template.HTML {
+	if src.ClaimedBy == "" {
+		return ""
+	}
+	lease := html.EscapeString(p.T("status.lease_lapsed"))
+	if src.ClaimedUntil.After(p.Now) {
+		lease = html.EscapeString(p.T("status.lease_ends")) + " " +
+			string(timeTag(src.ClaimedUntil, until(p.Lang, src.ClaimedUntil, p.Now)))
+	}
+	return template.HTML(html.EscapeString(p.T("status.held_by")) + ` <bdi dir="ltr" class="instance">` +
+		html.EscapeString(src.ClaimedBy) + `</bdi>` + lease)
+}
+
 // ActivityLabel names the activity chart: items per day over the window.
 func (p *statusPage) ActivityLabel() string {
 	return p.Tf("status.activity", count(p.Lang, statusDays, day))

@@ -30,6 +30,10 @@ type dialect struct {
 	backend Backend
 	// forUpdate ends a SELECT whose rows the transaction goes on to update.
 	forUpdate string
+	// now is the database's clock in unix seconds, for times every
+	// instance must agree on (source leases). PostgreSQL's is
+	// clock_timestamp(), not now(), which is the transaction's start.
+	now string
 	// insSearch and delSearch write an article's search row: ?1 its id,
 	// ?2 its folded title, ?3 its folded text.
 	insSearch, delSearch string
@@ -46,6 +50,7 @@ type dialect struct {
 func sqliteDialect() *dialect {
 	return &dialect{
 		backend:   SQLite,
+		now:       `unixepoch()`,
 		insSearch: `INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)`,
 		delSearch: `DELETE FROM article_fts WHERE rowid = ?`,
 	}
@@ -56,6 +61,7 @@ func postgresDialect(schema string) *dialect {
 	return &dialect{
 		backend:   Postgres,
 		forUpdate: " FOR UPDATE",
+		now:       `floor(extract(epoch FROM clock_timestamp()))::bigint`,
 		// The text is folded in Go (arabic.FoldWords) for both backends;
 		// 'simple' only splits and lowercases it, as FTS5's unicode61 does.
 		insSearch: `INSERT INTO article_search (article_id, title, doc)

@@ -88,6 +88,14 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	}
 	defer tx.Rollback() // no-op after Commit
 
+	if p.Lease != nil {
+		if p.Lease.SourceID != p.SourceID {
+			return newsroom.PassResult{}, fmt.Errorf("save pass: lease on source %d for source %d", p.Lease.SourceID, p.SourceID)
+		}
+		if err := s.checkLease(ctx, tx, p.Lease); err != nil {
+			return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+		}
+	}
 	now := s.now().Unix()
 	ps := passSaver{
 		saver: saver{ctx: ctx, now: now, st: s.ws.in(ctx, tx),
@@ -130,6 +138,11 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	}
 	if err := ps.writeState(p.State, res); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
+	if p.Lease != nil && !p.KeepLease {
+		if err := s.endLease(ctx, tx, p.Lease); err != nil {
+			return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: commit: %w", err)

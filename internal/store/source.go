@@ -17,7 +17,8 @@ import (
 // sourceCols is the column list scanSource expects.
 const sourceCols = `id, name, url, schedule, categories, rules, enabled, allow_private, origin,
 	last_attempt, last_success, next_run, last_error, failures, etag, last_modified,
-	last_new, last_updated, disabled_reason, note, url_changed_from, id_mode, feed_ttl, body_hash`
+	last_new, last_updated, disabled_reason, note, url_changed_from, id_mode, feed_ttl, body_hash,
+	claimed_by, claimed_until`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -28,10 +29,12 @@ func scanSource(r rowScanner) (newsroom.Source, error) {
 		enabled, private                   int64
 		attempt, success, next, ttl, errsN int64
 		lastNew, lastUpd                   int64
+		claimedUntil                       int64
 	)
 	if err := r.Scan(&s.ID, &s.Name, &s.URL, &s.Schedule, &cats, &rules, &enabled, &private, &s.Origin,
 		&attempt, &success, &next, &s.LastError, &errsN, &s.ETag, &s.LastModified,
-		&lastNew, &lastUpd, &s.DisabledReason, &s.Note, &s.URLChangedFrom, &s.IDMode, &ttl, &s.BodyHash); err != nil {
+		&lastNew, &lastUpd, &s.DisabledReason, &s.Note, &s.URLChangedFrom, &s.IDMode, &ttl, &s.BodyHash,
+		&s.ClaimedBy, &claimedUntil); err != nil {
 		return newsroom.Source{}, err
 	}
 	if cats != "" {
@@ -46,6 +49,7 @@ func scanSource(r rowScanner) (newsroom.Source, error) {
 	s.LastAttempt, s.LastSuccess, s.NextRun = unixOrZero(attempt), unixOrZero(success), unixOrZero(next)
 	s.Failures, s.LastNew, s.LastUpdated = int(errsN), int(lastNew), int(lastUpd)
 	s.FeedTTL = time.Duration(ttl) * time.Second
+	s.ClaimedUntil = unixOrZero(claimedUntil)
 	if len(s.BodyHash) == 0 {
 		s.BodyHash = nil
 	}
