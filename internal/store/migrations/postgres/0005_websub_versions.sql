@@ -1,4 +1,4 @@
--- 0004 (SQLite's 0012): WebSub content carries the feed version its render
+-- 0005 (SQLite's 0013): WebSub content carries the feed version its render
 -- was built from; a subscription remembers the version last queued and last
 -- delivered, so an older render never replaces a newer one and a subscriber
 -- never gets a version twice or after a newer one. Deliveries queued before

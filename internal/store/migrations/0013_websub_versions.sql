@@ -1,4 +1,4 @@
--- 0012: WebSub content carries the feed version (change number) its render
+-- 0013: WebSub content carries the feed version (change number) its render
 -- was built from. A subscription remembers the version last queued and last
 -- delivered to it, so an older render never replaces a newer one and a
 -- subscriber never gets a version twice or after a newer one, however many
