@@ -145,7 +145,7 @@ func newsroomDB(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.EnqueueWebSubContent(ctx, "https://news.example/feeds/politics.rss", "application/rss+xml", []byte("<rss/>"), now); err != nil {
+	if _, err := st.EnqueueWebSubContent(ctx, "https://news.example/feeds/politics.rss", "application/rss+xml", []byte("<rss/>"), 1, now); err != nil {
 		t.Fatal(err)
 	}
 	// One delivery and the pending request are claimed by an instance that
