@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -19,7 +19,7 @@ import (
 
 // newIngester builds the upstream fetcher and ingester from the config;
 // cleaner is the one newCleaner built.
-func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, instance string, log *slog.Logger) *ingest.Ingester {
+func newIngester(st *store.Store, cfg *config.Config, cleaner *content.Cleaner, instance string, log *slog.Logger) *ingest.Ingester {
 	client := fetch.New(fetch.Options{
 		UserAgent: userAgent(),
 		Timeout:   time.Duration(cfg.Ingest.Timeout),

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/importer"
 	"github.com/newswire/newswire/internal/newsroom"
 )
@@ -66,7 +66,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	}
 	opts := importOptions(newCleaner(cfg), cats)
 	if *explain {
-		opts.Explain = func(path, guid string, r clean.Report) {
+		opts.Explain = func(path, guid string, r content.Report) {
 			fmt.Fprintf(m.Stdout, "%s (%s):\n%s\n", path, guid, indent(r.String()))
 		}
 	}
@@ -84,19 +84,19 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-func importOptions(cleaner *clean.Cleaner, cats []string) importer.Options {
+func importOptions(cleaner *content.Cleaner, cats []string) importer.Options {
 	return importer.Options{Categories: cats, Cleaner: cleaner}
 }
 
 // newCleaner builds the one Cleaner of a run from the config's markers.
-func newCleaner(cfg *config.Config) *clean.Cleaner {
-	return clean.New(clean.Options{Markers: markers(cfg.Clean)})
+func newCleaner(cfg *config.Config) *content.Cleaner {
+	return content.New(content.Options{Markers: markers(cfg.Clean)})
 }
 
 // markers starts from the built-in boilerplate markers and replaces each
 // list the config sets.
-func markers(c config.CleanConfig) clean.Markers {
-	m := clean.DefaultMarkers()
+func markers(c config.CleanConfig) content.Markers {
+	m := content.DefaultMarkers()
 	if len(c.Headings) > 0 {
 		m.Headings = c.Headings
 	}

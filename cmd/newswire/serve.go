@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/demo"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/metrics"
@@ -296,7 +296,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 
 // loadDemo imports the built-in sample articles, or those in dir when it
 // is set. A demo without articles is an error, not an empty site.
-func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, dir string, log *slog.Logger) error {
+func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config, cleaner *content.Cleaner, dir string, log *slog.Logger) error {
 	from := "--demo-dir " + dir
 	if dir == "" {
 		from = "built-in samples"

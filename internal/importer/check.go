@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/dates"
 )
 
@@ -37,7 +37,7 @@ func checkArticle(a *feeds.Article) []problem {
 	if strings.TrimSpace(a.Title) == "" {
 		add("title", ErrNoTitle)
 	}
-	if strings.TrimSpace(clean.HTMLToText(a.ContentHTML)) == "" {
+	if strings.TrimSpace(content.HTMLToText(a.ContentHTML)) == "" {
 		add("content_html", ErrNoContent)
 	}
 	if a.URL != "" {

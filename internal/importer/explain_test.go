@@ -6,23 +6,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 // explainLog records the Explain calls of one import.
 type explainLog struct {
 	paths, guids []string
-	reports      []clean.Report
+	reports      []content.Report
 }
 
-func (l *explainLog) explain(path, guid string, r clean.Report) {
+func (l *explainLog) explain(path, guid string, r content.Report) {
 	l.paths = append(l.paths, path)
 	l.guids = append(l.guids, guid)
 	l.reports = append(l.reports, r)
 }
 
 func TestExplain(t *testing.T) {
-	c := clean.New(clean.Options{})
+	c := content.New(content.Options{})
 	t.Run("seed", func(t *testing.T) {
 		var log explainLog
 		a := readOne(t, seedFile, Options{Cleaner: c, Explain: log.explain})
@@ -75,7 +75,7 @@ func TestExplain(t *testing.T) {
 func TestJSONUpstreamBoilerplate(t *testing.T) {
 	src := `{"title": "Night buses", "url": "https://news.example/city/night-buses", "related": ["Earlier story"],
   "content_html": "<div class=\"share\"><a href=\"https://facebook.com/sharer\">Facebook</a> <a href=\"https://x.com/intent\">X</a></div><p>The city council voted on Monday to make the night bus network permanent after a two-year trial in which ridership doubled.</p><p></p><p>This content helps search engines index this page.</p><h2>Related articles</h2><ul><li><a href=\"/city/trams\">Tram extension delayed</a></li><li><a href=\"https://news.example/city/cycle\">New cycle lanes</a></li></ul>"}`
-	arts, err := DecodeJSONWith(strings.NewReader(src), "request body", Options{Cleaner: clean.New(clean.Options{})})
+	arts, err := DecodeJSONWith(strings.NewReader(src), "request body", Options{Cleaner: content.New(content.Options{})})
 	if err != nil {
 		t.Fatal(err)
 	}

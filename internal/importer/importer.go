@@ -21,7 +21,7 @@
 //
 // # Cleaning
 //
-// Every article, whatever its format, goes through one clean.Cleaner:
+// Every article, whatever its format, goes through one content.Cleaner:
 // plain-text paragraphs as one <p> each, Markdown rendered and sanitised,
 // JSON content_html sanitised. What was cut is reported to
 // Options.Explain; an article that is only boilerplate is a *FileError
@@ -50,7 +50,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 // Errors callers may branch on; they are wrapped in a *FileError.
@@ -74,46 +74,46 @@ type Options struct {
 	Categories []string
 	// Cleaner cleans every article, whatever its format: boilerplate cut,
 	// related entries kept, language, direction and summary set. Build it
-	// once per import with clean.New; nil means a Cleaner built from
+	// once per import with content.New; nil means a Cleaner built from
 	// Markers for each file.
-	Cleaner *clean.Cleaner
+	Cleaner *content.Cleaner
 	// Markers are used only when Cleaner is nil; the zero value means
-	// clean.DefaultMarkers().
-	Markers clean.Markers
+	// content.DefaultMarkers().
+	Markers content.Markers
 	// Explain, when set, is called with what cleaning did to each article
 	// of a file, including one rejected as only boilerplate (`newswire
 	// import --explain`). guid is the article's final GUID, or what the
 	// file gave when the article was rejected.
-	Explain func(path, guid string, r clean.Report)
+	Explain func(path, guid string, r content.Report)
 	// Now is the clock for an article with no date whose file has no
 	// modification time; nil means time.Now.
 	Now func() time.Time
 }
 
-func (o Options) cleaner() *clean.Cleaner {
+func (o Options) cleaner() *content.Cleaner {
 	if o.Cleaner != nil {
 		return o.Cleaner
 	}
-	return clean.New(clean.Options{Markers: o.Markers})
+	return content.New(content.Options{Markers: o.Markers})
 }
 
 // explained is an article and what cleaning did to it, for Options.Explain.
 type explained struct {
 	a *feeds.Article
-	r clean.Report
+	r content.Report
 }
 
 // cleanArticle runs c on a. An article with nothing left is an
 // ErrNoContent error, "where" saying where the text was missing; the
 // caller puts it in a FileError with the line.
-func cleanArticle(c *clean.Cleaner, a *feeds.Article, where string) (clean.Report, error) {
+func cleanArticle(c *content.Cleaner, a *feeds.Article, where string) (content.Report, error) {
 	r, err := c.Article(a)
 	switch {
 	case err == nil:
 		return r, nil
-	case errors.Is(err, clean.ErrEmpty) && len(r.Cuts) > 0:
+	case errors.Is(err, content.ErrEmpty) && len(r.Cuts) > 0:
 		return r, fmt.Errorf("%w%s: only boilerplate (%d blocks cut; --explain shows them)", ErrNoContent, where, len(r.Cuts))
-	case errors.Is(err, clean.ErrEmpty):
+	case errors.Is(err, content.ErrEmpty):
 		return r, fmt.Errorf("%w%s", ErrNoContent, where)
 	}
 	return r, err

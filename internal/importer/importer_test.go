@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 var (
@@ -34,7 +34,7 @@ func readOne(t *testing.T, path string, opts Options) *feeds.Article {
 
 // paragraphs returns the text of each block of an article's HTML.
 func paragraphs(a *feeds.Article) []string {
-	return strings.Split(clean.HTMLToText(a.ContentHTML), "\n")
+	return strings.Split(content.HTMLToText(a.ContentHTML), "\n")
 }
 
 func TestSeed(t *testing.T) {
@@ -83,7 +83,7 @@ func TestSeed(t *testing.T) {
 			t.Errorf("filler %q in content or summary", junk)
 		}
 	}
-	if !strings.HasPrefix(a.Summary, "رفضت موسكو تقديم الدعم") || strings.HasSuffix(a.Summary, clean.Ellipsis) {
+	if !strings.HasPrefix(a.Summary, "رفضت موسكو تقديم الدعم") || strings.HasSuffix(a.Summary, content.Ellipsis) {
 		t.Errorf("summary %q", a.Summary)
 	}
 	if a.GUID != "tag:newswire,2026:000_bcfca962802f740c" || a.Language != "ar" {

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 // jsonArticle is the JSON form of an article, shared with the admin API.
@@ -64,7 +64,7 @@ func (r *jsonRelated) UnmarshalJSON(b []byte) error {
 //
 // Unknown fields are errors naming the field, and every error is a
 // *FileError with the line it concerns. content_html is sanitised and then
-// cleaned (clean.Cleaner: boilerplate cut into related entries, dir="rtl",
+// cleaned (content.Cleaner: boilerplate cut into related entries, dir="rtl",
 // a missing summary and language filled in); an article that is only
 // boilerplate is an ErrNoContent error. Articles
 // without guid come back with an empty GUID and articles without published
@@ -98,7 +98,7 @@ type element struct {
 
 // decodeJSON decodes data, reporting whether it was an array, and what
 // cleaning did to every article it got that far with (failed ones too).
-func decodeJSON(data []byte, name string, c *clean.Cleaner) ([]*feeds.Article, []explained, bool, error) {
+func decodeJSON(data []byte, name string, c *content.Cleaner) ([]*feeds.Article, []explained, bool, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		return nil, nil, false, &FileError{Path: name, Line: lineAt(data, invalidAt(data)), Err: errors.New("not valid UTF-8")}
@@ -189,7 +189,7 @@ func unknownFieldError(raw []byte, f string) error {
 
 // decodeElement decodes, cleans and checks one article object. The result
 // is nil when the object could not be decoded.
-func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*explained, error) {
+func decodeElement(data []byte, e element, name string, c *content.Cleaner) (*explained, error) {
 	fail := func(line int, err error) error { return &FileError{Path: name, Line: line, Item: e.item, Err: err} }
 	failField := func(field string, err error) error {
 		return &FileError{Path: name, Line: keyLine(data, e, field), Field: field, Item: e.item, Err: err}
@@ -221,7 +221,7 @@ func decodeElement(data []byte, e element, name string, c *clean.Cleaner) (*expl
 		GUID:        strings.TrimSpace(ja.GUID),
 		Title:       collapse(ja.Title),
 		Summary:     collapse(ja.Summary),
-		ContentHTML: clean.SanitizeHTML(ja.ContentHTML),
+		ContentHTML: content.SanitizeHTML(ja.ContentHTML),
 		URL:         strings.TrimSpace(ja.URL),
 		Language:    strings.TrimSpace(ja.Language),
 		Authors:     ja.Authors,

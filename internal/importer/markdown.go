@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 // parseMarkdown reads a Markdown article with optional YAML front matter.
@@ -17,7 +17,7 @@ import (
 // The body is rendered to HTML, sanitised and cleaned like any other, so
 // a trailing search-engine block is cut and its related entries keep their
 // links. The result is nil only when the file could not be cleaned at all.
-func parseMarkdown(path string, data []byte, c *clean.Cleaner) (*explained, error) {
+func parseMarkdown(path string, data []byte, c *content.Cleaner) (*explained, error) {
 	lines, err := splitLines(path, data, 1)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func parseMarkdown(path string, data []byte, c *clean.Cleaner) (*explained, erro
 
 	// Each Markdown block renders as one HTML block, so a cut's block
 	// index is the Markdown block's.
-	a.ContentHTML = clean.SanitizeHTML(renderBlocks(blocks))
+	a.ContentHTML = content.SanitizeHTML(renderBlocks(blocks))
 	rep, err := cleanArticle(c, a, "")
 	x := &explained{a, rep}
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 func TestRenderInline(t *testing.T) {
@@ -108,8 +108,8 @@ func TestMarkdownBlocks(t *testing.T) {
 		"<hr>\n" +
 		"<pre><code>code *raw*</code></pre>\n" +
 		"<p>#hashtag is text</p>"
-	if a.ContentHTML != clean.SanitizeHTML(want) {
-		t.Errorf("content\n got %q\nwant %q", a.ContentHTML, clean.SanitizeHTML(want))
+	if a.ContentHTML != content.SanitizeHTML(want) {
+		t.Errorf("content\n got %q\nwant %q", a.ContentHTML, content.SanitizeHTML(want))
 	}
 	if a.Summary != "First paragraph wraps here. Sub one two continued first second quoted more code *raw* #hashtag is text" {
 		t.Errorf("summary %q", a.Summary)
@@ -171,7 +171,7 @@ func FuzzParseMarkdown(f *testing.F) {
 	f.Add("---\ntitle: &a x\nrelated: [*a, *a]\n---\n**a *b [c](https://x.example/) `d`**\n")
 	f.Add(strings.Repeat("[", 100) + strings.Repeat("*", 100) + "](" + strings.Repeat("`", 50))
 	f.Fuzz(func(t *testing.T, src string) {
-		a, err := markdownArticle("f.md", []byte(src), clean.DefaultMarkers())
+		a, err := markdownArticle("f.md", []byte(src), content.DefaultMarkers())
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 // maxTitleRunes is the longest first line taken as a title; longer, the
@@ -64,7 +64,7 @@ func invalidAt(b []byte) int {
 // go through the Cleaner like any other body, so the trailing search-engine
 // block is cut and its related titles kept. The result is nil only when
 // the file could not be cleaned at all.
-func parseText(path string, data []byte, c *clean.Cleaner) (*explained, error) {
+func parseText(path string, data []byte, c *content.Cleaner) (*explained, error) {
 	lines, err := splitLines(path, data, 1)
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func parseText(path string, data []byte, c *clean.Cleaner) (*explained, error) {
 	a := &feeds.Article{
 		GUID:        FileGUID(path),
 		Title:       title,
-		ContentHTML: clean.TextToHTML(paras),
+		ContentHTML: content.TextToHTML(paras),
 	}
 	// TextToHTML writes one <p> per paragraph, so a cut's block index is
 	// the paragraph's.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 func readFixture(tb testing.TB, path string) string {
@@ -37,11 +37,11 @@ func TestTextLayouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := textArticle("x.txt", []byte("\n\nBudget plan\n"+tt.body), clean.DefaultMarkers())
+			a, err := textArticle("x.txt", []byte("\n\nBudget plan\n"+tt.body), content.DefaultMarkers())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Split(clean.HTMLToText(a.ContentHTML), "\n"); !reflect.DeepEqual(got, want) {
+			if got := strings.Split(content.HTMLToText(a.ContentHTML), "\n"); !reflect.DeepEqual(got, want) {
 				t.Errorf("paragraphs\n got %q\nwant %q", got, want)
 			}
 			if a.Title != "Budget plan" || a.Language != "en" {
@@ -56,7 +56,7 @@ func TestTextHeadingsAndItemsAreNotJoined(t *testing.T) {
 		"- but a list item starts a new paragraph even after a long line\n" +
 		"Q: and so does a question line after a long line without a stop\n" +
 		"A: answer"
-	a, err := textArticle("x.txt", []byte("Title\n\n"+body), clean.DefaultMarkers())
+	a, err := textArticle("x.txt", []byte("Title\n\n"+body), content.DefaultMarkers())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestTextErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := textArticle("x.txt", []byte(tt.src), clean.DefaultMarkers())
+			_, err := textArticle("x.txt", []byte(tt.src), content.DefaultMarkers())
 			var fe *FileError
 			if !errors.As(err, &fe) || fe.Line != tt.line || !strings.Contains(err.Error(), tt.want) || (tt.is != nil && !errors.Is(err, tt.is)) {
 				t.Errorf("got %v (line %d), want line %d, %q", err, lineOf(fe), tt.line, tt.want)
@@ -97,7 +97,7 @@ func lineOf(fe *FileError) int {
 
 func TestCustomMarkers(t *testing.T) {
 	src := "Title\n\nA long enough story paragraph that is clearly article text and not boilerplate at all.\nSponsored\n- Buy a car\n"
-	a, err := textArticle("x.txt", []byte(src), clean.Markers{Headings: []string{"Sponsored"}})
+	a, err := textArticle("x.txt", []byte(src), content.Markers{Headings: []string{"Sponsored"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func FuzzParseText(f *testing.F) {
 	}
 	f.Add("T\n\nA: x\nاقرأ أيضاً\n\r\n- ")
 	f.Fuzz(func(t *testing.T, src string) {
-		a, err := textArticle("f.txt", []byte(src), clean.DefaultMarkers())
+		a, err := textArticle("f.txt", []byte(src), content.DefaultMarkers())
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
@@ -128,15 +128,15 @@ func FuzzParseText(f *testing.F) {
 			}
 			return
 		}
-		if a.Title == "" || clean.HTMLToText(a.ContentHTML) == "" {
+		if a.Title == "" || content.HTMLToText(a.ContentHTML) == "" {
 			t.Fatalf("empty article from %q", src)
 		}
 	})
 }
 
 // textArticle parses a plain-text file with a Cleaner for markers m.
-func textArticle(path string, data []byte, m clean.Markers) (*feeds.Article, error) {
-	x, err := parseText(path, data, clean.New(clean.Options{Markers: m}))
+func textArticle(path string, data []byte, m content.Markers) (*feeds.Article, error) {
+	x, err := parseText(path, data, content.New(content.Options{Markers: m}))
 	if err != nil || x == nil {
 		return nil, err
 	}
@@ -144,8 +144,8 @@ func textArticle(path string, data []byte, m clean.Markers) (*feeds.Article, err
 }
 
 // markdownArticle parses a Markdown file with a Cleaner for markers m.
-func markdownArticle(path string, data []byte, m clean.Markers) (*feeds.Article, error) {
-	x, err := parseMarkdown(path, data, clean.New(clean.Options{Markers: m}))
+func markdownArticle(path string, data []byte, m content.Markers) (*feeds.Article, error) {
+	x, err := parseMarkdown(path, data, content.New(content.Options{Markers: m}))
 	if err != nil || x == nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/ingest"
 )
 
@@ -142,7 +142,7 @@ func TestRefusedItemsDoNotHoldTheBacklogBack(t *testing.T) {
 		o.MaxNewPerPass = 5
 		o.Clean = func(a *feeds.Article) error {
 			if refused[a.Title] {
-				return clean.ErrEmpty
+				return content.ErrEmpty
 			}
 			return nil
 		}

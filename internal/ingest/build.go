@@ -16,7 +16,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
@@ -181,14 +181,14 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 			return newsroom.PassItem{}, false
 		}
 		if a.ContentHTML != body {
-			text = clean.HTMLToText(a.ContentHTML)
+			text = content.HTMLToText(a.ContentHTML)
 		}
 	} else if lead != "" {
-		a.Summary = clean.Summary(collapse(clean.HTMLToText(lead)), summaryLen)
+		a.Summary = content.Summary(collapse(content.HTMLToText(lead)), summaryLen)
 	}
 	// Made from the body only now, so that it is made from the cleaned one.
 	if strings.TrimSpace(a.Summary) == "" {
-		a.Summary = clean.Summary(text, summaryLen)
+		a.Summary = content.Summary(text, summaryLen)
 	}
 	a.Summary = cleanText(a.Summary)
 	// The same story from two sources matches on what is published.
@@ -215,18 +215,18 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 // having been all that told them apart: then "" too.
 func (b *batch) cleanLead(a *feeds.Article, lead, text string) string {
 	whole := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
-	if err := b.clean(whole); err != nil || startsBody(clean.HTMLToText(whole.ContentHTML), text) {
+	if err := b.clean(whole); err != nil || startsBody(content.HTMLToText(whole.ContentHTML), text) {
 		return ""
 	}
 	var blocks []string
-	for _, line := range strings.Split(clean.HTMLToText(whole.ContentHTML), "\n") {
-		blocks = append(blocks, clean.Sentences(line)...)
+	for _, line := range strings.Split(content.HTMLToText(whole.ContentHTML), "\n") {
+		blocks = append(blocks, content.Sentences(line)...)
 	}
-	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: clean.TextToHTML(blocks), URL: a.URL, Language: a.Language}
+	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: content.TextToHTML(blocks), URL: a.URL, Language: a.Language}
 	if err := b.clean(s); err != nil {
 		return ""
 	}
-	return clean.Summary(collapse(clean.HTMLToText(s.ContentHTML)), summaryLen)
+	return content.Summary(collapse(content.HTMLToText(s.ContentHTML)), summaryLen)
 }
 
 // date gives every new or changed entry its published and updated times and

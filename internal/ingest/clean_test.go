@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/ingest"
 )
 
@@ -13,7 +13,7 @@ import (
 // boilerplate never reaches a feed and a boilerplate-only item is dropped.
 func TestUpstreamBoilerplateIsCleaned(t *testing.T) {
 	t.Parallel()
-	cleaner := clean.New(clean.Options{})
+	cleaner := content.New(content.Options{})
 	e := newEnv(t, func(o *ingest.Options) {
 		o.Clean = func(a *feeds.Article) error { _, err := cleaner.Article(a); return err }
 	})

@@ -58,8 +58,8 @@ type Options struct {
 	Logger        *slog.Logger // nil discards
 	// Clean, if set, is the cleaning step run on every new or changed
 	// article after sanitising and before storing (issue 4's boilerplate
-	// cut, bidi and direction; clean.Cleaner.Article fits with a one-line
-	// adapter). It may edit the article in place; an error (clean.ErrEmpty
+	// cut, bidi and direction; content.Cleaner.Article fits with a one-line
+	// adapter). It may edit the article in place; an error (content.ErrEmpty
 	// for an article that is only boilerplate) leaves the item unpublished
 	// and counted in Result.Dropped. Items it passed are not cleaned again
 	// until they change upstream. An upstream summary that is text of its

@@ -11,7 +11,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/arabic"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
@@ -45,25 +45,25 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 	// is the upstream's summary when both are there. A JSON Feed summary is
 	// plain text.
 	plainDesc := b.feed.FeedType == "json"
-	content, desc := itemHTML(it.Content, e.textOnly, contentBase), it.Description
-	if content == "" {
-		content, desc = itemHTML(desc, plainDesc, contentBase), ""
+	body, desc := itemHTML(it.Content, e.textOnly, contentBase), it.Description
+	if body == "" {
+		body, desc = itemHTML(desc, plainDesc, contentBase), ""
 	}
-	text = clean.HTMLToText(content)
+	text = content.HTMLToText(body)
 	if desc != "" {
 		if !plainDesc && !strings.Contains(desc, "<") {
 			// A description without markup breaks its lines as text does:
 			// "اقرأ أيضا: …" on a line of its own is a line of its own.
 			desc = strings.ReplaceAll(strings.ReplaceAll(desc, "\r\n", "\n"), "\n", "<br>")
 		}
-		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(clean.HTMLToText(h), text) {
+		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(content.HTMLToText(h), text) {
 			lead = h
 		}
 	}
 
 	title := cleanTitle(it.Title)
 	if title == "" {
-		title = cleanText(clean.Summary(text, titleLen))
+		title = cleanText(content.Summary(text, titleLen))
 	}
 	if title == "" {
 		title = e.link
@@ -71,8 +71,8 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 	if title == "" {
 		return newsroom.PassItem{}, "", "", false
 	}
-	if content == "" {
-		content = clean.TextToHTML([]string{title})
+	if body == "" {
+		body = content.TextToHTML([]string{title})
 	}
 
 	declared := ""
@@ -100,7 +100,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 	a := &feeds.Article{
 		GUID:        GUIDFor(b.src.Name, e.key),
 		Title:       title,
-		ContentHTML: content,
+		ContentHTML: body,
 		URL:         link,
 		Authors:     authors(it.Authors),
 		Language:    lang,
@@ -122,7 +122,7 @@ func itemHTML(s string, plain bool, base *url.URL) string {
 	if plain {
 		s = textToHTML(s)
 	}
-	return cleanHTML(resolveHTML(clean.SanitizeHTML(s), base))
+	return cleanHTML(resolveHTML(content.SanitizeHTML(s), base))
 }
 
 // startsBody reports whether an upstream summary is only the start of the
@@ -260,11 +260,11 @@ func cleanTitle(s string) string {
 		s = prefix(s, maxTitleBytes) // before any parsing: upstream text is unbounded
 	}
 	if strings.ContainsAny(s, "<&") {
-		s = clean.HTMLToText(s)
+		s = content.HTMLToText(s)
 	}
 	s = cleanText(collapse(s))
 	if utf8.RuneCountInString(s) > maxTitleRunes {
-		s = clean.Summary(s, maxTitleRunes) // cut at a word, with "…"
+		s = content.Summary(s, maxTitleRunes) // cut at a word, with "…"
 	}
 	return s
 }
@@ -291,7 +291,7 @@ func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 // textToHTML renders plain text (JSON Feed content_text) as paragraphs.
 func textToHTML(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return clean.TextToHTML(strings.Split(s, "\n"))
+	return content.TextToHTML(strings.Split(s, "\n"))
 }
 
 // prefix is s cut to at most n bytes, on a rune boundary.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 )
 
 // directionTags are language tags as doors and stored articles carry them,
@@ -31,7 +31,7 @@ var directionTags = []struct{ tag, want string }{
 // pages' chrome for the site language. Each had a list of its own, and one
 // article could be right-to-left in its body and left-to-right on its page.
 func TestOneDirectionEverywhere(t *testing.T) {
-	c := clean.New(clean.Options{SummaryMax: -1})
+	c := content.New(content.Options{SummaryMax: -1})
 	var stored []*feeds.Article
 	for i, tt := range directionTags {
 		a := article(i+1, "world")

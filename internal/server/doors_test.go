@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/importer"
 )
 
@@ -132,7 +132,7 @@ func TestAdminCategoryBound(t *testing.T) {
 // built in cuts the block it opens.
 func TestAdminUsesTheGivenCleaner(t *testing.T) {
 	f := newFixture(t)
-	cl := clean.New(clean.Options{Markers: clean.Markers{Headings: []string{"Partner offers"}}})
+	cl := content.New(content.Options{Markers: content.Markers{Headings: []string{"Partner offers"}}})
 	srv := New(f.st, Options{BaseURL: "https://news.example", AdminToken: testToken, Admin: f.st.Store, Cleaner: cl},
 		slog.New(slog.NewTextHandler(f.log, nil)))
 	f.srv = srv

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/clean"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/prometheus/client_golang/prometheus"
@@ -104,7 +104,7 @@ type Options struct {
 	// Cleaner cleans the articles posted to the admin API: the one built
 	// from the config's clean markers, which import and ingestion use too.
 	// nil: the built-in markers.
-	Cleaner *clean.Cleaner
+	Cleaner *content.Cleaner
 	// Subscribers, if set, reports WebSub subscribers per topic for /status.
 	Subscribers func(ctx context.Context) (map[string]int, error)
 	// OnChange is called by the watcher with the feed URLs (topics) whose
@@ -145,7 +145,7 @@ type Server struct {
 	tmpl            *template.Template
 	limiter         *limiter
 	tokenSum        []byte // sha256 of the admin token
-	cleaner         *clean.Cleaner
+	cleaner         *content.Cleaner
 	apiSaveMu       sync.Mutex // one article save at a time: see saveArticles
 	sourcesChanged  atomic.Pointer[func()]
 	metrics         *metrics.Metrics
@@ -172,7 +172,7 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
 		cleaner: opts.Cleaner}
 	if s.cleaner == nil {
-		s.cleaner = clean.New(clean.Options{}) // once, not per request
+		s.cleaner = content.New(content.Options{}) // once, not per request
 	}
 	if opts.RateLimit.Enabled {
 		s.limiter = newLimiter(opts.RateLimit)

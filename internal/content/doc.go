@@ -33,4 +33,4 @@
 // Everything here is pure: no I/O, no clock, no project package but the
 // public feeds model and internal/arabic, so its results are reproducible
 // in tests.
-package clean
+package content
