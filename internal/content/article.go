@@ -75,6 +75,10 @@ type Report struct {
 	LanguageDetected bool   // the article declared no language and was given one
 	SummaryGenerated bool   // the article had no summary and was given one
 	Empty            bool   // nothing of substance was left: only boilerplate
+	// Text is the cleaned body's text as Text reads it (one line per
+	// block), from the cleaner's own pass: callers need not parse the
+	// body again. Empty when the article was refused.
+	Text string
 }
 
 // String explains the report for an editor, one line per cut: its block
@@ -186,25 +190,12 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 	h.cut = cut
 	h.keepSeparators(cut)
 
-	// The start of the kept text, for the summary and language detection:
-	// whole blocks until there is more than either can use.
-	limit := max(detectBytes, utf8.UTFMax*(c.summaryMax+2))
 	var related []feeds.Related
-	var text strings.Builder
 	substance := false
 	for i, d := range ds {
 		b := &h.blocks[i]
 		if !cut[i] {
-			if b.substance() {
-				substance = true
-			}
-			if b.text != "" && text.Len() < limit {
-				if text.Cap() == 0 {
-					text.Grow(min(limit, len(a.ContentHTML)) + 64)
-				}
-				text.WriteString(b.text)
-				text.WriteByte('\n')
-			}
+			substance = substance || b.substance()
 			continue
 		}
 		ct := newCut(i, b, d)
@@ -216,6 +207,10 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 		}
 		r.Cuts = append(r.Cuts, ct)
 	}
+	// The kept text, from the same pass: for the summary, language
+	// detection, and the caller (Report.Text).
+	text := h.text(cut, -1)
+	r.Text = text
 	if !substance {
 		r.Empty = true
 		return r, ErrEmpty
@@ -228,7 +223,7 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 		a.Language = tag
 	}
 	if a.Language == "" {
-		lang := arabic.DetectLanguage(title + "\n" + prefix(text.String(), detectBytes))
+		lang := arabic.DetectLanguage(title + "\n" + prefix(text, detectBytes))
 		if lang == "" {
 			lang = c.language
 		}
@@ -246,7 +241,7 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 	a.Title = title
 	a.Summary = strings.TrimSpace(arabic.NormalizeBidi(a.Summary))
 	if a.Summary == "" && c.summaryMax > 0 {
-		a.Summary = Summary(text.String(), c.summaryMax)
+		a.Summary = Summary(text, c.summaryMax)
 		r.SummaryGenerated = a.Summary != ""
 	}
 	rel := make([]feeds.Related, 0, len(a.Related)+len(related))

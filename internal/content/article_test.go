@@ -311,7 +311,7 @@ func TestSeedArticle(t *testing.T) {
 	if want := "روسيا ترفض مساعدة أرمينيا ضد أذربيجان"; a.Title != want {
 		t.Errorf("title %q, want %q", a.Title, want)
 	}
-	ps := strings.Split(HTMLToText(a.ContentHTML), "\n")
+	ps := strings.Split(Text(a.ContentHTML), "\n")
 	if len(ps) != 9 {
 		t.Fatalf("%d paragraphs, want 9:\n%s", len(ps), a.ContentHTML)
 	}
@@ -680,6 +680,9 @@ func FuzzArticle(f *testing.F) {
 		}
 		if utf8.ValidString(body) && !utf8.ValidString(a.ContentHTML) {
 			t.Fatalf("invalid UTF-8 out of valid input: %q", a.ContentHTML)
+		}
+		if text := Text(a.ContentHTML); r.Text != text {
+			t.Fatalf("Report.Text %q, the cleaned body's text %q", r.Text, text)
 		}
 		if utf8.ValidString(body) && !utf8.ValidString(a.Summary) {
 			t.Fatalf("invalid UTF-8 summary: %q", a.Summary)

@@ -28,7 +28,7 @@
 // of filler.
 //
 // The package also sanitises HTML (SanitizeHTML), extracts text from it
-// (HTMLToText) and writes summaries (Summary).
+// (Text) and writes summaries (Summary).
 //
 // Everything here is pure: no I/O, no clock, no project package but the
 // public feeds model and internal/arabic, so its results are reproducible

@@ -42,6 +42,7 @@ const (
 type block struct {
 	shape  shape
 	text   string // visible text, whitespace collapsed, trimmed
+	breaks []int  // offsets of the spaces in text that are line breaks (lines)
 	words  int    // white-space separated words of text; -1: not counted yet
 	media  bool   // holds an image, video or embed
 	list   int    // index+1 of the list an item belongs to, 0 if none

@@ -44,21 +44,21 @@ func TestFeedFooter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(HTMLToText(a.ContentHTML), "first on") || strings.Contains(a.ContentHTML, "أولا") {
+		if strings.Contains(Text(a.ContentHTML), "first on") || strings.Contains(a.ContentHTML, "أولا") {
 			t.Errorf("footer kept: %s\n%s", f, r)
 		}
-		if len(r.Cuts) != 1 || r.Cuts[0].Kind != CutFooter || strings.Count(HTMLToText(a.ContentHTML), "protected bike lanes") != 2 {
+		if len(r.Cuts) != 1 || r.Cuts[0].Kind != CutFooter || strings.Count(Text(a.ContentHTML), "protected bike lanes") != 2 {
 			t.Errorf("%s: want the footer alone cut as %s:\n%s", f, CutFooter, r)
 		}
 	}
 	for _, k := range kept {
 		a := &feeds.Article{GUID: "g", Title: "Council approves bike lanes", ContentHTML: story + k + story}
-		want := HTMLToText(a.ContentHTML)
+		want := Text(a.ContentHTML)
 		r, err := c.Article(a)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := HTMLToText(a.ContentHTML); got != want {
+		if got := Text(a.ContentHTML); got != want {
 			t.Errorf("story cut: %s\n%s", k, r)
 		}
 	}

@@ -65,7 +65,7 @@ func TestSanitizeHTML(t *testing.T) {
 	}
 }
 
-func TestHTMLToText(t *testing.T) {
+func TestText(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
@@ -82,19 +82,19 @@ func TestHTMLToText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := HTMLToText(tt.in); got != tt.want {
-				t.Errorf("HTMLToText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			if got := Text(tt.in); got != tt.want {
+				t.Errorf("Text(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func FuzzHTMLToText(f *testing.F) {
+func FuzzText(f *testing.F) {
 	f.Add("<p>جيد</p><p>abc</p>")
 	f.Add(TextToHTML(seedParagraphs(f)))
 	f.Add("<table><td>a<td>b</table><script>x</script>")
 	f.Fuzz(func(t *testing.T, s string) {
-		out := HTMLToText(s)
+		out := Text(s)
 		if utf8.ValidString(s) && !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 from valid input: %q", out)
 		}

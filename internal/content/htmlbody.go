@@ -374,7 +374,7 @@ func (h *htmlBody) content(z *tokenizer, tt xhtml.TokenType, a atom.Atom, start,
 			if info.collapsed && w.b.Len() == 0 && w.direct == "" && !w.inLink {
 				// Nothing to collapse either: keep the source string
 				// instead of copying it, as most paragraphs allow.
-				w.direct, w.words, w.space = raw, info.words, false
+				w.direct, w.words, w.space, w.nl = raw, info.words, false, false
 				w.outside = w.outside || strings.IndexFunc(raw, isWordRune) >= 0
 				return
 			}
@@ -420,7 +420,9 @@ func (h *htmlBody) content(z *tokenizer, tt xhtml.TokenType, a atom.Atom, start,
 				l.skip, l.skipN = a, 1
 			}
 			return
-		case atom.Br, atom.Hr, atom.Td, atom.Th, atom.Tr:
+		case atom.Br, atom.Hr:
+			w.space, w.nl = true, true
+		case atom.Td, atom.Th:
 			w.space = true
 		case atom.A:
 			w.closeLink()
@@ -432,6 +434,9 @@ func (h *htmlBody) content(z *tokenizer, tt xhtml.TokenType, a atom.Atom, start,
 		}
 		if isContainer(a) || isLeafBlock(a) {
 			w.space = true
+		}
+		if breaksLine(a) {
+			w.space, w.nl = true, true
 		}
 		if !isVoid(a) && len(l.inner) < maxInner {
 			l.inner = append(l.inner, a)
@@ -450,6 +455,9 @@ func (h *htmlBody) content(z *tokenizer, tt xhtml.TokenType, a atom.Atom, start,
 	}
 	if isContainer(a) || isLeafBlock(a) || a == atom.Td || a == atom.Th {
 		w.space = true
+	}
+	if breaksLine(a) {
+		w.space, w.nl = true, true
 	}
 	if i := l.innerIndex(a); i >= 0 {
 		l.inner = l.inner[:i]
@@ -486,7 +494,7 @@ func (h *htmlBody) closeLeaf(end int) {
 		end = l.lastEnd
 	}
 	l.text.closeLink()
-	b := block{shape: l.shape, text: l.text.String(), words: l.text.words, media: l.text.media, links: l.text.links, list: l.list}
+	b := block{shape: l.shape, text: l.text.String(), breaks: l.text.breaks, words: l.text.words, media: l.text.media, links: l.text.links, list: l.list}
 	b.linked = len(b.links) > 0 && !l.text.outside
 	h.blocks = append(h.blocks, b)
 	h.spans = append(h.spans, span{l.start, end})
@@ -601,14 +609,16 @@ func (h *htmlBody) keepSeparators(cut []bool) {
 			for i := range h.spans {
 				switch {
 				case cut[i]:
-				case h.spans[i].end <= s.start:
+				case h.spans[i].start < s.start:
+					// A run's span may end in white space the removal
+					// takes ("a <h1></h1>b"): it still comes before it.
 					prev = i
 				case h.spans[i].start >= s.end && next < 0:
 					next = i
 				}
 			}
 			if prev < 0 || next < 0 || !h.runs[prev] || !h.runs[next] || h.parent[prev] != h.parent[next] ||
-				!h.blank(h.spans[prev].end, s.start) || !h.blank(s.end, h.spans[next].start) {
+				!h.blank(min(h.spans[prev].end, s.start), s.start) || !h.blank(s.end, h.spans[next].start) {
 				continue
 			}
 			for i := range h.spans {
@@ -739,6 +749,15 @@ func (h *htmlBody) output(cut []bool, wrapLang string) (out string, changed bool
 		}
 		parts = parts[:n]
 	}
+	if n := len(parts) - 1; wrap && n >= 0 {
+		// A body ending in "<" or "</" ends in text: before the wrapper's
+		// </div> it would open a tag (or a bogus comment) instead.
+		if p, ok := strings.CutSuffix(parts[n], "</"); ok {
+			parts = append(parts[:n], p, "&lt;/")
+		} else if p, ok := strings.CutSuffix(parts[n], "<"); ok {
+			parts = append(parts[:n], p, "&lt;")
+		}
+	}
 	size := 0
 	for _, p := range parts {
 		size += len(p)
@@ -787,6 +806,8 @@ type blockText struct {
 	direct  string // the text, when it is one source string as it is
 	words   int    // white-space separated words
 	space   bool
+	nl      bool  // the separator due is a line break (see lineBreaks)
+	breaks  []int // offsets in b of the separators that are line breaks
 	media   bool
 	links   []link
 	inLink  bool
@@ -843,10 +864,13 @@ func (w *blockText) text(s string) {
 		if w.space || w.b.Len() == 0 {
 			w.words++
 			if w.b.Len() > 0 {
+				if w.nl {
+					w.breaks = append(w.breaks, w.b.Len())
+				}
 				w.b.WriteByte(' ')
 			}
 		}
-		w.space = false
+		w.space, w.nl = false, false
 		w.b.WriteString(word)
 		if !w.inLink && !w.outside && strings.IndexFunc(word, isWordRune) >= 0 {
 			w.outside = true
@@ -872,6 +896,22 @@ func indexSpace(s string) (int, int) {
 		}
 	}
 	return -1, 0
+}
+
+// breaksLine reports elements whose start and end tags begin a new line
+// of text inside a block: a nested list's items, a table's rows, the
+// paragraphs of a list item or a cell.
+func breaksLine(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Dl, atom.Dt, atom.Dd,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Blockquote, atom.Pre, atom.Table, atom.Tr, atom.Thead, atom.Tbody, atom.Tfoot, atom.Caption,
+		atom.Section, atom.Article, atom.Aside, atom.Header, atom.Footer, atom.Nav, atom.Main,
+		atom.Figure, atom.Figcaption, atom.Address, atom.Details, atom.Summary, atom.Form, atom.Fieldset,
+		atom.Center, atom.Hgroup, atom.Menu, atom.Dialog, atom.Legend, atom.Listing:
+		return true
+	}
+	return false
 }
 
 func shapeOf(a atom.Atom) shape {

@@ -37,7 +37,7 @@ func checkArticle(a *feeds.Article) []problem {
 	if strings.TrimSpace(a.Title) == "" {
 		add("title", ErrNoTitle)
 	}
-	if strings.TrimSpace(content.HTMLToText(a.ContentHTML)) == "" {
+	if strings.TrimSpace(content.Text(a.ContentHTML)) == "" {
 		add("content_html", ErrNoContent)
 	}
 	if a.URL != "" {

@@ -34,7 +34,7 @@ func readOne(t *testing.T, path string, opts Options) *feeds.Article {
 
 // paragraphs returns the text of each block of an article's HTML.
 func paragraphs(a *feeds.Article) []string {
-	return strings.Split(content.HTMLToText(a.ContentHTML), "\n")
+	return strings.Split(content.Text(a.ContentHTML), "\n")
 }
 
 func TestSeed(t *testing.T) {

@@ -41,7 +41,7 @@ func TestTextLayouts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Split(content.HTMLToText(a.ContentHTML), "\n"); !reflect.DeepEqual(got, want) {
+			if got := strings.Split(content.Text(a.ContentHTML), "\n"); !reflect.DeepEqual(got, want) {
 				t.Errorf("paragraphs\n got %q\nwant %q", got, want)
 			}
 			if a.Title != "Budget plan" || a.Language != "en" {
@@ -128,7 +128,7 @@ func FuzzParseText(f *testing.F) {
 			}
 			return
 		}
-		if a.Title == "" || content.HTMLToText(a.ContentHTML) == "" {
+		if a.Title == "" || content.Text(a.ContentHTML) == "" {
 			t.Fatalf("empty article from %q", src)
 		}
 	})

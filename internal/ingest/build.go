@@ -181,10 +181,10 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 			return newsroom.PassItem{}, false
 		}
 		if a.ContentHTML != body {
-			text = content.HTMLToText(a.ContentHTML)
+			text = content.Text(a.ContentHTML)
 		}
 	} else if lead != "" {
-		a.Summary = content.Summary(collapse(content.HTMLToText(lead)), summaryLen)
+		a.Summary = content.Summary(collapse(content.Text(lead)), summaryLen)
 	}
 	// Made from the body only now, so that it is made from the cleaned one.
 	if strings.TrimSpace(a.Summary) == "" {
@@ -215,18 +215,18 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 // having been all that told them apart: then "" too.
 func (b *batch) cleanLead(a *feeds.Article, lead, text string) string {
 	whole := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
-	if err := b.clean(whole); err != nil || startsBody(content.HTMLToText(whole.ContentHTML), text) {
+	if err := b.clean(whole); err != nil || startsBody(content.Text(whole.ContentHTML), text) {
 		return ""
 	}
 	var blocks []string
-	for _, line := range strings.Split(content.HTMLToText(whole.ContentHTML), "\n") {
+	for _, line := range strings.Split(content.Text(whole.ContentHTML), "\n") {
 		blocks = append(blocks, content.Sentences(line)...)
 	}
 	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: content.TextToHTML(blocks), URL: a.URL, Language: a.Language}
 	if err := b.clean(s); err != nil {
 		return ""
 	}
-	return content.Summary(collapse(content.HTMLToText(s.ContentHTML)), summaryLen)
+	return content.Summary(collapse(content.Text(s.ContentHTML)), summaryLen)
 }
 
 // date gives every new or changed entry its published and updated times and

@@ -49,14 +49,14 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 	if body == "" {
 		body, desc = itemHTML(desc, plainDesc, contentBase), ""
 	}
-	text = content.HTMLToText(body)
+	text = content.Text(body)
 	if desc != "" {
 		if !plainDesc && !strings.Contains(desc, "<") {
 			// A description without markup breaks its lines as text does:
 			// "اقرأ أيضا: …" on a line of its own is a line of its own.
 			desc = strings.ReplaceAll(strings.ReplaceAll(desc, "\r\n", "\n"), "\n", "<br>")
 		}
-		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(content.HTMLToText(h), text) {
+		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(content.Text(h), text) {
 			lead = h
 		}
 	}
@@ -260,7 +260,7 @@ func cleanTitle(s string) string {
 		s = prefix(s, maxTitleBytes) // before any parsing: upstream text is unbounded
 	}
 	if strings.ContainsAny(s, "<&") {
-		s = content.HTMLToText(s)
+		s = content.Text(s)
 	}
 	s = cleanText(collapse(s))
 	if utf8.RuneCountInString(s) > maxTitleRunes {

@@ -87,7 +87,7 @@ func TestUpstreamSummariesArePublishedCleaned(t *testing.T) {
 				if strings.Contains(it.Description, s) {
 					t.Errorf("%v %q: summary publishes boilerplate %q: %q", fm, tc.title, s, it.Description)
 				}
-				if strings.Contains(content.HTMLToText(it.Content), s) {
+				if strings.Contains(content.Text(it.Content), s) {
 					t.Errorf("%v %q: body publishes boilerplate %q", fm, tc.title, s)
 				}
 			}
@@ -166,7 +166,7 @@ func TestWordPressFooterIsNotPublished(t *testing.T) {
 				t.Errorf("%v: no item %q", fm, tc.title)
 				continue
 			}
-			body := content.HTMLToText(it.Content)
+			body := content.Text(it.Content)
 			for _, s := range tc.keep {
 				if !strings.Contains(it.Description, s) {
 					t.Errorf("%v %q: summary lost story text %q: %q", fm, tc.title, s, it.Description)
@@ -188,7 +188,7 @@ func TestWordPressFooterIsNotPublished(t *testing.T) {
 	// The story's own sentence, in the body.
 	for fm, items := range e.renderedItems("world") {
 		if it := items["Fake flood warning traced to one account"]; it != nil &&
-			!strings.Contains(content.HTMLToText(it.Content), "Police said the same message appeared first on a messaging channel abroad a week earlier.") {
+			!strings.Contains(content.Text(it.Content), "Police said the same message appeared first on a messaging channel abroad a week earlier.") {
 			t.Errorf("%v: story sentence lost: %q", fm, it.Content)
 		}
 	}
