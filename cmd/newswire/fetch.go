@@ -33,13 +33,13 @@ func newIngester(st *store.Store, cfg *config.Config, cleaner *content.Cleaner, 
 		Instance:      instance,
 		Lease:         time.Duration(cfg.Ingest.Lease),
 		Logger:        ilog,
-		Clean: func(a *feeds.Article) error {
-			rep, err := cleaner.Article(a)
+		Clean: func(a *feeds.Article, body *content.Body) (content.Report, error) {
+			rep, err := cleaner.Clean(a, body)
 			if len(rep.Cuts) > 0 || err != nil {
 				// What was cut and why, for an editor who wonders.
 				ilog.Debug("cleaned", "guid", a.GUID, "report", rep.String(), "error", err)
 			}
-			return err
+			return rep, err
 		},
 	})
 }

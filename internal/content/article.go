@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
@@ -41,7 +40,6 @@ type Options struct {
 // and indexed once, in New, so each article costs one parse of its body
 // and one pass over its blocks. A Cleaner is safe for concurrent use.
 type Cleaner struct {
-	scratch    sync.Pool // *htmlBody: the memory of one article's parse, reused
 	mk         *matcher
 	summaryMax int
 	language   string
@@ -167,23 +165,28 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 	if a == nil {
 		return Report{}, errors.New("clean: nil article")
 	}
-	var r Report
-	h, _ := c.scratch.Get().(*htmlBody)
-	if h == nil {
-		h = &htmlBody{}
+	b := Read(a.ContentHTML, nil)
+	defer b.Release()
+	return c.Clean(a, b)
+}
+
+// Clean is Article on a body already read: b is a.ContentHTML as Read
+// read it (with its URLs resolved, if Read was given a base), so the body
+// is tokenized once for its text, its URLs and its cleaning. b is used up:
+// clean it once.
+func (c *Cleaner) Clean(a *feeds.Article, b *Body) (Report, error) {
+	if a == nil {
+		return Report{}, errors.New("clean: nil article")
 	}
-	defer func() {
-		h.reset() // keep no article alive in the pool
-		c.scratch.Put(h)
-	}()
-	h.parse(a.ContentHTML)
+	var r Report
+	h := b.h
 	for i := range h.blocks {
 		c.mk.classify(&h.blocks[i])
 	}
 	title := strings.TrimSpace(arabic.NormalizeBidi(a.Title))
 	ds := c.mk.decide(title, h.blocks, h.boxes, h.ds)
 	h.ds = ds
-	cut := h.cut
+	cut := h.cut[:0] // Body.HTML may have used it
 	for _, d := range ds {
 		cut = append(cut, d.cut)
 	}

@@ -1,9 +1,25 @@
-// Package clean turns article bodies into what subscribers should receive.
+// Package content is the article pipeline: every body newswire stores,
+// whether fetched upstream (internal/ingest), imported (`newswire
+// import`) or posted to the admin API (internal/importer), goes through
+// it, in this order:
 //
-// A Cleaner (New, then Cleaner.Article) is the one cleaning step used by
-// `newswire import`, the admin API and upstream ingestion. On an HTML body
-// or on plain-text paragraphs (Cleaner.Paragraphs) it cuts what is not the
-// story: the trailing block that a marker heading opens (related topics,
+//  1. SanitizeHTML (html.go): bluemonday's own pass, which keeps only safe
+//     markup. It has no token-level API, so it parses on its own.
+//  2. Read (text.go): the sanitised HTML is tokenized once, by the string
+//     tokenizer in tokenize.go (held token for token to x/net/html's), into
+//     blocks (htmlbody.go): paragraphs, headings, list items, runs of text,
+//     the containers around them. The same pass records the rewrites that
+//     make relative URLs absolute (resolve.go).
+//  3. From that one pass come the body's text (Body.Text, Text: one line
+//     per block, for titles, summaries, language detection, dedupe keys
+//     and search), its HTML with URLs resolved (Body.HTML), and its
+//     cleaning (Cleaner.Clean).
+//  4. Summary and Sentences (summary.go) cut text into summaries.
+//
+// "Clean" means one thing here: cutting what is not the story. A Cleaner
+// (New, then Cleaner.Clean on a Body, or Cleaner.Article on an article)
+// cuts, on an HTML body or on plain-text paragraphs (Cleaner.Paragraphs),
+// the trailing block that a marker heading opens (related topics,
 // FAQ, additional information, share, follow us), search-engine filler,
 // share and newsletter text, "Read more:" lines, feed footers ("The post
 // <a>…</a> appeared first on <a>…</a>.", a block by itself with its
@@ -13,7 +29,7 @@
 // that declares none (and puts a declared tag in canonical form), marks a
 // right-to-left body (feeds.Direction) with dir="rtl", drops
 // stray bidi controls and writes a missing summary. Report says what was
-// cut and why.
+// cut and why, and gives the cleaned body's text.
 //
 // Decisions go by position (only a trailing block that a marker heading
 // opens is cut as a block, and only when it holds what its heading
@@ -27,8 +43,8 @@
 // doubt, cleaning keeps: a lost line of story is worse than a kept line
 // of filler.
 //
-// The package also sanitises HTML (SanitizeHTML), extracts text from it
-// (Text) and writes summaries (Summary).
+// Making text safe for XML is the public feeds package's (feeds.CleanText),
+// which renders standalone; bidi normalisation is internal/arabic's.
 //
 // Everything here is pure: no I/O, no clock, no project package but the
 // public feeds model and internal/arabic, so its results are reproducible

@@ -2,6 +2,7 @@ package content
 
 import (
 	"html"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -45,6 +46,7 @@ type htmlBody struct {
 	pool  [1]leaf    // the one leaf in use, reused
 	z     tokenizer
 	name  [16]byte // scratch for tag names
+	base  *url.URL // relative URLs are resolved against it; nil: left as they are
 }
 
 type span struct{ start, end int }
@@ -119,10 +121,12 @@ func (h *htmlBody) reset() {
 	}
 }
 
-// parse tokenizes s into h, reusing the memory of an earlier parse.
-func (h *htmlBody) parse(s string) {
+// parse tokenizes s into h, reusing the memory of an earlier parse, and
+// records the rewrites that make its relative URLs absolute against base
+// (nil: none).
+func (h *htmlBody) parse(s string, base *url.URL) {
 	h.reset()
-	h.src = s
+	h.src, h.base = s, base
 	if n := len(s)/256 + 8; cap(h.blocks) < n { // about one block per 256 bytes of news HTML
 		h.blocks = make([]block, 0, n)
 		h.spans = make([]span, 0, n)
@@ -152,6 +156,9 @@ func (h *htmlBody) parse(s string) {
 // token handles one token at [start, end).
 func (h *htmlBody) token(z *tokenizer, tt xhtml.TokenType, start, end int) {
 	var a atom.Atom
+	if h.base != nil && (tt == xhtml.StartTagToken || tt == xhtml.SelfClosingTagToken) && len(z.attrs) > 0 {
+		h.resolveTag(z, tt, start, end)
+	}
 	switch tt {
 	case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
 		a = tagAtom(z.s[z.name.start:z.name.end], &h.name)

@@ -281,7 +281,14 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 		if a.Updated.IsZero() {
 			a.Updated = a.Published
 		}
-		for _, p := range checkArticle(a) {
+		// The text of the cleaned body, from the cleaner's own pass.
+		text := ""
+		if len(ex) == len(arts) {
+			text = ex[i].r.Text
+		} else {
+			text = content.Text(a.ContentHTML)
+		}
+		for _, p := range checkArticle(a, text) {
 			errs = append(errs, &FileError{Path: path, Field: p.field, Item: item(i), Err: p.err})
 		}
 	}

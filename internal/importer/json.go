@@ -256,7 +256,7 @@ func decodeElement(data []byte, e element, name string, c *content.Cleaner) (*ex
 		errs = append(errs, failField("content_html", err))
 		return x, byLine(errs)
 	}
-	for _, p := range checkArticle(a) {
+	for _, p := range checkArticle(a, rep.Text) {
 		errs = append(errs, failField(p.field, p.err))
 	}
 	if len(errs) > 0 {

@@ -64,7 +64,7 @@ func parseMarkdown(path string, data []byte, c *content.Cleaner) (*explained, er
 		return x, &FileError{Path: path, Line: ln, Err: err}
 	}
 	var errs []error
-	for _, p := range checkArticle(a) {
+	for _, p := range checkArticle(a, rep.Text) {
 		field := p.field
 		if field == "published" {
 			field = "date" // the front matter's name for it

@@ -140,11 +140,11 @@ func TestRefusedItemsDoNotHoldTheBacklogBack(t *testing.T) {
 	}
 	e := newEnv(t, func(o *ingest.Options) {
 		o.MaxNewPerPass = 5
-		o.Clean = func(a *feeds.Article) error {
+		o.Clean = func(a *feeds.Article, _ *content.Body) (content.Report, error) {
 			if refused[a.Title] {
-				return content.ErrEmpty
+				return content.Report{}, content.ErrEmpty
 			}
-			return nil
+			return content.Report{}, nil
 		}
 	})
 	e.up.set("/ref", route{body: genFeed("ref", 20, false, 200), etag: `"r"`})

@@ -29,8 +29,8 @@ type batch struct {
 	known      map[string]newsroom.KnownItem
 	now        time.Time
 	maxNew     int
-	normalized *atomic.Int64              // may be nil
-	clean      func(*feeds.Article) error // Options.Clean; may be nil
+	normalized *atomic.Int64                                               // may be nil
+	clean      func(*feeds.Article, *content.Body) (content.Report, error) // Options.Clean; may be nil
 
 	// results besides the items
 	unchanged, deferred int
@@ -166,23 +166,24 @@ func (b *batch) build() []newsroom.PassItem {
 // it is not to be published (nothing to show, or Clean refused it, noted in
 // dropped).
 func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
-	it, text, lead, ok := b.normalize(e, m)
+	it, body, text, lead, ok := b.normalize(e, m)
 	if !ok {
 		return newsroom.PassItem{}, false
+	}
+	if body != nil {
+		defer body.Release()
 	}
 	a := it.Article
 	if b.clean != nil {
 		if lead != "" {
 			a.Summary = b.cleanLead(a, lead, text)
 		}
-		body := a.ContentHTML
-		if err := b.clean(a); err != nil {
+		t, err := b.cleanArticle(a, body)
+		if err != nil {
 			b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
 			return newsroom.PassItem{}, false
 		}
-		if a.ContentHTML != body {
-			text = content.Text(a.ContentHTML)
-		}
+		text = t
 	} else if lead != "" {
 		a.Summary = content.Summary(collapse(content.Text(lead)), summaryLen)
 	}
@@ -190,10 +191,28 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 	if strings.TrimSpace(a.Summary) == "" {
 		a.Summary = content.Summary(text, summaryLen)
 	}
-	a.Summary = cleanText(a.Summary)
+	a.Summary = xmlText(a.Summary)
 	// The same story from two sources matches on what is published.
 	it.LinkKey, it.TextKey = dedupeKeys(e.link, a.Title, text)
 	return it, true
+}
+
+// cleanArticle runs Clean on a, whose body the pipeline read as body (nil:
+// read here), and returns the text of the body it leaves: the cleaner's
+// own (Report.Text), else the body read again.
+func (b *batch) cleanArticle(a *feeds.Article, body *content.Body) (string, error) {
+	if body == nil {
+		body = content.Read(a.ContentHTML, nil)
+		defer body.Release()
+	}
+	r, err := b.clean(a, body)
+	if err != nil {
+		return "", err
+	}
+	if r.Text != "" {
+		return r.Text, nil
+	}
+	return content.Text(a.ContentHTML), nil
 }
 
 // cleanLead cleans an upstream summary of its own with the rules of the
@@ -215,18 +234,20 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 // having been all that told them apart: then "" too.
 func (b *batch) cleanLead(a *feeds.Article, lead, text string) string {
 	whole := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
-	if err := b.clean(whole); err != nil || startsBody(content.Text(whole.ContentHTML), text) {
+	left, err := b.cleanArticle(whole, nil)
+	if err != nil || startsBody(left, text) {
 		return ""
 	}
 	var blocks []string
-	for _, line := range strings.Split(content.Text(whole.ContentHTML), "\n") {
+	for _, line := range strings.Split(left, "\n") {
 		blocks = append(blocks, content.Sentences(line)...)
 	}
 	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: content.TextToHTML(blocks), URL: a.URL, Language: a.Language}
-	if err := b.clean(s); err != nil {
+	summary, err := b.cleanArticle(s, nil)
+	if err != nil {
 		return ""
 	}
-	return content.Summary(collapse(content.Text(s.ContentHTML)), summaryLen)
+	return content.Summary(collapse(summary), summaryLen)
 }
 
 // date gives every new or changed entry its published and updated times and

@@ -4,18 +4,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/ingest"
 )
 
-// With the cleaning step of internal/clean plugged in, upstream
+// With the cleaning step of internal/content plugged in, upstream
 // boilerplate never reaches a feed and a boilerplate-only item is dropped.
 func TestUpstreamBoilerplateIsCleaned(t *testing.T) {
 	t.Parallel()
 	cleaner := content.New(content.Options{})
 	e := newEnv(t, func(o *ingest.Options) {
-		o.Clean = func(a *feeds.Article) error { _, err := cleaner.Article(a); return err }
+		o.Clean = cleaner.Clean
 	})
 	e.up.file(t, "/seo", "boilerplate.rss")
 	e.addSource("seo", "/seo")

@@ -22,6 +22,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/newsroom"
 )
@@ -58,15 +59,19 @@ type Options struct {
 	Logger        *slog.Logger // nil discards
 	// Clean, if set, is the cleaning step run on every new or changed
 	// article after sanitising and before storing (issue 4's boilerplate
-	// cut, bidi and direction; content.Cleaner.Article fits with a one-line
-	// adapter). It may edit the article in place; an error (content.ErrEmpty
-	// for an article that is only boilerplate) leaves the item unpublished
-	// and counted in Result.Dropped. Items it passed are not cleaned again
-	// until they change upstream. An upstream summary that is text of its
-	// own is cleaned by it too, as the body of a scratch copy of the
-	// article; one that is only the start of the body is replaced by a
-	// summary of the cleaned body.
-	Clean func(*feeds.Article) error
+	// cut, bidi and direction: content.Cleaner.Clean fits as it is). body
+	// is a.ContentHTML as the content pipeline read it, once, for its text
+	// and URLs: cleaning it needs no other parse. It may edit the article
+	// in place; an error (content.ErrEmpty for an article that is only
+	// boilerplate) leaves the item unpublished and counted in
+	// Result.Dropped. The report's Text, when set, is taken as the text of
+	// the body it leaves (else the body is read again for its summary and
+	// dedupe keys). Items it passed are not cleaned again until they
+	// change upstream. An upstream summary that is text of its own is
+	// cleaned by it too, as the body of a scratch copy of the article; one
+	// that is only the start of the body is replaced by a summary of the
+	// cleaned body.
+	Clean func(a *feeds.Article, body *content.Body) (content.Report, error)
 	// Instance names this process to the others on the database, on the
 	// leases its passes hold (default DefaultInstance()).
 	Instance string

@@ -69,25 +69,7 @@ func TestRulesMatchWholeFoldedWords(t *testing.T) {
 	}
 }
 
-func TestResolveHTML(t *testing.T) {
-	base, _ := url.Parse("https://x.example/news/story.html")
-	for _, tc := range []struct{ name, in, want string }{
-		{"relative href", `<a href="other.html">o</a>`, `<a href="https://x.example/news/other.html">o</a>`},
-		{"root-relative src", `<p><img src="/i.jpg" alt="a &amp; b"/></p>`, `<p><img src="https://x.example/i.jpg" alt="a &amp; b"/></p>`},
-		{"absolute untouched", `<a href="https://y.example/">y</a>`, `<a href="https://y.example/">y</a>`},
-		{"fragment untouched", `<a href="#n1">1</a>`, `<a href="#n1">1</a>`},
-		{"text copied byte for byte", `<p>5 &lt; 6 &amp;amp; نص</p>`, `<p>5 &lt; 6 &amp;amp; نص</p>`},
-		{"protocol-relative", `<img src="//cdn.example/i.png">`, `<img src="https://cdn.example/i.png">`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := resolveHTML(tc.in, base); got != tc.want {
-				t.Errorf("resolveHTML(%q)\n got %q\nwant %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
-func TestCleanTitleDecodesEntitiesOnce(t *testing.T) {
+func TestPlainTitleDecodesEntitiesOnce(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"escaped ampersand", "Ports &amp; harbours", "Ports & harbours"},
 		{"double escaped stays escaped once", "Use &amp;lt;b&amp;gt;", "Use &lt;b&gt;"},
@@ -101,8 +83,8 @@ func TestCleanTitleDecodesEntitiesOnce(t *testing.T) {
 		{"less-than in text", "x < y", "x < y"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := cleanTitle(tc.in); got != tc.want {
-				t.Errorf("cleanTitle(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := plainTitle(tc.in); got != tc.want {
+				t.Errorf("plainTitle(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -110,9 +92,9 @@ func TestCleanTitleDecodesEntitiesOnce(t *testing.T) {
 
 // A title of megabytes (a body in the wrong field) is cut to a title's
 // length at a word, so the item still fits a feed.
-func TestCleanTitleBoundsLength(t *testing.T) {
+func TestPlainTitleBoundsLength(t *testing.T) {
 	for _, in := range []string{strings.Repeat("كلمة ", 400_000), strings.Repeat("<b>word</b> ", 200_000)} {
-		got := cleanTitle(in)
+		got := plainTitle(in)
 		if n := utf8.RuneCountInString(got); n > maxTitleRunes || n < maxTitleRunes/2 || !strings.HasSuffix(got, "…") || strings.Contains(got, "<") {
 			t.Errorf("%d-byte title: %d runes, %q…", len(in), n, prefix(got, 40))
 		}

@@ -23,11 +23,13 @@ const (
 
 // normalize turns an entry into a PassItem (without its dedupe keys):
 // sanitised HTML with absolute URLs, plain-text title, language,
-// categories, image and attribution. It also returns the body's text and
-// lead, the upstream's summary as sanitised HTML when it is text of its
-// own; the summary is written by item, once the body is cleaned. An item
-// with nothing to show (no title, text or link) is dropped.
-func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, lead string, ok bool) {
+// categories, image and attribution. It also returns the body as the
+// content pipeline read it (nil when the item had none; the caller
+// releases it) and its text, and the upstream's summary as sanitised HTML
+// when it is text of its own; the summary is written by item, once the
+// body is cleaned. An item with nothing to show (no title, text or link)
+// is dropped.
+func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *content.Body, text, lead string, ok bool) {
 	if b.normalized != nil {
 		b.normalized.Add(1)
 	}
@@ -43,36 +45,46 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 	}
 	// The body is the item's content, else its description; the description
 	// is the upstream's summary when both are there. A JSON Feed summary is
-	// plain text.
+	// plain text. Each is read once: its text and its resolved HTML come
+	// from that one pass.
 	plainDesc := b.feed.FeedType == "json"
-	body, desc := itemHTML(it.Content, e.textOnly, contentBase), it.Description
-	if body == "" {
-		body, desc = itemHTML(desc, plainDesc, contentBase), ""
+	body, desc := readItemHTML(it.Content, e.textOnly, contentBase), it.Description
+	if body == nil {
+		body, desc = readItemHTML(desc, plainDesc, contentBase), ""
 	}
-	text = content.Text(body)
+	html := ""
+	if body != nil {
+		html, text = body.HTML(), body.Text()
+	}
 	if desc != "" {
 		if !plainDesc && !strings.Contains(desc, "<") {
 			// A description without markup breaks its lines as text does:
 			// "اقرأ أيضا: …" on a line of its own is a line of its own.
 			desc = strings.ReplaceAll(strings.ReplaceAll(desc, "\r\n", "\n"), "\n", "<br>")
 		}
-		if h := itemHTML(desc, plainDesc, contentBase); !startsBody(content.Text(h), text) {
-			lead = h
+		if d := readItemHTML(desc, plainDesc, contentBase); d != nil {
+			if !startsBody(d.Text(), text) {
+				lead = d.HTML()
+			}
+			d.Release()
 		}
 	}
 
-	title := cleanTitle(it.Title)
+	title := plainTitle(it.Title)
 	if title == "" {
-		title = cleanText(content.Summary(text, titleLen))
+		title = xmlText(content.Summary(text, titleLen))
 	}
 	if title == "" {
 		title = e.link
 	}
 	if title == "" {
-		return newsroom.PassItem{}, "", "", false
+		if body != nil {
+			body.Release()
+		}
+		return newsroom.PassItem{}, nil, "", "", false
 	}
-	if body == "" {
-		body = content.TextToHTML([]string{title})
+	if body == nil {
+		html = content.TextToHTML([]string{title})
 	}
 
 	declared := ""
@@ -100,7 +112,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 	a := &feeds.Article{
 		GUID:        GUIDFor(b.src.Name, e.key),
 		Title:       title,
-		ContentHTML: body,
+		ContentHTML: html,
 		URL:         link,
 		Authors:     authors(it.Authors),
 		Language:    lang,
@@ -110,19 +122,22 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, l
 		Image:       b.image(e),
 		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
 	}
-	return newsroom.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, lead, true
+	return newsroom.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, body, text, lead, true
 }
 
-// itemHTML is an item field as sanitised HTML with URLs made absolute
-// against base; plain marks text that is not HTML.
-func itemHTML(s string, plain bool, base *url.URL) string {
+// readItemHTML sanitises an item field (plain marks text that is not HTML)
+// and reads it into the content pipeline, its URLs to be made absolute
+// against base; nil when the field is empty. What XML forbids and
+// explicit bidi controls go before the read, so that the body the
+// pipeline cleans is the body that is stored.
+func readItemHTML(s string, plain bool, base *url.URL) *content.Body {
 	if strings.TrimSpace(s) == "" {
-		return ""
+		return nil
 	}
 	if plain {
 		s = textToHTML(s)
 	}
-	return cleanHTML(resolveHTML(content.SanitizeHTML(s), base))
+	return content.Read(xmlText(content.SanitizeHTML(s)), base)
 }
 
 // startsBody reports whether an upstream summary is only the start of the
@@ -235,7 +250,7 @@ func authors(ps []*gofeed.Person) []feeds.Person {
 		if p == nil {
 			continue
 		}
-		a := feeds.Person{Name: cleanTitle(p.Name), Email: cleanText(p.Email)}
+		a := feeds.Person{Name: plainTitle(p.Name), Email: xmlText(p.Email)}
 		if a.Name == "" && a.Email == "" {
 			continue
 		}
@@ -250,19 +265,19 @@ func authors(ps []*gofeed.Person) []feeds.Person {
 	return out
 }
 
-// cleanTitle makes a title plain text: RSS titles are HTML in practice, so
+// plainTitle makes a title plain text: RSS titles are HTML in practice, so
 // one with markup or entities is read as HTML (tags and scripts dropped,
 // entities decoded: gofeed decoded the XML layer, this decodes the HTML
 // one, so "&amp;amp;" upstream shows as "&"). Whitespace collapses, control
 // and bidi embedding characters go.
-func cleanTitle(s string) string {
+func plainTitle(s string) string {
 	if len(s) > maxTitleBytes {
 		s = prefix(s, maxTitleBytes) // before any parsing: upstream text is unbounded
 	}
 	if strings.ContainsAny(s, "<&") {
 		s = content.Text(s)
 	}
-	s = cleanText(collapse(s))
+	s = xmlText(collapse(s))
 	if utf8.RuneCountInString(s) > maxTitleRunes {
 		s = content.Summary(s, maxTitleRunes) // cut at a word, with "…"
 	}
@@ -277,13 +292,10 @@ const (
 	maxTitleBytes = 64 << 10
 )
 
-// cleanText drops what XML forbids and stray bidi embeddings.
-func cleanText(s string) string {
+// xmlText drops what XML forbids and stray bidi embeddings.
+func xmlText(s string) string {
 	return arabic.NormalizeBidi(feeds.CleanText(s))
 }
-
-// cleanHTML is cleanText for sanitised HTML.
-func cleanHTML(s string) string { return cleanText(s) }
 
 // collapse trims s and turns every run of white space into one space.
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/newsroom"
 )
@@ -271,12 +272,12 @@ func TestCleanHookEditsOrDropsArticles(t *testing.T) {
 	t.Parallel()
 	errOnlyBoilerplate := errors.New("only boilerplate")
 	e := newEnv(t, func(o *ingest.Options) {
-		o.Clean = func(a *feeds.Article) error {
+		o.Clean = func(a *feeds.Article, _ *content.Body) (content.Report, error) {
 			if strings.Contains(a.Title, "معرض") {
-				return errOnlyBoilerplate
+				return content.Report{}, errOnlyBoilerplate
 			}
 			a.Related = append(a.Related, feeds.Related{Title: "cleaned"})
-			return nil
+			return content.Report{}, nil
 		}
 	})
 	e.up.file(t, "/ar.rss", "arabic.rss")

@@ -13,10 +13,10 @@ import (
 	"github.com/newswire/newswire/internal/ingest"
 )
 
-// withCleaner plugs internal/clean's cleaning step in, as newswire does.
+// withCleaner plugs the content pipeline's cleaning step in, as newswire does.
 func withCleaner(o *ingest.Options) {
 	cleaner := content.New(content.Options{})
-	o.Clean = func(a *feeds.Article) error { _, err := cleaner.Article(a); return err }
+	o.Clean = cleaner.Clean
 }
 
 // renderedItems renders the category in every format and reads each back

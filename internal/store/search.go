@@ -23,7 +23,7 @@ func searchText(a *feeds.Article) (title, body string) {
 func searchFold(s string) string { return arabic.FoldWords(s) }
 
 // htmlText is the text of an HTML fragment with blocks separated by spaces:
-// enough for indexing (display text comes from internal/clean).
+// enough for indexing (display text comes from internal/content).
 func htmlText(s string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))

@@ -2,7 +2,7 @@ package main
 
 // pool is the text one language's articles are assembled from. Templates
 // hold {placeholders} that slots fills per article. No text here may look
-// like boilerplate to internal/clean (share, related, FAQ, newsletter,
+// like boilerplate to internal/content (share, related, FAQ, newsletter,
 // search-engine phrases), or imports would cut it.
 type pool struct {
 	categories map[string]categoryPool
