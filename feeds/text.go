@@ -1,11 +1,12 @@
 package feeds
 
 import (
-	"html"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
 // CleanText is the one sanitiser every string goes through before any
@@ -158,77 +159,44 @@ var blockTags = map[string]bool{
 // boundaries become spaces, script and style dropped), entities decoded,
 // white space collapsed, cut to at most maxRunes at a word boundary with an
 // ellipsis only when cut.
+//
+// The fragment is read by x/net/html's tokenizer, as a browser reads it: a
+// tag ends at the first ">" outside its quoted attribute values, a "<"
+// that opens no tag is text, comments and the raw text of script and
+// style end where HTML says they do. (A tag skipper that stops at the
+// first ">" turned <p title="a>b">text</p> into `b">text`.)
 func excerpt(h string, maxRunes int) string {
 	var b strings.Builder
 	b.Grow(min(len(h), maxRunes*4+64))
-	skipUntil := "" // closing tag whose content is not text
-	for i := 0; i < len(h); {
-		if skipUntil != "" {
-			// Raw text: only its own end tag ends it, whatever else looks like a tag.
-			end := indexFold(h[i:], "</"+skipUntil)
-			if end < 0 {
-				break
+	z := html.NewTokenizer(strings.NewReader(h))
+	skip := false               // inside script or style: raw text, not text
+	for b.Len() <= maxRunes*8 { // past that, enough text for any cut
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return finishExcerpt(b.String(), maxRunes) // the end, or an unterminated tag: nothing after it is text
+		case html.TextToken:
+			if !skip {
+				b.Write(z.Text())
 			}
-			i += end
-			skipUntil = ""
-		}
-		if h[i] != '<' {
-			j := strings.IndexByte(h[i:], '<')
-			if j < 0 {
-				j = len(h) - i
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip = tt == html.StartTagToken
 			}
-			b.WriteString(h[i : i+j])
-			i += j
-			if b.Len() > maxRunes*8 {
-				break // enough text for any cut; the rest would be thrown away
+			if blockTags[string(name)] {
+				b.WriteByte(' ')
 			}
-			continue
-		}
-		if strings.HasPrefix(h[i:], "<!--") {
-			end := strings.Index(h[i+4:], "-->")
-			if end < 0 {
-				break
-			}
-			i += 4 + end + 3
-			continue
-		}
-		end := strings.IndexByte(h[i:], '>')
-		if end < 0 {
-			break // an unterminated tag: nothing after it is text
-		}
-		name, closing := tagName(h[i+1 : i+end])
-		i += end + 1
-		switch {
-		case !closing && (name == "script" || name == "style"):
-			skipUntil = name
-		case blockTags[name]:
-			b.WriteByte(' ')
 		}
 	}
-	text := cleanText(html.UnescapeString(b.String()))
-	return truncateWords(collapseSpace(text), maxRunes)
+	return finishExcerpt(b.String(), maxRunes)
 }
 
-// indexFold is strings.Index for an ASCII needle, ignoring case.
-func indexFold(s, needle string) int {
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(needle)], needle) {
-			return i
-		}
-	}
-	return -1
-}
-
-// tagName returns the lower-cased element name of a tag's inside ("p class=x", "/p").
-func tagName(tag string) (name string, closing bool) {
-	if strings.HasPrefix(tag, "/") {
-		closing, tag = true, tag[1:]
-	}
-	end := strings.IndexFunc(tag, func(r rune) bool { return r == '/' || unicode.IsSpace(r) })
-	if end >= 0 {
-		tag = tag[:end]
-	}
-	return strings.ToLower(tag), closing
+// finishExcerpt makes the text an excerpt collected: XML-safe, white space
+// collapsed, cut at a word.
+func finishExcerpt(text string, maxRunes int) string {
+	return truncateWords(collapseSpace(cleanText(text)), maxRunes)
 }
 
 func collapseSpace(s string) string {

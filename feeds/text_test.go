@@ -88,6 +88,16 @@ func TestExcerpt(t *testing.T) {
 		{"short text not cut", "<p>نص قصير</p>", 100, "نص قصير"},
 		{"cut at a word with an ellipsis", long, 20, strings.Repeat("كلمة ", 3) + "كلمة…"},
 		{"unterminated tag ends the text", "a <p class=", 100, "a"},
+		// A tag ends at the first ">" outside quotes, and "<" starts one only
+		// before a letter, "/" or "!": read as an HTML tokenizer reads it.
+		{"> inside a quoted attribute", `<p title="a>b">text</p>`, 100, "text"},
+		{"> inside a single-quoted attribute", `<img alt='x > y' src=i.png><p>نص</p>`, 100, "نص"},
+		{"< that opens no tag", "<p>5 < 6 and 7 > 2</p>", 100, "5 < 6 and 7 > 2"},
+		{"< before a space and a tag later", "if a < b then <b>c</b>", 100, "if a < b then c"},
+		{"comment holding a tag", "<p>a<!-- <p title='>'> -->b</p>", 100, "ab"},
+		{"script end tag inside a string", "<script>var s = \"</scr\" + \"ipt>\";</script><p>x</p>", 100, "x"},
+		{"upper-case script", "<SCRIPT>alert(1)</SCRIPT>text", 100, "text"},
+		{"processing instruction", "<?xml version=\"1.0\"?><p>x</p>", 100, "x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
