@@ -332,7 +332,7 @@ func cdataLen(s string) int {
 }
 
 // jsonLen is the length of s written as a JSON string by encoding/json
-// without HTML escaping. s has been through cleanText, so the only C0
+// without HTML escaping. s has been through xmlSafe, so the only C0
 // controls left are TAB and LF, and it is valid UTF-8.
 func jsonLen(s string) int {
 	n := len(`""`) + len(s)

@@ -53,7 +53,7 @@ func checkKept(tb testing.TB, fm Format, data []byte, f *Feed, res BudgetResult)
 		tb.Fatalf("%s: %d items parsed, result %+v, feed has %d", fm, len(p.Items), res, len(f.Items))
 	}
 	for i, a := range p.Items {
-		if a.GUID != CleanText(f.Items[i].GUID) {
+		if a.GUID != XMLSafe(f.Items[i].GUID) {
 			tb.Fatalf("%s: item %d is %q, want %q", fm, i+1, a.GUID, f.Items[i].GUID)
 		}
 	}
@@ -111,7 +111,7 @@ func TestWriteBudgetHugeItem(t *testing.T) {
 			if fm == FormatJSON && !bytes.Contains(data, []byte(`"content_text":"Budget passed & signed."`)) {
 				t.Errorf("no content_text")
 			}
-			if p.Items[0].ContentHTML != CleanText(f.Items[0].ContentHTML) {
+			if p.Items[0].ContentHTML != XMLSafe(f.Items[0].ContentHTML) {
 				t.Errorf("the small item was summarised too")
 			}
 			if len(data) > 100_000 {

@@ -150,11 +150,11 @@ func prepare(f *Feed) (*doc, error) { return prepareDoc(f, false) }
 // rendered is left out and recorded in d.skipped instead of failing the feed.
 func prepareDoc(f *Feed, skip bool) (*doc, error) {
 	d := &doc{feed: Feed{
-		ID:          cleanText(f.ID),
-		Title:       cleanText(f.Title),
-		Description: cleanText(f.Description),
-		Link:        cleanURL(f.Link),
-		SelfURL:     cleanURL(f.SelfURL),
+		ID:          xmlSafe(f.ID),
+		Title:       xmlSafe(f.Title),
+		Description: xmlSafe(f.Description),
+		Link:        xmlSafeURL(f.Link),
+		SelfURL:     xmlSafeURL(f.SelfURL),
 		Language:    publishedLanguage(f.Language),
 	}}
 	if !f.Updated.IsZero() { // zero: derived from the items below
@@ -165,7 +165,7 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 		d.updated = t
 	}
 	for _, l := range f.Links {
-		l = Link{Rel: cleanText(l.Rel), Href: cleanURL(l.Href), Type: cleanText(l.Type)}
+		l = Link{Rel: xmlSafe(l.Rel), Href: xmlSafeURL(l.Href), Type: xmlSafe(l.Type)}
 		switch {
 		case l.Href == "":
 		case strings.EqualFold(l.Rel, RelSelf):
@@ -182,7 +182,7 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 	if len(f.Categories) > 0 {
 		d.labels = make(map[string]string, len(f.Categories))
 		for _, c := range f.Categories {
-			if slug, title := cleanText(c.Slug), cleanText(c.Title); slug != "" && title != "" && title != slug {
+			if slug, title := xmlSafe(c.Slug), xmlSafe(c.Title); slug != "" && title != "" && title != slug {
 				d.labels[slug] = title
 			}
 		}
@@ -207,7 +207,7 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 		if in == nil {
 			continue
 		}
-		a, err := cleanArticle(in)
+		a, err := xmlSafeArticle(in)
 		if err != nil {
 			if skip {
 				d.skip(i, in.GUID, err)
@@ -258,7 +258,7 @@ func (d *doc) derive(created time.Time) {
 
 // skip records that the item at position i of the Feed's Items is left out.
 func (d *doc) skip(i int, guid string, err error) {
-	d.skipped = append(d.skipped, ItemError{Index: i, GUID: cleanText(guid), Kind: kindOf(err), Err: err})
+	d.skipped = append(d.skipped, ItemError{Index: i, GUID: xmlSafe(guid), Kind: kindOf(err), Err: err})
 }
 
 // normTime returns t in UTC, truncated to whole seconds, and whether it is
@@ -274,16 +274,16 @@ func normTime(t time.Time) (time.Time, bool) {
 	return t, true
 }
 
-// cleanArticle returns a sanitised copy of a: every string through cleanText
-// or cleanURL, empty authors and categories dropped, times normalised, and a
+// xmlSafeArticle returns a sanitised copy of a: every string through xmlSafe
+// or xmlSafeURL, empty authors and categories dropped, times normalised, and a
 // missing published or updated time taken from the other.
-func cleanArticle(in *Article) (Article, error) {
+func xmlSafeArticle(in *Article) (Article, error) {
 	a := Article{
-		GUID:        cleanText(in.GUID),
-		Title:       cleanText(in.Title),
-		Summary:     cleanText(in.Summary),
-		ContentHTML: cleanText(in.ContentHTML),
-		URL:         cleanURL(in.URL),
+		GUID:        xmlSafe(in.GUID),
+		Title:       xmlSafe(in.Title),
+		Summary:     xmlSafe(in.Summary),
+		ContentHTML: xmlSafe(in.ContentHTML),
+		URL:         xmlSafeURL(in.URL),
 		Language:    publishedLanguage(in.Language),
 	}
 	if a.GUID == "" {
@@ -306,19 +306,19 @@ func cleanArticle(in *Article) (Article, error) {
 	}
 	a.Published, a.Updated = pub, upd
 	// Clean slices are shared with the caller, not copied: nothing here writes to them.
-	a.Authors = cleanAll(in.Authors, func(p Person) (Person, bool) {
-		p = Person{Name: cleanText(p.Name), Email: cleanText(p.Email), URL: cleanURL(p.URL)}
+	a.Authors = xmlSafeAll(in.Authors, func(p Person) (Person, bool) {
+		p = Person{Name: xmlSafe(p.Name), Email: xmlSafe(p.Email), URL: xmlSafeURL(p.URL)}
 		if p.Name == "" {
 			p.Name = p.Email // every format needs a name; Atom requires one
 		}
 		return p, p.Name != ""
 	})
-	a.Categories = cleanAll(in.Categories, func(c string) (string, bool) {
-		c = cleanText(c)
+	a.Categories = xmlSafeAll(in.Categories, func(c string) (string, bool) {
+		c = xmlSafe(c)
 		return c, c != ""
 	})
 	if in.Image != nil {
-		img := Image{URL: cleanURL(in.Image.URL), Type: cleanText(in.Image.Type), Length: max(in.Image.Length, 0)}
+		img := Image{URL: xmlSafeURL(in.Image.URL), Type: xmlSafe(in.Image.Type), Length: max(in.Image.Length, 0)}
 		switch {
 		case img.URL == "":
 		case img == *in.Image:
@@ -327,28 +327,28 @@ func cleanArticle(in *Article) (Article, error) {
 			a.Image = &img
 		}
 	}
-	a.Related = cleanAll(in.Related, func(r Related) (Related, bool) {
-		r = Related{Title: cleanText(r.Title), URL: cleanURL(r.URL)}
+	a.Related = xmlSafeAll(in.Related, func(r Related) (Related, bool) {
+		r = Related{Title: xmlSafe(r.Title), URL: xmlSafeURL(r.URL)}
 		return r, r != (Related{})
 	})
-	a.Sources = cleanAll(in.Sources, func(s Source) (Source, bool) {
-		s = Source{Name: cleanText(s.Name), FeedURL: cleanURL(s.FeedURL), Link: cleanURL(s.Link)}
+	a.Sources = xmlSafeAll(in.Sources, func(s Source) (Source, bool) {
+		s = Source{Name: xmlSafe(s.Name), FeedURL: xmlSafeURL(s.FeedURL), Link: xmlSafeURL(s.Link)}
 		return s, s != (Source{})
 	})
 	return a, nil
 }
 
-// cleanAll returns in with clean applied to each element and the elements
+// xmlSafeAll returns in with safe applied to each element and the elements
 // it rejects dropped; in itself when that changes nothing, to save the copy.
-func cleanAll[T comparable](in []T, clean func(T) (T, bool)) []T {
+func xmlSafeAll[T comparable](in []T, safe func(T) (T, bool)) []T {
 	for i, x := range in {
-		if c, ok := clean(x); ok && c == x {
+		if c, ok := safe(x); ok && c == x {
 			continue
 		}
 		out := make([]T, i, len(in))
 		copy(out, in[:i])
 		for _, x := range in[i:] {
-			if c, ok := clean(x); ok {
+			if c, ok := safe(x); ok {
 				out = append(out, c)
 			}
 		}
@@ -415,7 +415,7 @@ func authorNames(ps []Person) []string {
 // normalised tags ("ar_SA") carries the same tag as its direction was
 // decided by; a tag that cannot be read is published as it was given.
 func publishedLanguage(s string) string {
-	s = cleanText(s)
+	s = xmlSafe(s)
 	if tag, err := NormalizeLanguage(s); err == nil {
 		return tag
 	}

@@ -51,7 +51,7 @@ func HubLinks(hub, self string) []Link {
 func LinkHeader(links []Link) string {
 	var b strings.Builder
 	for _, l := range links {
-		href := cleanURL(l.Href)
+		href := xmlSafeURL(l.Href)
 		if href == "" || strings.ContainsFunc(href, func(r rune) bool { return r <= ' ' || r == '>' || r == 0x7f }) {
 			continue
 		}
@@ -72,7 +72,7 @@ func LinkHeader(links []Link) string {
 // headerToken makes s safe inside a quoted-string: controls dropped (no header
 // splitting), quotes and backslashes escaped.
 func headerToken(s string) string {
-	s = cleanText(s)
+	s = xmlSafe(s)
 	if !strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f || r == '"' || r == '\\' }) {
 		return s
 	}
@@ -107,7 +107,7 @@ func (d *doc) prepareHistory(f *Feed, skip bool) error {
 	withdrawn := map[int]bool{}
 	d.feed.Deleted = make([]Tombstone, 0, len(f.Deleted))
 	for i, t := range f.Deleted {
-		c := Tombstone{GUID: cleanText(t.GUID), Comment: cleanText(t.Comment), By: cleanText(t.By)}
+		c := Tombstone{GUID: xmlSafe(t.GUID), Comment: xmlSafe(t.Comment), By: xmlSafe(t.By)}
 		var err error
 		when, ok := normTime(t.When)
 		switch {

@@ -9,8 +9,8 @@ import (
 	"golang.org/x/net/html"
 )
 
-// CleanText is the one sanitiser every string goes through before any
-// format renders it, so that RSS, Atom and JSON carry the same text:
+// XMLSafe makes text safe for XML: it is the one sanitiser every string
+// goes through before any format renders it, so that RSS, Atom and JSON carry the same text:
 //
 //   - it drops what XML 1.0 forbids: C0 controls other than TAB, LF and CR,
 //     U+FFFE, U+FFFF and bytes that are not UTF-8 (surrogates included);
@@ -22,10 +22,10 @@ import (
 //     element but keeps in JSON.
 //
 // Bidi marks and controls (U+200F, U+202B, U+2066...) are kept: Arabic text needs them.
-func CleanText(s string) string { return cleanText(s) }
+func XMLSafe(s string) string { return xmlSafe(s) }
 
-func cleanText(s string) string {
-	i := firstUnclean(s)
+func xmlSafe(s string) string {
+	i := firstUnsafe(s)
 	if i == len(s) {
 		return strings.TrimSpace(s) // a substring: no allocation
 	}
@@ -56,11 +56,11 @@ func cleanText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// firstUnclean returns the index of the first byte cleanText must change, or
+// firstUnsafe returns the index of the first byte xmlSafe must change, or
 // len(s). It runs over every body on every render, so the common cases are
 // inline: ASCII, and the two-byte sequences all of Arabic is written in;
 // anything else is decoded.
-func firstUnclean(s string) int {
+func firstUnsafe(s string) int {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -88,12 +88,12 @@ func badRune(r rune, size int) bool {
 	return (r == utf8.RuneError && size == 1) || r == 0xFFFE || r == 0xFFFF
 }
 
-// cleanURL is cleanText for URLs, which also percent-encodes an IRI (raw
+// xmlSafeURL is xmlSafe for URLs, which also percent-encodes an IRI (raw
 // non-ASCII, spaces, quotes...) into a URI. RSS wants URIs, and gofeed
 // re-encodes Atom hrefs and ids through net/url anyway, so doing it once here
 // keeps the three formats and the round trip identical.
-func cleanURL(s string) string {
-	s = cleanText(s)
+func xmlSafeURL(s string) string {
+	s = xmlSafe(s)
 	if !needsEscaping(s) {
 		return s
 	}
@@ -196,7 +196,7 @@ func excerpt(h string, maxRunes int) string {
 // finishExcerpt makes the text an excerpt collected: XML-safe, white space
 // collapsed, cut at a word.
 func finishExcerpt(text string, maxRunes int) string {
-	return truncateWords(collapseSpace(cleanText(text)), maxRunes)
+	return truncateWords(collapseSpace(xmlSafe(text)), maxRunes)
 }
 
 func collapseSpace(s string) string {

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestCleanText(t *testing.T) {
+func TestXMLSafe(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"clean text is kept", "نص عربي 📰", "نص عربي 📰"},
 		{"C0 controls dropped", "a\x00b\x01c\x08d\x0be\x0cf\x1fg", "abcdefg"},
@@ -25,11 +25,11 @@ func TestCleanText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := CleanText(tt.in)
+			got := XMLSafe(tt.in)
 			if got != tt.want {
-				t.Errorf("CleanText(%q) = %q, want %q", tt.in, got, tt.want)
+				t.Errorf("XMLSafe(%q) = %q, want %q", tt.in, got, tt.want)
 			}
-			if again := CleanText(got); again != got {
+			if again := XMLSafe(got); again != got {
 				t.Errorf("not idempotent: %q then %q", got, again)
 			}
 			if !utf8.ValidString(got) {
@@ -39,14 +39,14 @@ func TestCleanText(t *testing.T) {
 	}
 }
 
-func TestCleanTextAllocatesNothingForCleanText(t *testing.T) {
+func TestXMLSafeAllocatesNothingForSafeText(t *testing.T) {
 	s := strings.Repeat("القمة العربية تختتم أعمالها <p>&amp;</p>\n", 100)
-	if n := testing.AllocsPerRun(100, func() { _ = CleanText(s) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _ = XMLSafe(s) }); n != 0 {
 		t.Errorf("%v allocations for clean text", n)
 	}
 }
 
-func TestCleanURL(t *testing.T) {
+func TestXMLSafeURL(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"ASCII URL untouched", "https://news.example/a?x=1&y=2#top", "https://news.example/a?x=1&y=2#top"},
 		{"percent-encoding kept as written", "https://news.example/%d8%b9", "https://news.example/%d8%b9"},
@@ -61,9 +61,9 @@ func TestCleanURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cleanURL(tt.in)
+			got := xmlSafeURL(tt.in)
 			if got != tt.want {
-				t.Fatalf("cleanURL(%q) = %q, want %q", tt.in, got, tt.want)
+				t.Fatalf("xmlSafeURL(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 			// gofeed re-encodes Atom hrefs through net/url: that must change nothing.
 			if u, err := url.Parse(got); err == nil && u.String() != got {
@@ -112,8 +112,8 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
-// cleanTextReference is the obvious, slow CleanText: the fast one must agree.
-func cleanTextReference(s string) string {
+// xmlSafeReference is the obvious, slow XMLSafe: the fast one must agree.
+func xmlSafeReference(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
 	for i, r := range s {
@@ -130,17 +130,17 @@ func cleanTextReference(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-func FuzzCleanText(f *testing.F) {
+func FuzzXMLSafe(f *testing.F) {
 	for _, s := range []string{"", "نص\x01\r\n\ufffe\xff", " \u200f a\r", "\xef\xbf", "\xef\xbf\xbe", "\xed\xa0\x80", "a\r\r\nb"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, want := CleanText(s), cleanTextReference(s)
+		got, want := XMLSafe(s), xmlSafeReference(s)
 		if got != want {
-			t.Fatalf("CleanText(%q) = %q, reference %q", s, got, want)
+			t.Fatalf("XMLSafe(%q) = %q, reference %q", s, got, want)
 		}
 		if r, bad := forbiddenIn(got); bad || strings.ContainsRune(got, '\r') {
-			t.Fatalf("CleanText(%q) = %q still holds %U", s, got, r)
+			t.Fatalf("XMLSafe(%q) = %q still holds %U", s, got, r)
 		}
 	})
 }

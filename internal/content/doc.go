@@ -43,7 +43,7 @@
 // doubt, cleaning keeps: a lost line of story is worse than a kept line
 // of filler.
 //
-// Making text safe for XML is the public feeds package's (feeds.CleanText),
+// Making text safe for XML is the public feeds package's (feeds.XMLSafe),
 // which renders standalone; bidi normalisation is internal/arabic's.
 //
 // Everything here is pure: no I/O, no clock, no project package but the

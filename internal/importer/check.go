@@ -151,7 +151,7 @@ var dangerousSchemes = []string{"javascript:", "vbscript:", "data:"}
 // it into an href decodes them), so "javascript&#58;" and
 // "&#106;avascript&colon;" are refused too.
 func checkGUID(id string) error {
-	s := feeds.CleanText(id)
+	s := feeds.XMLSafe(id)
 	for range 3 {
 		if scheme := dangerousScheme(s); scheme != "" {
 			return fmt.Errorf("guid %q: the %s scheme is not allowed in an id (feeds publish the guid as the Atom id)", id, scheme)

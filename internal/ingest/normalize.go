@@ -294,7 +294,7 @@ const (
 
 // xmlText drops what XML forbids and stray bidi embeddings.
 func xmlText(s string) string {
-	return arabic.NormalizeBidi(feeds.CleanText(s))
+	return arabic.NormalizeBidi(feeds.XMLSafe(s))
 }
 
 // collapse trims s and turns every run of white space into one space.
