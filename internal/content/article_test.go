@@ -741,3 +741,29 @@ func BenchmarkSanitizeArticle(b *testing.B) {
 		SanitizeHTML(src.ContentHTML)
 	}
 }
+
+// TestCleaningKeepsWordsApart: what cleaning takes out or wraps around
+// never joins the text on either side into other words. Two ways it did:
+// an empty block cut after a run of text whose token ends in white space
+// glued the runs around it, and a body ending in "<" or "</" (text) met the
+// rtl wrapper's </div> and became markup.
+func TestCleaningKeepsWordsApart(t *testing.T) {
+	c := New(Options{})
+	for _, body := range []string{
+		"a <h1></h1>b",
+		"كلمة <h2> </h2>\nأخرى",
+		"first line <p></p> second line",
+		"سطر\t<h3></h3>  سطر آخر",
+		"نص عربي في الخبر <",
+		"نص عربي في الخبر </",
+		"English text and a < b <",
+	} {
+		a := &feeds.Article{Title: "عنوان الخبر", ContentHTML: body}
+		if _, err := c.Article(a); err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if got, want := strings.Fields(Text(a.ContentHTML)), strings.Fields(Text(body)); !slices.Equal(got, want) {
+			t.Errorf("%q cleaned to %q: words %q, want %q", body, a.ContentHTML, got, want)
+		}
+	}
+}

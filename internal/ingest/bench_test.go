@@ -14,6 +14,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -54,7 +55,9 @@ func newParser() *gofeed.Parser {
 //
 //	parse-only       gofeed.Parse, configured as ingest configures it
 //	all-new          a pass over a fresh store: every item sanitised and
-//	                 stored in one transaction
+//	                 stored in one transaction, without a Clean step
+//	all-new-cleaned  the same with content.Cleaner as the Clean step, as
+//	                 newswire runs
 //	all-known        a full 200, regenerated, whose items are all stored:
 //	                 recognised by their raw hashes (most real polls)
 //	all-known-same   a full 200 with the very bytes last stored: not parsed
@@ -80,25 +83,15 @@ func BenchmarkIngest(b *testing.B) {
 		itemsPerSec(b)
 	})
 
-	b.Run("all-new", func(b *testing.B) {
-		srv := feedServer(body, false)
-		defer srv.Close()
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			st, in := benchStore(b, client, filepath.Join(b.TempDir(), "n.db"))
-			benchSource(b, st, "bench", srv.URL)
-			b.StartTimer()
-			if res := in.RunOne(context.Background(), "bench"); res.Err != nil || res.New != benchItems {
-				b.Fatalf("%+v", res)
-			}
-			b.StopTimer()
-			st.Close()
-			b.StartTimer()
-		}
-		itemsPerSec(b)
-	})
+	for _, tc := range []struct {
+		name  string
+		clean bool // with the cleaning step, as newswire runs
+	}{{"all-new", false}, {"all-new-cleaned", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchAllNew(b, body, client, tc.clean)
+			itemsPerSec(b)
+		})
+	}
 
 	for _, tc := range []struct {
 		name       string
@@ -182,11 +175,42 @@ func BenchmarkIngestVsParse(b *testing.B) {
 
 func benchStore(b *testing.B, client *fetch.Client, path string) (*store.Store, *ingest.Ingester) {
 	b.Helper()
+	return benchStoreWith(b, path, ingest.Options{Client: client, MaxNewPerPass: 10_000})
+}
+
+func benchStoreWith(b *testing.B, path string, o ingest.Options) (*store.Store, *ingest.Ingester) {
+	b.Helper()
 	st, err := store.Open(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return st, ingest.New(st, ingest.Options{Client: client, MaxNewPerPass: 10_000})
+	return st, ingest.New(st, o)
+}
+
+// benchAllNew times passes over a fresh store, every item new; with withClean,
+// through the cleaning step newswire runs (content.Cleaner).
+func benchAllNew(b *testing.B, body []byte, client *fetch.Client, withClean bool) {
+	srv := feedServer(body, false)
+	defer srv.Close()
+	o := ingest.Options{Client: client, MaxNewPerPass: 10_000}
+	if withClean {
+		cleaner := content.New(content.Options{})
+		o.Clean = cleaner.Clean
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, in := benchStoreWith(b, filepath.Join(b.TempDir(), "n.db"), o)
+		benchSource(b, st, "bench", srv.URL)
+		b.StartTimer()
+		if res := in.RunOne(context.Background(), "bench"); res.Err != nil || res.New != benchItems {
+			b.Fatalf("%+v", res)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
 }
 
 func benchSource(b *testing.B, st *store.Store, name, url string) {
