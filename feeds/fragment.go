@@ -131,13 +131,15 @@ func (c *Fragments) key(d *doc, i int, fm Format, m itemMode) fragKey {
 		var h maphash.Hash
 		h.SetSeed(seed)
 		a := &d.items[i]
-		str := func(s string) {
-			var n [8]byte
-			putUint64(n[:], uint64(len(s)))
+		var n [8]byte
+		num := func(x int64) {
+			putUint64(n[:], uint64(x))
 			_, _ = h.Write(n[:])
+		}
+		str := func(s string) { // length-prefixed: no two field lists run together alike
+			num(int64(len(s)))
 			_, _ = h.WriteString(s)
 		}
-		num := func(x int64) { str(fmt.Sprint(x)) }
 		str(a.GUID)
 		str(a.Title)
 		str(a.Summary)

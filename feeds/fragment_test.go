@@ -32,7 +32,7 @@ func fragmentCases() []fragmentCase {
 			f.Deleted = []Tombstone{
 				{GUID: "tag:news.example,2025:gone/1", When: time.Date(2025, 3, 9, 13, 0, 0, 0, time.UTC), Comment: "خطأ", By: "المحرر"},
 				{GUID: "tag:news.example,2025:politics/2", When: time.Date(2025, 3, 9, 14, 0, 0, 0, time.UTC)}, // withdraws item 2
-				{GUID: "", When: time.Date(2025, 3, 9, 14, 0, 0, 0, time.UTC)},                                // cannot be rendered
+				{GUID: "", When: time.Date(2025, 3, 9, 14, 0, 0, 0, time.UTC)},                                 // cannot be rendered
 			}
 			return f
 		}, Budget{}},
