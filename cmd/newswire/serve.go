@@ -152,6 +152,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			Content:               func(ctx context.Context, topic string) ([]byte, string, error) { return srv.TopicContent(ctx, topic) },
 			UserAgent:             userAgent(),
 			Logger:                log.With("component", "websub"),
+			WriteHealth:           st.WriteHealth,
 			OnDelivery: func(ok bool) {
 				met.Deliveries.WithLabelValues(map[bool]string{true: "ok", false: "failed"}[ok]).Inc()
 			},

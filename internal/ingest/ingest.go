@@ -96,8 +96,9 @@ type Ingester struct {
 	opts   Options
 	client *fetch.Client
 	log    *slog.Logger
-	parser *gofeed.Parser // safe for concurrent use
-	sem    chan struct{}  // bounds concurrent passes
+	faults *store.FaultLog // failed saves: the same storage fault once per source at error
+	parser *gofeed.Parser  // safe for concurrent use
+	sem    chan struct{}   // bounds concurrent passes
 
 	mu       sync.Mutex
 	running  map[string]*sync.Mutex // one pass per source at a time
@@ -139,6 +140,7 @@ func New(st *store.Store, opts Options) *Ingester {
 	p.KeepOriginalFeed = true // RSS <ttl>, JSON content_text
 	return &Ingester{
 		st: st, opts: opts, client: client, log: log, parser: p,
+		faults:  store.NewFaultLog(log, st.WriteHealth),
 		sem:     make(chan struct{}, opts.Concurrency),
 		running: make(map[string]*sync.Mutex),
 	}
