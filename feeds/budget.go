@@ -452,8 +452,9 @@ func (d *doc) degrade(p *budgetPlan, sz *itemSizes, fm Format) *doc {
 // summaryHTML is the content of a summarised item: the summary and a link to
 // the full article, marked right-to-left for a right-to-left language.
 func summaryHTML(a *Article, summary string) string {
-	lang, _, _ := strings.Cut(strings.ToLower(a.Language), "-")
-	rtl, label := rtlLanguages[lang], "Read the full article"
+	tag, _ := NormalizeLanguage(a.Language)
+	lang, _, _ := strings.Cut(tag, "-")
+	rtl, label := Direction(a.Language) == "rtl", "Read the full article"
 	if lang == "ar" {
 		label = "اقرأ المقال كاملاً"
 	}
@@ -470,10 +471,4 @@ func summaryHTML(a *Article, summary string) string {
 		b.WriteString("</div>")
 	}
 	return b.String()
-}
-
-// rtlLanguages are the primary language subtags written right to left.
-var rtlLanguages = map[string]bool{
-	"ar": true, "fa": true, "he": true, "ur": true, "ps": true, "yi": true,
-	"dv": true, "ckb": true, "sd": true, "ug": true,
 }

@@ -155,7 +155,7 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 		Description: cleanText(f.Description),
 		Link:        cleanURL(f.Link),
 		SelfURL:     cleanURL(f.SelfURL),
-		Language:    cleanText(f.Language),
+		Language:    publishedLanguage(f.Language),
 	}}
 	if !f.Updated.IsZero() { // zero: derived from the items below
 		t, ok := normTime(f.Updated)
@@ -284,7 +284,7 @@ func cleanArticle(in *Article) (Article, error) {
 		Summary:     cleanText(in.Summary),
 		ContentHTML: cleanText(in.ContentHTML),
 		URL:         cleanURL(in.URL),
-		Language:    cleanText(in.Language),
+		Language:    publishedLanguage(in.Language),
 	}
 	if a.GUID == "" {
 		return a, ErrNoGUID
@@ -408,4 +408,16 @@ func authorNames(ps []Person) []string {
 		names[i] = p.Name
 	}
 	return names
+}
+
+// publishedLanguage is a language tag as feeds publish it: in canonical
+// form (NormalizeLanguage), so that an article stored before the doors
+// normalised tags ("ar_SA") carries the same tag as its direction was
+// decided by; a tag that cannot be read is published as it was given.
+func publishedLanguage(s string) string {
+	s = cleanText(s)
+	if tag, err := NormalizeLanguage(s); err == nil {
+		return tag
+	}
+	return s
 }

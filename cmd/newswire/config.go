@@ -4,14 +4,16 @@ import (
 	"flag"
 
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/ingest"
 )
 
 // envHelp lists the environment variables every command reads.
 const envHelp = `
 Environment:
-  NEWSWIRE_CONFIG  config file (YAML), like --config
-  NEWSWIRE_DB      database file, like --db
-  NEWSWIRE_LISTEN  listen address, like --listen
+  NEWSWIRE_CONFIG    config file (YAML), like --config
+  NEWSWIRE_DB        database file or postgres:// URL, like --db
+  NEWSWIRE_LISTEN    listen address, like --listen
+  NEWSWIRE_INSTANCE  this instance's name, like --instance (serve, fetch)
 A flag wins over its variable, the variable over the config file.
 `
 
@@ -22,7 +24,7 @@ type configFlags struct {
 
 func (c *configFlags) register(fs *flag.FlagSet, withListen bool) {
 	fs.StringVar(&c.path, "config", "", "config `file` (YAML); default none ($NEWSWIRE_CONFIG)")
-	fs.StringVar(&c.db, "db", "", "SQLite database `path` (default ./newswire.db; $NEWSWIRE_DB)")
+	fs.StringVar(&c.db, "db", "", "database: SQLite file `path`, or postgres:// URL (default ./newswire.db; $NEWSWIRE_DB)")
 	if withListen {
 		fs.StringVar(&c.listen, "listen", "", "listen `address` (default 127.0.0.1:8080; $NEWSWIRE_LISTEN)")
 	}
@@ -56,6 +58,23 @@ func (m *Main) loadConfig(fs *flag.FlagSet, c *configFlags) (*config.Config, err
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// instanceFlag registers --instance, for the commands that poll sources.
+func instanceFlag(fs *flag.FlagSet) *string {
+	return fs.String("instance", "", "this instance's `name` on the sources it polls "+
+		"(default host name:process id; $"+config.EnvInstance+")")
+}
+
+// instanceName is the flag's value, else the variable's, else the default.
+func (m *Main) instanceName(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := m.Getenv(config.EnvInstance); v != "" {
+		return v
+	}
+	return ingest.DefaultInstance()
 }
 
 func dbExplicit(fs *flag.FlagSet, getenv func(string) string) bool {

@@ -13,12 +13,13 @@ import (
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
 // newIngester builds the upstream fetcher and ingester from the config;
 // cleaner is the one newCleaner built.
-func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, log *slog.Logger) *ingest.Ingester {
+func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, instance string, log *slog.Logger) *ingest.Ingester {
 	client := fetch.New(fetch.Options{
 		UserAgent: userAgent(),
 		Timeout:   time.Duration(cfg.Ingest.Timeout),
@@ -29,7 +30,10 @@ func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, lo
 		Client:        client,
 		Concurrency:   cfg.Ingest.Concurrency,
 		MaxNewPerPass: cfg.Ingest.MaxNewPerPass,
+		Instance:      instance,
+		Lease:         time.Duration(cfg.Ingest.Lease),
 		Logger:        ilog,
+		WriteHealth:   st.WriteHealth,
 		Clean: func(a *feeds.Article) error {
 			rep, err := cleaner.Article(a)
 			if len(rep.Cuts) > 0 || err != nil {
@@ -50,6 +54,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("fetch", "")
 	var cf configFlags
 	cf.register(fs, false)
+	instance := instanceFlag(fs)
 	var names stringList
 	fs.Var(&names, "source", "fetch only the source called `name` (repeatable); default every enabled source")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
@@ -81,7 +86,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: --source %q: %v", errUsage, n, err)
 		}
 	}
-	in := newIngester(st, cfg, newCleaner(cfg), log)
+	in := newIngester(st, cfg, newCleaner(cfg), m.instanceName(*instance), log)
 
 	var mu sync.Mutex
 	done, total := 0, 0
@@ -112,7 +117,11 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 	}
 	failed := 0
 	for _, r := range results {
+		var held *newsroom.HeldError
 		switch {
+		case errors.As(r.Err, &held):
+			// A running serve is polling it: not fetched twice, not a failure.
+			fmt.Fprintf(m.Stdout, "%s: held by %s until %s, skipped\n", r.Source, held.By, held.Until.Format(time.RFC3339))
 		case r.Err != nil:
 			failed++
 			fmt.Fprintf(m.Stdout, "%s: error: %v\n", r.Source, r.Err)

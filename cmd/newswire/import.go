@@ -12,6 +12,7 @@ import (
 	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/importer"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -112,6 +113,9 @@ func markers(c config.CleanConfig) clean.Markers {
 	if len(c.Newsletter) > 0 {
 		m.Newsletter = c.Newsletter
 	}
+	if len(c.Footer) > 0 {
+		m.Footer = c.Footer
+	}
 	return m
 }
 
@@ -162,10 +166,16 @@ type importReport struct {
 	progress func(done, total int, rate float64)
 }
 
+// articleSaver is where imported articles go.
+type articleSaver interface {
+	CategorySlugs(ctx context.Context) (map[string]bool, error)
+	SaveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error)
+}
+
 // importPaths imports files and folders into st. A bad file is reported and
 // counted, and the rest still import; each file's articles are saved in one
 // transaction, so a file is never half-imported.
-func importPaths(ctx context.Context, st *store.Store, paths []string, opts importer.Options, rep *importReport) (importSummary, error) {
+func importPaths(ctx context.Context, st articleSaver, paths []string, opts importer.Options, rep *importReport) (importSummary, error) {
 	var sum importSummary
 	files, err := importer.Files(paths)
 	if err != nil {
@@ -200,13 +210,13 @@ func importPaths(ctx context.Context, st *store.Store, paths []string, opts impo
 			err = importer.CheckNewCategories(path, articles, have, importer.MaxCategories)
 		}
 		if err == nil {
-			var res []store.SaveResult
+			var res []newsroom.SaveResult
 			res, err = st.SaveArticles(ctx, articles)
 			for _, r := range res {
 				switch r {
-				case store.Created:
+				case newsroom.Created:
 					sum.created++
-				case store.Updated:
+				case newsroom.Updated:
 					sum.updated++
 				default:
 					sum.unchanged++

@@ -7,15 +7,20 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/schedule"
-	"github.com/newswire/newswire/internal/store"
 )
+
+// sourceLister lists the sources to schedule.
+type sourceLister interface {
+	Sources(ctx context.Context) ([]newsroom.Source, error)
+}
 
 // sourceJobs keeps the scheduler's jobs in step with the sources table, so
 // `newswire sources add|remove` (another process) or another instance's
 // changes take effect without a restart: the database is the only truth.
 type sourceJobs struct {
-	st    *store.Store
+	st    sourceLister
 	in    *ingest.Ingester
 	sched *schedule.Scheduler
 	log   *slog.Logger
@@ -23,7 +28,7 @@ type sourceJobs struct {
 	specs map[string]string // job name -> schedule it was added with
 }
 
-func newSourceJobs(st *store.Store, in *ingest.Ingester, sched *schedule.Scheduler, log *slog.Logger) *sourceJobs {
+func newSourceJobs(st sourceLister, in *ingest.Ingester, sched *schedule.Scheduler, log *slog.Logger) *sourceJobs {
 	return &sourceJobs{st: st, in: in, sched: sched, log: log, specs: map[string]string{}}
 }
 

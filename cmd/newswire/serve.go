@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/internal/demo"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/metrics"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/schedule"
 	"github.com/newswire/newswire/internal/server"
 	"github.com/newswire/newswire/internal/store"
@@ -66,6 +67,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "")
 	var cf configFlags
 	cf.register(fs, true)
+	instanceArg := instanceFlag(fs)
 	demo := fs.Bool("demo", false, "start on a fresh database filled with the sample articles")
 	demoDir := fs.String("demo-dir", "", "`folder` of articles for --demo instead of the built-in samples")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
@@ -116,7 +118,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	// written is served read-only, and its start-up writes wait for writes
 	// to work again (the store probes every writeProbeEvery meanwhile).
 	if err := st.ProbeWrites(ctx); err != nil {
-		log.Warn("database cannot be written: starting read-only", "database", cfg.Database, "error", err)
+		log.Warn("database cannot be written: starting read-only", "database", store.RedactDSN(cfg.Database), "error", err)
 	}
 	if err := st.AfterWritable(ctx, func(ctx context.Context) error { return startupWrites(ctx, st, cfg) }); err != nil {
 		return err
@@ -198,7 +200,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			return nil
 		}
 	}
-	sched := schedule.New(schedule.Options{Jitter: 5 * time.Second, Logger: log.With("component", "schedule")})
+	instance := m.instanceName(*instanceArg)
+	log = log.With("instance", instance)
+	// Seeded by the instance: of several instances, a different one starts
+	// each source's job first and claims it, so the work spreads.
+	sched := schedule.New(schedule.Options{Jitter: 5 * time.Second, Seed: instance, Logger: log.With("component", "schedule")})
 	opts.Check = func() error {
 		if !sched.Running() {
 			return errors.New("ingestion scheduler not running")
@@ -212,7 +218,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	})
 	srv = server.New(st, opts, log.With("component", "server"))
 
-	in := newIngester(st, cfg, cleaner, log)
+	in := newIngester(st, cfg, cleaner, instance, log)
 	in.OnResult(func(r ingest.Result) {
 		met.ObserveFetch(r.Source, r.NotModified, r.Err, r.New, r.Updated, r.Duration)
 	})
@@ -230,7 +236,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	})
 	// The config's sources, applied once writes work again, are polled at
 	// once, not at the next watch tick.
-	st.OnWriteHealth(func(h store.WriteHealth) {
+	st.OnWriteHealth(func(h newsroom.WriteHealth) {
 		if !h.Writable {
 			return
 		}
@@ -249,6 +255,10 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	go jobs.watch(jobsCtx, 30*time.Second)
 	go st.WatchWrites(jobsCtx, writeProbeEvery)
+	// Sources whose instance died mid-pass are polled here once their
+	// leases lapse.
+	takeoverDone := make(chan struct{})
+	go func() { in.TakeOver(jobsCtx); close(takeoverDone) }()
 	if m.Ready != nil {
 		m.Ready(srv.Addr())
 	}
@@ -264,7 +274,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if hub != nil {
 		err = errors.Join(err, hub.Close(stopCtx))
 	}
-	err = errors.Join(err, sched.Stop(stopCtx), st.Close())
+	err = errors.Join(err, sched.Stop(stopCtx))
+	select {
+	case <-takeoverDone:
+	case <-stopCtx.Done():
+		err = errors.Join(err, fmt.Errorf("stop takeovers: %w", stopCtx.Err()))
+	}
+	err = errors.Join(err, st.Close())
 	st = nil
 	return err
 }
@@ -293,6 +309,6 @@ func (m *Main) loadDemo(ctx context.Context, st *store.Store, cfg *config.Config
 	if err != nil {
 		return fmt.Errorf("demo articles (%s): %w", from, err)
 	}
-	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed_files", sum.filesFailed, "database", cfg.Database)
+	log.Info("demo articles loaded", "from", from, "new", sum.created, "failed_files", sum.filesFailed, "database", store.RedactDSN(cfg.Database))
 	return nil
 }

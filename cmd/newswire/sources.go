@@ -16,6 +16,7 @@ import (
 
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/fetch"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/server"
 	"github.com/newswire/newswire/internal/store"
 )
@@ -86,7 +87,7 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	defer st.Close()
 	before, err := st.SourceByName(ctx, src.Name)
 	had := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, newsroom.ErrNotFound) {
 		return err
 	}
 	if err := sourceProblems(checkSource(src, !had), cliDoor); err != nil {
@@ -208,7 +209,7 @@ func describeProblem(p config.SourceProblem, door sourceDoor) string {
 
 // apiSourceCheck is the admin API's check of a posted source: the same
 // rules as `sources add`, its problems named by JSON field.
-func apiSourceCheck(src store.Source, isNew bool) error {
+func apiSourceCheck(src newsroom.Source, isNew bool) error {
 	var errs []error
 	for _, p := range checkSource(configSource(src), isNew) {
 		errs = append(errs, &server.FieldError{Field: p.Field, Err: errors.New(describeProblem(p, apiDoor))})
@@ -247,7 +248,7 @@ func (m *Main) runSourcesList(ctx context.Context, args []string) error {
 }
 
 // writeSourceTable prints sources and their fetch state for people.
-func writeSourceTable(w io.Writer, srcs []store.Source, now time.Time) {
+func writeSourceTable(w io.Writer, srcs []newsroom.Source, now time.Time) {
 	if len(srcs) == 0 {
 		fmt.Fprintln(w, "no sources: add one with `newswire sources add` or in the config file")
 		return
@@ -278,8 +279,20 @@ func writeSourceTable(w io.Writer, srcs []store.Source, now time.Time) {
 		if s.URLChangedFrom != "" {
 			fmt.Fprintf(tw, "\t  moved from %s\t\t\t\t\t\n", s.URLChangedFrom)
 		}
+		if s.ClaimedBy != "" {
+			fmt.Fprintf(tw, "\t  held by %s until %s (%s)\t\t\t\t\t\n", s.ClaimedBy,
+				s.ClaimedUntil.Format(time.RFC3339), leaseLeft(s.ClaimedUntil, now))
+		}
 	}
 	tw.Flush()
+}
+
+// leaseLeft says how long a lease has to run, or that it lapsed.
+func leaseLeft(t, now time.Time) string {
+	if !t.After(now) {
+		return "lapsed: another instance takes it over"
+	}
+	return "ends in " + roundDur(t.Sub(now))
 }
 
 func truncate(s string, n int) string {
@@ -352,8 +365,8 @@ func (m *Main) runSourcesRemove(ctx context.Context, args []string) error {
 }
 
 // storeSource converts a configured source into the store's form.
-func storeSource(c config.Source, origin string) store.Source {
-	s := store.Source{
+func storeSource(c config.Source, origin string) newsroom.Source {
+	s := newsroom.Source{
 		Name: c.Name, URL: c.URL, Schedule: c.Schedule, Categories: c.Categories,
 		Enabled: c.Enabled == nil || *c.Enabled, AllowPrivate: c.AllowPrivate, Origin: origin,
 	}
@@ -361,14 +374,14 @@ func storeSource(c config.Source, origin string) store.Source {
 		s.Schedule = config.DefaultSchedule
 	}
 	for _, r := range c.Rules {
-		s.Rules = append(s.Rules, store.Rule{Match: r.Match, Category: r.Category})
+		s.Rules = append(s.Rules, newsroom.Rule{Match: r.Match, Category: r.Category})
 	}
 	return s
 }
 
 // configSource is the inverse of storeSource, to validate a source that
 // came from elsewhere (the admin API) by the config file's rules.
-func configSource(s store.Source) config.Source {
+func configSource(s newsroom.Source) config.Source {
 	enabled := s.Enabled
 	c := config.Source{Name: s.Name, URL: s.URL, Schedule: s.Schedule, Categories: s.Categories,
 		Enabled: &enabled, AllowPrivate: s.AllowPrivate}
@@ -383,7 +396,7 @@ func configSource(s store.Source) config.Source {
 
 // openSources loads the config, opens the store, applies the config's
 // sources and lists them all: what the commands that show sources share.
-func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlags) (*config.Config, *store.Store, []store.Source, error) {
+func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlags) (*config.Config, *store.Store, []newsroom.Source, error) {
 	cfg, err := m.loadConfig(fs, cf)
 	if err != nil {
 		return nil, nil, nil, err
@@ -392,7 +405,7 @@ func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlag
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	srcs, err := func() ([]store.Source, error) {
+	srcs, err := func() ([]newsroom.Source, error) {
 		if err := syncConfigSources(ctx, st, cfg); err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package arabic
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -166,29 +165,4 @@ func (c *letterCounts) arabicLanguage() string {
 		return "fa"
 	}
 	return "ar"
-}
-
-// IsRTL reports whether a BCP 47 language tag names a language written right
-// to left: ar, fa, ur, he, yi, ps, ckb, dv, sd, ug, their deprecated codes
-// iw and ji, and a few others (arc, syr, nqo, ku-Arab…). The primary subtag
-// decides, case-insensitively and with "-" or "_" separators, unless a script
-// subtag overrides it: "ku-Arab" and "pa-Arab" are right to left, "az-Latn"
-// and "ug-Latn" left to right.
-func IsRTL(lang string) bool {
-	lang = strings.ToLower(strings.TrimSpace(lang))
-	primary, rest, _ := strings.Cut(strings.ReplaceAll(lang, "_", "-"), "-")
-	if script, _, _ := strings.Cut(rest, "-"); len(script) == 4 {
-		switch script {
-		case "arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr":
-			return true
-		case "latn", "cyrl", "grek", "deva", "hans", "hant":
-			return false
-		}
-	}
-	switch primary {
-	case "ar", "fa", "ur", "he", "iw", "yi", "ji", "ps", "ckb", "dv", "sd", "ug",
-		"arc", "syr", "nqo", "prs", "pnb", "azb", "lrc", "mzn", "glk", "bal", "ks":
-		return true
-	}
-	return false
 }

@@ -37,21 +37,6 @@ func TestDetectLanguageArticle(t *testing.T) {
 	}
 }
 
-func TestIsRTL(t *testing.T) {
-	rtl := []string{"ar", "AR", "ar-EG", "ar_SA", "fa", "fa-IR", "ur", "he", "iw", "yi", "ps", "ckb", "dv", "sd", "ug", "ku-Arab", "pa-Arab-PK", " ar "}
-	ltr := []string{"", "en", "en-US", "fr", "tr", "ku", "ku-Latn", "az-Latn", "ug-Latn", "pa", "arn", "hey", "und"}
-	for _, l := range rtl {
-		if !IsRTL(l) {
-			t.Errorf("IsRTL(%q) = false, want true", l)
-		}
-	}
-	for _, l := range ltr {
-		if IsRTL(l) {
-			t.Errorf("IsRTL(%q) = true, want false", l)
-		}
-	}
-}
-
 func BenchmarkDetectLanguage(b *testing.B) {
 	art := readArticle(b)
 	b.SetBytes(int64(len(art)))

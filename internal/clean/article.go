@@ -53,7 +53,11 @@ func New(opts Options) *Cleaner {
 	if m.IsZero() {
 		m = DefaultMarkers()
 	}
-	c := &Cleaner{mk: newMatcher(m), summaryMax: opts.SummaryMax, language: opts.DefaultLanguage}
+	lang, err := feeds.NormalizeLanguage(opts.DefaultLanguage)
+	if err != nil {
+		lang = opts.DefaultLanguage // what cannot be read is kept as given
+	}
+	c := &Cleaner{mk: newMatcher(m), summaryMax: opts.SummaryMax, language: lang}
 	if c.summaryMax == 0 {
 		c.summaryMax = DefaultSummaryMax
 	}
@@ -142,9 +146,10 @@ func shorten(s string, n int) string {
 //   - related titles (and links) found go to a.Related, after those it has;
 //   - explicit bidi controls are dropped from the title, the summary, the
 //     related titles and every text node of the body (arabic.NormalizeBidi);
-//   - an article without a language gets one from its script
+//   - the language tag is put in canonical form (feeds.NormalizeLanguage);
+//     an article without a language gets one from its script
 //     (arabic.DetectLanguage), else Options.DefaultLanguage;
-//   - the body of a right-to-left article is wrapped in
+//   - the body of a right-to-left article (feeds.Direction) is wrapped in
 //     <div dir="rtl" lang="…"> unless its outermost elements carry dir;
 //   - an article without a summary gets one from the cleaned text.
 //
@@ -216,6 +221,12 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 		return r, ErrEmpty
 	}
 
+	// The tag as every door stores it ("ar_SA" is "ar-SA", "iw" is "he"):
+	// it goes into the wrapper's lang. One that cannot be read is left as
+	// it is, for the door to refuse.
+	if tag, err := feeds.NormalizeLanguage(a.Language); err == nil {
+		a.Language = tag
+	}
 	if a.Language == "" {
 		lang := arabic.DetectLanguage(title + "\n" + prefix(text.String(), detectBytes))
 		if lang == "" {
@@ -226,7 +237,7 @@ func (c *Cleaner) Article(a *feeds.Article) (Report, error) {
 		}
 	}
 	wrap := ""
-	if arabic.IsRTL(a.Language) {
+	if feeds.Direction(a.Language) == "rtl" {
 		wrap = a.Language
 	}
 	if body, changed := h.output(cut, wrap); changed {

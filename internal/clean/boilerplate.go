@@ -21,6 +21,7 @@ const (
 	CutEmpty      CutKind = "empty"      // an empty paragraph or block
 	CutShare      CutKind = "share"      // share-button or follow-us text
 	CutNewsletter CutKind = "newsletter" // newsletter sign-up text
+	CutFooter     CutKind = "footer"     // a feed footer ("The post … appeared first on …")
 )
 
 // Cut records one block that was removed, so an editor can see what was

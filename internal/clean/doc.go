@@ -5,10 +5,13 @@
 // or on plain-text paragraphs (Cleaner.Paragraphs) it cuts what is not the
 // story: the trailing block that a marker heading opens (related topics,
 // FAQ, additional information, share, follow us), search-engine filler,
-// share and newsletter text, "Read more:" lines and empty paragraphs.
+// share and newsletter text, "Read more:" lines, feed footers ("The post
+// <a>…</a> appeared first on <a>…</a>.", a block by itself with its
+// links) and empty paragraphs.
 // Related titles under a related heading, and "Read more:" lines, become
 // the article's related entries. It also sets the language of an article
-// that declares none, marks a right-to-left body with dir="rtl", drops
+// that declares none (and puts a declared tag in canonical form), marks a
+// right-to-left body (feeds.Direction) with dir="rtl", drops
 // stray bidi controls and writes a missing summary. Report says what was
 // cut and why.
 //

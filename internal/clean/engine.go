@@ -92,6 +92,7 @@ const (
 	kindNewsletter                  // newsletter text
 	kindFiller                      // search-engine filler
 	kindReadMore                    // "Read more: <title>"
+	kindFooter                      // a feed footer line (Markers.Footer)
 	kindEmpty                       // no text, no media
 	kindRule                        // a horizontal rule
 )
@@ -179,6 +180,9 @@ func (mk *matcher) kindOf(b *block) blockKind {
 	if b.shape == shapeOther {
 		return kindOther
 	}
+	if mk.footer(b) {
+		return kindFooter
+	}
 	b.relHdg, b.marker = mk.heading(b.text, b.key)
 	if b.words <= maxShareWords {
 		// A lone word that is also a marker heading ("Share") is a label.
@@ -260,6 +264,8 @@ func (mk *matcher) decide(title string, bs []block, boxes []box, ds []decision) 
 			cut(i, CutNewsletter, "newsletter sign-up text")
 		case kindFiller:
 			cut(i, CutFiller, "sentence written for search engines")
+		case kindFooter:
+			cut(i, CutFooter, `feed footer ("The post … appeared first on …")`)
 		case kindReadMore:
 			cut(i, CutRelated, `"read more" line: kept as a related entry`)
 			ds[i].related = readMoreEntry(b)

@@ -38,6 +38,14 @@ type Markers struct {
 	// anywhere, and so is a short one containing a phrase of three or more
 	// words (shorter ones, such as "sign up", occur in news).
 	Newsletter []string
+	// Footer are the lines a CMS appends to every item of its feed, each
+	// with "…" where the text of a link stands: WordPress (Yoast SEO)
+	// writes "The post <a>Title</a> appeared first on <a>Site</a>." A
+	// block is cut wherever it stands when it is one of them and nothing
+	// else, each "…" the text of one of its links, in order, and it has
+	// no other link: a sentence of a story that says "appeared first on"
+	// is not the footer.
+	Footer []string
 }
 
 // DefaultMarkers returns the built-in Arabic and English markers.
@@ -82,6 +90,10 @@ func DefaultMarkers() Markers {
 			"Get our newsletter", "Newsletter", "Subscribe", "Subscribe now", "Sign up", "in your inbox",
 			"your email address",
 		},
+		Footer: []string{
+			"The post … appeared first on …",
+			"ظهرت المقالة … أولاً على …",
+		},
 	}
 }
 
@@ -89,7 +101,7 @@ func DefaultMarkers() Markers {
 // usually want DefaultMarkers.
 func (m Markers) IsZero() bool {
 	return len(m.Headings) == 0 && len(m.Related) == 0 && len(m.Filler) == 0 &&
-		len(m.Share) == 0 && len(m.Newsletter) == 0
+		len(m.Share) == 0 && len(m.Newsletter) == 0 && len(m.Footer) == 0
 }
 
 // phraseIndex finds any of a list of folded phrases inside folded text on
@@ -195,6 +207,89 @@ type matcher struct {
 	share      phraseSet
 	newsletter phraseSet
 	stop       map[string]bool // stemmed stopwords for Q/A relevance
+	footers    []footer
+}
+
+// footer is one Markers.Footer line: the words around its link slots,
+// folded (words[i] before slot i, the last after the last slot).
+type footer struct{ words [][]string }
+
+// footerSlot stands for a link's text in a Markers.Footer line.
+const footerSlot = "…"
+
+func newFooter(line string) (footer, bool) {
+	parts := strings.Split(line, footerSlot)
+	if len(parts) < 2 {
+		return footer{}, false // no link: not a footer line
+	}
+	var f footer
+	for _, p := range parts {
+		f.words = append(f.words, foldedWords(p))
+	}
+	return f, true
+}
+
+// slots is the number of links a block matching f has.
+func (f footer) slots() int { return len(f.words) - 1 }
+
+// matches reports whether the words of a block, folded, are f's words
+// with the texts of the links in their slots, and nothing else.
+func (f footer) matches(words []string, links []link) bool {
+	if len(links) != f.slots() {
+		return false
+	}
+	at := 0
+	take := func(ws []string) bool {
+		if at+len(ws) > len(words) {
+			return false
+		}
+		for i, w := range ws {
+			if words[at+i] != w {
+				return false
+			}
+		}
+		at += len(ws)
+		return true
+	}
+	for i, ws := range f.words {
+		if !take(ws) {
+			return false
+		}
+		if i < len(links) {
+			lw := foldedWords(links[i].text)
+			if len(lw) == 0 || !take(lw) {
+				return false
+			}
+		}
+	}
+	return at == len(words)
+}
+
+// foldedWords are the words of s, folded, punctuation dropped: "The
+// post" and "the post," are the same words.
+func foldedWords(s string) []string {
+	return strings.FieldsFunc(arabic.Fold(s), notWordRune)
+}
+
+// footer reports whether block b is one of the footer lines and nothing
+// else. Only a block with links is read.
+func (mk *matcher) footer(b *block) bool {
+	if len(b.links) == 0 || len(mk.footers) == 0 {
+		return false
+	}
+	var words []string
+	for _, f := range mk.footers {
+		if len(b.links) != f.slots() {
+			continue
+		}
+		if words == nil {
+			words = foldedWords(b.text)
+		}
+		if f.matches(words, b.links) {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseSet matches share or newsletter texts.
@@ -309,6 +404,11 @@ func newMatcher(m Markers) *matcher {
 		newsletter: newPhraseSet(m.Newsletter),
 		stop:       stopwords(),
 		inline:     phraseIndex{},
+	}
+	for _, line := range m.Footer {
+		if f, ok := newFooter(line); ok {
+			mk.footers = append(mk.footers, f)
+		}
 	}
 	for _, p := range mk.newsletter.long {
 		// Only long phrases inside a block: shorter ones ("sign up")

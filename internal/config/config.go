@@ -35,7 +35,7 @@ const (
 // copies what each component needs into that component's own options.
 type Config struct {
 	Site     Site   `yaml:"site"`
-	Database string `yaml:"database"` // SQLite file
+	Database string `yaml:"database"` // SQLite file, or a postgres:// URL
 	Listen   string `yaml:"listen"`   // host:port for the HTTP server
 	// CacheMaxAge is the Cache-Control max-age of feeds. In the file, key
 	// cache_max_age, a number of seconds (300) or a duration ("5m").
@@ -120,6 +120,7 @@ type CleanConfig struct {
 	Filler     []string `yaml:"filler"`     // phrases of sentences written for search engines
 	Share      []string `yaml:"share"`      // share-button text ("شارك هذا المقال", "Share on Facebook")
 	Newsletter []string `yaml:"newsletter"` // newsletter sign-up text
+	Footer     []string `yaml:"footer"`     // feed footer lines, "…" for each link ("The post … appeared first on …")
 }
 
 // Duration is a length of time in the file: whole seconds (60) or a Go
@@ -142,6 +143,10 @@ type Ingest struct {
 	MaxNewPerPass int      `yaml:"max_new_per_pass"` // new items published per source per pass; default 60
 	Timeout       Duration `yaml:"timeout"`          // whole fetch; default 30s
 	MaxBytes      int64    `yaml:"max_bytes"`        // body cap; default 10 MiB
+	// Lease is how long an instance's claim on a source lasts unless
+	// renewed (every third of it): a dead instance's sources are polled by
+	// another within about this much and a third. Default 30s.
+	Lease Duration `yaml:"lease"`
 }
 
 // WebSub configures push to subscribers.

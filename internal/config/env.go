@@ -4,9 +4,10 @@ package config
 // variable over the config file.
 const (
 	EnvConfig     = "NEWSWIRE_CONFIG"      // config file; read by cmd/newswire, not ApplyEnv
-	EnvDB         = "NEWSWIRE_DB"          // database file, like --db
+	EnvDB         = "NEWSWIRE_DB"          // database file or postgres:// URL, like --db
 	EnvListen     = "NEWSWIRE_LISTEN"      // listen address, like --listen
 	EnvAdminToken = "NEWSWIRE_ADMIN_TOKEN" // admin API bearer token, like admin.token
+	EnvInstance   = "NEWSWIRE_INSTANCE"    // this instance's name, like --instance; read by cmd/newswire
 )
 
 // EnvVar documents one environment variable, for -h.
@@ -19,9 +20,10 @@ type EnvVar struct {
 func EnvVars() []EnvVar {
 	return []EnvVar{
 		{EnvConfig, "config file (YAML), like --config"},
-		{EnvDB, "database file, like --db"},
+		{EnvDB, "database file or postgres:// URL, like --db"},
 		{EnvListen, "listen address, like --listen"},
 		{EnvAdminToken, "admin API bearer token, like admin.token (no token: the API is off)"},
+		{EnvInstance, "this instance's name on the sources it polls, like --instance (serve, fetch)"},
 	}
 }
 

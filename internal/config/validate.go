@@ -93,6 +93,9 @@ func (c *Config) Validate() error {
 	nonNegative("ingest.max_new_per_pass", int64(c.Ingest.MaxNewPerPass))
 	nonNegative("ingest.timeout", int64(c.Ingest.Timeout))
 	nonNegative("ingest.max_bytes", c.Ingest.MaxBytes)
+	if l := time.Duration(c.Ingest.Lease); l != 0 && (l < 3*time.Second || l%time.Second != 0) {
+		add("ingest.lease", l.String(), errors.New("must be whole seconds, at least 3s (it is renewed every third)"))
+	}
 	nonNegative("limits.unconditional_interval", int64(c.Limits.Interval))
 	nonNegative("feeds.max_items", int64(c.Feeds.MaxItems))
 	nonNegative("feeds.max_bytes", c.Feeds.MaxBytes)

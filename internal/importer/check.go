@@ -22,13 +22,10 @@ type problem struct {
 	err   error
 }
 
-var (
-	slugPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
-)
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // checkArticle lists what is wrong with a, field by field, and puts a
-// valid image type in its canonical form. Missing dates are not its
+// valid image type and language tag in their canonical forms. Missing dates are not its
 // business: ReadFile fills them in. It is the one rule both doors apply:
 // `newswire import` (ReadFile) and the admin API (DecodeJSON).
 func checkArticle(a *feeds.Article) []problem {
@@ -48,8 +45,12 @@ func checkArticle(a *feeds.Article) []problem {
 			add("url", fmt.Errorf("url %q: %w", a.URL, err))
 		}
 	}
-	if a.Language != "" && !languagePattern.MatchString(a.Language) {
+	// Stored as feeds.NormalizeLanguage writes it: the tag decides the
+	// text's direction on its page and in every format.
+	if tag, err := feeds.NormalizeLanguage(a.Language); err != nil {
 		add("language", fmt.Errorf("language %q: want a BCP 47 tag such as ar or en-GB", a.Language))
+	} else {
+		a.Language = tag
 	}
 	for _, c := range a.Categories {
 		if err := checkSlug(c); err != nil {

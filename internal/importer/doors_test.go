@@ -348,6 +348,8 @@ func TestArrayErrorsNameTheArticle(t *testing.T) {
 		{"bad guid", "[" + obj("a", "") + "," + obj("b", "") + "," + obj("javascript:x", "") + "]", "guid", 3},
 		{"only updated, far ahead", "[" + obj("a", `,"updated":"2999-01-01T00:00:00Z"`) + "," + obj("b", "") + "]", "published", 1},
 		{"duplicate guid", "[" + obj("a", "") + "," + obj("a", "") + "]", "guid", 2},
+		{"duplicate guid apart", "[" + obj("a", "") + "," + obj("b", "") + "," + obj("a", "") + "]", "guid", 3},
+		{"a cms id and its tag uri", "[" + obj("cms-1", "") + "," + obj(feeds.StableID("cms-1"), "") + "]", "guid", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

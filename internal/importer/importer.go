@@ -256,7 +256,6 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 	}
 
 	var errs []error
-	guids := map[string]bool{}
 	item := func(i int) int { // arts holds every article of the array, in order
 		if isArray {
 			return i + 1
@@ -285,10 +284,9 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 		for _, p := range checkArticle(a) {
 			errs = append(errs, &FileError{Path: path, Field: p.field, Item: item(i), Err: p.err})
 		}
-		if guids[a.GUID] {
-			errs = append(errs, &FileError{Path: path, Field: "guid", Item: item(i), Err: fmt.Errorf("duplicate guid %q", a.GUID)})
-		}
-		guids[a.GUID] = true
+	}
+	if err := CheckUniqueGUIDs(path, arts); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -394,4 +392,24 @@ func Files(paths []string) ([]string, error) {
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// CheckUniqueGUIDs refuses a batch that names one GUID twice (compare GUIDs
+// after feeds.StableID): saved in order, the later copy would silently
+// replace the earlier one. It is the rule of both doors, `newswire import`
+// (ReadFile) and the admin API. Each repeat is a *FileError with the field
+// "guid" and Item its 1-based place in the batch; name labels it (a path,
+// or "request body").
+func CheckUniqueGUIDs(name string, arts []*feeds.Article) error {
+	var errs []error
+	first := make(map[string]int, len(arts))
+	for i, a := range arts {
+		if j, ok := first[a.GUID]; ok {
+			errs = append(errs, &FileError{Path: name, Field: "guid", Item: i + 1,
+				Err: fmt.Errorf("duplicate guid %q: article %d has it already", a.GUID, j+1)})
+			continue
+		}
+		first[a.GUID] = i
+	}
+	return errors.Join(errs...)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -190,7 +191,7 @@ func benchStore(b *testing.B, client *fetch.Client, path string) (*store.Store, 
 
 func benchSource(b *testing.B, st *store.Store, name, url string) {
 	b.Helper()
-	if _, err := st.UpsertSource(context.Background(), store.Source{Name: name, URL: url,
+	if _, err := st.UpsertSource(context.Background(), newsroom.Source{Name: name, URL: url,
 		Categories: []string{"world"}, Enabled: true, AllowPrivate: true}); err != nil {
 		b.Fatal(err)
 	}

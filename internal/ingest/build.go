@@ -17,16 +17,16 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/clean"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // batch turns one parsed document into the PassItems of a pass. It does no
 // I/O: the store's knowledge comes in as known.
 type batch struct {
-	src        *store.Source
+	src        *newsroom.Source
 	feed       *gofeed.Feed
 	base       *url.URL // the URL the document came from
-	known      map[string]store.KnownItem
+	known      map[string]newsroom.KnownItem
 	now        time.Time
 	maxNew     int
 	normalized *atomic.Int64              // may be nil
@@ -76,11 +76,11 @@ const (
 // build returns the items that are new or changed, oldest first, and sets
 // the batch's counters. Unchanged items (same key, same raw hash) are only
 // counted: they are neither normalised nor sanitised.
-func (b *batch) build() []store.PassItem {
+func (b *batch) build() []newsroom.PassItem {
 	b.ttl = feedTTL(b.feed)
 	mode := b.src.IDMode
 	if mode == "" && repeatsGUID(b.feed.Items) {
-		b.dupGUIDs, mode = true, store.IDModeLink
+		b.dupGUIDs, mode = true, newsroom.IDModeLink
 	}
 	textOnly := jsonTextOnly(b.feed)
 	fp := fingerprint(b.src, b.base, b.feed.Language)
@@ -139,7 +139,7 @@ func (b *batch) build() []store.PassItem {
 	// back on every pass.
 	slices.SortStableFunc(fresh, func(x, y *entry) int { return y.published.Compare(x.published) })
 	m := newMatcher(b.src.Rules)
-	items := make([]store.PassItem, 0, min(len(fresh), b.maxNew)+len(edits))
+	items := make([]newsroom.PassItem, 0, min(len(fresh), b.maxNew)+len(edits))
 	for i, e := range fresh {
 		if len(items) == b.maxNew {
 			b.deferred = len(fresh) - i
@@ -156,7 +156,7 @@ func (b *batch) build() []store.PassItem {
 	}
 	// Oldest first: articles published in the same second then list the
 	// later-inserted, newer one first.
-	slices.SortStableFunc(items, func(x, y store.PassItem) int {
+	slices.SortStableFunc(items, func(x, y newsroom.PassItem) int {
 		return x.Article.Published.Compare(y.Article.Published)
 	})
 	return items
@@ -165,20 +165,20 @@ func (b *batch) build() []store.PassItem {
 // item normalises and cleans an entry and writes its summary; false when
 // it is not to be published (nothing to show, or Clean refused it, noted in
 // dropped).
-func (b *batch) item(e *entry, m *matcher) (store.PassItem, bool) {
+func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 	it, text, lead, ok := b.normalize(e, m)
 	if !ok {
-		return store.PassItem{}, false
+		return newsroom.PassItem{}, false
 	}
 	a := it.Article
 	if b.clean != nil {
 		if lead != "" {
-			a.Summary = b.cleanLead(a, lead)
+			a.Summary = b.cleanLead(a, lead, text)
 		}
 		body := a.ContentHTML
 		if err := b.clean(a); err != nil {
 			b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
-			return store.PassItem{}, false
+			return newsroom.PassItem{}, false
 		}
 		if a.ContentHTML != body {
 			text = clean.HTMLToText(a.ContentHTML)
@@ -207,9 +207,19 @@ func (b *batch) item(e *entry, m *matcher) (store.PassItem, bool) {
 // block by block, so the summary goes to it a sentence a block, each line
 // (a block of the upstream's HTML, or a line break) split into sentences.
 // Nothing is lost by it: the summary is made of the same text, in order.
-func (b *batch) cleanLead(a *feeds.Article, lead string) string {
+//
+// Before that, the summary's own blocks go to the cleaner as they are:
+// a block known by its links, as the feed footer "The post <a>Title</a>
+// appeared first on <a>Site</a>." is, can be told only while it has them.
+// What is left may be an excerpt of the body (text) after all, the footer
+// having been all that told them apart: then "" too.
+func (b *batch) cleanLead(a *feeds.Article, lead, text string) string {
+	whole := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: lead, URL: a.URL, Language: a.Language}
+	if err := b.clean(whole); err != nil || startsBody(clean.HTMLToText(whole.ContentHTML), text) {
+		return ""
+	}
 	var blocks []string
-	for _, line := range strings.Split(clean.HTMLToText(lead), "\n") {
+	for _, line := range strings.Split(clean.HTMLToText(whole.ContentHTML), "\n") {
 		blocks = append(blocks, clean.Sentences(line)...)
 	}
 	s := &feeds.Article{GUID: a.GUID, Title: a.Title, ContentHTML: clean.TextToHTML(blocks), URL: a.URL, Language: a.Language}

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Rules match upstream category terms and title words, Arabic and English,
@@ -16,7 +16,7 @@ func TestItemsLandInTheRightCategories(t *testing.T) {
 	e.up.file(t, "/ar.rss", "arabic.rss")
 	e.up.file(t, "/en.json", "feed.json", func(r *route) { r.contentType = "application/feed+json" })
 	e.up.file(t, "/rdf", "rdf.rss")
-	rules := []store.Rule{
+	rules := []newsroom.Rule{
 		{Match: "سياسة", Category: "politics"},    // term "سِيَاسَة": diacritics
 		{Match: "إقتصاد", Category: "economy"},    // term "اقتصاد": hamza on the alef
 		{Match: "انتخابات", Category: "politics"}, // title "الانتخابات …": definite article
@@ -26,7 +26,7 @@ func TestItemsLandInTheRightCategories(t *testing.T) {
 		{Match: "book", Category: "culture"},      // must not match inside "booking"
 	}
 	for _, s := range []struct{ name, path string }{{"ar", "/ar.rss"}, {"en", "/en.json"}, {"rdf", "/rdf"}} {
-		e.addSource(s.name, s.path, func(src *store.Source) { src.Rules = rules })
+		e.addSource(s.name, s.path, func(src *newsroom.Source) { src.Rules = rules })
 		e.mustRun(s.name)
 	}
 	for _, tc := range []struct {
@@ -60,7 +60,7 @@ func TestSourceWithoutCategoriesUsesTheFallback(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.up.file(t, "/f", "rss091.rss")
-	e.addSource("bare", "/f", func(s *store.Source) { s.Categories = nil })
+	e.addSource("bare", "/f", func(s *newsroom.Source) { s.Categories = nil })
 	e.mustRun("bare")
 	for _, a := range e.latest("") {
 		if !slices.Equal(a.Categories, []string{"uncategorized"}) {
@@ -80,7 +80,7 @@ func TestChangedRulesRefileItems(t *testing.T) {
 	if got := e.byTitle("افتتاح معرض الكتاب الدولي").Categories; !slices.Equal(got, []string{"world"}) {
 		t.Fatalf("before: %q", got)
 	}
-	e.addSource("wire", "/ar.rss", func(s *store.Source) { s.Rules = []store.Rule{{Match: "الكتاب", Category: "culture"}} })
+	e.addSource("wire", "/ar.rss", func(s *newsroom.Source) { s.Rules = []newsroom.Rule{{Match: "الكتاب", Category: "culture"}} })
 	if res := e.mustRun("wire"); res.Updated != 1 || res.Unchanged != 3 {
 		t.Errorf("pass after the rule change = %+v", res)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -53,7 +54,7 @@ func TestIngestHelperProcess(t *testing.T) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	if _, err := st.UpsertSource(ctx, store.Source{Name: "grow", URL: url, Categories: []string{"world"},
+	if _, err := st.UpsertSource(ctx, newsroom.Source{Name: "grow", URL: url, Categories: []string{"world"},
 		Enabled: true, AllowPrivate: true}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

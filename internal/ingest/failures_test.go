@@ -13,7 +13,7 @@ import (
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
@@ -168,7 +168,7 @@ func TestPermanentRedirectUpdatesTheURL(t *testing.T) {
 		http.Redirect(w, r, "/new.rss", http.StatusFound)
 	}})
 	e.addSource("moved", "/old.rss")
-	e.addSource("temp", "/temp.rss", func(s *store.Source) { s.Categories = []string{"other"} })
+	e.addSource("temp", "/temp.rss", func(s *newsroom.Source) { s.Categories = []string{"other"} })
 	e.mustRun("moved")
 	src := e.source("moved")
 	if src.URL != e.up.URL("/new.rss") || src.URLChangedFrom != e.up.URL("/old.rss") {
@@ -248,7 +248,7 @@ func TestFetchAndParseErrorsAreRecordedOnTheSource(t *testing.T) {
 			e := newEnv(t) // its client's timeout is generous: real work (11 MiB, parsing) never meets it
 			tc.setup(e)
 			e.up.file(t, "/good", "arabic.rss")
-			e.addSource("bad", "/bad", func(s *store.Source) { s.AllowPrivate = tc.private })
+			e.addSource("bad", "/bad", func(s *newsroom.Source) { s.AllowPrivate = tc.private })
 			e.addSource("good", "/good")
 			vs := e.versions()
 			// A short fetch timeout is only ever met by an upstream that never

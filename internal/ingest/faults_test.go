@@ -19,6 +19,7 @@ import (
 
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -67,7 +68,7 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	up := newUpstream(t)
 	up.set("/feed.xml", route{body: genFeed("first", 40, false, 4<<10)})
-	if _, err := st.UpsertSource(ctx, store.Source{Name: "wire-full", URL: up.URL("/feed.xml"), Schedule: "@every 10m",
+	if _, err := st.UpsertSource(ctx, newsroom.Source{Name: "wire-full", URL: up.URL("/feed.xml"), Schedule: "@every 10m",
 		Categories: []string{"world"}, Enabled: true, AllowPrivate: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,11 +116,12 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 	t.Errorf("no warn or error line names the source and the full disk; log:\n%s", logs.String())
 }
 
-// While the store stays degraded, a source polled again and again (here
-// answering 304, so only its state is written) logs its failed save at
-// error once, with the source, and the repeats at debug: a storage fault
-// that repeats is not a new error on every poll. The store's own lines say
-// when writes fail and when they work again.
+// While the store stays degraded, a source polled again and again fails
+// the same way each time (claiming its lease is a write, so no pass runs):
+// that is logged at error once per source, with the source, and the
+// repeats at debug: a storage fault that repeats is not a new error on
+// every poll. The store's own lines say when writes fail and when they
+// work again.
 func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("a real full disk needs a tmpfs mount, which needs root")
@@ -141,12 +143,13 @@ func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	in := ingest.New(st, ingest.Options{Client: fetch.New(fetch.Options{Timeout: 10 * time.Second}), Logger: log})
+	in := ingest.New(st, ingest.Options{Client: fetch.New(fetch.Options{Timeout: 10 * time.Second}), Logger: log,
+		WriteHealth: st.WriteHealth})
 	up := newUpstream(t)
 	up.set("/a.xml", route{body: genFeed("a", 5, false, 1<<10), etag: `"a1"`})
 	up.set("/b.xml", route{body: genFeed("b", 5, false, 1<<10), etag: `"b1"`})
 	for _, name := range []string{"wire-a", "wire-b"} {
-		if _, err := st.UpsertSource(ctx, store.Source{Name: name, URL: up.URL("/" + name[5:] + ".xml"), Schedule: "@every 10m",
+		if _, err := st.UpsertSource(ctx, newsroom.Source{Name: name, URL: up.URL("/" + name[5:] + ".xml"), Schedule: "@every 10m",
 			Categories: []string{"world"}, Enabled: true, AllowPrivate: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -170,11 +173,8 @@ func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
 	for i := 0; i < polls; i++ {
 		for _, name := range []string{"wire-a", "wire-b"} {
 			res := in.RunOne(ctx, name)
-			if !res.NotModified {
-				t.Fatalf("poll %d of %s: not a 304 (%v)", i, name, res.Err)
-			}
-			if !errors.Is(res.Err, store.ErrStorage) {
-				t.Skipf("poll %d of %s: recording the pass did not fail on the full disk (%v)", i, name, res.Err)
+			if !errors.Is(res.Err, newsroom.ErrStorage) {
+				t.Skipf("poll %d of %s: claiming the source did not fail on the full disk (%v)", i, name, res.Err)
 			}
 		}
 	}
@@ -182,7 +182,7 @@ func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
 	sc := bufio.NewScanner(strings.NewReader(logs.String()))
 	for sc.Scan() {
 		var rec struct{ Level, Msg, Source string }
-		if json.Unmarshal(sc.Bytes(), &rec) != nil || rec.Msg != "cannot record pass" {
+		if json.Unmarshal(sc.Bytes(), &rec) != nil || rec.Msg != "cannot claim source" {
 			continue
 		}
 		switch rec.Level {

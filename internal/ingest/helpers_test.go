@@ -17,6 +17,7 @@ import (
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -74,9 +75,9 @@ func newEnv(t testing.TB, opts ...func(*ingest.Options)) *env {
 }
 
 // addSource stores a polled source reading path on the upstream server.
-func (e *env) addSource(name, path string, edit ...func(*store.Source)) store.Source {
+func (e *env) addSource(name, path string, edit ...func(*newsroom.Source)) newsroom.Source {
 	e.t.Helper()
-	src := store.Source{Name: name, URL: e.up.URL(path), Schedule: "@every 10m",
+	src := newsroom.Source{Name: name, URL: e.up.URL(path), Schedule: "@every 10m",
 		Categories: []string{"world"}, Enabled: true, AllowPrivate: true}
 	for _, f := range edit {
 		f(&src)
@@ -103,7 +104,7 @@ func (e *env) mustRun(name string) ingest.Result {
 	return res
 }
 
-func (e *env) source(name string) store.Source {
+func (e *env) source(name string) newsroom.Source {
 	e.t.Helper()
 	src, err := e.st.SourceByName(context.Background(), name)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/newswire/newswire/internal/arabic"
 	"github.com/newswire/newswire/internal/dates"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // normVersion changes whenever normalisation changes what an unchanged raw
@@ -39,7 +39,7 @@ func GUIDFor(source, key string) string {
 // link returns the item's resolved link; it is called only when needed,
 // which spares URL parsing for the unchanged items of most polls.
 func itemKey(mode string, it *gofeed.Item, link func() string) string {
-	if g := strings.TrimSpace(it.GUID); g != "" && mode != store.IDModeLink {
+	if g := strings.TrimSpace(it.GUID); g != "" && mode != newsroom.IDModeLink {
 		return "guid:" + g
 	}
 	if link := link(); link != "" {
@@ -61,7 +61,7 @@ func contentKey(it *gofeed.Item) string {
 // the normalisation version, the document's URL (relative links) and
 // language, and the source's categories and rules. When it changes, every
 // item is normalised again once.
-func fingerprint(src *store.Source, base *url.URL, lang string) []byte {
+func fingerprint(src *newsroom.Source, base *url.URL, lang string) []byte {
 	b := appendStr(nil, normVersion)
 	b = appendStr(b, base.String())
 	b = appendStr(b, lang)
@@ -78,7 +78,7 @@ func fingerprint(src *store.Source, base *url.URL, lang string) []byte {
 
 // hashBody identifies a fetched body together with what, besides the
 // body, decides what its items become (see fingerprint).
-func hashBody(src *store.Source, base *url.URL, body []byte) []byte {
+func hashBody(src *newsroom.Source, base *url.URL, body []byte) []byte {
 	fp := fingerprint(src, base, "")
 	h := sha256.New()
 	h.Write(fp)

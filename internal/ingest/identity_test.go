@@ -10,7 +10,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/ingest"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // The same story from two sources (same canonical link, or same folded
@@ -20,8 +20,8 @@ func TestSameStoryFromTwoSourcesIsStoredOnce(t *testing.T) {
 	e := newEnv(t)
 	e.up.file(t, "/a", "dedupe-a.rss")
 	e.up.file(t, "/b", "dedupe-b.rss")
-	e.addSource("wire-a", "/a", func(s *store.Source) { s.Rules = []store.Rule{{Match: "سياسة", Category: "politics"}} })
-	e.addSource("wire-b", "/b", func(s *store.Source) { s.Categories = []string{"gulf"} })
+	e.addSource("wire-a", "/a", func(s *newsroom.Source) { s.Rules = []newsroom.Rule{{Match: "سياسة", Category: "politics"}} })
+	e.addSource("wire-b", "/b", func(s *newsroom.Source) { s.Categories = []string{"gulf"} })
 	if res := e.mustRun("wire-a"); res.New != 2 {
 		t.Fatalf("source a = %+v", res)
 	}
@@ -82,7 +82,7 @@ func TestDuplicateGUIDsFallBackToLinks(t *testing.T) {
 		t.Fatalf("first pass = %+v, want 3 distinct stories", res)
 	}
 	src := e.source("dup")
-	if src.Note != ingest.DuplicateGUIDNote || src.IDMode != store.IDModeLink {
+	if src.Note != ingest.DuplicateGUIDNote || src.IDMode != newsroom.IDModeLink {
 		t.Errorf("note %q mode %q", src.Note, src.IDMode)
 	}
 	if got := titles(e.latest("")); !slices.Equal(got, []string{"First story", "Second story", "Third story"}) {

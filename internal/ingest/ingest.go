@@ -23,7 +23,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Defaults for zero Options fields.
@@ -67,6 +67,16 @@ type Options struct {
 	// article; one that is only the start of the body is replaced by a
 	// summary of the cleaned body.
 	Clean func(*feeds.Article) error
+	// Instance names this process to the others on the database, on the
+	// leases its passes hold (default DefaultInstance()).
+	Instance string
+	// Lease is how long a claim on a source lasts unless renewed (default
+	// DefaultLease); it is renewed every third of it while a pass runs.
+	Lease time.Duration
+	// WriteHealth, if set, is the store's (store.Store.WriteHealth): while
+	// writes fail, a source's failed save that repeats is logged at error
+	// once. Without it every failed save is logged at error.
+	WriteHealth func() newsroom.WriteHealth
 }
 
 // Result is the outcome of one pass over one source.
@@ -90,15 +100,32 @@ type Result struct {
 	recorded bool
 }
 
+// Store is what ingest needs from storage: the sources, what each has
+// delivered, and a place to write a pass. *store.Store implements it, on
+// SQLite or PostgreSQL.
+type Store interface {
+	Sources(ctx context.Context) ([]newsroom.Source, error)
+	SourceByName(ctx context.Context, name string) (newsroom.Source, error)
+	KnownItems(ctx context.Context, sourceID int64) (map[string]newsroom.KnownItem, error)
+	SavePass(ctx context.Context, p newsroom.Pass) (newsroom.PassResult, error)
+
+	// Source leases (see lease.go): times by the database's clock.
+	ClaimSource(ctx context.Context, name, holder string, ttl time.Duration) (newsroom.Lease, error)
+	ClaimDueRun(ctx context.Context, name, holder string, ttl time.Duration, nextRun time.Time) (newsroom.Lease, error)
+	RenewLease(ctx context.Context, l newsroom.Lease, ttl time.Duration) (newsroom.Lease, error)
+	ReleaseLease(ctx context.Context, l newsroom.Lease) error
+	ClaimLapsedLeases(ctx context.Context, holder string, ttl time.Duration, limit int) ([]newsroom.Lease, error)
+}
+
 // Ingester runs ingest passes. It is safe for concurrent use.
 type Ingester struct {
-	st     *store.Store
+	st     Store
 	opts   Options
 	client *fetch.Client
 	log    *slog.Logger
-	faults *store.FaultLog // failed saves: the same storage fault once per source at error
-	parser *gofeed.Parser  // safe for concurrent use
-	sem    chan struct{}   // bounds concurrent passes
+	faults *newsroom.FaultLog // failed saves: the same storage fault once per source at error
+	parser *gofeed.Parser     // safe for concurrent use
+	sem    chan struct{}      // bounds concurrent passes
 
 	mu       sync.Mutex
 	running  map[string]*sync.Mutex // one pass per source at a time
@@ -109,7 +136,7 @@ type Ingester struct {
 }
 
 // New returns an Ingester over st.
-func New(st *store.Store, opts Options) *Ingester {
+func New(st Store, opts Options) *Ingester {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
@@ -124,6 +151,12 @@ func New(st *store.Store, opts Options) *Ingester {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Instance == "" {
+		opts.Instance = DefaultInstance()
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
 	}
 	client := opts.Client
 	if client == nil {
@@ -140,7 +173,7 @@ func New(st *store.Store, opts Options) *Ingester {
 	p.KeepOriginalFeed = true // RSS <ttl>, JSON content_text
 	return &Ingester{
 		st: st, opts: opts, client: client, log: log, parser: p,
-		faults:  store.NewFaultLog(log, st.WriteHealth),
+		faults:  newsroom.NewFaultLog(log, opts.WriteHealth),
 		sem:     make(chan struct{}, opts.Concurrency),
 		running: make(map[string]*sync.Mutex),
 	}
@@ -197,10 +230,12 @@ func (in *Ingester) changed() {
 
 // RunAll runs one pass now over every polled source, or over the sources
 // named, at most Options.Concurrency at a time, ignoring their NextRun; a
+// source another instance is polling is skipped, its Result's Err a
+// *newsroom.HeldError that says which instance holds it until when; a
 // pass that holds items back is followed by catch-up passes as in Job, and
 // a source's Result sums them. Results are in the order of the sources (by
 // name, or as named). An unknown name gives a Result whose Err wraps
-// store.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
+// newsroom.ErrNotFound, a source that is not polled one wrapping ErrDisabled. The error is non-nil only when the sources
 // cannot be listed or no pass could record its outcome.
 func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, error) {
 	var (
@@ -261,9 +296,14 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 		unrecorded []error
 		changed    bool
 	)
+	polled := 0
 	for _, i := range idx {
 		r := results[i]
 		changed = changed || r.New+r.Updated > 0
+		if errors.Is(r.Err, newsroom.ErrLeaseHeld) {
+			continue // another instance is polling it
+		}
+		polled++
 		if !r.recorded {
 			unrecorded = append(unrecorded, r.Err)
 		}
@@ -271,7 +311,7 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 	if changed {
 		in.changed()
 	}
-	if len(run) > 0 && len(unrecorded) == len(run) {
+	if polled > 0 && len(unrecorded) == polled {
 		return results, fmt.Errorf("ingest: no source could record its pass: %w", errors.Join(unrecorded...))
 	}
 	return results, nil
@@ -280,7 +320,7 @@ func (in *Ingester) RunAll(ctx context.Context, names ...string) ([]Result, erro
 // RunOne runs one pass now over the source called name, ignoring its
 // NextRun but not its being disabled; items it holds back are left to the
 // next pass, which fetches the document again. A source that is not polled
-// gives an Err wrapping ErrDisabled, an unknown one store.ErrNotFound.
+// gives an Err wrapping ErrDisabled, an unknown one newsroom.ErrNotFound.
 func (in *Ingester) RunOne(ctx context.Context, name string) Result {
 	res := in.runOne(ctx, name)
 	in.report(res)
@@ -298,7 +338,8 @@ func (in *Ingester) RunOne(ctx context.Context, name string) Result {
 // (MaxNewPerPass) is followed at once by catch-up passes over the document
 // it fetched, one batch each, until the upstream's whole window is stored:
 // a backlog does not wait for the schedule's next ticks, and the upstream is
-// asked once.
+// asked once. Of several instances whose jobs fire for the same due run,
+// the first to claim it with a free slot polls it; the others skip.
 func (in *Ingester) Job(name string) func(ctx context.Context) {
 	return func(ctx context.Context) {
 		src, err := in.st.SourceByName(ctx, name)
@@ -311,24 +352,30 @@ func (in *Ingester) Job(name string) func(ctx context.Context) {
 		if !src.Polled() || !due(src, in.opts.Now()) {
 			return
 		}
-		in.run(ctx, src.Name, false, func(res Result) bool {
-			if errors.Is(res.Err, errBusy) {
-				return false
-			}
-			in.report(res)
-			if res.New+res.Updated > 0 {
-				in.changed()
-			}
-			return true
-		})
+		next := src.NextRun
+		in.run(ctx, src.Name, false, claim{due: &next}, in.scheduled)
 	}
+}
+
+// scheduled handles the Result of a pass a Job or TakeOver ran. A run that
+// found the source busy here, held by another instance, or its due run
+// taken by one, ran no pass and reports nothing.
+func (in *Ingester) scheduled(res Result) bool {
+	if errors.Is(res.Err, errBusy) || errors.Is(res.Err, newsroom.ErrLeaseHeld) || errors.Is(res.Err, newsroom.ErrRunTaken) {
+		return false
+	}
+	in.report(res)
+	if res.New+res.Updated > 0 {
+		in.changed()
+	}
+	return true
 }
 
 // errBusy is a Job run's finding that the source's previous pass is still
 // going.
 var errBusy = errors.New("previous pass still running")
 
-func disabledErr(s store.Source) error {
+func disabledErr(s newsroom.Source) error {
 	if s.DisabledReason != "" {
 		return fmt.Errorf("source %s: %w: %s", s.Name, ErrDisabled, s.DisabledReason)
 	}
@@ -340,7 +387,7 @@ func disabledErr(s store.Source) error {
 func (in *Ingester) runAll(ctx context.Context, name string) Result {
 	var sum Result
 	first := true
-	in.run(ctx, name, true, func(r Result) bool {
+	in.run(ctx, name, true, claim{}, func(r Result) bool {
 		if first {
 			sum, first = r, false
 			return true
@@ -360,7 +407,7 @@ func (in *Ingester) runAll(ctx context.Context, name string) Result {
 // runOne runs one pass over the source, waiting for its previous pass.
 func (in *Ingester) runOne(ctx context.Context, name string) Result {
 	var res Result
-	in.run(ctx, name, true, func(r Result) bool { res = r; return false })
+	in.run(ctx, name, true, claim{}, func(r Result) bool { res = r; return false })
 	return res
 }
 
@@ -369,8 +416,11 @@ func (in *Ingester) runOne(ctx context.Context, name string) Result {
 // another pass may have run since the caller read it. each gets every
 // pass's result; when it returns true and the pass held items back, a
 // catch-up pass follows over the same document. Every pass takes its own
-// concurrency slot, so other sources get theirs in between.
-func (in *Ingester) run(ctx context.Context, name string, wait bool, each func(Result) bool) {
+// concurrency slot, so other sources get theirs in between. The first pass
+// claims the source's lease once it has its slot, as c says; the lease is
+// kept across catch-up passes and released by the last one's save (or at
+// the end, when no save did).
+func (in *Ingester) run(ctx context.Context, name string, wait bool, c claim, each func(Result) bool) {
 	in.mu.Lock()
 	lock, ok := in.running[name]
 	if !ok {
@@ -381,14 +431,28 @@ func (in *Ingester) run(ctx context.Context, name string, wait bool, each func(R
 	if wait {
 		lock.Lock()
 	} else if !lock.TryLock() {
+		if c.lease != nil {
+			in.release(ctx, *c.lease)
+		}
 		each(Result{Source: name, Err: fmt.Errorf("source %s: %w", name, errBusy)})
 		return
 	}
 	defer lock.Unlock()
 
-	var held *document
+	var (
+		lk   *keeper
+		held *document
+	)
+	if c.lease != nil {
+		lk = in.keep(ctx, *c.lease) // renewed while the pass waits for a slot
+	}
+	defer func() {
+		if lk != nil {
+			lk.stop()
+		}
+	}()
 	for {
-		res, next := in.passNow(ctx, name, held)
+		res, next := in.passNow(ctx, name, held, c, &lk)
 		if !each(res) || next == nil || ctx.Err() != nil {
 			return
 		}
@@ -396,9 +460,9 @@ func (in *Ingester) run(ctx context.Context, name string, wait bool, each func(R
 	}
 }
 
-// passNow takes a concurrency slot and runs a pass over the source as
-// stored now.
-func (in *Ingester) passNow(ctx context.Context, name string, held *document) (Result, *document) {
+// passNow takes a concurrency slot, then the source's lease unless *lk
+// holds it already, and runs a pass over the source as stored now.
+func (in *Ingester) passNow(ctx context.Context, name string, held *document, c claim, lk **keeper) (Result, *document) {
 	select {
 	case in.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -406,12 +470,32 @@ func (in *Ingester) passNow(ctx context.Context, name string, held *document) (R
 	}
 	defer func() { <-in.sem }()
 
-	src, err := in.st.SourceByName(ctx, name)
+	if *lk == nil {
+		l, err := in.claimLease(ctx, name, c)
+		if err != nil {
+			if errors.Is(err, newsroom.ErrStorage) && ctx.Err() == nil {
+				// Claiming is a write: while writes fail no pass runs, and
+				// this is where each source's poll fails, poll after poll.
+				in.faults.Error(name, "cannot claim source", err, "source", name)
+			}
+			return Result{Source: name, Err: err}, nil
+		}
+		*lk = in.keep(ctx, l)
+	}
+	k := *lk
+	src, err := in.st.SourceByName(k.ctx, name)
 	if err != nil {
 		return Result{Source: name, Err: err}, nil
 	}
 	if !src.Polled() {
 		return Result{Source: name, Err: disabledErr(src)}, nil
 	}
-	return in.pass(ctx, src, held)
+	res, next := in.pass(k.ctx, k, src, held)
+	// A recorded pass saved under its lease: the token check proved it.
+	if err := k.lost(); err != nil && !res.recorded {
+		in.log.Warn("lease lost: pass abandoned, another instance polls the source", "source", name, "error", err)
+		res.Err, res.recorded = fmt.Errorf("source %s: %w", name, err), false
+		return res, nil
+	}
+	return res, next
 }

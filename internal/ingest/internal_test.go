@@ -13,7 +13,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func TestCanonicalLink(t *testing.T) {
@@ -37,7 +37,7 @@ func TestCanonicalLink(t *testing.T) {
 }
 
 func TestRulesMatchWholeFoldedWords(t *testing.T) {
-	m := newMatcher([]store.Rule{
+	m := newMatcher([]newsroom.Rule{
 		{Match: "سياسة", Category: "politics"},
 		{Match: "Politics", Category: "politics"},
 		{Match: "الشرق الأوسط", Category: "mideast"},
@@ -153,15 +153,15 @@ func TestIntervalsAndBackoff(t *testing.T) {
 	}
 
 	last := now
-	plain := store.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(10 * time.Minute)}
-	stretched := store.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(30 * time.Minute)}
+	plain := newsroom.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(10 * time.Minute)}
+	stretched := newsroom.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(30 * time.Minute)}
 	for _, tc := range []struct {
 		name string
-		src  store.Source
+		src  newsroom.Source
 		at   time.Duration
 		want bool
 	}{
-		{"never polled", store.Source{}, 0, true},
+		{"never polled", newsroom.Source{}, 0, true},
 		{"own schedule, tick a little early", plain, 10*time.Minute - 20*time.Second, true},
 		{"own schedule, half an interval early", plain, 4 * time.Minute, false},
 		{"stretched, previous tick", stretched, 20 * time.Minute, false},
@@ -203,9 +203,9 @@ func FuzzBuild(f *testing.F) {
 		if err != nil {
 			return
 		}
-		src := &store.Source{Name: "fuzz", URL: base.String(), Categories: []string{"world"},
-			Rules: []store.Rule{{Match: "سياسة", Category: "politics"}}}
-		b := batch{src: src, feed: feed, base: base, known: map[string]store.KnownItem{}, now: now, maxNew: 60}
+		src := &newsroom.Source{Name: "fuzz", URL: base.String(), Categories: []string{"world"},
+			Rules: []newsroom.Rule{{Match: "سياسة", Category: "politics"}}}
+		b := batch{src: src, feed: feed, base: base, known: map[string]newsroom.KnownItem{}, now: now, maxNew: 60}
 		for _, it := range b.build() {
 			a := it.Article
 			switch {

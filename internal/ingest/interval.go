@@ -3,8 +3,8 @@ package ingest
 import (
 	"time"
 
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/schedule"
-	"github.com/newswire/newswire/internal/store"
 )
 
 // scheduleInterval is the time between two runs of a schedule, as of now:
@@ -59,7 +59,7 @@ const dueSlack = 5 * time.Second
 // would poll the source at twice its interval. When an upstream or a
 // backoff stretched the interval, NextRun is honoured to within dueSlack,
 // at worst one tick late.
-func due(src store.Source, now time.Time) bool {
+func due(src newsroom.Source, now time.Time) bool {
 	if src.NextRun.IsZero() {
 		return true
 	}

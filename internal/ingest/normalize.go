@@ -12,7 +12,7 @@ import (
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/arabic"
 	"github.com/newswire/newswire/internal/clean"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Lengths of generated text, in runes.
@@ -27,7 +27,7 @@ const (
 // lead, the upstream's summary as sanitised HTML when it is text of its
 // own; the summary is written by item, once the body is cleaned. An item
 // with nothing to show (no title, text or link) is dropped.
-func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead string, ok bool) {
+func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, text, lead string, ok bool) {
 	if b.normalized != nil {
 		b.normalized.Add(1)
 	}
@@ -69,7 +69,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 		title = e.link
 	}
 	if title == "" {
-		return store.PassItem{}, "", "", false
+		return newsroom.PassItem{}, "", "", false
 	}
 	if content == "" {
 		content = clean.TextToHTML([]string{title})
@@ -79,7 +79,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
 		declared = strings.TrimSpace(dc.Language[0])
 	}
-	lang := itemLanguage(languageTag(cmp.Or(declared, b.feed.Language)), title+"\n"+prefix(text, 1000))
+	lang := itemLanguage(upstreamLanguage(cmp.Or(declared, b.feed.Language)), title+"\n"+prefix(text, 1000))
 
 	cats := m.match(it.Categories, title)
 	if len(cats) == 0 {
@@ -110,7 +110,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item store.PassItem, text, lead
 		Image:       b.image(e),
 		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
 	}
-	return store.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, lead, true
+	return newsroom.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, text, lead, true
 }
 
 // itemHTML is an item field as sanitised HTML with URLs made absolute
@@ -138,25 +138,13 @@ func startsBody(summary, body string) bool {
 	return s != "" && strings.HasPrefix(collapse(body), s)
 }
 
-// deprecatedLanguages are ISO 639 codes withdrawn for the ones readers
-// and newswire's direction tables know.
-var deprecatedLanguages = map[string]string{"iw": "he", "ji": "yi", "in": "id"}
-
-// languageTag is an upstream's language written as BCP 47 writes it:
-// "ar_SA" (a locale, as CMSes send it) is "ar-SA", "IW" is "he". The
-// tag goes into lang attributes and decides the text's direction in
-// every format and on the pages, which read the primary subtag before
-// a "-": "ar_SA" was published as lang="ar_SA", its body marked
-// right-to-left while its page and summary were left-to-right.
-func languageTag(s string) string {
-	s = strings.ReplaceAll(strings.TrimSpace(s), "_", "-")
-	primary, rest, sub := strings.Cut(s, "-")
-	primary = strings.ToLower(primary)
-	primary = cmp.Or(deprecatedLanguages[primary], primary)
-	if !sub {
-		return primary
-	}
-	return primary + "-" + rest
+// upstreamLanguage is an upstream's language as every door stores it
+// (feeds.NormalizeLanguage): "ar_SA" (a locale, as CMSes send it) is
+// "ar-SA", "IW" is "he". What cannot be read as a language is no
+// declaration: the text's script decides (itemLanguage).
+func upstreamLanguage(s string) string {
+	tag, _ := feeds.NormalizeLanguage(s)
+	return tag
 }
 
 // itemLanguage is the language of an item whose text starts with text: the
@@ -198,7 +186,7 @@ func scriptOf(lang string) string {
 	switch {
 	case primary == "he" || primary == "iw" || primary == "yi" || primary == "ji":
 		return "Hebr"
-	case arabic.IsRTL(primary):
+	case feeds.Direction(primary) == "rtl":
 		return "Arab"
 	case nonLatin[primary]:
 		return "other"

@@ -13,7 +13,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // GoneReason is Source.DisabledReason after the upstream answered 410.
@@ -35,7 +35,7 @@ type document struct {
 // (the document the previous pass held items back from, for this URL) it
 // neither fetches nor parses. It returns the document when it held items
 // back and stored the batch it took, for a catch-up pass.
-func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) (Result, *document) {
+func (in *Ingester) pass(ctx context.Context, lk *keeper, src newsroom.Source, held *document) (Result, *document) {
 	wall := time.Now()
 	start := in.opts.Now().UTC().Truncate(time.Second)
 	res := Result{Source: src.Name}
@@ -45,7 +45,7 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 
 	// The item history is read on the other core while the body is parsed.
 	type knownItems struct {
-		m   map[string]store.KnownItem
+		m   map[string]newsroom.KnownItem
 		err error
 	}
 	knownc := make(chan knownItems, 1)
@@ -64,7 +64,7 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 				// known now: say how to allow it.
 				err = fmt.Errorf("%w (a source reaches loopback and private addresses only with sources add --allow-private, or allow_private: true in the config)", err)
 			}
-			return in.fail(ctx, src, state, every, err, res, wall), nil
+			return in.fail(ctx, lk, src, state, every, err, res, wall), nil
 		}
 		if fr.PermanentRedirect != "" && fr.PermanentRedirect != src.URL {
 			state.MovedTo = fr.PermanentRedirect
@@ -74,12 +74,12 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 			res.NotModified = true
 			state.ETag, state.LastModified = fr.ETag, fr.LastModified
 			in.succeed(&state, every, fr.MaxAge, false)
-			return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall), nil
+			return in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: state}, res, wall), nil
 		}
 
 		base, err := url.Parse(fr.FinalURL)
 		if err != nil {
-			return in.fail(ctx, src, state, every, fmt.Errorf("final URL %q: %w", fr.FinalURL, err), res, wall), nil
+			return in.fail(ctx, lk, src, state, every, fmt.Errorf("final URL %q: %w", fr.FinalURL, err), res, wall), nil
 		}
 		// A body byte for byte the last fully stored one (many upstreams answer
 		// every poll with a full 200) is as good as a 304: nothing to parse.
@@ -88,14 +88,14 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 			res.NotModified = true
 			state.ETag, state.LastModified = fr.ETag, fr.LastModified
 			in.succeed(&state, every, fr.MaxAge, false)
-			return in.record(ctx, src, store.Pass{SourceID: src.ID, State: state}, res, wall), nil
+			return in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: state}, res, wall), nil
 		}
 
 		go readKnown()
 		feed, err := in.parse(fr.Body)
 		if err != nil {
 			// Validators are not stored: the next poll fetches the body again.
-			return in.fail(ctx, src, state, every, fmt.Errorf("parse %s: %w", fr.FinalURL, err), res, wall), nil
+			return in.fail(ctx, lk, src, state, every, fmt.Errorf("parse %s: %w", fr.FinalURL, err), res, wall), nil
 		}
 		doc = &document{url: cmp.Or(state.MovedTo, src.URL), fr: fr, base: base, bodyHash: bodyHash, feed: feed}
 	} else {
@@ -103,7 +103,7 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 	}
 	known := <-knownc
 	if known.err != nil {
-		return in.fail(ctx, src, state, every, known.err, res, wall), nil
+		return in.fail(ctx, lk, src, state, every, known.err, res, wall), nil
 	}
 	b := batch{
 		src: &src, feed: doc.feed, base: doc.base, known: known.m, now: start,
@@ -111,7 +111,7 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 	}
 	items := b.build()
 	if b.dupGUIDs && state.IDMode == "" {
-		state.IDMode, state.Note = store.IDModeLink, DuplicateGUIDNote
+		state.IDMode, state.Note = newsroom.IDModeLink, DuplicateGUIDNote
 		in.log.Warn("duplicate GUIDs in feed: identifying its items by link", "source", src.Name)
 	}
 	res.Unchanged, res.Deferred, res.Dropped = b.unchanged, b.deferred, len(b.dropped)
@@ -132,7 +132,9 @@ func (in *Ingester) pass(ctx context.Context, src store.Source, held *document) 
 		state.ETag, state.LastModified, state.BodyHash = doc.fr.ETag, doc.fr.LastModified, doc.bodyHash
 	}
 	in.succeed(&state, every, doc.fr.MaxAge, b.deferred > 0)
-	res = in.record(ctx, src, store.Pass{SourceID: src.ID, State: state, Items: items}, res, wall)
+	// A catch-up pass follows this one under the same lease.
+	catchUp := b.deferred > 0 && len(items) > 0
+	res = in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: state, Items: items, KeepLease: catchUp}, res, wall)
 	if b.deferred == 0 || res.Err != nil || !res.recorded || len(items) == 0 {
 		return res, nil
 	}
@@ -146,7 +148,7 @@ const DuplicateGUIDNote = "duplicate GUIDs in feed: identifying items by link"
 // interval away, stretched by the feed's <ttl> and the response's max-age
 // unless the pass held items back: those say how long the upstream's
 // document stays fresh, and this one is not all taken yet.
-func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration, backlog bool) {
+func (in *Ingester) succeed(st *newsroom.SourceState, every, maxAge time.Duration, backlog bool) {
 	st.Failures, st.LastError, st.LastSuccess = 0, "", st.LastAttempt
 	if backlog {
 		st.NextRun = st.LastAttempt.Add(every)
@@ -158,7 +160,7 @@ func (in *Ingester) succeed(st *store.SourceState, every, maxAge time.Duration, 
 // fail records a failed pass: the error, one more consecutive failure and a
 // backoff (or Retry-After, or 410's disabling). A pass cut short by ctx
 // (shutdown) is not the source's fault and records nothing.
-func (in *Ingester) fail(ctx context.Context, src store.Source, st store.SourceState, every time.Duration,
+func (in *Ingester) fail(ctx context.Context, lk *keeper, src newsroom.Source, st newsroom.SourceState, every time.Duration,
 	err error, res Result, wall time.Time) Result {
 	res.Err = err
 	if ctx.Err() != nil {
@@ -178,14 +180,16 @@ func (in *Ingester) fail(ctx context.Context, src store.Source, st store.SourceS
 	}
 	in.log.Warn("source failed", "source", src.Name, "url", src.URL, "failures", st.Failures,
 		"next_run", st.NextRun, "error", err)
-	return in.record(ctx, src, store.Pass{SourceID: src.ID, State: st}, res, wall)
+	return in.record(ctx, lk, src, newsroom.Pass{SourceID: src.ID, State: st}, res, wall)
 }
 
-// record saves the pass. When the items cannot be saved, the failure is
-// recorded on the source instead.
-func (in *Ingester) record(ctx context.Context, src store.Source, p store.Pass, res Result, wall time.Time) Result {
+// record saves the pass under its lease, which the save releases unless
+// p.KeepLease. When the items cannot be saved, the failure is recorded on
+// the source instead; a pass whose lease was lost records nothing.
+func (in *Ingester) record(ctx context.Context, lk *keeper, src newsroom.Source, p newsroom.Pass, res Result, wall time.Time) Result {
+	p.Lease = &lk.lease
 	pr, err := in.st.SavePass(ctx, p)
-	if err != nil && len(p.Items) > 0 && ctx.Err() == nil {
+	if err != nil && len(p.Items) > 0 && ctx.Err() == nil && !errors.Is(err, newsroom.ErrLeaseLost) {
 		err = fmt.Errorf("save %s: %w", src.Name, err)
 		// Logged here: recording the failure on the source may still work.
 		in.faults.Error(src.Name, "cannot save items", err, "source", src.Name, "items", len(p.Items))
@@ -194,15 +198,22 @@ func (in *Ingester) record(ctx context.Context, src store.Source, p store.Pass, 
 		st.LastSuccess, st.ETag, st.LastModified, st.BodyHash = src.LastSuccess, src.ETag, src.LastModified, src.BodyHash
 		st.Failures, st.LastError = src.Failures+1, err.Error()
 		st.NextRun = st.LastAttempt.Add(backoff(scheduleInterval(src.Schedule, st.LastAttempt), st.Failures, in.opts.MaxBackoff))
-		_, err = in.st.SavePass(ctx, store.Pass{SourceID: src.ID, State: st})
+		p.KeepLease = false
+		_, err = in.st.SavePass(ctx, newsroom.Pass{SourceID: src.ID, State: st, Lease: p.Lease})
 	}
 	res.Duration = time.Since(wall)
+	if errors.Is(err, newsroom.ErrLeaseLost) {
+		in.log.Warn("lease lost: pass abandoned, another instance polls the source", "source", src.Name, "error", err)
+		res.Err = errors.Join(res.Err, err)
+		return res
+	}
 	if err != nil {
 		in.faults.Error(src.Name, "cannot record pass", err, "source", src.Name)
 		res.Err = errors.Join(res.Err, err)
 		return res
 	}
 	res.recorded = true
+	lk.released = lk.released || !p.KeepLease
 	res.New, res.Updated, res.Unchanged = pr.New, pr.Updated, res.Unchanged+pr.Unchanged
 	if res.Err == nil {
 		lvl := in.log.Debug

@@ -13,7 +13,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/ingest"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // The second poll sends the stored validators; a 304 writes nothing but the
@@ -150,7 +150,7 @@ func TestUpstreamStretchesTheInterval(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			e.up.file(t, "/ar.rss", "arabic.rss", func(r *route) { r.etag, r.header = `"x"`, tc.header })
-			e.addSource("wire", "/ar.rss", func(s *store.Source) { s.Schedule = tc.schedule })
+			e.addSource("wire", "/ar.rss", func(s *newsroom.Source) { s.Schedule = tc.schedule })
 			e.mustRun("wire")
 			src := e.source("wire")
 			if got := src.NextRun.Sub(src.LastAttempt); got != tc.want || src.FeedTTL != 30*time.Minute {
@@ -227,7 +227,7 @@ func TestRunAllSelectsSources(t *testing.T) {
 		e.up.set("/"+name, route{body: genFeed(name, 2, false, 200)})
 		e.addSource(name, "/"+name)
 	}
-	e.addSource("off", "/a", func(s *store.Source) { s.Enabled = false })
+	e.addSource("off", "/a", func(s *newsroom.Source) { s.Enabled = false })
 	var (
 		mu       sync.Mutex
 		reported []string
@@ -260,7 +260,7 @@ func TestRunAllSelectsSources(t *testing.T) {
 		t.Errorf("OnResult saw %q, want %q", reported, want)
 	}
 	if len(res) != 3 || res[0].Err != nil || !res[0].NotModified ||
-		!isErr(res[1].Err, ingest.ErrDisabled) || !isErr(res[2].Err, store.ErrNotFound) {
+		!isErr(res[1].Err, ingest.ErrDisabled) || !isErr(res[2].Err, newsroom.ErrNotFound) {
 		t.Errorf("named run = %+v", res)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/internal/arabic"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // matcher applies a source's category rules to an item's upstream category
@@ -22,7 +22,7 @@ type matcher struct {
 
 type foldedRule struct{ match, category string }
 
-func newMatcher(rules []store.Rule) *matcher {
+func newMatcher(rules []newsroom.Rule) *matcher {
 	m := &matcher{}
 	for _, r := range rules {
 		if f := arabic.FoldWords(r.Match); f != "" {

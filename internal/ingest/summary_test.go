@@ -139,3 +139,57 @@ func TestSummaryBoilerplateInsideAParagraphIsCut(t *testing.T) {
 		}
 	}
 }
+
+// The footer WordPress (Yoast SEO) appends to every item, "The post <a>X</a>
+// appeared first on <a>Site</a>." (in Arabic "ظهرت المقالة … أولاً على …"),
+// is cut from the body and from the summary, where it is a paragraph of
+// its own; a story sentence that says "appeared first on" stays.
+func TestWordPressFooterIsNotPublished(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withCleaner)
+	e.up.file(t, "/wp", "wordpress-footer.rss")
+	e.addSource("wp", "/wp")
+	e.mustRun("wp")
+
+	for _, tc := range []struct {
+		title      string
+		keep, gone []string
+	}{
+		{"Council approves bike lanes on Main Street", []string{"The city council voted 7-2 on Tuesday night"}, []string{"appeared first on", "City News Daily", "[…]"}},
+		{"Library extends weekend hours", []string{"The central library will open on Sundays from April"}, []string{"appeared first on", "City News Daily"}},
+		{"افتتاح سوق شعبي جديد وسط المدينة", []string{"افتتحت البلدية صباح اليوم سوقا شعبيا جديدا"}, []string{"ظهرت المقالة", "أولاً على", "أخبار المدينة"}},
+		{"Fake flood warning traced to one account", []string{"The post warning that the river dam had failed appeared first on Chirp at 6 a.m. and was shared 40,000 times."}, nil},
+	} {
+		for fm, items := range e.renderedItems("world") {
+			it := items[tc.title]
+			if it == nil {
+				t.Errorf("%v: no item %q", fm, tc.title)
+				continue
+			}
+			body := clean.HTMLToText(it.Content)
+			for _, s := range tc.keep {
+				if !strings.Contains(it.Description, s) {
+					t.Errorf("%v %q: summary lost story text %q: %q", fm, tc.title, s, it.Description)
+				}
+				if !strings.Contains(body, s) {
+					t.Errorf("%v %q: body lost story text %q: %q", fm, tc.title, s, body)
+				}
+			}
+			for _, s := range tc.gone {
+				if strings.Contains(it.Description, s) {
+					t.Errorf("%v %q: summary publishes the footer %q: %q", fm, tc.title, s, it.Description)
+				}
+				if strings.Contains(body, s) {
+					t.Errorf("%v %q: body publishes the footer %q: %q", fm, tc.title, s, body)
+				}
+			}
+		}
+	}
+	// The story's own sentence, in the body.
+	for fm, items := range e.renderedItems("world") {
+		if it := items["Fake flood warning traced to one account"]; it != nil &&
+			!strings.Contains(clean.HTMLToText(it.Content), "Police said the same message appeared first on a messaging channel abroad a week earlier.") {
+			t.Errorf("%v: story sentence lost: %q", fm, it.Content)
+		}
+	}
+}

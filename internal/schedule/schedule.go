@@ -39,6 +39,10 @@ type Options struct {
 	// interval, so "@every 1s" still runs about every second: see
 	// JitterFor. Zero means no delay.
 	Jitter time.Duration
+	// Seed, when set, is mixed into each job's jitter: instances running
+	// the same jobs with their own seeds start each job in a different
+	// order, so whichever starts first (and claims the work) varies by job.
+	Seed string
 	// MaxConcurrent bounds how many jobs run at once across the scheduler;
 	// a due job waits for a slot (or for Stop). Zero means no bound.
 	MaxConcurrent int
@@ -52,6 +56,7 @@ type Scheduler struct {
 	cron   *cron.Cron
 	loc    *time.Location
 	jitter time.Duration
+	seed   string
 	sem    chan struct{} // nil: no bound
 	log    *slog.Logger
 
@@ -82,6 +87,7 @@ func New(opts Options) *Scheduler {
 	s := &Scheduler{
 		loc:    loc,
 		jitter: max(opts.Jitter, 0),
+		seed:   opts.Seed,
 		log:    log,
 		jobs:   make(map[string]entry),
 		active: make(map[string]bool),
@@ -183,7 +189,11 @@ func (s *Scheduler) Add(name, spec string, job func(ctx context.Context)) error 
 	if err != nil {
 		return fmt.Errorf("add job %q: %w", name, err)
 	}
-	jitter := JitterFor(name, s.jitter, Interval(sched, time.Now().In(s.loc)))
+	key := name
+	if s.seed != "" {
+		key = s.seed + "\x00" + name
+	}
+	jitter := JitterFor(key, s.jitter, Interval(sched, time.Now().In(s.loc)))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.cron.Schedule(sched, cron.FuncJob(func() { s.run(name, jitter, job) }))

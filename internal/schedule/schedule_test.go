@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -565,4 +566,35 @@ func FuzzParseSpec(f *testing.F) {
 			t.Fatalf("ParseSpec(%q) = %v, %v", spec, sched, err)
 		}
 	})
+}
+
+// Instances with their own seeds start each job at their own offset, so
+// which of them runs a job first varies by job; one seed keeps its offsets.
+func TestSeedSpreadsJobsAcrossInstances(t *testing.T) {
+	noop := func(context.Context) {}
+	a := New(Options{Jitter: time.Minute, Seed: "a"})
+	again := New(Options{Jitter: time.Minute, Seed: "a"})
+	b := New(Options{Jitter: time.Minute, Seed: "b"})
+	aFirst, bFirst := 0, 0
+	for i := range 20 {
+		name := fmt.Sprintf("source-%d", i)
+		for _, s := range []*Scheduler{a, again, b} {
+			if err := s.Add(name, "@every 1h", noop); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ja, jb := a.jobs[name].jitter, b.jobs[name].jitter
+		if ja != again.jobs[name].jitter {
+			t.Errorf("%s: seed a gives %s, then %s", name, ja, again.jobs[name].jitter)
+		}
+		switch {
+		case ja < jb:
+			aFirst++
+		case jb < ja:
+			bFirst++
+		}
+	}
+	if aFirst == 0 || bFirst == 0 {
+		t.Errorf("instance a starts %d jobs first, b %d: want both some", aFirst, bFirst)
+	}
 }

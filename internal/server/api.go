@@ -17,15 +17,15 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/importer"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Admin is what the admin API needs beyond the read side of Store.
 type Admin interface {
-	SaveArticles(ctx context.Context, as []*feeds.Article) ([]store.SaveResult, error)
+	SaveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error)
 	WithdrawArticle(ctx context.Context, guid, reason string) error
-	UpsertSource(ctx context.Context, src store.Source) (store.Source, error)
-	SourceByName(ctx context.Context, name string) (store.Source, error)
+	UpsertSource(ctx context.Context, src newsroom.Source) (newsroom.Source, error)
+	SourceByName(ctx context.Context, name string) (newsroom.Source, error)
 	DeleteSource(ctx context.Context, name string) error
 	// CategorySlugs lists every category, listed or not, for the bound on
 	// the categories the API creates.
@@ -118,7 +118,7 @@ func (e *ItemError) Unwrap() error { return e.Err }
 // item, and the rest into 500s, logged.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooBig *http.MaxBytesError
-	var se *store.StorageError
+	var se *newsroom.StorageError
 	switch {
 	case errors.As(err, &se):
 		// Nothing was written; the same request may work once the fault
@@ -130,7 +130,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 			"reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, Problem{Error: fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, newsroom.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, Problem{Error: err.Error()})
 	default:
 		if p, ok := requestProblem(err); ok {
@@ -190,7 +190,7 @@ func requestProblem(err error) (Problem, bool) {
 func fieldOf(err error) (msg, field string, ok bool) {
 	var fe *FieldError
 	var ife *importer.FileError
-	var ve *store.ValidationError
+	var ve *newsroom.ValidationError
 	var bad *badRequest
 	switch {
 	case errors.As(err, &fe):
@@ -248,6 +248,12 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, errors.Join(missing...))
 		return
 	}
+	// The same rule as `newswire import`: a repeated guid would make the
+	// later copy replace the earlier one unseen.
+	if err := importer.CheckUniqueGUIDs("request body", as); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	res, err := s.saveArticles(r.Context(), as)
 	if err != nil {
 		s.apiError(w, r, indexByGUID(err, as))
@@ -257,7 +263,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	for i, a := range as {
 		out[i] = savedArticle{GUID: a.GUID, Result: res[i].String(), URL: s.articleURL(a.GUID)}
-		if res[i] == store.Created {
+		if res[i] == newsroom.Created {
 			status = http.StatusCreated
 		}
 	}
@@ -268,7 +274,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 // indexByGUID names the item of a store validation error by its index in
 // the request.
 func indexByGUID(err error, as []*feeds.Article) error {
-	var ve *store.ValidationError
+	var ve *newsroom.ValidationError
 	if len(as) < 2 || !errors.As(err, &ve) {
 		return err
 	}
@@ -284,7 +290,7 @@ func indexByGUID(err error, as []*feeds.Article) error {
 // importer.MaxCategories allows. Saves through this server take turns, so
 // two requests cannot both pass the bound; another process writing the
 // same database at once can take it past by one request's categories.
-func (s *Server) saveArticles(ctx context.Context, as []*feeds.Article) ([]store.SaveResult, error) {
+func (s *Server) saveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error) {
 	s.apiSaveMu.Lock()
 	defer s.apiSaveMu.Unlock()
 	have, err := s.opts.Admin.CategorySlugs(ctx)
@@ -312,13 +318,13 @@ func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
 // SourceJSON is a source in JSON, the one shape for sources everywhere:
 // the admin API's requests and answers and `newswire sources list --json`.
 type SourceJSON struct {
-	Name         string       `json:"name"`
-	URL          string       `json:"url"`
-	Schedule     string       `json:"schedule,omitempty"`
-	Categories   []string     `json:"categories,omitempty"`
-	Rules        []store.Rule `json:"rules,omitempty"`
-	Enabled      *bool        `json:"enabled,omitempty"`
-	AllowPrivate bool         `json:"allow_private,omitempty"`
+	Name         string          `json:"name"`
+	URL          string          `json:"url"`
+	Schedule     string          `json:"schedule,omitempty"`
+	Categories   []string        `json:"categories,omitempty"`
+	Rules        []newsroom.Rule `json:"rules,omitempty"`
+	Enabled      *bool           `json:"enabled,omitempty"`
+	AllowPrivate bool            `json:"allow_private,omitempty"`
 
 	// State, in answers only.
 	Origin         string     `json:"origin,omitempty"` // "config" or "cli" (sources add, the API, opml import)
@@ -344,7 +350,7 @@ func timePtr(t time.Time) *time.Time {
 }
 
 // NewSourceJSON returns src in the JSON shape.
-func NewSourceJSON(src store.Source) SourceJSON {
+func NewSourceJSON(src newsroom.Source) SourceJSON {
 	enabled := src.Enabled
 	return SourceJSON{Name: src.Name, URL: src.URL, Schedule: src.Schedule, Categories: src.Categories,
 		Rules: src.Rules, Enabled: &enabled, AllowPrivate: src.AllowPrivate, Origin: src.Origin,
@@ -354,24 +360,24 @@ func NewSourceJSON(src store.Source) SourceJSON {
 }
 
 // Source is the source j describes, as a door adds it.
-func (j SourceJSON) Source() store.Source {
-	return store.Source{Name: j.Name, URL: j.URL, Schedule: j.Schedule, Categories: j.Categories,
-		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: store.OriginCLI}
+func (j SourceJSON) Source() newsroom.Source {
+	return newsroom.Source{Name: j.Name, URL: j.URL, Schedule: j.Schedule, Categories: j.Categories,
+		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: newsroom.OriginCLI}
 }
 
 // SourceOutcome says what saving a source did: "created" when there was
 // none (had false), "unchanged" when its definition is the same as
 // before, "updated" otherwise.
-func SourceOutcome(before store.Source, had bool, after store.Source) string {
+func SourceOutcome(before newsroom.Source, had bool, after newsroom.Source) string {
 	switch {
 	case !had:
-		return store.Created.String()
+		return newsroom.Created.String()
 	case before.URL == after.URL && before.Schedule == after.Schedule && before.Enabled == after.Enabled &&
 		before.AllowPrivate == after.AllowPrivate && before.Origin == after.Origin &&
 		slices.Equal(before.Categories, after.Categories) && slices.Equal(before.Rules, after.Rules):
-		return store.Unchanged.String()
+		return newsroom.Unchanged.String()
 	}
-	return store.Updated.String()
+	return newsroom.Updated.String()
 }
 
 func (s *Server) apiListSources(w http.ResponseWriter, r *http.Request) {
@@ -409,8 +415,8 @@ func (s *Server) apiSaveSource(w http.ResponseWriter, r *http.Request) {
 	}
 	var errs []error
 	type pending struct {
-		src    store.Source
-		before store.Source
+		src    newsroom.Source
+		before newsroom.Source
 		had    bool
 	}
 	todo := make([]pending, len(in))
@@ -418,7 +424,7 @@ func (s *Server) apiSaveSource(w http.ResponseWriter, r *http.Request) {
 		src := j.Source()
 		before, err := s.opts.Admin.SourceByName(r.Context(), src.Name)
 		had := err == nil
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, newsroom.ErrNotFound) {
 			s.apiError(w, r, err)
 			return
 		}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 const testToken = "s3cret-token-for-tests-0123456789"
@@ -20,7 +20,7 @@ func apiFixture(t *testing.T, token string) (*fixture, *[]string) {
 	f := newFixture(t, article(1, "politics"))
 	var changed []string
 	srv := New(f.st, Options{BaseURL: "https://news.example", AdminToken: token, Admin: f.st.Store,
-		CheckSource: func(s store.Source, isNew bool) error {
+		CheckSource: func(s newsroom.Source, isNew bool) error {
 			if !strings.HasPrefix(s.URL, "https://") {
 				return &FieldError{"url", errors.New("url: must be an absolute https URL")}
 			}

@@ -221,6 +221,19 @@ func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 	}
 }
 
+// documents counts the documents the cache can serve without the store.
+func (c *cache) documents() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	n := len(c.lastGood)
+	for k := range c.entries {
+		if _, ok := c.lastGood[k]; !ok {
+			n++
+		}
+	}
+	return n
+}
+
 func (c *cache) good(k cacheKey) *rendered {
 	c.mu.RLock()
 	defer c.mu.RUnlock()

@@ -219,3 +219,75 @@ func TestAdminRefusalNamesTheArticleOfAnArray(t *testing.T) {
 		t.Errorf("one object: %d %s, want 400 without an index", resp.StatusCode, raw)
 	}
 }
+
+// A batch that names one guid twice is refused as `newswire import`
+// refuses the same file: 400, field guid, the index of the repeat, and
+// nothing saved. Accepted, the later copy silently replaced the earlier.
+func TestAdminRefusesDuplicateGUIDInBatch(t *testing.T) {
+	obj := func(guid, title string) string {
+		return `{"guid":"` + guid + `","title":"` + title + `","categories":["world"],` +
+			`"content_html":"<p>Dock workers returned to work on Monday after a week-long strike over pay.</p>"}`
+	}
+	tests := []struct {
+		name, body string
+		index      int
+	}{
+		{"twice in a row", "[" + obj("a1", "Dup first") + "," + obj("a1", "Dup second") + "]", 1},
+		{"apart", "[" + obj("a1", "Dup first") + "," + obj("b2", "Dup other") + "," + obj("a1", "Dup third") + "]", 2},
+		// "cms-9" is published as the tag: URI below: the same article.
+		{"as a cms id and its tag uri", "[" + obj("cms-9", "Dup first") + "," + obj(feeds.StableID("cms-9"), "Dup second") + "]", 1},
+		{"a url twice", "[" + obj("https://news.example/a", "Dup first") + "," + obj(" https://news.example/a", "Dup second") + "]", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := apiFixture(t, testToken)
+			resp, raw := f.api(t, http.MethodPost, "/api/articles", tt.body, auth...)
+			var p Problem
+			_ = json.Unmarshal(raw, &p)
+			if resp.StatusCode != http.StatusBadRequest || p.Field != "guid" || p.Index == nil || *p.Index != tt.index ||
+				!strings.Contains(p.Error, "duplicate guid") {
+				t.Errorf("%d %s; want 400 naming guid at index %d", resp.StatusCode, raw, tt.index)
+			}
+			if _, body := f.get(t, "/feeds/all.json"); strings.Contains(string(body), "Dup ") {
+				t.Errorf("a refused batch was saved in part:\n%s", body)
+			}
+		})
+	}
+	// Distinct guids in one batch are fine.
+	f, _ := apiFixture(t, testToken)
+	if resp, raw := f.api(t, http.MethodPost, "/api/articles", "["+obj("a1", "One")+","+obj("a2", "Two")+"]", auth...); resp.StatusCode != http.StatusCreated {
+		t.Errorf("distinct guids: %d %s", resp.StatusCode, raw)
+	}
+}
+
+// A language tag is stored as every door stores it (feeds.NormalizeLanguage),
+// so the direction decided from it, the body wrapper's lang and the tag
+// feeds publish agree; a tag that is no language is refused.
+func TestAdminNormalisesLanguage(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	for i, tt := range []struct{ in, want, dir string }{
+		{"AR", "ar", "rtl"}, {"ar_SA", "ar-SA", "rtl"}, {"iw", "he", "rtl"}, {"ji", "yi", "rtl"},
+		{"ku-arab", "ku-Arab", "rtl"}, {"EN_gb", "en-GB", "ltr"}, {"ara", "ar", "rtl"},
+	} {
+		guid := fmt.Sprintf("lang-%d", i)
+		status, _, raw := postArticle(t, f, map[string]any{"guid": guid, "language": tt.in})
+		if status != http.StatusCreated {
+			t.Fatalf("%q: %d %s", tt.in, status, raw)
+		}
+		a, err := f.st.Article(context.Background(), feeds.StableID(guid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Language != tt.want {
+			t.Errorf("%q stored as %q, want %q", tt.in, a.Language, tt.want)
+		}
+		if wrapped := strings.HasPrefix(a.ContentHTML, `<div dir="rtl" lang="`+tt.want+`">`); wrapped != (tt.dir == "rtl") {
+			t.Errorf("%q: body %q, want direction %s with lang %q", tt.in, a.ContentHTML, tt.dir, tt.want)
+		}
+	}
+	for _, bad := range []string{"ar-XX-foo", "zz", "ar_SA!", "arabic"} {
+		if status, body, raw := postArticle(t, f, map[string]any{"guid": "bad-lang", "language": bad}); status != http.StatusBadRequest || body["field"] != "language" {
+			t.Errorf("%q: %d %s, want 400 naming language", bad, status, raw)
+		}
+	}
+}

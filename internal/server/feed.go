@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // allFeed is the pseudo-category of the feed that carries every category.
@@ -31,10 +31,10 @@ type feedRequest struct {
 	slug   string // category, or allFeed
 	fm     feeds.Format
 	limit  int
-	dflt   int           // the server's default limit
-	before *store.Cursor // RFC 5005 archive page: items older than this
-	since  *store.Since  // incremental pull: changes after this, oldest first
-	query  string        // search feed: the reader's query
+	dflt   int              // the server's default limit
+	before *newsroom.Cursor // RFC 5005 archive page: items older than this
+	since  *newsroom.Since  // incremental pull: changes after this, oldest first
+	query  string           // search feed: the reader's query
 }
 
 // searchFeed is the pseudo-category of search feeds.
@@ -111,7 +111,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // notFoundFormat is the reason a feed name without a known extension gets.
-var notFoundFormat = fmt.Errorf("unknown feed format: use .rss, .atom or .json: %w", store.ErrNotFound)
+var notFoundFormat = fmt.Errorf("unknown feed format: use .rss, .atom or .json: %w", newsroom.ErrNotFound)
 
 // newFeedRequest is the request for a feed's current document; name is
 // slug + "." + fm.Extension(), which the caller often has already.
@@ -140,7 +140,7 @@ func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
 		return err
 	}
 	if b := v.Get("before"); b != "" {
-		c, ok := store.ParseCursor(b)
+		c, ok := newsroom.ParseCursor(b)
 		if !ok {
 			return &badRequest{fmt.Sprintf("before=%q: want an archive cursor as given in a prev-archive link", b)}
 		}
@@ -151,8 +151,8 @@ func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
 		if q.query == "" {
 			return &badRequest{"q: a search query is required"}
 		}
-		if n := utf8.RuneCountInString(q.query); n > store.MaxQueryLen {
-			return &badRequest{fmt.Sprintf("q: %d characters, at most %d", n, store.MaxQueryLen)}
+		if n := utf8.RuneCountInString(q.query); n > newsroom.MaxQueryLen {
+			return &badRequest{fmt.Sprintf("q: %d characters, at most %d", n, newsroom.MaxQueryLen)}
 		}
 		if q.before != nil || v.Get("since") != "" {
 			return &badRequest{"search feeds take no before or since"}
@@ -174,16 +174,16 @@ func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
 
 // parseSince reads ?since=: an RFC 3339 time, or a cursor from a previous
 // pull's next link.
-func parseSince(v string) (store.Since, error) {
-	if c, ok := store.ParseSince(v); ok {
+func parseSince(v string) (newsroom.Since, error) {
+	if c, ok := newsroom.ParseSince(v); ok {
 		return c, nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return store.Since{}, &badRequest{fmt.Sprintf("since=%q: want an RFC 3339 time (2026-11-25T10:00:00Z) or a cursor from a next link", v)}
+		return newsroom.Since{}, &badRequest{fmt.Sprintf("since=%q: want an RFC 3339 time (2026-11-25T10:00:00Z) or a cursor from a next link", v)}
 	}
 	// Everything newswire stored, changed or withdrew at t or later.
-	return store.Since{Time: t.UTC()}, nil
+	return newsroom.Since{Time: t.UTC()}, nil
 }
 
 func (s *Server) parseLimit(q url.Values) (int, error) {
@@ -362,8 +362,8 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		f.SelfURL = base + "?q=" + url.QueryEscape(q.query) + limitQ
 		f.ID = f.SelfURL
 		if items, err = s.st.Search(ctx, q.query, q.limit); err != nil {
-			if errors.Is(err, store.ErrBadQuery) {
-				return nil, &badRequest{"q: " + strings.TrimPrefix(err.Error(), store.ErrBadQuery.Error()+": ")}
+			if errors.Is(err, newsroom.ErrBadQuery) {
+				return nil, &badRequest{"q: " + strings.TrimPrefix(err.Error(), newsroom.ErrBadQuery.Error()+": ")}
 			}
 			return nil, err
 		}
@@ -392,7 +392,7 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		f.SelfURL = base + "?before=" + q.before.String() + limitQ
 		f.Archive = true
 		f.Links = append(f.Links, feeds.Link{Rel: feeds.RelCurrent, Href: base})
-		var cursors []store.Cursor
+		var cursors []newsroom.Cursor
 		if items, cursors, err = s.st.ArchivePage(ctx, cat, *q.before, q.limit); err != nil {
 			return nil, err
 		}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/internal/metrics"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func TestCORS(t *testing.T) {
@@ -139,8 +139,8 @@ func TestMetrics(t *testing.T) {
 func TestStatusPage(t *testing.T) {
 	f := newFixture(t, article(1, "politics"))
 	ctx := context.Background()
-	if _, err := f.st.UpsertSource(ctx, store.Source{Name: "wire", URL: "https://wire.example/rss", Schedule: "@every 10m",
-		Categories: []string{"world"}, Enabled: true, Origin: store.OriginConfig}); err != nil {
+	if _, err := f.st.UpsertSource(ctx, newsroom.Source{Name: "wire", URL: "https://wire.example/rss", Schedule: "@every 10m",
+		Categories: []string{"world"}, Enabled: true, Origin: newsroom.OriginConfig}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv.opts.Subscribers = func(context.Context) (map[string]int, error) {

@@ -20,7 +20,8 @@ var templateFS embed.FS
 // Templates are parsed once per server, not in init: no package state.
 func parseTemplates() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"dir":  dirOf,
+		"dir":  feeds.Direction,
+		"lang": pageLanguage,
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html": func(s string) template.HTML { return template.HTML(s) }, // bodies are sanitised at import/ingest
@@ -31,18 +32,6 @@ func parseTemplates() *template.Template {
 				`" title="` + html.EscapeString(l.Title) + `" href="` + html.EscapeString(l.Href) + `">`)
 		},
 	}).ParseFS(templateFS, "templates/*.html"))
-}
-
-// rtlLanguages are primary subtags written right to left.
-var rtlLanguages = map[string]bool{"ar": true, "fa": true, "he": true, "ur": true, "yi": true,
-	"ps": true, "ckb": true, "dv": true, "sd": true, "ug": true}
-
-func dirOf(lang string) string {
-	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
-	if rtlLanguages[primary] {
-		return "rtl"
-	}
-	return "ltr"
 }
 
 type feedLink struct {
@@ -145,11 +134,21 @@ func (s *Server) renderIndex(ctx context.Context) (*rendered, error) {
 }
 
 func (s *Server) page(title string) page {
-	lang := s.opts.Language
+	lang := pageLanguage(s.opts.Language)
 	if lang == "" {
 		lang = "en"
 	}
-	return page{Site: s.opts.SiteTitle, Title: title, Lang: lang, Dir: dirOf(lang)}
+	return page{Site: s.opts.SiteTitle, Title: title, Lang: lang, Dir: feeds.Direction(lang)}
+}
+
+// pageLanguage is a tag as a lang attribute carries it: in the canonical
+// form feeds publish (an article stored before the doors normalised tags
+// may say "ar_SA"), or as given when it cannot be read.
+func pageLanguage(tag string) string {
+	if t, err := feeds.NormalizeLanguage(tag); err == nil {
+		return t
+	}
+	return tag
 }
 
 // categoryPageSize is how many articles a category page lists.

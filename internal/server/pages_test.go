@@ -18,7 +18,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // newSiteFixture is a server whose site is in lang, with the categories
@@ -169,8 +169,8 @@ func TestChromeFollowsSiteLanguage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			f := newSiteFixture(t, tt.lang, arabicArticle(), englishArticle())
-			if _, err := f.st.UpsertSource(context.Background(), store.Source{Name: "wire", URL: "https://wire.example/rss",
-				Enabled: true, Origin: store.OriginConfig}); err != nil {
+			if _, err := f.st.UpsertSource(context.Background(), newsroom.Source{Name: "wire", URL: "https://wire.example/rss",
+				Enabled: true, Origin: newsroom.OriginConfig}); err != nil {
 				t.Fatal(err)
 			}
 			pages := map[string]*html.Node{}
@@ -337,6 +337,7 @@ func TestStatusPageStates(t *testing.T) {
 			"source-paused":          {"Disabled", "never", "not scheduled"},
 			"source-has%20space":     {"Not fetched yet", "never", "due now"},
 			"source-moved-and-noted": {"OK", "Moved from", "https://moved-and-noted.example/rss", "duplicate GUIDs", "in 1 minute"},
+			"source-fetching":        {"Being fetched by newsroom-b:42 , lease ends in"},
 		}},
 		{"ar", "الجلب التالي", "منذ", map[string][]string{
 			"source-ok":              {"يعمل", "بعد ساعتين", "منذ 5 دقائق", "0 جديدة، 0 محدَّثة"},
@@ -345,6 +346,7 @@ func TestStatusPageStates(t *testing.T) {
 			"source-paused":          {"معطَّل", "غير مجدول"},
 			"source-has%20space":     {"لم يُجلب بعد", "لم يحدث بعد"},
 			"source-moved-and-noted": {"نُقل من", "https://moved-and-noted.example/rss", "بعد دقيقة"},
+			"source-fetching":        {"يجلبه الآن newsroom-b:42 ، تنتهي مهلته بعد"},
 		}},
 	}
 	for _, tt := range tests {
@@ -352,8 +354,8 @@ func TestStatusPageStates(t *testing.T) {
 			f := newSiteFixture(t, tt.lang)
 			ctx := context.Background()
 			now := time.Now()
-			add := func(src store.Source, state store.SourceState) {
-				src.URL, src.Origin = "https://"+strings.ReplaceAll(src.Name, " ", "-")+".example/rss", store.OriginConfig
+			add := func(src newsroom.Source, state newsroom.SourceState) {
+				src.URL, src.Origin = "https://"+strings.ReplaceAll(src.Name, " ", "-")+".example/rss", newsroom.OriginConfig
 				saved, err := f.st.UpsertSource(ctx, src)
 				if err != nil {
 					t.Fatal(err)
@@ -361,22 +363,26 @@ func TestStatusPageStates(t *testing.T) {
 				if state.LastAttempt.IsZero() {
 					return
 				}
-				if _, err := f.st.SavePass(ctx, store.Pass{SourceID: saved.ID, State: state}); err != nil {
+				if _, err := f.st.SavePass(ctx, newsroom.Pass{SourceID: saved.ID, State: state}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			add(store.Source{Name: "ok", Enabled: true}, store.SourceState{LastAttempt: now.Add(-5 * time.Minute),
+			add(newsroom.Source{Name: "ok", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-5 * time.Minute),
 				LastSuccess: now.Add(-5 * time.Minute), NextRun: now.Add(2 * time.Hour)})
-			add(store.Source{Name: "failing", Enabled: true}, store.SourceState{LastAttempt: now.Add(-10 * time.Minute),
+			add(newsroom.Source{Name: "failing", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-10 * time.Minute),
 				LastError: "dial tcp: connection refused", Failures: 3, NextRun: now.Add(-time.Minute)})
 			// Gone upstream: still enabled, no longer polled.
-			add(store.Source{Name: "gone", Enabled: true}, store.SourceState{LastAttempt: now.Add(-time.Hour),
+			add(newsroom.Source{Name: "gone", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-time.Hour),
 				LastError: "410 Gone", DisabledReason: "410 Gone", Failures: 1})
-			add(store.Source{Name: "paused", Enabled: false}, store.SourceState{})
-			add(store.Source{Name: "has space", Enabled: true}, store.SourceState{})
-			add(store.Source{Name: "moved-and-noted", Enabled: true}, store.SourceState{LastAttempt: now.Add(-time.Minute),
+			add(newsroom.Source{Name: "paused", Enabled: false}, newsroom.SourceState{})
+			add(newsroom.Source{Name: "has space", Enabled: true}, newsroom.SourceState{})
+			add(newsroom.Source{Name: "moved-and-noted", Enabled: true}, newsroom.SourceState{LastAttempt: now.Add(-time.Minute),
 				LastSuccess: now.Add(-time.Minute), NextRun: now.Add(time.Minute + 20*time.Second), MovedTo: "https://new.example/rss",
 				Note: "duplicate GUIDs in feed: identifying items by link"})
+			add(newsroom.Source{Name: "fetching", Enabled: true}, newsroom.SourceState{})
+			if _, err := f.st.ClaimSource(ctx, "fetching", "newsroom-b:42", 10*time.Minute); err != nil {
+				t.Fatal(err)
+			}
 			f.srv.opts.Subscribers = func(context.Context) (map[string]int, error) {
 				return map[string]int{"https://news.example/feeds/politics.atom": 3}, nil
 			}
@@ -515,17 +521,17 @@ func TestStatusPageSaysDueSourcesWaitForWrites(t *testing.T) {
 			ctx := context.Background()
 			now := time.Now()
 			for name, next := range map[string]time.Time{"due": now.Add(-time.Hour), "later": now.Add(2*time.Hour + time.Minute)} {
-				saved, err := f.st.UpsertSource(ctx, store.Source{Name: name, URL: "https://" + name + ".example/rss", Enabled: true, Origin: store.OriginConfig})
+				saved, err := f.st.UpsertSource(ctx, newsroom.Source{Name: name, URL: "https://" + name + ".example/rss", Enabled: true, Origin: newsroom.OriginConfig})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := f.st.SavePass(ctx, store.Pass{SourceID: saved.ID, State: store.SourceState{
+				if _, err := f.st.SavePass(ctx, newsroom.Pass{SourceID: saved.ID, State: newsroom.SourceState{
 					LastAttempt: now.Add(-2 * time.Hour), LastSuccess: now.Add(-2 * time.Hour), NextRun: next}}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			f.srv.opts.Writes = func() store.WriteHealth {
-				return store.WriteHealth{Since: now, Fault: &store.StorageError{Fault: store.FaultFull, Err: errors.New("disk full")}}
+			f.srv.opts.Writes = func() newsroom.WriteHealth {
+				return newsroom.WriteHealth{Since: now, Fault: &newsroom.StorageError{Fault: newsroom.FaultFull, Err: errors.New("disk full")}}
 			}
 			doc := getPage(t, f, "/status")
 			if text := textOf(byID(t, doc, "source-due")); !strings.Contains(text, tt.waits) {

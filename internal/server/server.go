@@ -20,7 +20,7 @@ import (
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/clean"
 	"github.com/newswire/newswire/internal/metrics"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -36,11 +36,11 @@ type Store interface {
 	Created(ctx context.Context) (time.Time, error)
 	Versions(ctx context.Context) (map[string]int64, error)
 	Ping(ctx context.Context) error
-	Sources(ctx context.Context) ([]store.Source, error)
+	Sources(ctx context.Context) ([]newsroom.Source, error)
 	Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error)
-	Changes(ctx context.Context, category string, after store.Since, limit int) ([]store.Change, error)
-	ArchivePage(ctx context.Context, category string, before store.Cursor, limit int) ([]*feeds.Article, []store.Cursor, error)
-	NthCursor(ctx context.Context, category string, n int) (store.Cursor, bool, error)
+	Changes(ctx context.Context, category string, after newsroom.Since, limit int) ([]newsroom.Change, error)
+	ArchivePage(ctx context.Context, category string, before newsroom.Cursor, limit int) ([]*feeds.Article, []newsroom.Cursor, error)
+	NthCursor(ctx context.Context, category string, n int) (newsroom.Cursor, bool, error)
 	ReleaseEmbargoes(ctx context.Context) (int, error)
 	Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error)
 	RelatedByTitle(ctx context.Context, titles []string) (map[string]*feeds.Article, error)
@@ -79,7 +79,7 @@ type Options struct {
 	// Writes, if set, reports whether the database can be written
 	// (store.Store.WriteHealth); /healthz, /healthz/writes and /status show
 	// it. Nil: writes are taken to work.
-	Writes func() store.WriteHealth
+	Writes func() newsroom.WriteHealth
 	// AdminToken turns the admin API on; Admin is the store it writes to.
 	AdminToken string
 	Admin      Admin
@@ -87,7 +87,7 @@ type Options struct {
 	// rules as the config file's).
 	// isNew says whether no source has the name yet. Its errors should be
 	// *FieldError naming the JSON field.
-	CheckSource func(src store.Source, isNew bool) error
+	CheckSource func(src newsroom.Source, isNew bool) error
 	// Cleaner cleans the articles posted to the admin API: the one built
 	// from the config's clean markers, which import and ingestion use too.
 	// nil: the built-in markers.
@@ -293,7 +293,7 @@ func (s *Server) watch(ctx context.Context) {
 func (s *Server) refreshVersions(ctx context.Context) {
 	if n, err := s.st.ReleaseEmbargoes(ctx); err != nil {
 		switch {
-		case errors.Is(err, store.ErrStorage):
+		case errors.Is(err, newsroom.ErrStorage):
 			// Every tick while writes fail: the store logged the fault.
 			s.log.Debug("release embargoes", "error", err)
 		case ctx.Err() == nil:
@@ -416,15 +416,15 @@ func (e *badRequest) Error() string { return e.msg }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *badRequest
-	var se *store.StorageError
+	var se *newsroom.StorageError
 	switch {
 	case errors.As(err, &se):
 		s.log.Warn("request failed: storage", "path", r.URL.Path, "error", err)
 		w.Header().Set("Retry-After", storageRetryAfter)
 		http.Error(w, "storage unavailable: "+se.Fault.String(), http.StatusServiceUnavailable)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, newsroom.ErrNotFound):
 		http.Error(w, err.Error(), http.StatusNotFound)
-	case errors.Is(err, store.ErrWithdrawn):
+	case errors.Is(err, newsroom.ErrWithdrawn):
 		http.Error(w, err.Error(), http.StatusGone)
 	case errors.As(err, &bad):
 		http.Error(w, bad.Error(), http.StatusBadRequest)
@@ -442,9 +442,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 const storageRetryAfter = "30"
 
 // writeHealth is the database's write state; writable when not reported.
-func (s *Server) writeHealth() store.WriteHealth {
+func (s *Server) writeHealth() newsroom.WriteHealth {
 	if s.opts.Writes == nil {
-		return store.WriteHealth{Writable: true}
+		return newsroom.WriteHealth{Writable: true}
 	}
 	return s.opts.Writes()
 }
@@ -459,6 +459,14 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.st.Ping(ctx); err != nil {
 		s.log.Warn("health check", "error", err)
+		// An unreachable shared database is every instance's fault at once:
+		// a load balancer that dropped them all would take down the feeds
+		// they still hold. While there is something to serve, say degraded.
+		if n := s.cache.documents(); n > 0 && errors.Is(err, newsroom.ErrStorage) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = fmt.Fprintf(w, "degraded: database unreachable: %v\nserving %d cached documents; others, new articles, ingest and the admin API wait for the database\n", err, n)
+			return
+		}
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -491,7 +499,7 @@ func (s *Server) handleHealthWrites(w http.ResponseWriter, r *http.Request) {
 }
 
 // writesFailing says what fails, since when, and why.
-func writesFailing(wh store.WriteHealth) string {
+func writesFailing(wh newsroom.WriteHealth) string {
 	msg := "writes fail"
 	if wh.Fault != nil {
 		msg += " (" + wh.Fault.Fault.String() + ")"

@@ -12,14 +12,14 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // statusDays is how far back the per-source activity chart reaches.
 const statusDays = 14
 
 type statusSource struct {
-	store.Source
+	newsroom.Source
 	Anchor   string // the row's id
 	State    string // ok, failing, disabled or new: a class and a message key
 	Activity []int
@@ -28,7 +28,7 @@ type statusSource struct {
 
 // sourceState sums a source up in one word, shown in words and colour.
 // A source is disabled by its operator or by its upstream (410 Gone).
-func sourceState(src store.Source) string {
+func sourceState(src newsroom.Source) string {
 	switch {
 	case !src.Polled():
 		return "disabled"
@@ -92,6 +92,21 @@ func (p *statusPage) NextRun(src statusSource) template.HTML {
 		return template.HTML(html.EscapeString(p.T("time.waits_for_writes")))
 	}
 	return timeTag(src.NextRun, until(p.Lang, src.NextRun, p.Now))
+}
+
+// Holder says which instance is fetching src (holds its lease) and when
+// the lease ends; nothing when no instance is.
+func (p *statusPage) Holder(src statusSource) template.HTML {
+	if src.ClaimedBy == "" {
+		return ""
+	}
+	lease := html.EscapeString(p.T("status.lease_lapsed"))
+	if src.ClaimedUntil.After(p.Now) {
+		lease = html.EscapeString(p.T("status.lease_ends")) + " " +
+			string(timeTag(src.ClaimedUntil, until(p.Lang, src.ClaimedUntil, p.Now)))
+	}
+	return template.HTML(html.EscapeString(p.T("status.held_by")) + ` <bdi dir="ltr" class="instance">` +
+		html.EscapeString(src.ClaimedBy) + `</bdi>` + lease)
 }
 
 // ActivityLabel names the activity chart: items per day over the window.

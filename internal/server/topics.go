@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/newswire/newswire/feeds"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // topicFeed splits one of our feed URLs into category slug and format.
@@ -39,7 +39,7 @@ func (s *Server) ValidTopic(topic string) bool {
 func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string, error) {
 	slug, fm, ok := s.topicFeed(topic)
 	if !ok {
-		return nil, "", fmt.Errorf("topic %q: %w", topic, store.ErrNotFound)
+		return nil, "", fmt.Errorf("topic %q: %w", topic, newsroom.ErrNotFound)
 	}
 	rq := s.newFeedRequest(slug+"."+fm.Extension(), slug, fm)
 	q := &rq

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // problemOf decodes a 4xx body: every one is JSON with an error.
@@ -127,7 +127,7 @@ func TestAdminErrorsNameFieldAndIndex(t *testing.T) {
 func TestAdminOldSourceNamesKeepWorking(t *testing.T) {
 	f, _ := apiFixture(t, testToken)
 	for _, name := range []string{"has space", "a/b", "وكالة الأنباء", "100%"} {
-		if _, err := f.st.UpsertSource(context.Background(), store.Source{Name: name, URL: "https://x.example/rss", Enabled: true}); err != nil {
+		if _, err := f.st.UpsertSource(context.Background(), newsroom.Source{Name: name, URL: "https://x.example/rss", Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
 		resp, out := f.api(t, http.MethodPost, "/api/sources", `{"name": `+jsonString(name)+`, "url": "https://x.example/rss", "enabled": false}`, auth...)
@@ -162,7 +162,7 @@ func TestStatusIDsEscapeSourceNames(t *testing.T) {
 	f := newFixture(t, article(1, "politics"))
 	names := []string{"has space", "has_space", "a/b", "وكالة", "ok-name.1"}
 	for _, name := range names {
-		if _, err := f.st.UpsertSource(context.Background(), store.Source{Name: name, URL: "https://x.example/rss", Enabled: true}); err != nil {
+		if _, err := f.st.UpsertSource(context.Background(), newsroom.Source{Name: name, URL: "https://x.example/rss", Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
 	}

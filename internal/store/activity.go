@@ -16,11 +16,11 @@ func (s *Store) SourceActivity(ctx context.Context, days int) (map[string][]int,
 	today := s.now().UTC().Truncate(24 * time.Hour)
 	start := today.AddDate(0, 0, -(days - 1))
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT s.name, (i.first_seen - ?) / 86400, count(*)
+		SELECT s.name, (i.first_seen - ?1) / 86400, count(*)
 		FROM source_items i JOIN sources s ON s.id = i.source_id
-		WHERE i.first_seen >= ?
-		GROUP BY s.name, (i.first_seen - ?) / 86400`,
-		start.Unix(), start.Unix(), start.Unix())
+		WHERE i.first_seen >= ?1
+		GROUP BY 1, 2`,
+		start.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("source activity: %w", err)
 	}

@@ -12,63 +12,18 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
-
-// SaveResult says what saving an article did.
-type SaveResult int
-
-// The outcomes of a save. The zero value is no outcome (an error was returned).
-const (
-	Created   SaveResult = iota + 1 // a new GUID was stored
-	Updated                         // the GUID existed and its content changed
-	Unchanged                       // the GUID existed with the same content; nothing was written
-)
-
-// String returns "created", "updated" or "unchanged".
-func (r SaveResult) String() string {
-	switch r {
-	case Created:
-		return "created"
-	case Updated:
-		return "updated"
-	case Unchanged:
-		return "unchanged"
-	}
-	return fmt.Sprintf("SaveResult(%d)", int(r))
-}
-
-// ErrInvalid is wrapped by every ValidationError, for callers that only need
-// to tell bad input from a failing database.
-var ErrInvalid = errors.New("invalid article")
-
-// ValidationError names the field that makes an article unsavable.
-type ValidationError struct {
-	GUID   string // as given; may be empty
-	Field  string // "guid", "title", "published", "categories", "categories[2]"
-	Reason string
-}
-
-// Error returns e.g. `invalid article "x-1": title: required`.
-func (e *ValidationError) Error() string {
-	if e.GUID == "" {
-		return fmt.Sprintf("%v: %s: %s", ErrInvalid, e.Field, e.Reason)
-	}
-	return fmt.Sprintf("%v %q: %s: %s", ErrInvalid, e.GUID, e.Field, e.Reason)
-}
-
-// Unwrap returns ErrInvalid.
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
 // catSep joins category slugs in the articles.categories column; validSlug
 // keeps it out of slugs.
 const catSep = "\x1f"
 
 // SaveArticle stores a, keyed by its GUID; see SaveArticles.
-func (s *Store) SaveArticle(ctx context.Context, a *feeds.Article) (SaveResult, error) {
+func (s *Store) SaveArticle(ctx context.Context, a *feeds.Article) (newsroom.SaveResult, error) {
 	res, err := s.SaveArticles(ctx, []*feeds.Article{a})
 	if err != nil {
 		return 0, err
@@ -87,7 +42,7 @@ func (s *Store) SaveArticle(ctx context.Context, a *feeds.Article) (SaveResult, 
 // than the stored one, else to now. Categories not yet known are created
 // with their slug as title. Every category that gains or loses an article,
 // and the global version, get a new version in the same transaction.
-func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []SaveResult, err error) {
+func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []newsroom.SaveResult, err error) {
 	defer s.noteWrite(&err)
 	if len(as) == 0 {
 		return nil, nil
@@ -103,7 +58,7 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []Save
 		}
 	}
 
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("save articles: begin: %w", err)
 	}
@@ -111,7 +66,7 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []Save
 
 	sv := saver{ctx: ctx, now: s.now().Unix(), st: s.ws.in(ctx, tx),
 		catIDs: make(map[string]int64), affected: make(map[int64]struct{})}
-	res := make([]SaveResult, len(rows))
+	res := make([]newsroom.SaveResult, len(rows))
 	// Oldest first: the articles of one save share a change sequence number,
 	// and ?since= pulls order them by id, so a backlog arrives in date order.
 	order := make([]int, len(rows))
@@ -151,9 +106,11 @@ type articleRow struct {
 
 func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
 	if a == nil {
-		return &ValidationError{Field: "article", Reason: "nil"}
+		return &newsroom.ValidationError{Field: "article", Reason: "nil"}
 	}
-	bad := func(field, reason string) error { return &ValidationError{GUID: a.GUID, Field: field, Reason: reason} }
+	bad := func(field, reason string) error {
+		return &newsroom.ValidationError{GUID: a.GUID, Field: field, Reason: reason}
+	}
 	switch {
 	case strings.TrimSpace(a.GUID) == "":
 		return bad("guid", "required")
@@ -285,7 +242,7 @@ type saver struct {
 	listed   map[int64]bool // categories this save has listed already
 }
 
-func (sv *saver) save(r *articleRow) (SaveResult, error) {
+func (sv *saver) save(r *articleRow) (newsroom.SaveResult, error) {
 	var (
 		id, storedUpdated int64
 		hash              []byte
@@ -293,13 +250,13 @@ func (sv *saver) save(r *articleRow) (SaveResult, error) {
 	err := sv.st.selArticle.QueryRowContext(sv.ctx, r.a.GUID).Scan(&id, &hash, &storedUpdated)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return Created, sv.insert(r)
+		return newsroom.Created, sv.insert(r)
 	case err != nil:
 		return 0, fmt.Errorf("look up: %w", err)
 	case bytes.Equal(hash, r.hash[:]):
-		return Unchanged, nil
+		return newsroom.Unchanged, nil
 	}
-	return Updated, sv.update(r, id, storedUpdated)
+	return newsroom.Updated, sv.update(r, id, storedUpdated)
 }
 
 func (sv *saver) insert(r *articleRow) error {
@@ -309,14 +266,10 @@ func (sv *saver) insert(r *articleRow) error {
 		return err
 	}
 	a := r.a
-	res, err := sv.st.insArticle.ExecContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
+	var id int64
+	if err := sv.st.insArticle.QueryRowContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
 		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now)
-	if err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now).Scan(&id); err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
 	return sv.writeBodyAndMemberships(r, id, false)
@@ -400,9 +353,9 @@ func (sv *saver) categoryID(slug string) (int64, error) {
 	var id int64
 	err := sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		var res sql.Result
-		if res, err = sv.st.insCategory.ExecContext(sv.ctx, slug, slug, "", sv.now, 0); err == nil {
-			id, err = res.LastInsertId()
+		err = sv.st.insCategory.QueryRowContext(sv.ctx, slug, slug, "", sv.now, 0).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) { // created meanwhile by another instance
+			err = sv.st.selCategoryID.QueryRowContext(sv.ctx, slug).Scan(&id)
 		}
 	}
 	if err != nil {
@@ -429,7 +382,7 @@ func (sv *saver) bumpVersions() error {
 	return nil
 }
 
-func bumpGlobal(ctx context.Context, st *sql.Stmt) (int64, error) {
+func bumpGlobal(ctx context.Context, st *stmt) (int64, error) {
 	var v int64
 	if err := st.QueryRowContext(ctx).Scan(&v); err != nil {
 		return 0, fmt.Errorf("bump version: %w", err)
@@ -472,22 +425,16 @@ func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error
 		return nil, err
 	case !st.EmbargoUntil.IsZero():
 		// Before the embargo, not even its withdrawal may show.
-		return nil, fmt.Errorf("article %q: %w", guid, ErrNotFound)
+		return nil, fmt.Errorf("article %q: %w", guid, newsroom.ErrNotFound)
 	case !st.Withdrawn.IsZero():
-		return nil, fmt.Errorf("article %q: %w", guid, ErrWithdrawn)
+		return nil, fmt.Errorf("article %q: %w", guid, newsroom.ErrWithdrawn)
 	}
 	return a, nil
 }
 
-// ArticleState is an article's life outside its content.
-type ArticleState struct {
-	Withdrawn    time.Time // zero while live
-	EmbargoUntil time.Time // zero when published
-}
-
 // StoredArticle returns the article with this GUID whatever its state.
-func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article, ArticleState, error) {
-	var st ArticleState
+func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article, newsroom.ArticleState, error) {
+	var st newsroom.ArticleState
 	rows, err := s.rs.byGUID.QueryContext(ctx, guid)
 	if err != nil {
 		return nil, st, fmt.Errorf("article %q: %w", guid, err)
@@ -498,7 +445,7 @@ func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article,
 		return nil, st, fmt.Errorf("article %q: %w", guid, err)
 	}
 	if len(as) == 0 {
-		return nil, st, fmt.Errorf("article %q: %w", guid, ErrNotFound)
+		return nil, st, fmt.Errorf("article %q: %w", guid, newsroom.ErrNotFound)
 	}
 	if withdrawn != 0 {
 		st.Withdrawn = unix(withdrawn)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // UpsertCategory creates the category or sets its title and description, as
@@ -22,7 +23,7 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error
 	if c.Title == "" {
 		c.Title = c.Slug
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return fmt.Errorf("upsert category %s: %w", c.Slug, err)
 	}
@@ -33,14 +34,15 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error
 		id, listed   int64
 		title, descr string
 	)
-	err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr, &listed)
+	// Insert first: instances declaring the same category at start cannot
+	// both find it missing.
+	err = tx.StmtContext(ctx, s.ws.insCategory).QueryRowContext(ctx, c.Slug, c.Title, c.Description, now, 1).Scan(&id)
+	created := err == nil
+	if errors.Is(err, sql.ErrNoRows) { // it exists: compare, update if it differs
+		err = tx.StmtContext(ctx, s.ws.selCategory).QueryRowContext(ctx, c.Slug).Scan(&id, &title, &descr, &listed)
+	}
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		var res sql.Result
-		if res, err = tx.StmtContext(ctx, s.ws.insCategory).ExecContext(ctx, c.Slug, c.Title, c.Description, now, 1); err == nil {
-			id, err = res.LastInsertId()
-		}
-	case err != nil:
+	case err != nil, created:
 	case title == c.Title && descr == c.Description && listed == 1:
 		return tx.Commit() // nothing to change: no version bump
 	default:
@@ -93,7 +95,7 @@ func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, erro
 	var created int64
 	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("category %q: %w", slug, ErrNotFound)
+		return c, fmt.Errorf("category %q: %w", slug, newsroom.ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("category %q: %w", slug, err)

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"modernc.org/sqlite"
+
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // A WAL database needs its -shm file (shared memory between connections)
@@ -91,7 +93,7 @@ func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
 		from = c.immutable
 	}
 	dc, err := from.Connect(ctx)
-	if err != nil && im && c.fallback && errors.Is(classify(err), ErrStorage) {
+	if err != nil && im && c.fallback && errors.Is(classify(err), newsroom.ErrStorage) {
 		dc, err = c.immutable.Connect(ctx)
 	}
 	if err != nil {

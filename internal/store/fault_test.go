@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -78,12 +79,12 @@ func TestFullDiskIsAStorageFaultAndTheProbeRecovers(t *testing.T) {
 	filler := fillDisk(t, dir)
 
 	_, err := st.SaveArticles(ctx, bigArticles(30))
-	var se *store.StorageError
-	if !errors.Is(err, store.ErrStorage) || !errors.As(err, &se) || se.Fault != store.FaultFull {
-		t.Fatalf("save on a full disk: %v, want a store.StorageError of FaultFull", err)
+	var se *newsroom.StorageError
+	if !errors.Is(err, newsroom.ErrStorage) || !errors.As(err, &se) || se.Fault != newsroom.FaultFull {
+		t.Fatalf("save on a full disk: %v, want a newsroom.StorageError of FaultFull", err)
 	}
 	h := st.WriteHealth()
-	if h.Writable || h.Failures == 0 || h.Fault == nil || h.Fault.Fault != store.FaultFull {
+	if h.Writable || h.Failures == 0 || h.Fault == nil || h.Fault.Fault != newsroom.FaultFull {
 		t.Errorf("write health on a full disk: %+v", h)
 	}
 	as, err := st.LatestArticles(ctx, "world", 50)
@@ -137,7 +138,7 @@ func TestOpenWithPendingMigrationsOnAFullDiskSaysWhy(t *testing.T) {
 		st.Close()
 		t.Fatal("opened a database with pending migrations on a full disk")
 	}
-	if !errors.Is(err, store.ErrStorage) || !strings.Contains(err.Error(), "pending migrations") {
+	if !errors.Is(err, newsroom.ErrStorage) || !strings.Contains(err.Error(), "pending migrations") {
 		t.Errorf("open: %v; want a storage fault that names the pending migrations", err)
 	}
 }

@@ -9,30 +9,22 @@ import (
 	"sync"
 	"syscall"
 	"time"
-)
 
-// WriteHealth is whether this process can write the database, as its own
-// writes and probes found. Each process (each instance sharing a database)
-// learns it for itself: a fault may be its mount's or its user's alone.
-type WriteHealth struct {
-	Writable bool
-	Fault    *StorageError // what writes fail with; nil while writable
-	Since    time.Time     // when the current state began
-	Failures uint64        // writes failed with a storage fault since Open
-}
+	"github.com/newswire/newswire/internal/newsroom"
+)
 
 // health is the state behind WriteHealth and the probe's bookkeeping.
 type health struct {
 	mu        sync.Mutex
-	state     WriteHealth
+	state     newsroom.WriteHealth
 	failSeq   uint64 // grows with each storage fault
 	probedSeq uint64 // failSeq as the previous probe left it
 	pending   []func(context.Context) error
-	onChange  []func(WriteHealth)
+	onChange  []func(newsroom.WriteHealth)
 }
 
 // WriteHealth reports whether writes work.
-func (s *Store) WriteHealth() WriteHealth {
+func (s *Store) WriteHealth() newsroom.WriteHealth {
 	s.h.mu.Lock()
 	defer s.h.mu.Unlock()
 	return s.h.state
@@ -40,7 +32,7 @@ func (s *Store) WriteHealth() WriteHealth {
 
 // OnWriteHealth adds fn to be called after each change of WriteHealth (writes
 // start failing, or work again), on the goroutine that found it.
-func (s *Store) OnWriteHealth(fn func(WriteHealth)) {
+func (s *Store) OnWriteHealth(fn func(newsroom.WriteHealth)) {
 	s.h.mu.Lock()
 	s.h.onChange = append(s.h.onChange, fn)
 	s.h.mu.Unlock()
@@ -62,13 +54,13 @@ func (s *Store) noteWrite(errp *error) {
 		return
 	}
 	*errp = classify(*errp)
-	var se *StorageError
+	var se *newsroom.StorageError
 	if errors.As(*errp, &se) {
 		s.writeFailed(se)
 	}
 }
 
-func (s *Store) writeFailed(se *StorageError) {
+func (s *Store) writeFailed(se *newsroom.StorageError) {
 	s.h.mu.Lock()
 	s.h.failSeq++
 	s.h.state.Failures++
@@ -112,9 +104,10 @@ func (s *Store) ProbeWrites(ctx context.Context) (err error) {
 		if err := repairSideFiles(s.path); err != nil {
 			return err
 		}
-		// A connection SQLite opened read-only stays so: start a new one.
+		// A connection SQLite opened read-only stays so, and one to a
+		// PostgreSQL that went away is dead: start new ones.
 		s.w.SetMaxIdleConns(0)
-		s.w.SetMaxIdleConns(1)
+		s.w.SetMaxIdleConns(s.idleConns())
 	}
 	_, err = s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('write_probe', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, time.Now().UnixNano())
@@ -148,6 +141,14 @@ func (s *Store) ProbeWrites(ctx context.Context) (err error) {
 	return nil
 }
 
+// idleConns is how many idle connections the writer pool keeps.
+func (s *Store) idleConns() int {
+	if s.d.pg() {
+		return s.maxConns
+	}
+	return 1
+}
+
 // WatchWrites probes every interval while writes fail, until ctx is done.
 func (s *Store) WatchWrites(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
@@ -179,7 +180,7 @@ func (s *Store) AfterWritable(ctx context.Context, fn func(context.Context) erro
 	}
 	s.h.mu.Unlock()
 	err := fn(ctx)
-	if !errors.Is(err, ErrStorage) {
+	if !errors.Is(err, newsroom.ErrStorage) {
 		return err
 	}
 	s.h.mu.Lock()
@@ -200,7 +201,7 @@ func (s *Store) runPending(ctx context.Context) error {
 		fn := s.h.pending[0]
 		s.h.mu.Unlock()
 		err := fn(ctx)
-		if errors.Is(err, ErrStorage) {
+		if errors.Is(err, newsroom.ErrStorage) {
 			return err
 		}
 		if err != nil {
@@ -244,7 +245,7 @@ func repairSideFiles(path string) error {
 			}
 			return fmt.Errorf("%s is not writable by this user (owner uid %d, mode %v) although the database is: "+
 				"another user ran newswire on it; change its owner while no newswire runs: %w",
-				side, st.Uid, fi.Mode().Perm(), &StorageError{Fault: FaultReadOnly, Err: fs.ErrPermission})
+				side, st.Uid, fi.Mode().Perm(), &newsroom.StorageError{Fault: newsroom.FaultReadOnly, Err: fs.ErrPermission})
 		}
 		if err := os.Chmod(side, db.Mode().Perm()|0o200); err != nil {
 			return classify(fmt.Errorf("database side file: %w", err))

@@ -5,22 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
-
-// ErrWithdrawn is returned for an article an editor withdrew.
-var ErrWithdrawn = errors.New("withdrawn")
 
 // WithdrawArticle takes an article out of every feed, page and search at
 // once: the row stays (withdrawn), its categories' versions move so caches
 // drop it, and feeds carry a tombstone for it. Withdrawing twice is a no-op.
 func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err error) {
 	defer s.noteWrite(&err)
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return fmt.Errorf("withdraw %q: %w", guid, err)
 	}
@@ -30,7 +25,7 @@ func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err e
 	err = tx.QueryRowContext(ctx, `SELECT id, withdrawn, updated FROM articles WHERE guid = ?`, guid).Scan(&id, &withdrawn, &updated)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("withdraw %q: %w", guid, ErrNotFound)
+		return fmt.Errorf("withdraw %q: %w", guid, newsroom.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("withdraw %q: %w", guid, err)
 	case withdrawn != 0:
@@ -50,7 +45,7 @@ func (s *Store) WithdrawArticle(ctx context.Context, guid, reason string) (err e
 
 // bumpArticles moves the global version and that of every category the
 // articles belong to, so every instance's rendered feeds of them go stale.
-func bumpArticles(ctx context.Context, tx *sql.Tx, now int64, ids []int64) error {
+func bumpArticles(ctx context.Context, tx *dbTx, now int64, ids []int64) error {
 	var v int64
 	if err := tx.QueryRowContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`).Scan(&v); err != nil {
 		return fmt.Errorf("bump version: %w", err)
@@ -78,14 +73,15 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (_ int, err error) {
 	if due == 0 {
 		return 0, nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0, updated = max(updated, ?),
-		change_seq = `+nextChangeSeq+`, changed_at = ?
-		WHERE embargo_until > 0 AND embargo_until <= ? AND withdrawn = 0 RETURNING id`, now, now, now)
+	rows, err := tx.QueryContext(ctx, `UPDATE articles SET embargo_until = 0,
+		updated = CASE WHEN updated > ?1 THEN updated ELSE ?1 END,
+		change_seq = `+nextChangeSeq+`, changed_at = ?1
+		WHERE embargo_until > 0 AND embargo_until <= ?1 AND withdrawn = 0 RETURNING id`, now)
 	if err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
 	}
@@ -148,78 +144,11 @@ func (s *Store) Tombstones(ctx context.Context, category string, limit int) ([]f
 	return out, rows.Err()
 }
 
-// Cursor is a position in a walk over articles: a time (unix seconds) and
-// an article id that breaks ties, so a walk has no gaps and no repeats.
-type Cursor struct {
-	Time int64
-	ID   int64
-}
-
-// String encodes the cursor for URLs: "<unix>-<id>".
-func (c Cursor) String() string { return fmt.Sprintf("%d-%d", c.Time, c.ID) }
-
-// ParseCursor decodes Cursor.String (the time may be negative: before 1970).
-func ParseCursor(s string) (Cursor, bool) {
-	i := strings.LastIndexByte(s, '-')
-	if i <= 0 {
-		return Cursor{}, false
-	}
-	t, id := s[:i], s[i+1:]
-	tv, err1 := strconv.ParseInt(t, 10, 64)
-	iv, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil || iv < 0 {
-		return Cursor{}, false
-	}
-	return Cursor{Time: tv, ID: iv}, true
-}
-
-// Since is where an incremental pull starts: after a change (the cursor a
-// next link carries, "c<seq>-<id>"), or, with Seq 0, at a time.
-type Since struct {
-	Seq, ID int64     // the change's sequence number and article
-	Time    time.Time // with Seq 0: changes stored at or after Time
-}
-
-// String encodes s for URLs: a cursor, or an RFC 3339 time.
-func (s Since) String() string {
-	if s.Seq == 0 {
-		return s.Time.UTC().Format(time.RFC3339)
-	}
-	return fmt.Sprintf("c%d-%d", s.Seq, s.ID)
-}
-
-// ParseSince decodes a cursor of Since.String. The "<unix>-<id>" cursors
-// newswire gave before pulls walked change order still work: they are read
-// as the time they hold, so a partner may get a few changes twice but
-// misses none.
-func ParseSince(v string) (Since, bool) {
-	rest, seq := strings.CutPrefix(v, "c")
-	c, ok := ParseCursor(rest)
-	switch {
-	case !ok:
-		return Since{}, false
-	case seq:
-		if c.Time < 0 {
-			return Since{}, false
-		}
-		return Since{Seq: c.Time, ID: c.ID}, true
-	}
-	return Since{Time: time.Unix(c.Time, 0).UTC()}, true
-}
-
-// Change is one entry of an incremental pull: an article created or updated
-// after the cursor, or a tombstone if it was withdrawn.
-type Change struct {
-	Article   *feeds.Article // nil for a withdrawn article
-	Tombstone *feeds.Tombstone
-	Cursor    Since // position after this change
-}
-
 // Changes returns up to limit changes in a category ("" for all) after the
 // cursor, oldest first: what a partner polling with ?since= must apply.
 // Embargoed articles are left out until released (their release moves
 // updated, so they come then).
-func (s *Store) Changes(ctx context.Context, category string, after Since, limit int) ([]Change, error) {
+func (s *Store) Changes(ctx context.Context, category string, after newsroom.Since, limit int) ([]newsroom.Change, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("changes of %q: limit %d", category, limit)
 	}
@@ -254,9 +183,9 @@ func (s *Store) Changes(ctx context.Context, category string, after Since, limit
 	if err != nil {
 		return nil, fmt.Errorf("changes of %q: %w", category, err)
 	}
-	out := make([]Change, len(as))
+	out := make([]newsroom.Change, len(as))
 	for i, a := range as {
-		out[i].Cursor = Since{Seq: seqs[i], ID: ids[i]}
+		out[i].Cursor = newsroom.Since{Seq: seqs[i], ID: ids[i]}
 		if withdrawn[i] != 0 {
 			out[i].Tombstone = &feeds.Tombstone{GUID: a.GUID, When: unix(withdrawn[i]), Comment: reasons[i]}
 			continue
@@ -270,7 +199,7 @@ func (s *Store) Changes(ctx context.Context, category string, after Since, limit
 // all) strictly older than the cursor in feed order (published, then id,
 // newest first), and each one's cursor. Pages keyed this way never change
 // as new articles arrive: RFC 5005 archive documents.
-func (s *Store) ArchivePage(ctx context.Context, category string, before Cursor, limit int) ([]*feeds.Article, []Cursor, error) {
+func (s *Store) ArchivePage(ctx context.Context, category string, before newsroom.Cursor, limit int) ([]*feeds.Article, []newsroom.Cursor, error) {
 	if limit <= 0 {
 		return nil, nil, fmt.Errorf("archive of %q: limit %d", category, limit)
 	}
@@ -294,10 +223,10 @@ func (s *Store) ArchivePage(ctx context.Context, category string, before Cursor,
 	if err != nil {
 		return nil, nil, fmt.Errorf("archive of %q: %w", category, err)
 	}
-	var cursors []Cursor
+	var cursors []newsroom.Cursor
 	var id int64
 	var as []*feeds.Article
-	as, err = scanArticlesEach(rows, limit, func() { cursors = append(cursors, Cursor{ID: id}) }, &id)
+	as, err = scanArticlesEach(rows, limit, func() { cursors = append(cursors, newsroom.Cursor{ID: id}) }, &id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("archive of %q: %w", category, err)
 	}
@@ -310,7 +239,7 @@ func (s *Store) ArchivePage(ctx context.Context, category string, before Cursor,
 // NthCursor returns the archive cursor of the n-th (1-based) visible article
 // of a category ("" for all) in feed order, and false when there are fewer:
 // a feed of n items links its prev-archive page from there.
-func (s *Store) NthCursor(ctx context.Context, category string, n int) (Cursor, bool, error) {
+func (s *Store) NthCursor(ctx context.Context, category string, n int) (newsroom.Cursor, bool, error) {
 	var q string
 	var args []any
 	if category == "" {
@@ -324,7 +253,7 @@ func (s *Store) NthCursor(ctx context.Context, category string, n int) (Cursor, 
 		ORDER BY ac.published DESC, ac.article_id DESC LIMIT 1 OFFSET ?`
 		args = []any{category, n - 1}
 	}
-	var c Cursor
+	var c newsroom.Cursor
 	err := s.r.QueryRowContext(ctx, q, args...).Scan(&c.Time, &c.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

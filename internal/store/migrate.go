@@ -20,6 +20,34 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// migrate brings the store's schema up to date, on its backend.
+func (s *Store) migrate(ctx context.Context) error {
+	if s.d.pg() {
+		return migratePostgres(ctx, s.w.DB, pgMigrationFS, s.d.migrationLock, s.log)
+	}
+	return migrate(ctx, s.w.DB, migrationFS, s.log)
+}
+
+// migrations returns the file system and glob of the backend's steps.
+func (s *Store) migrations() (fs.FS, string) {
+	if s.d.pg() {
+		return pgMigrationFS, pgMigrationGlob
+	}
+	return migrationFS, "migrations/*.sql"
+}
+
+// schemaVersion reads how many steps the database has had, through the
+// reader (for a database that cannot be written).
+func (s *Store) schemaVersion(ctx context.Context) (int, error) {
+	var have int
+	q := "PRAGMA user_version"
+	if s.d.pg() {
+		q = `SELECT coalesce(max(version), 0) FROM schema_migrations`
+	}
+	err := s.r.DB.QueryRowContext(ctx, q).Scan(&have)
+	return have, err
+}
+
 // ErrSchemaTooNew is returned when the database was migrated by a newer
 // newswire than this binary.
 var ErrSchemaTooNew = errors.New("database schema is newer than this binary")

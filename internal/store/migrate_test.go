@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -248,7 +249,7 @@ func TestUpgradeNumbersStoredChanges(t *testing.T) {
 	}
 	// A partner that had pulled up to updated=990 (ids 30..11 seen, oldest
 	// first) resumes with its old cursor: it gets ids 10..1 once each.
-	since, ok := store.ParseSince("990-11")
+	since, ok := newsroom.ParseSince("990-11")
 	if !ok {
 		t.Fatal("old cursor refused")
 	}

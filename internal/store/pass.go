@@ -9,24 +9,19 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
-
-// KnownItem is what the store remembers of one upstream item of a source.
-type KnownItem struct {
-	Hash      []byte    // hash of the raw item as last seen
-	Published time.Time // the time ingest gave the item
-}
 
 // KnownItems returns the items a source has delivered, by item key. Ingest
 // compares raw-item hashes with it to skip unchanged items before any
 // cleaning.
-func (s *Store) KnownItems(ctx context.Context, sourceID int64) (map[string]KnownItem, error) {
+func (s *Store) KnownItems(ctx context.Context, sourceID int64) (map[string]newsroom.KnownItem, error) {
 	rows, err := s.ss.knownItems.QueryContext(ctx, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
 	}
 	defer rows.Close()
-	known := make(map[string]KnownItem)
+	known := make(map[string]newsroom.KnownItem)
 	for rows.Next() {
 		var (
 			key  string
@@ -36,79 +31,13 @@ func (s *Store) KnownItems(ctx context.Context, sourceID int64) (map[string]Know
 		if err := rows.Scan(&key, &hash, &pub); err != nil {
 			return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
 		}
-		known[key] = KnownItem{Hash: hash, Published: unix(pub)}
+		known[key] = newsroom.KnownItem{Hash: hash, Published: unix(pub)}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
 	}
 	return known, nil
 }
-
-// SourceState is the state a pass leaves on a source; see Source for the
-// meaning of each field. LastNew and LastUpdated are not in it: SavePass
-// counts them itself.
-type SourceState struct {
-	LastAttempt, LastSuccess, NextRun time.Time
-	LastError                         string
-	Failures                          int
-	ETag, LastModified                string
-	DisabledReason, Note, IDMode      string
-	FeedTTL                           time.Duration
-	BodyHash                          []byte
-	// MovedTo, when set, replaces the source's URL (a permanent redirect);
-	// the URL it replaces is kept in URLChangedFrom.
-	MovedTo string
-}
-
-// State returns the state fields of src, as a pass starts from them.
-func (src Source) State() SourceState {
-	return SourceState{
-		LastAttempt: src.LastAttempt, LastSuccess: src.LastSuccess, NextRun: src.NextRun,
-		LastError: src.LastError, Failures: src.Failures, ETag: src.ETag, LastModified: src.LastModified,
-		DisabledReason: src.DisabledReason, Note: src.Note, IDMode: src.IDMode, FeedTTL: src.FeedTTL,
-		BodyHash: src.BodyHash,
-	}
-}
-
-// PassItem is one upstream item that is new to a source or changed since
-// its last pass, normalised into an article.
-type PassItem struct {
-	Key     string // the source's identity for the item: "guid:…", "link:…" or "hash:…"
-	RawHash []byte // hash of the raw item, compared on the next pass
-	RawDate string // the upstream's date string, as given
-	// Article is the normalised item. Its GUID is used when the item becomes
-	// a new article; Sources[0] must name this source.
-	Article *feeds.Article
-	// LinkKey and TextKey find the same story already stored: opaque
-	// hashes of the item's canonical link and of its folded title and text
-	// (nil when there is none). Looked up for a new item, and recorded for
-	// the article it ends up in.
-	LinkKey, TextKey []byte
-}
-
-// Pass is what one ingest pass over a source writes, in one transaction.
-type Pass struct {
-	SourceID int64
-	State    SourceState
-	Items    []PassItem // in insertion order: oldest first, so ties in time list newest first
-}
-
-// ItemOutcome says what happened to one PassItem.
-type ItemOutcome struct {
-	Key    string
-	GUID   string     // the article the item is stored as (another source's, when merged)
-	Result SaveResult // Created, Updated or Unchanged
-	Merged bool       // the item was recognised as a story stored from another source
-}
-
-// PassResult is what SavePass did.
-type PassResult struct {
-	New, Updated, Unchanged int
-	Items                   []ItemOutcome // one per PassItem, in order
-}
-
-// Changed reports whether the pass created or changed any article.
-func (r PassResult) Changed() bool { return r.New+r.Updated > 0 }
 
 // SavePass writes one pass of a source in one transaction: its items and its
 // state, or on any error nothing. A pass without items (a 304, an error)
@@ -131,30 +60,42 @@ func (r PassResult) Changed() bool { return r.New+r.Updated > 0 }
 // Articles and categories get new versions as in SaveArticles, only when an
 // article changed. The source's LastNew and LastUpdated are this pass's
 // counts. An unknown SourceID is a wrapped ErrNotFound.
-func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) {
+func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassResult, err error) {
 	defer s.noteWrite(&err)
 	// Validate everything before opening the transaction, as SaveArticles does.
 	rows := make([]articleRow, len(p.Items))
 	var buf []byte
 	for i, it := range p.Items {
 		if it.Key == "" || len(it.RawHash) == 0 {
-			return PassResult{}, fmt.Errorf("save pass: item %d: key and raw hash required", i)
+			return newsroom.PassResult{}, fmt.Errorf("save pass: item %d: key and raw hash required", i)
 		}
 		if err := rows[i].prepare(it.Article, &buf); err != nil {
-			return PassResult{}, fmt.Errorf("save pass: item %d: %w", i, err)
+			return newsroom.PassResult{}, fmt.Errorf("save pass: item %d: %w", i, err)
 		}
 		if len(it.Article.Sources) == 0 {
-			return PassResult{}, fmt.Errorf("save pass: item %d: %w", i,
-				&ValidationError{GUID: it.Article.GUID, Field: "sources", Reason: "the source is required"})
+			return newsroom.PassResult{}, fmt.Errorf("save pass: item %d: %w", i,
+				&newsroom.ValidationError{GUID: it.Article.GUID, Field: "sources", Reason: "the source is required"})
 		}
 	}
 
-	tx, err := s.w.BeginTx(ctx, nil)
+	begin := s.beginVersioned
+	if len(p.Items) == 0 { // state only (a 304, an error): no version moves
+		begin = func(ctx context.Context) (*dbTx, error) { return s.w.BeginTx(ctx, nil) }
+	}
+	tx, err := begin(ctx)
 	if err != nil {
-		return PassResult{}, fmt.Errorf("save pass: begin: %w", err)
+		return newsroom.PassResult{}, fmt.Errorf("save pass: begin: %w", err)
 	}
 	defer tx.Rollback() // no-op after Commit
 
+	if p.Lease != nil {
+		if p.Lease.SourceID != p.SourceID {
+			return newsroom.PassResult{}, fmt.Errorf("save pass: lease on source %d for source %d", p.Lease.SourceID, p.SourceID)
+		}
+		if err := s.checkLease(ctx, tx, p.Lease); err != nil {
+			return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+		}
+	}
 	now := s.now().Unix()
 	ps := passSaver{
 		saver: saver{ctx: ctx, now: now, st: s.ws.in(ctx, tx),
@@ -166,40 +107,45 @@ func (s *Store) SavePass(ctx context.Context, p Pass) (_ PassResult, err error) 
 	var name string
 	err = ps.ss.selSourceName.QueryRowContext(ctx, p.SourceID).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, ErrNotFound)
+		return newsroom.PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, newsroom.ErrNotFound)
 	}
 	if err != nil {
-		return PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, err)
+		return newsroom.PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, err)
 	}
-	res := PassResult{Items: make([]ItemOutcome, len(p.Items))}
+	res := newsroom.PassResult{Items: make([]newsroom.ItemOutcome, len(p.Items))}
 	for i := range p.Items {
 		if got := p.Items[i].Article.Sources[0].Name; got != name {
-			return PassResult{}, fmt.Errorf("save pass: item %q: %w", p.Items[i].Key,
-				&ValidationError{GUID: p.Items[i].Article.GUID, Field: "sources[0].name",
+			return newsroom.PassResult{}, fmt.Errorf("save pass: item %q: %w", p.Items[i].Key,
+				&newsroom.ValidationError{GUID: p.Items[i].Article.GUID, Field: "sources[0].name",
 					Reason: fmt.Sprintf("%q is not the pass's source %q", got, name)})
 		}
 		out, err := ps.saveItem(&p.Items[i], &rows[i])
 		if err != nil {
-			return PassResult{}, fmt.Errorf("save pass: item %q: %w", p.Items[i].Key, err)
+			return newsroom.PassResult{}, fmt.Errorf("save pass: item %q: %w", p.Items[i].Key, err)
 		}
 		res.Items[i] = out
 		switch out.Result {
-		case Created:
+		case newsroom.Created:
 			res.New++
-		case Updated:
+		case newsroom.Updated:
 			res.Updated++
 		default:
 			res.Unchanged++
 		}
 	}
 	if err := ps.bumpVersions(); err != nil {
-		return PassResult{}, fmt.Errorf("save pass: %w", err)
+		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
 	}
 	if err := ps.writeState(p.State, res); err != nil {
-		return PassResult{}, fmt.Errorf("save pass: %w", err)
+		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
+	if p.Lease != nil && !p.KeepLease {
+		if err := s.endLease(ctx, tx, p.Lease); err != nil {
+			return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return PassResult{}, fmt.Errorf("save pass: commit: %w", err)
+		return newsroom.PassResult{}, fmt.Errorf("save pass: commit: %w", err)
 	}
 	return res, nil
 }
@@ -213,8 +159,8 @@ type passSaver struct {
 	buf []byte
 }
 
-func (ps *passSaver) saveItem(it *PassItem, row *articleRow) (ItemOutcome, error) {
-	out := ItemOutcome{Key: it.Key, Result: Unchanged}
+func (ps *passSaver) saveItem(it *newsroom.PassItem, row *articleRow) (newsroom.ItemOutcome, error) {
+	out := newsroom.ItemOutcome{Key: it.Key, Result: newsroom.Unchanged}
 	var (
 		hash      []byte
 		articleID sql.NullInt64
@@ -260,8 +206,8 @@ func (ps *passSaver) saveItem(it *PassItem, row *articleRow) (ItemOutcome, error
 }
 
 // saveNew stores an item the source has not delivered before.
-func (ps *passSaver) saveNew(it *PassItem, row *articleRow) (ItemOutcome, error) {
-	out := ItemOutcome{Key: it.Key}
+func (ps *passSaver) saveNew(it *newsroom.PassItem, row *articleRow) (newsroom.ItemOutcome, error) {
+	out := newsroom.ItemOutcome{Key: it.Key}
 	own := it.Article.Sources[0]
 	stored, err := ps.sameStory(it, own.Name)
 	if err != nil {
@@ -270,7 +216,7 @@ func (ps *passSaver) saveNew(it *PassItem, row *articleRow) (ItemOutcome, error)
 	var id int64
 	if stored != nil {
 		out.Merged, id = true, stored.id
-		out.GUID, out.Result = stored.GUID, Unchanged
+		out.GUID, out.Result = stored.GUID, newsroom.Unchanged
 		if !hasSource(stored.Sources, own.Name) {
 			a := *stored.Article
 			a.Sources = append(append([]feeds.Source(nil), stored.Sources...), own)
@@ -295,7 +241,7 @@ func (ps *passSaver) saveNew(it *PassItem, row *articleRow) (ItemOutcome, error)
 }
 
 // saveArticle saves a through the article saver (content hash, versions).
-func (ps *passSaver) saveArticle(a *feeds.Article) (SaveResult, error) {
+func (ps *passSaver) saveArticle(a *feeds.Article) (newsroom.SaveResult, error) {
 	var r articleRow
 	if err := r.prepare(a, &ps.buf); err != nil {
 		return 0, err
@@ -303,7 +249,7 @@ func (ps *passSaver) saveArticle(a *feeds.Article) (SaveResult, error) {
 	return ps.save(&r)
 }
 
-func (ps *passSaver) recordItem(it *PassItem, row *articleRow, articleID sql.NullInt64) error {
+func (ps *passSaver) recordItem(it *newsroom.PassItem, row *articleRow, articleID sql.NullInt64) error {
 	if _, err := ps.ss.upsItem.ExecContext(ps.ctx, ps.src, it.Key, it.RawHash, articleID,
 		row.published, it.RawDate, ps.now); err != nil {
 		return fmt.Errorf("record item: %w", err)
@@ -320,7 +266,7 @@ type storedArticle struct {
 // sameStory returns the stored article it is the same story as, or nil: the
 // one its link names (from any source, this one included: its keys may have
 // changed), else the one its text names if another source brought it.
-func (ps *passSaver) sameStory(it *PassItem, source string) (*storedArticle, error) {
+func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArticle, error) {
 	for _, k := range []struct {
 		key       []byte
 		anySource bool
@@ -349,7 +295,7 @@ func (ps *passSaver) sameStory(it *PassItem, source string) (*storedArticle, err
 
 // addKeys records the item's dedupe keys for article id; a key another
 // article claimed first stays with it.
-func (ps *passSaver) addKeys(it *PassItem, id int64) error {
+func (ps *passSaver) addKeys(it *newsroom.PassItem, id int64) error {
 	for _, k := range [][]byte{it.LinkKey, it.TextKey} {
 		if len(k) == 0 {
 			continue
@@ -371,7 +317,7 @@ func (ps *passSaver) articleByID(id int64) (*feeds.Article, error) {
 		return nil, fmt.Errorf("article %d: %w", id, err)
 	}
 	if len(as) == 0 {
-		return nil, fmt.Errorf("article %d: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("article %d: %w", id, newsroom.ErrNotFound)
 	}
 	return as[0], nil
 }
@@ -385,13 +331,13 @@ func (ps *passSaver) guidOf(id int64) (string, error) {
 }
 
 // writeState stores the pass's state on the source, and its move if any.
-func (ps *passSaver) writeState(st SourceState, res PassResult) error {
+func (ps *passSaver) writeState(st newsroom.SourceState, res newsroom.PassResult) error {
 	var name string
 	err := ps.ss.updState.QueryRowContext(ps.ctx, unixOf(st.LastAttempt), unixOf(st.LastSuccess),
 		unixOf(st.NextRun), st.LastError, st.Failures, st.ETag, st.LastModified, res.New, res.Updated,
 		st.DisabledReason, st.Note, st.IDMode, int64(st.FeedTTL/time.Second), nonNil(st.BodyHash), ps.src).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("source %d: %w", ps.src, ErrNotFound)
+		return fmt.Errorf("source %d: %w", ps.src, newsroom.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("source %d: state: %w", ps.src, err)

@@ -11,14 +11,8 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/arabic"
+	"github.com/newswire/newswire/internal/newsroom"
 )
-
-// MaxQueryLen is the longest search query accepted, in characters.
-const MaxQueryLen = 200
-
-// ErrBadQuery is a search query that cannot be run (empty, too long, or
-// with nothing to search for); the message says why.
-var ErrBadQuery = errors.New("bad search query")
 
 // searchText is the matching form of an article's title and body.
 func searchText(a *feeds.Article) (title, body string) {
@@ -59,71 +53,116 @@ func (sv *saver) index(id int64, a *feeds.Article, replace bool) error {
 	return nil
 }
 
-// ftsQuery turns what a reader typed into an FTS5 query: each word,
-// folded like the index, becomes a quoted term that must appear; a word
-// ending in * matches as a prefix. Quoting every term means FTS5 syntax in
-// the input ("OR", "NEAR(", unbalanced quotes) is searched as text, never
-// run as syntax.
-func ftsQuery(q string) (string, error) {
+// searchTerm is one word of a query, folded like the index: a phrase of
+// one or more tokens ("e-mail" folds to "e mail"), matched as a prefix when
+// the reader ended it with *.
+type searchTerm struct {
+	phrase string
+	prefix bool
+}
+
+// searchTerms turns what a reader typed into terms that must all appear.
+// Each backend quotes every term when it writes its query (ftsMatch,
+// tsQuery), so query syntax in the input ("OR", "NEAR(", "&", unbalanced
+// quotes) is searched as text, never run as syntax.
+func searchTerms(q string) ([]searchTerm, error) {
 	if strings.TrimSpace(q) == "" {
-		return "", fmt.Errorf("%w: empty", ErrBadQuery)
+		return nil, fmt.Errorf("%w: empty", newsroom.ErrBadQuery)
 	}
-	if n := utf8.RuneCountInString(q); n > MaxQueryLen {
-		return "", fmt.Errorf("%w: %d characters, at most %d", ErrBadQuery, n, MaxQueryLen)
+	if n := utf8.RuneCountInString(q); n > newsroom.MaxQueryLen {
+		return nil, fmt.Errorf("%w: %d characters, at most %d", newsroom.ErrBadQuery, n, newsroom.MaxQueryLen)
 	}
 	if !utf8.ValidString(q) {
-		return "", fmt.Errorf("%w: not valid UTF-8", ErrBadQuery)
+		return nil, fmt.Errorf("%w: not valid UTF-8", newsroom.ErrBadQuery)
 	}
-	var terms []string
+	var terms []searchTerm
 	for _, w := range strings.Fields(q) {
 		prefix := strings.HasSuffix(w, "*")
-		// Folded as the index is; what is left of a word may be several
-		// tokens ("e-mail"), quoted as one phrase.
-		w = searchFold(w)
-		if w == "" {
-			continue
+		if w = searchFold(w); w != "" {
+			terms = append(terms, searchTerm{w, prefix})
 		}
-		t := `"` + w + `"`
-		if prefix {
-			t += "*"
-		}
-		terms = append(terms, t)
 	}
 	if len(terms) == 0 {
-		return "", fmt.Errorf("%w: no words to search for", ErrBadQuery)
+		return nil, fmt.Errorf("%w: no words to search for", newsroom.ErrBadQuery)
 	}
-	return strings.Join(terms, " "), nil
+	return terms, nil
+}
+
+// ftsMatch is the terms as an FTS5 query: quoted phrases, all required.
+func ftsMatch(terms []searchTerm) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + strings.ReplaceAll(t.phrase, `"`, `""`) + `"`)
+		if t.prefix {
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
+// tsQuote escapes a token inside a quoted tsquery lexeme.
+var tsQuote = strings.NewReplacer(`\`, `\\`, "'", "''")
+
+// tsQuery is the terms as a PostgreSQL tsquery: each token quoted, a
+// phrase's tokens adjacent (<->), the last one a prefix (:*) when asked,
+// all terms required (&).
+func tsQuery(terms []searchTerm) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(" & ")
+		}
+		toks := strings.Fields(t.phrase)
+		for j, tok := range toks {
+			if j > 0 {
+				b.WriteString(" <-> ")
+			}
+			b.WriteString("'" + tsQuote.Replace(tok) + "'")
+		}
+		if t.prefix {
+			b.WriteString(":*")
+		}
+	}
+	return b.String()
 }
 
 // Search returns up to limit published articles matching q, newest first.
 // Matching ignores diacritics, alef forms, ى/ي, ة/ه, a leading ال, case
 // and Arabic-Indic digits. A query that cannot be run is ErrBadQuery.
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error) {
-	match, err := ftsQuery(q)
+	terms, err := searchTerms(q)
 	if err != nil {
 		return nil, err
 	}
-	as, err := s.matching(ctx, match, limit)
+	in, arg := `SELECT rowid FROM article_fts WHERE article_fts MATCH ?`, ftsMatch(terms)
+	if s.d.pg() {
+		in, arg = `SELECT article_id FROM article_search WHERE doc @@ to_tsquery('simple', ?)`, tsQuery(terms)
+	}
+	as, err := s.matching(ctx, in, arg, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
 	return as, nil
 }
 
-// matching returns up to limit published articles matching an FTS5
-// expression, newest first. The match is run once into a set; the walk by
-// date then stops after limit hits, which is what makes common words cheap.
-func (s *Store) matching(ctx context.Context, match string, limit int) ([]*feeds.Article, error) {
+// matching returns up to limit published articles whose id the subquery in
+// (with one argument, arg) returns, newest first. The match is run once into
+// a set; the walk by date then stops after limit hits, which is what makes
+// common words cheap.
+func (s *Store) matching(ctx context.Context, in, arg string, limit int) ([]*feeds.Article, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("search: limit %d", limit)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+articleCols+`
 	FROM articles a INDEXED BY articles_latest
 	LEFT JOIN article_bodies b ON b.article_id = a.id
-	WHERE a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)
+	WHERE a.id IN (`+in+`)
 	AND a.withdrawn = 0 AND a.embargo_until = 0
 	ORDER BY a.published DESC, a.id DESC
-	LIMIT ?`, match, limit)
+	LIMIT ?`, arg, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -141,12 +180,12 @@ func (s *Store) indexAll(ctx context.Context) (err error) {
 	if done == 1 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginVersioned(ctx)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM article_fts`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.searchTable()); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.title, a.summary, coalesce(b.content_html, '')
@@ -173,7 +212,7 @@ func (s *Store) indexAll(ctx context.Context) (err error) {
 		return fmt.Errorf("search index: %w", err)
 	}
 	for _, d := range docs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)`, d.id, d.title, d.body); err != nil {
+		if _, err := tx.ExecContext(ctx, s.d.insSearch, d.id, d.title, d.body); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
@@ -181,6 +220,14 @@ func (s *Store) indexAll(ctx context.Context) (err error) {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return tx.Commit()
+}
+
+// searchTable is the backend's search index table.
+func (s *Store) searchTable() string {
+	if s.d.pg() {
+		return "article_search"
+	}
+	return "article_fts"
 }
 
 // relatedCandidates bounds the titles RelatedByTitle compares per title.
@@ -194,13 +241,17 @@ func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string
 	out := map[string]*feeds.Article{}
 	for _, t := range titles {
 		want := searchFold(t)
-		if want == "" || utf8.RuneCountInString(t) > MaxQueryLen {
+		if want == "" || utf8.RuneCountInString(t) > newsroom.MaxQueryLen {
 			continue // a title of punctuation only links nowhere
 		}
 		// Titles that start with the phrase, newest first; the first equal
 		// to it wins. (A bare word would also match every longer title
 		// that has it, and the exact one could fall beyond the candidates.)
-		as, err := s.matching(ctx, `title : ^"`+want+`"`, relatedCandidates)
+		in, arg := `SELECT rowid FROM article_fts WHERE article_fts MATCH ?`, `title : ^"`+want+`"`
+		if s.d.pg() { // the folded title is stored: look it up as it is
+			in, arg = `SELECT article_id FROM article_search WHERE title = ?`, want
+		}
+		as, err := s.matching(ctx, in, arg, relatedCandidates)
 		if err != nil {
 			return nil, fmt.Errorf("related %q: %w", t, err)
 		}

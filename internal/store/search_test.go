@@ -4,157 +4,164 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func TestSearchArabicForms(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	a := article("cairo", t0.Add(-time.Hour), "world")
-	a.Title = "وزير الخارجية المصري يصل إلى القاهرة"
-	a.ContentHTML = "<p>قال مُحَمَّد أحمد إن المفاوضات مستمرة في مدرسة الحي، وإن ١٢٣ مشاركاً حضروا.</p>"
-	b := article("budget", t0.Add(-2*time.Hour), "economy")
-	b.Title = "Parliament passes the Budget"
-	b.ContentHTML = "<p>The e-mail vote on the budget OR NEAR(something) ended.</p>"
-	old := article("cairo-old", t0.Add(-48*time.Hour), "world")
-	old.Title = "أمطار في القاهرة"
-	// Punctuation against a word: it still loses its ال.
-	p := article("punct", t0.Add(-72*time.Hour), "world")
-	p.Title = "«الموانئ» تستضيف موسم الحج."
-	p.ContentHTML = "<p>(الحكومة) تعلن: بسم الله، الرحمن</p>"
-	mustSave(t, st, a, b, old, p)
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		st := db.open(t)
+		a := article("cairo", t0.Add(-time.Hour), "world")
+		a.Title = "وزير الخارجية المصري يصل إلى القاهرة"
+		a.ContentHTML = "<p>قال مُحَمَّد أحمد إن المفاوضات مستمرة في مدرسة الحي، وإن ١٢٣ مشاركاً حضروا.</p>"
+		b := article("budget", t0.Add(-2*time.Hour), "economy")
+		b.Title = "Parliament passes the Budget"
+		b.ContentHTML = "<p>The e-mail vote on the budget OR NEAR(something) ended.</p>"
+		old := article("cairo-old", t0.Add(-48*time.Hour), "world")
+		old.Title = "أمطار في القاهرة"
+		// Punctuation against a word: it still loses its ال.
+		p := article("punct", t0.Add(-72*time.Hour), "world")
+		p.Title = "«الموانئ» تستضيف موسم الحج."
+		p.ContentHTML = "<p>(الحكومة) تعلن: بسم الله، الرحمن</p>"
+		mustSave(t, st, a, b, old, p)
 
-	tests := []struct {
-		q    string
-		want string
-	}{
-		{"محمد", "[cairo]"},              // no harakat in the query, harakat in the text
-		{"مُحَمَّد", "[cairo]"},          // and the other way round
-		{"احمد", "[cairo]"},              // alef forms
-		{"القاهرة", "[cairo cairo-old]"}, // newest first
-		{"قاهره", "[cairo cairo-old]"},   // without ال, ة as ه
-		{"مدرسه", "[cairo]"},
-		{"123", "[cairo]"}, // Arabic-Indic digits in the text
-		{"BUDGET", "[budget]"},
-		{"budg*", "[budget]"},
-		{"OR", "[budget]"},             // FTS syntax is searched as text
-		{`NEAR(something`, "[budget]"}, // unbalanced: still text
-		{"e-mail", "[budget]"},
-		{"القاهرة وزير", "[cairo]"}, // every word must match
-		{"الموانئ", "[punct]"},
-		{"موانئ", "[punct]"},
-		{"الحج", "[punct]"},
-		{"الحكومة", "[punct]"},
-		{"حكومه", "[punct]"},
-		{"الله", "[punct]"},
-		{"«الحج»", "[punct]"},
-		{"nothing-here", "[]"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.q, func(t *testing.T) {
-			got, err := st.Search(ctx, tt.q, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if g := fmt.Sprint(guids(got)); g != tt.want {
-				t.Errorf("Search(%q) = %s, want %s", tt.q, g, tt.want)
-			}
-		})
-	}
-	for _, bad := range []string{"", "   ", "!!! ...", strings.Repeat("a", store.MaxQueryLen+1)} {
-		if _, err := st.Search(ctx, bad, 10); !errors.Is(err, store.ErrBadQuery) {
-			t.Errorf("Search(%.20q): %v, want ErrBadQuery", bad, err)
+		tests := []struct {
+			q    string
+			want string
+		}{
+			{"محمد", "[cairo]"},              // no harakat in the query, harakat in the text
+			{"مُحَمَّد", "[cairo]"},          // and the other way round
+			{"احمد", "[cairo]"},              // alef forms
+			{"القاهرة", "[cairo cairo-old]"}, // newest first
+			{"قاهره", "[cairo cairo-old]"},   // without ال, ة as ه
+			{"مدرسه", "[cairo]"},
+			{"123", "[cairo]"}, // Arabic-Indic digits in the text
+			{"BUDGET", "[budget]"},
+			{"budg*", "[budget]"},
+			{"OR", "[budget]"},             // FTS syntax is searched as text
+			{`NEAR(something`, "[budget]"}, // unbalanced: still text
+			{"e-mail", "[budget]"},
+			{"القاهرة وزير", "[cairo]"}, // every word must match
+			{"الموانئ", "[punct]"},
+			{"موانئ", "[punct]"},
+			{"الحج", "[punct]"},
+			{"الحكومة", "[punct]"},
+			{"حكومه", "[punct]"},
+			{"الله", "[punct]"},
+			{"«الحج»", "[punct]"},
+			{"nothing-here", "[]"},
 		}
-	}
+		for _, tt := range tests {
+			t.Run(tt.q, func(t *testing.T) {
+				got, err := st.Search(ctx, tt.q, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g := fmt.Sprint(guids(got)); g != tt.want {
+					t.Errorf("Search(%q) = %s, want %s", tt.q, g, tt.want)
+				}
+			})
+		}
+		for _, bad := range []string{"", "   ", "!!! ...", strings.Repeat("a", newsroom.MaxQueryLen+1)} {
+			if _, err := st.Search(ctx, bad, 10); !errors.Is(err, newsroom.ErrBadQuery) {
+				t.Errorf("Search(%.20q): %v, want ErrBadQuery", bad, err)
+			}
+		}
 
-	// Edits re-index; withdrawn articles are not found.
-	a.Title = "وزير الخارجية يغادر"
-	a.ContentHTML = "<p>نص جديد</p>"
-	mustSave(t, st, a)
-	if got, _ := st.Search(ctx, "مدرسة", 10); len(got) != 0 {
-		t.Errorf("old text still indexed: %v", guids(got))
-	}
-	if err := st.WithdrawArticle(ctx, "cairo-old", ""); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := st.Search(ctx, "أمطار", 10); len(got) != 0 {
-		t.Errorf("withdrawn article found: %v", guids(got))
-	}
+		// Edits re-index; withdrawn articles are not found.
+		a.Title = "وزير الخارجية يغادر"
+		a.ContentHTML = "<p>نص جديد</p>"
+		mustSave(t, st, a)
+		if got, _ := st.Search(ctx, "مدرسة", 10); len(got) != 0 {
+			t.Errorf("old text still indexed: %v", guids(got))
+		}
+		if err := st.WithdrawArticle(ctx, "cairo-old", ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Search(ctx, "أمطار", 10); len(got) != 0 {
+			t.Errorf("withdrawn article found: %v", guids(got))
+		}
+	})
 }
 
 func TestSearchIndexSharedAcrossOpens(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "n.db")
-	st, _ := mustOpenAt(t, path, fixedClock)
-	a := article("x", t0, "world")
-	a.Title = "مؤتمر صحفي"
-	mustSave(t, st, a)
-	st2, _ := mustOpenAt(t, path, fixedClock) // a second process on the same file
-	if got, err := st2.Search(ctx, "مؤتمر", 10); err != nil || len(got) != 1 {
-		t.Errorf("after reopen: %v %v", guids(got), err)
-	}
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		path := db.fresh(t)
+		st, _ := mustOpenAt(t, path, fixedClock)
+		a := article("x", t0, "world")
+		a.Title = "مؤتمر صحفي"
+		mustSave(t, st, a)
+		st2, _ := mustOpenAt(t, path, fixedClock) // a second process on the same file
+		if got, err := st2.Search(ctx, "مؤتمر", 10); err != nil || len(got) != 1 {
+			t.Errorf("after reopen: %v %v", guids(got), err)
+		}
+	})
 }
 
 func TestSearchBackfillOnOpen(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "n.db")
-	st, _ := mustOpenAt(t, path, fixedClock)
-	a := article("x", t0, "world")
-	a.Title = "انتخابات بلدية"
-	mustSave(t, st, a)
-	// As a database from before the search index: rows exist, index does not.
-	db := rawDB(t, path)
-	if _, err := db.Exec(`DELETE FROM article_fts; UPDATE meta SET value = 0 WHERE key = 'search_indexed'`); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := st.Search(ctx, "انتخابات", 10); len(got) != 0 {
-		t.Fatal("index not emptied")
-	}
-	st2, _ := mustOpenAt(t, path, fixedClock)
-	if got, err := st2.Search(ctx, "الانتخابات", 10); err != nil || len(got) != 1 {
-		t.Errorf("after backfill: %v %v", guids(got), err)
-	}
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		path := db.fresh(t)
+		st, _ := mustOpenAt(t, path, fixedClock)
+		a := article("x", t0, "world")
+		a.Title = "انتخابات بلدية"
+		mustSave(t, st, a)
+		// As a database from before the search index: rows exist, index does not.
+		table := map[string]string{"sqlite": "article_fts", "postgres": "article_search"}[db.name]
+		if _, err := db.raw(t, path).Exec(`DELETE FROM ` + table + `; UPDATE meta SET value = 0 WHERE key = 'search_indexed'`); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Search(ctx, "انتخابات", 10); len(got) != 0 {
+			t.Fatal("index not emptied")
+		}
+		st2, _ := mustOpenAt(t, path, fixedClock)
+		if got, err := st2.Search(ctx, "الانتخابات", 10); err != nil || len(got) != 1 {
+			t.Errorf("after backfill: %v %v", guids(got), err)
+		}
+	})
 }
 
 func TestRelatedByTitle(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	a := article("story", t0, "world")
-	a.Title = "هيئة الإغاثة الإنسانية التركية توصل مساعدات لأكثر من 4.5 مليون سوداني"
-	b := article("longer", t0, "world")
-	b.Title = "مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع اليوم"
-	mustSave(t, st, a, b)
-	// An older exact title behind many newer titles with the same words.
-	gaza := article("gaza-old", t0.Add(-100*time.Hour), "world")
-	gaza.Title = "غزة"
-	mustSave(t, st, gaza)
-	for i := range 8 {
-		n := article(fmt.Sprintf("gaza-%d", i), t0.Add(-time.Duration(i)*time.Hour), "world")
-		n.Title = fmt.Sprintf("غزة: خبر رقم %d", i)
-		mustSave(t, st, n)
-	}
-	for i := range 60 {
-		n := article(fmt.Sprintf("in-gaza-%d", i), t0.Add(-time.Duration(i)*time.Minute), "world")
-		n.Title = fmt.Sprintf("خبر %d من غزة", i)
-		mustSave(t, st, n)
-	}
-	if got, err := st.RelatedByTitle(ctx, []string{"«غزة»"}); err != nil || got["«غزة»"] == nil || got["«غزة»"].GUID != "gaza-old" {
-		t.Errorf("older exact title: %v %v", got, err)
-	}
-	got, err := st.RelatedByTitle(ctx, []string{
-		"هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني", // other alef forms
-		"مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع",                     // a prefix of b's title: no link
-		"",
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		st := db.open(t)
+		a := article("story", t0, "world")
+		a.Title = "هيئة الإغاثة الإنسانية التركية توصل مساعدات لأكثر من 4.5 مليون سوداني"
+		b := article("longer", t0, "world")
+		b.Title = "مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع اليوم"
+		mustSave(t, st, a, b)
+		// An older exact title behind many newer titles with the same words.
+		gaza := article("gaza-old", t0.Add(-100*time.Hour), "world")
+		gaza.Title = "غزة"
+		mustSave(t, st, gaza)
+		for i := range 8 {
+			n := article(fmt.Sprintf("gaza-%d", i), t0.Add(-time.Duration(i)*time.Hour), "world")
+			n.Title = fmt.Sprintf("غزة: خبر رقم %d", i)
+			mustSave(t, st, n)
+		}
+		for i := range 60 {
+			n := article(fmt.Sprintf("in-gaza-%d", i), t0.Add(-time.Duration(i)*time.Minute), "world")
+			n.Title = fmt.Sprintf("خبر %d من غزة", i)
+			mustSave(t, st, n)
+		}
+		if got, err := st.RelatedByTitle(ctx, []string{"«غزة»"}); err != nil || got["«غزة»"] == nil || got["«غزة»"].GUID != "gaza-old" {
+			t.Errorf("older exact title: %v %v", got, err)
+		}
+		got, err := st.RelatedByTitle(ctx, []string{
+			"هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني", // other alef forms
+			"مجلس السيادة السوداني: لا مفاوضات مع الدعم السريع",                     // a prefix of b's title: no link
+			"",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got["هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني"].GUID != "story" {
+			t.Errorf("related: %v", got)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 || got["هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني"].GUID != "story" {
-		t.Errorf("related: %v", got)
-	}
 }

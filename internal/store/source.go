@@ -10,98 +10,46 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/newswire/newswire/internal/newsroom"
 )
-
-// Rule maps an upstream category term or title keyword (Match) to a local
-// category slug.
-type Rule struct {
-	Match    string `json:"match"`
-	Category string `json:"category"`
-}
-
-// Origins of a source definition.
-const (
-	OriginConfig = "config" // declared in the config file, applied at start
-	OriginCLI    = "cli"    // added with `newswire sources add` (or OPML import)
-)
-
-// Source is an upstream feed: its definition (from the config file or the
-// CLI) and the state ingest leaves on it after every pass.
-//
-// A source is polled when Enabled is true and DisabledReason is empty. Enabled
-// is the operator's switch; DisabledReason is set by ingest (a 410 Gone) and
-// survives UpsertSource with the same URL, so re-applying the config at start
-// does not revive a feed that is gone. A new URL or ResetSource clears it.
-type Source struct {
-	ID         int64
-	Name       string // unique
-	URL        string
-	Schedule   string   // cron spec or "@every 10m"; "" means the ingester's default
-	Categories []string // for items that match no rule
-	Rules      []Rule
-	Enabled    bool
-	// AllowPrivate lets the fetcher reach loopback and private addresses.
-	AllowPrivate bool
-	Origin       string // OriginConfig or OriginCLI
-
-	// State, written by ingest. Zero times mean "never".
-	LastAttempt, LastSuccess, NextRun time.Time
-	LastError                         string
-	Failures                          int // consecutive
-	ETag, LastModified                string
-	LastNew, LastUpdated              int    // items created / updated by the last pass
-	DisabledReason                    string // e.g. "410 Gone"
-	Note                              string // e.g. "duplicate GUIDs in feed: identifying items by link"
-	URLChangedFrom                    string // the configured URL when a 301/308 moved it
-	// IDMode is how items are identified: "" by GUID, IDModeLink by link
-	// (once a feed has repeated GUIDs within one document).
-	IDMode string
-	// FeedTTL is the feed's own <ttl>, kept so that a 304 still honours it.
-	FeedTTL time.Duration
-	// BodyHash identifies the last body whose items were all stored: a
-	// byte-for-byte identical body needs no parsing (nil when none).
-	BodyHash []byte
-}
-
-// IDModeLink is Source.IDMode for a source whose items are identified by link.
-const IDModeLink = "link"
-
-// Polled reports whether ingest polls the source: enabled and not disabled
-// by an upstream answer such as 410 Gone.
-func (s Source) Polled() bool { return s.Enabled && s.DisabledReason == "" }
 
 // sourceCols is the column list scanSource expects.
 const sourceCols = `id, name, url, schedule, categories, rules, enabled, allow_private, origin,
 	last_attempt, last_success, next_run, last_error, failures, etag, last_modified,
-	last_new, last_updated, disabled_reason, note, url_changed_from, id_mode, feed_ttl, body_hash`
+	last_new, last_updated, disabled_reason, note, url_changed_from, id_mode, feed_ttl, body_hash,
+	claimed_by, claimed_until`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanSource(r rowScanner) (Source, error) {
+func scanSource(r rowScanner) (newsroom.Source, error) {
 	var (
-		s                                  Source
+		s                                  newsroom.Source
 		cats, rules                        string
 		enabled, private                   int64
 		attempt, success, next, ttl, errsN int64
 		lastNew, lastUpd                   int64
+		claimedUntil                       int64
 	)
 	if err := r.Scan(&s.ID, &s.Name, &s.URL, &s.Schedule, &cats, &rules, &enabled, &private, &s.Origin,
 		&attempt, &success, &next, &s.LastError, &errsN, &s.ETag, &s.LastModified,
-		&lastNew, &lastUpd, &s.DisabledReason, &s.Note, &s.URLChangedFrom, &s.IDMode, &ttl, &s.BodyHash); err != nil {
-		return Source{}, err
+		&lastNew, &lastUpd, &s.DisabledReason, &s.Note, &s.URLChangedFrom, &s.IDMode, &ttl, &s.BodyHash,
+		&s.ClaimedBy, &claimedUntil); err != nil {
+		return newsroom.Source{}, err
 	}
 	if cats != "" {
 		s.Categories = strings.Split(cats, catSep)
 	}
 	if rules != "" {
 		if err := json.Unmarshal([]byte(rules), &s.Rules); err != nil {
-			return Source{}, fmt.Errorf("source %s: rules: %w", s.Name, err)
+			return newsroom.Source{}, fmt.Errorf("source %s: rules: %w", s.Name, err)
 		}
 	}
 	s.Enabled, s.AllowPrivate = enabled != 0, private != 0
 	s.LastAttempt, s.LastSuccess, s.NextRun = unixOrZero(attempt), unixOrZero(success), unixOrZero(next)
 	s.Failures, s.LastNew, s.LastUpdated = int(errsN), int(lastNew), int(lastUpd)
 	s.FeedTTL = time.Duration(ttl) * time.Second
+	s.ClaimedUntil = unixOrZero(claimedUntil)
 	if len(s.BodyHash) == 0 {
 		s.BodyHash = nil
 	}
@@ -132,7 +80,7 @@ func boolInt(b bool) int64 {
 }
 
 // checkSource validates a source definition; the error names the field.
-func checkSource(src *Source) error {
+func checkSource(src *newsroom.Source) error {
 	bad := func(field, format string, args ...any) error {
 		return fmt.Errorf("source %q: %s: %s", src.Name, field, fmt.Sprintf(format, args...))
 	}
@@ -162,10 +110,10 @@ func checkSource(src *Source) error {
 	}
 	switch src.Origin {
 	case "":
-		src.Origin = OriginConfig
-	case OriginConfig, OriginCLI:
+		src.Origin = newsroom.OriginConfig
+	case newsroom.OriginConfig, newsroom.OriginCLI:
 	default:
-		return bad("origin", "%q is neither %q nor %q", src.Origin, OriginConfig, OriginCLI)
+		return bad("origin", "%q is neither %q nor %q", src.Origin, newsroom.OriginConfig, newsroom.OriginCLI)
 	}
 	return nil
 }
@@ -179,46 +127,43 @@ func checkSource(src *Source) error {
 // start does not undo the move. Any other new URL starts the source afresh:
 // validators, failures, DisabledReason, Note and the identification mode are
 // cleared and the next pass is due at once; its articles and item history stay.
-func (s *Store) UpsertSource(ctx context.Context, src Source) (_ Source, err error) {
+func (s *Store) UpsertSource(ctx context.Context, src newsroom.Source) (_ newsroom.Source, err error) {
 	defer s.noteWrite(&err)
 	if err := checkSource(&src); err != nil {
-		return Source{}, fmt.Errorf("upsert source: %w", err)
+		return newsroom.Source{}, fmt.Errorf("upsert source: %w", err)
 	}
 	cats := strings.Join(src.Categories, catSep)
 	rules, err := jsonText(src.Rules)
 	if err != nil {
-		return Source{}, fmt.Errorf("upsert source %s: rules: %w", src.Name, err)
+		return newsroom.Source{}, fmt.Errorf("upsert source %s: rules: %w", src.Name, err)
 	}
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return Source{}, fmt.Errorf("upsert source %s: %w", src.Name, err)
+		return newsroom.Source{}, fmt.Errorf("upsert source %s: %w", src.Name, err)
 	}
 	defer tx.Rollback() // no-op after Commit
-	st := func(q *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, q) }
+	st := func(q *stmt) *stmt { return tx.StmtContext(ctx, q) }
 
+	// Insert first: instances applying the config at once then cannot both
+	// find the name free; the one that finds it taken updates instead.
 	var (
 		id              int64
 		storedURL, from string
 	)
-	err = st(s.ss.selSourceDef).QueryRowContext(ctx, src.Name).Scan(&id, &storedURL, &from)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		var res sql.Result
-		res, err = st(s.ss.insSource).ExecContext(ctx, src.Name, src.URL, src.Schedule, cats, rules,
-			boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, s.now().Unix())
+	err = st(s.ss.insSource).QueryRowContext(ctx, src.Name, src.URL, src.Schedule, cats, rules,
+		boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, s.now().Unix()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = st(s.ss.selSourceDef).QueryRowContext(ctx, src.Name).Scan(&id, &storedURL, &from)
 		if err == nil {
-			id, err = res.LastInsertId()
+			_, err = st(s.ss.updSourceDef).ExecContext(ctx, src.Schedule, cats, rules,
+				boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, id)
 		}
-	case err != nil:
-	default:
-		_, err = st(s.ss.updSourceDef).ExecContext(ctx, src.Schedule, cats, rules,
-			boolInt(src.Enabled), boolInt(src.AllowPrivate), src.Origin, id)
 		if err == nil && src.URL != storedURL && src.URL != from {
-			_, err = st(s.ss.resetSourceURL).ExecContext(ctx, src.URL, id)
+			_, err = st(s.ss.resetSourceURL).ExecContext(ctx, src.URL, []byte{}, id)
 		}
 	}
-	var out Source
+	var out newsroom.Source
 	if err == nil {
 		out, err = scanSource(st(s.ss.selSourceByID).QueryRowContext(ctx, id))
 	}
@@ -226,19 +171,19 @@ func (s *Store) UpsertSource(ctx context.Context, src Source) (_ Source, err err
 		err = tx.Commit()
 	}
 	if err != nil {
-		return Source{}, fmt.Errorf("upsert source %s: %w", src.Name, err)
+		return newsroom.Source{}, fmt.Errorf("upsert source %s: %w", src.Name, err)
 	}
 	return out, nil
 }
 
 // Sources returns every source, ordered by name.
-func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+func (s *Store) Sources(ctx context.Context) ([]newsroom.Source, error) {
 	rows, err := s.ss.sources.QueryContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
 	defer rows.Close()
-	var out []Source
+	var out []newsroom.Source
 	for rows.Next() {
 		src, err := scanSource(rows)
 		if err != nil {
@@ -253,13 +198,13 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 }
 
 // SourceByName returns the source called name, or a wrapped ErrNotFound.
-func (s *Store) SourceByName(ctx context.Context, name string) (Source, error) {
+func (s *Store) SourceByName(ctx context.Context, name string) (newsroom.Source, error) {
 	src, err := scanSource(s.ss.sourceByName.QueryRowContext(ctx, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Source{}, fmt.Errorf("source %q: %w", name, ErrNotFound)
+		return newsroom.Source{}, fmt.Errorf("source %q: %w", name, newsroom.ErrNotFound)
 	}
 	if err != nil {
-		return Source{}, fmt.Errorf("source %q: %w", name, err)
+		return newsroom.Source{}, fmt.Errorf("source %q: %w", name, err)
 	}
 	return src, nil
 }
@@ -278,7 +223,7 @@ func (s *Store) ResetSource(ctx context.Context, name string) error {
 	return s.execOneSource(ctx, "reset", s.ss.resetSource, name)
 }
 
-func (s *Store) execOneSource(ctx context.Context, verb string, q *sql.Stmt, name string) (err error) {
+func (s *Store) execOneSource(ctx context.Context, verb string, q *stmt, name string) (err error) {
 	defer s.noteWrite(&err)
 	res, err := q.ExecContext(ctx, name)
 	var n int64
@@ -289,7 +234,7 @@ func (s *Store) execOneSource(ctx context.Context, verb string, q *sql.Stmt, nam
 		return fmt.Errorf("%s source %q: %w", verb, name, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s source %q: %w", verb, name, ErrNotFound)
+		return fmt.Errorf("%s source %q: %w", verb, name, newsroom.ErrNotFound)
 	}
 	return nil
 }

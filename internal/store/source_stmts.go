@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 )
 
 // sourceStmts are the prepared statements of sources and ingest passes:
@@ -10,14 +9,14 @@ import (
 // transaction with tx.StmtContext where one is open).
 type sourceStmts struct {
 	// readers
-	sources, sourceByName, knownItems *sql.Stmt
+	sources, sourceByName, knownItems *stmt
 	// writer
-	selSourceDef, selSourceByID, selSourceName, insSource, updSourceDef, resetSourceURL *sql.Stmt
-	delSource, resetSource, updState, moveSource                                        *sql.Stmt
-	selItem, upsItem, selKey, insKey, selArticleByID, selArticleID, selGUID             *sql.Stmt
+	selSourceDef, selSourceByID, selSourceName, insSource, updSourceDef, resetSourceURL *stmt
+	delSource, resetSource, updState, moveSource                                        *stmt
+	selItem, upsItem, selKey, insKey, selArticleByID, selArticleID, selGUID             *stmt
 }
 
-func (ss *sourceStmts) prepare(ctx context.Context, w, r *sql.DB) error {
+func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) error {
 	if err := prepareAll(ctx, r, []stmtDef{
 		{&ss.sources, `SELECT ` + sourceCols + ` FROM sources ORDER BY name`},
 		{&ss.sourceByName, `SELECT ` + sourceCols + ` FROM sources WHERE name = ?`},
@@ -26,16 +25,18 @@ func (ss *sourceStmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		return err
 	}
 	return prepareAll(ctx, w, []stmtDef{
-		{&ss.selSourceDef, `SELECT id, url, url_changed_from FROM sources WHERE name = ?`},
+		{&ss.selSourceDef, `SELECT id, url, url_changed_from FROM sources WHERE name = ?` + d.forUpdate},
 		{&ss.selSourceByID, `SELECT ` + sourceCols + ` FROM sources WHERE id = ?`},
 		{&ss.selSourceName, `SELECT name FROM sources WHERE id = ?`},
+		// No row comes back when the name exists (another instance may have
+		// just created it): the definition is updated instead.
 		{&ss.insSource, `INSERT INTO sources (name, url, schedule, categories, rules, enabled, allow_private, origin, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`},
 		{&ss.updSourceDef, `UPDATE sources SET schedule = ?, categories = ?, rules = ?, enabled = ?,
 			allow_private = ?, origin = ? WHERE id = ?`},
 		{&ss.resetSourceURL, `UPDATE sources SET url = ?, url_changed_from = '', etag = '', last_modified = '',
 			disabled_reason = '', failures = 0, last_error = '', next_run = 0, note = '', id_mode = '', feed_ttl = 0,
-			body_hash = x''
+			body_hash = ?
 			WHERE id = ?`},
 		{&ss.delSource, `DELETE FROM sources WHERE name = ?`},
 		{&ss.resetSource, `UPDATE sources SET disabled_reason = '', failures = 0, last_error = '', next_run = 0
@@ -52,7 +53,7 @@ func (ss *sourceStmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&ss.upsItem, `INSERT INTO source_items (source_id, item_key, raw_hash, article_id, published, raw_date, first_seen)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source_id, item_key) DO UPDATE SET raw_hash = excluded.raw_hash,
-				article_id = coalesce(excluded.article_id, article_id), published = excluded.published,
+				article_id = coalesce(excluded.article_id, source_items.article_id), published = excluded.published,
 				raw_date = excluded.raw_date`},
 		{&ss.selKey, `SELECT article_id FROM article_keys WHERE key = ?`},
 		{&ss.insKey, `INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`},
@@ -72,8 +73,8 @@ func (ss *sourceStmts) close() error {
 
 // in returns the writer statements bound to tx (which closes them when it
 // ends); the reader statements are left nil.
-func (ss *sourceStmts) in(ctx context.Context, tx *sql.Tx) sourceStmts {
-	b := func(st *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, st) }
+func (ss *sourceStmts) in(ctx context.Context, tx *dbTx) sourceStmts {
+	b := func(st *stmt) *stmt { return tx.StmtContext(ctx, st) }
 	return sourceStmts{
 		selSourceDef: b(ss.selSourceDef), selSourceByID: b(ss.selSourceByID), selSourceName: b(ss.selSourceName), insSource: b(ss.insSource),
 		updSourceDef: b(ss.updSourceDef), resetSourceURL: b(ss.resetSourceURL),

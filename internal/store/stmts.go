@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -42,12 +41,12 @@ const (
 )
 
 type readStmts struct {
-	latestAll, latestCat, byGUID *sql.Stmt
-	category, categories         *sql.Stmt
-	versions, version, count     *sql.Stmt
+	latestAll, latestCat, byGUID *stmt
+	category, categories         *stmt
+	versions, version, count     *stmt
 }
 
-func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
+func (r *readStmts) prepare(ctx context.Context, db *dbPool) error {
 	return prepareAll(ctx, db, []stmtDef{
 		{&r.latestAll, sqlLatestAll},
 		{&r.latestCat, sqlLatestCategory},
@@ -68,12 +67,12 @@ func (r *readStmts) close() error {
 }
 
 type writeStmts struct {
-	selArticle, insArticle, updArticle, upsBody *sql.Stmt
-	delMemberships, insMembership               *sql.Stmt
-	selCategoryID, insCategory                  *sql.Stmt
-	selCategory, updCategory, listCategory      *sql.Stmt
-	bumpGlobal, bumpCategory                    *sql.Stmt
-	insSearch, delSearch                        *sql.Stmt
+	selArticle, insArticle, updArticle, upsBody *stmt
+	delMemberships, insMembership               *stmt
+	selCategoryID, insCategory                  *stmt
+	selCategory, updCategory, listCategory      *stmt
+	bumpGlobal, bumpCategory                    *stmt
+	insSearch, delSearch                        *stmt
 }
 
 // nextChangeSeq is the version the writing transaction will bump the
@@ -81,13 +80,14 @@ type writeStmts struct {
 // at its end): the articles' change_seq for ?since= pulls.
 const nextChangeSeq = `(SELECT value + 1 FROM meta WHERE key = 'version')`
 
-func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
+func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error {
 	return prepareAll(ctx, db, []stmtDef{
 		{&w.selArticle, `SELECT id, content_hash, updated FROM articles WHERE guid = ?`},
 		{&w.insArticle, `INSERT INTO articles (guid, title, summary, url, language, published, updated, created,
 			content_hash, image_url, image_type, image_length, authors, related, sources, categories, embargo_until,
 			change_seq, changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + nextChangeSeq + `, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + nextChangeSeq + `, ?)
+			RETURNING id`},
 		{&w.updArticle, `UPDATE articles SET title = ?, summary = ?, url = ?, language = ?, published = ?,
 			updated = ?, content_hash = ?, image_url = ?, image_type = ?, image_length = ?,
 			authors = ?, related = ?, sources = ?, categories = ?, embargo_until = ?,
@@ -98,16 +98,17 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&w.delMemberships, `DELETE FROM article_categories WHERE article_id = ? RETURNING category_id`},
 		{&w.insMembership, `INSERT INTO article_categories (article_id, category_id, published) VALUES (?, ?, ?)`},
 		{&w.selCategoryID, `SELECT id FROM categories WHERE slug = ?`},
-		// Created now: changed_at (?4) is the creation time too.
+		// Created now: changed_at (?4) is the creation time too. No row
+		// comes back when another instance created it first.
 		{&w.insCategory, `INSERT INTO categories (slug, title, description, changed_at, listed, created_at)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?4)`},
+			VALUES (?1, ?2, ?3, ?4, ?5, ?4) ON CONFLICT (slug) DO NOTHING RETURNING id`},
 		{&w.selCategory, `SELECT id, title, description, listed FROM categories WHERE slug = ?`},
 		{&w.updCategory, `UPDATE categories SET title = ?, description = ?, listed = 1 WHERE id = ?`},
 		{&w.listCategory, `UPDATE categories SET listed = 1 WHERE id = ? AND listed = 0`},
 		{&w.bumpGlobal, `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`},
 		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
-		{&w.insSearch, `INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)`},
-		{&w.delSearch, `DELETE FROM article_fts WHERE rowid = ?`},
+		{&w.insSearch, d.insSearch},
+		{&w.delSearch, d.delSearch},
 	})
 }
 
@@ -118,8 +119,8 @@ func (w *writeStmts) close() error {
 }
 
 // in returns the statements bound to tx (which closes them when it ends).
-func (w *writeStmts) in(ctx context.Context, tx *sql.Tx) writeStmts {
-	b := func(st *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, st) }
+func (w *writeStmts) in(ctx context.Context, tx *dbTx) writeStmts {
+	b := func(st *stmt) *stmt { return tx.StmtContext(ctx, st) }
 	return writeStmts{
 		selArticle: b(w.selArticle), insArticle: b(w.insArticle), updArticle: b(w.updArticle),
 		upsBody: b(w.upsBody), delMemberships: b(w.delMemberships), insMembership: b(w.insMembership),
@@ -131,11 +132,11 @@ func (w *writeStmts) in(ctx context.Context, tx *sql.Tx) writeStmts {
 }
 
 type stmtDef struct {
-	dst   **sql.Stmt
+	dst   **stmt
 	query string
 }
 
-func prepareAll(ctx context.Context, db *sql.DB, defs []stmtDef) error {
+func prepareAll(ctx context.Context, db *dbPool, defs []stmtDef) error {
 	for _, d := range defs {
 		st, err := db.PrepareContext(ctx, d.query)
 		if err != nil {
@@ -146,7 +147,7 @@ func prepareAll(ctx context.Context, db *sql.DB, defs []stmtDef) error {
 	return nil
 }
 
-func closeAll(stmts ...*sql.Stmt) error {
+func closeAll(stmts ...*stmt) error {
 	var errs []error
 	for _, st := range stmts {
 		if st != nil {

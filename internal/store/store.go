@@ -1,16 +1,26 @@
-// Package store keeps newswire's articles and categories in an embedded
-// SQLite database (modernc.org/sqlite, no cgo).
+// Package store keeps newswire's articles, categories, sources and WebSub
+// queue in a database: an embedded SQLite file (modernc.org/sqlite, no cgo)
+// for one machine, or PostgreSQL (jackc/pgx) for several instances sharing
+// one database. Open picks by the location it is given. There is one
+// implementation of the store; a dialect (dialect.go) supplies the SQL the
+// two engines spell differently.
 //
-// A Store has one writer connection, whose transactions start with BEGIN
-// IMMEDIATE so a read-then-write never fails with SQLITE_BUSY_SNAPSHOT, and a
-// small pool of read-only connections. The database runs in WAL mode, so
-// readers never block the writer or each other.
+// SQLite: a Store has one writer connection, whose transactions start with
+// BEGIN IMMEDIATE so a read-then-write never fails with SQLITE_BUSY_SNAPSHOT,
+// and a small pool of read-only connections. The database runs in WAL mode,
+// so readers never block the writer or each other.
 //
-// Durability: synchronous=NORMAL in WAL mode appends each commit to the WAL
-// file with write(2) and syncs only at checkpoints. A commit that has
+// Durability on SQLite: synchronous=NORMAL in WAL mode appends each commit to
+// the WAL file with write(2) and syncs only at checkpoints. A commit that has
 // returned is in the operating system's page cache, so it survives the
 // process being killed (kill -9, panic, out of memory); a power loss or
 // kernel crash may roll back the last commits, never corrupt the file.
+//
+// PostgreSQL: one pool serves reads and writes, and several processes may
+// write at once. What SQLite's single writer guaranteed is kept by locks:
+// transactions that move the global version take one advisory lock first
+// (beginVersioned), so change numbers are handed out in commit order; queue
+// claims skip rows another transaction holds; upserts are ON CONFLICT.
 package store
 
 import (
@@ -28,10 +38,9 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
-)
 
-// ErrNotFound is wrapped by every lookup that finds nothing.
-var ErrNotFound = errors.New("not found")
+	"github.com/newswire/newswire/internal/newsroom"
+)
 
 // DSN parts. _pragma values run as SQL verbatim, so they come only from these
 // constants, never from configuration.
@@ -50,14 +59,22 @@ const (
 
 // Store is newswire's database. It is safe for concurrent use.
 type Store struct {
-	w    *sql.DB    // exactly one connection; every write goes through it
-	r    *sql.DB    // read-only pool
-	mode accessMode // normal, or immutable while the database's folder cannot be written (conn.go)
-	rc   *connector // the reader pool's, for checking whether normal reads work
+	w *dbPool // SQLite: exactly one connection, every write goes through it; PostgreSQL: the pool
+	r *dbPool // SQLite: the read-only pool; PostgreSQL: the same pool as w
+	d *dialect
+	// SQLite only: how connections open the file, normally or immutably
+	// while its folder cannot be written (conn.go); rc is the reader
+	// pool's connector, for checking whether normal reads work. Unused
+	// (nil, always normal) on PostgreSQL.
+	mode accessMode
+	rc   *connector
 	now  func() time.Time
 	log  *slog.Logger
-	path string
+	path string // the SQLite file; "" on PostgreSQL
+	name string // the location for messages: a PostgreSQL URL without its password
 	h    health // whether writes work (health.go)
+
+	maxConns int // PostgreSQL pool bound
 
 	ws writeStmts
 	rs readStmts
@@ -82,45 +99,72 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations. A database written by a newer newswire is an error.
+// WithMaxConns bounds the PostgreSQL connection pool (default 10); SQLite
+// ignores it (one writer, a few readers).
+func WithMaxConns(n int) Option {
+	return func(s *Store) {
+		if n > 0 {
+			s.maxConns = n
+		}
+	}
+}
+
+// Open opens (creating if needed) the database at location and applies
+// pending migrations: a postgres:// or postgresql:// URL is a PostgreSQL
+// database (several instances may share it), anything else the path of a
+// SQLite file. A database written by a newer newswire is an error. Errors
+// and logs name a URL without its password.
 //
 // A database that can be read but not written (full disk, read-only file or
 // mount) opens read-only: WriteHealth says so, writes fail with ErrStorage,
 // and the start-up writes skipped (the search index) run once ProbeWrites
 // finds writes work. With migrations pending it cannot be served and Open
-// fails with an error that says why. One whose folder cannot be written and
-// that has no -wal or -shm file is read immutably until normal reads work
-// (conn.go).
-func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	if path == "" {
+// fails with an error that says why. A SQLite database whose folder cannot
+// be written and that has no -wal or -shm file is read immutably until
+// normal reads work (conn.go).
+func Open(ctx context.Context, location string, opts ...Option) (*Store, error) {
+	if location == "" {
 		return nil, errors.New("open store: empty path")
 	}
-	s := &Store{now: time.Now, log: slog.New(slog.DiscardHandler), path: path}
-	s.h.state = WriteHealth{Writable: true, Since: time.Now()}
+	s := &Store{now: time.Now, log: slog.New(slog.DiscardHandler), name: location, maxConns: defaultPGConns}
+	s.h.state = newsroom.WriteHealth{Writable: true, Since: time.Now()}
 	for _, o := range opts {
 		o(s)
 	}
-	if err := checkPath(path); err != nil {
-		return nil, err
+	var err error
+	if IsPostgresURL(location) {
+		s.name = RedactDSN(location)
+		err = s.openPostgres(ctx, location)
+	} else {
+		if err := checkPath(location); err != nil {
+			return nil, err
+		}
+		s.path = location
+		err = s.openSQLite(ctx, location)
 	}
-	if err := s.open(ctx, path); err != nil {
+	if err == nil {
+		err = s.openCommon(ctx)
+	}
+	if err != nil {
 		// Closing what opened halfway fails for the same reason: that
 		// second error would only repeat the first.
 		if cerr := s.Close(); cerr != nil {
 			s.log.Debug("close after a failed open", "error", cerr)
 		}
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", s.name, redactErr(err, location))
 	}
 	return s, nil
 }
+
+// Backend says which engine the store runs on.
+func (s *Store) Backend() Backend { return s.d.backend }
 
 // checkPath refuses a database path that cannot work, with a sentence
 // instead of SQLite's: an in-memory database (each connection would get
 // its own, empty one) and a file in a folder that does not exist.
 func checkPath(path string) error {
 	if path == ":memory:" || strings.Contains(path, "mode=memory") {
-		return fmt.Errorf("database %q: newswire keeps its articles in a file that several connections and processes share; give a file path such as newswire.db", path)
+		return fmt.Errorf("database %q: newswire keeps its articles in a file that several connections and processes share; give a file path such as newswire.db, or a postgres:// URL", path)
 	}
 	dir := filepath.Dir(path)
 	switch fi, err := os.Stat(dir); {
@@ -134,43 +178,50 @@ func checkPath(path string) error {
 	return nil
 }
 
-func (s *Store) open(ctx context.Context, path string) error {
+func (s *Store) openSQLite(ctx context.Context, path string) error {
 	if err := repairSideFiles(path); err != nil {
 		return err
 	}
+	s.d = sqliteDialect()
 	// The writer opens and migrates first, so the file is in WAL mode with the
-	// current schema before any reader connects.
+	// current schema before any reader connects. Both pools open through a
+	// connector that knows the access mode (conn.go).
 	wc, err := newConnector(&s.mode, true, path,
 		[]string{pragmaBusyTimeout, pragmaWAL, pragmaSyncNormal, pragmaForeignKeys, txLockImmediate},
 		[]string{pragmaBusyTimeout, pragmaForeignKeys, txLockImmediate})
 	if err != nil {
 		return err
 	}
-	s.w = sql.OpenDB(wc)
-	s.w.SetMaxOpenConns(1)
-	s.w.SetMaxIdleConns(1)
-	s.w.SetConnMaxLifetime(0)
+	w := sql.OpenDB(wc)
+	s.w = &dbPool{w, s.d}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
 	readParams := []string{pragmaBusyTimeout, pragmaForeignKeys, pragmaQueryOnly}
 	if s.rc, err = newConnector(&s.mode, false, path, readParams, readParams); err != nil {
 		return err
 	}
-	s.r = sql.OpenDB(s.rc)
-	s.r.SetMaxOpenConns(readConns)
-	s.r.SetMaxIdleConns(readConns) // keep them: a new connection re-runs the pragmas
-	s.r.SetConnMaxLifetime(0)
+	r := sql.OpenDB(s.rc)
+	s.r = &dbPool{r, s.d}
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns) // keep them: a new connection re-runs the pragmas
+	r.SetConnMaxLifetime(0)
+	return nil
+}
 
-	err = migrate(ctx, s.w, migrationFS, s.log)
+// openCommon migrates, indexes and prepares, on either backend.
+func (s *Store) openCommon(ctx context.Context) error {
+	err := s.migrate(ctx)
 	if err == nil {
 		err = s.indexAll(ctx)
 	}
 	if err := s.openReadOnly(ctx, err); err != nil {
 		return err
 	}
-
-	if err := s.ws.prepare(ctx, s.w); err != nil {
+	if err := s.ws.prepare(ctx, s.w, s.d); err != nil {
 		return err
 	}
-	if err := s.ss.prepare(ctx, s.w, s.r); err != nil {
+	if err := s.ss.prepare(ctx, s.w, s.r, s.d); err != nil {
 		return err
 	}
 	return s.rs.prepare(ctx, s.r)
@@ -184,7 +235,7 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 		return nil
 	}
 	werr := classify(err)
-	var se *StorageError
+	var se *newsroom.StorageError
 	if !errors.As(werr, &se) {
 		return err
 	}
@@ -192,7 +243,7 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 	if err != nil {
 		return err
 	}
-	files, gerr := fs.Glob(migrationFS, "migrations/*.sql")
+	files, gerr := fs.Glob(s.migrations())
 	if gerr != nil {
 		return gerr
 	}
@@ -205,7 +256,7 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 	s.h.pending = append(s.h.pending, s.indexAll)
 	if s.mode.isImmutable() {
 		// SQLite's "unable to open database file" hides why: say it.
-		se = &StorageError{Fault: FaultReadOnly, Err: fmt.Errorf("%s cannot be written: %w", filepath.Dir(s.path), se.Err)}
+		se = &newsroom.StorageError{Fault: newsroom.FaultReadOnly, Err: fmt.Errorf("%s cannot be written: %w", filepath.Dir(s.path), se.Err)}
 		s.log.Warn("reading the database as immutable: its folder cannot be written, so its -wal and -shm files cannot be created",
 			"database", s.path)
 	}
@@ -214,16 +265,19 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 }
 
 // readVersion reads the schema version of a database that cannot be
-// written (werr says why). When normal reads fail for want of the WAL's
-// side files, it reads immutably if that reads every commit.
+// written (werr says why). When SQLite's normal reads fail for want of the
+// WAL's side files, it reads immutably if that reads every commit.
+// PostgreSQL has no such mode: its read either works or fails Open.
 func (s *Store) readVersion(ctx context.Context, werr error) (int, error) {
-	var have int
-	rerr := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have)
-	if rerr == nil || !errors.Is(classify(rerr), ErrStorage) {
-		return have, rerr
-	}
 	neither := func(err error) error {
 		return fmt.Errorf("database can be neither written nor read: %w", errors.Join(werr, classify(err)))
+	}
+	have, rerr := s.schemaVersion(ctx)
+	if rerr == nil {
+		return have, nil
+	}
+	if s.d.pg() || !errors.Is(classify(rerr), newsroom.ErrStorage) {
+		return 0, neither(rerr)
 	}
 	safe, err := immutableSafe(s.path)
 	if err != nil {
@@ -234,7 +288,7 @@ func (s *Store) readVersion(ctx context.Context, werr error) (int, error) {
 			"cannot be created: make %s writable for one start", rerr, filepath.Dir(s.path)))
 	}
 	s.mode.set(true)
-	if err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+	if have, err = s.schemaVersion(ctx); err != nil {
 		return 0, neither(errors.Join(rerr, err))
 	}
 	return have, nil
@@ -285,18 +339,21 @@ func dsn(path string, params ...string) string {
 	return "file:" + p + "?" + strings.Join(params, "&")
 }
 
-// Close closes the statements and both pools. It is safe on a Store that
+// Close closes the statements and the pools. It is safe on a Store that
 // Open failed halfway through.
 func (s *Store) Close() error {
 	errs := []error{s.rs.close(), s.ws.close(), s.ss.close()}
-	if s.r != nil {
+	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
 	if s.w != nil {
-		// Keeps the planner's statistics fresh; cheap when nothing changed.
-		// A database that cannot be written goes without.
-		if _, err := s.w.Exec("PRAGMA optimize"); err != nil && !errors.Is(classify(err), ErrStorage) {
-			errs = append(errs, fmt.Errorf("optimize: %w", err))
+		if s.d.backend == SQLite {
+			// Keeps the planner's statistics fresh; cheap when nothing
+			// changed. A database that cannot be written goes without.
+			// (PostgreSQL's autovacuum does this by itself.)
+			if _, err := s.w.DB.Exec("PRAGMA optimize"); err != nil && !errors.Is(classify(err), newsroom.ErrStorage) {
+				errs = append(errs, fmt.Errorf("optimize: %w", err))
+			}
 		}
 		errs = append(errs, s.w.Close())
 	}
@@ -307,10 +364,18 @@ func (s *Store) Close() error {
 }
 
 // Ping reports whether the database answers a query. It uses a reader, so a
-// long write transaction does not make the service look unhealthy.
+// long write transaction does not make the service look unhealthy. A
+// database that cannot be reached is ErrStorage (FaultUnavailable).
 func (s *Store) Ping(ctx context.Context) error {
 	var v int64
 	if err := s.rs.version.QueryRowContext(ctx).Scan(&v); err != nil {
+		err = classify(err)
+		// A database that cannot be reached cannot be written either: say
+		// so now, not at the next write, and let the probe find its return.
+		var se *newsroom.StorageError
+		if errors.As(err, &se) && se.Fault == newsroom.FaultUnavailable {
+			s.writeFailed(se)
+		}
 		return fmt.Errorf("ping store: %w", err)
 	}
 	return nil

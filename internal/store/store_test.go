@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -104,7 +105,7 @@ func bigArticle(i int, cats ...string) *feeds.Article {
 	return a
 }
 
-func mustSave(tb testing.TB, st *store.Store, as ...*feeds.Article) []store.SaveResult {
+func mustSave(tb testing.TB, st *store.Store, as ...*feeds.Article) []newsroom.SaveResult {
 	tb.Helper()
 	res, err := st.SaveArticles(context.Background(), as)
 	if err != nil {

@@ -2,70 +2,30 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
-// WebSub request modes (hub.mode), as stored in WebSubIntent.Mode.
-const (
-	WebSubSubscribe   = "subscribe"
-	WebSubUnsubscribe = "unsubscribe"
-)
+// newClaim returns a claim token: random, never 0 (no claim).
+func newClaim() int64 { return rand.Int64N(math.MaxInt64-1) + 1 }
 
 // The WebSub methods take the time they act at from the caller, not from the
 // store's clock: the hub schedules verifications, retries and lease ends, and
 // its one clock must decide what is due.
 
-// WebSubSubscription is a verified subscription of Callback to Topic.
-type WebSubSubscription struct {
-	ID              int64
-	Topic, Callback string
-	Secret          string // "" when none was given; keys X-Hub-Signature
-	Lease           time.Duration
-	Verified        time.Time // last verification (subscribe or renewal)
-	Expires         time.Time // Verified + Lease
-}
-
-// WebSubIntent is a subscribe or unsubscribe request awaiting verification
-// of intent.
-type WebSubIntent struct {
-	ID              int64
-	Mode            string // WebSubSubscribe or WebSubUnsubscribe
-	Topic, Callback string
-	Secret          string
-	Lease           time.Duration // granted lease (subscribe only), whole seconds
-	Requested       time.Time
-	Attempts        int // verification attempts that failed and may be retried
-	NextAttempt     time.Time
-	LastError       string
-}
-
-// WebSubDelivery is a queued distribution of a topic's content to one
-// subscription.
-type WebSubDelivery struct {
-	SubscriptionID  int64
-	Topic, Callback string
-	Secret          string
-	Expires         time.Time // the subscription's lease end
-	ContentID       int64
-	ContentType     string
-	Body            []byte // set by ClaimWebSubDeliveries only
-	Enqueued        time.Time
-	Attempts        int // failed attempts so far
-	NextAttempt     time.Time
-	LastError       string
-}
-
 // RequestWebSub records a subscribe or unsubscribe request awaiting
 // verification, due at in.Requested, and returns its id. It replaces any
 // pending request for the same topic and callback (with a new id).
-func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (_ int64, err error) {
+func (s *Store) RequestWebSub(ctx context.Context, in newsroom.WebSubIntent) (_ int64, err error) {
 	defer s.noteWrite(&err)
-	if in.Mode != WebSubSubscribe && in.Mode != WebSubUnsubscribe {
+	if in.Mode != newsroom.WebSubSubscribe && in.Mode != newsroom.WebSubUnsubscribe {
 		return 0, fmt.Errorf("websub request: unknown mode %q", in.Mode)
 	}
 	if in.Topic == "" || in.Callback == "" {
@@ -98,14 +58,16 @@ func (s *Store) RequestWebSub(ctx context.Context, in WebSubIntent) (_ int64, er
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-const intentCols = `id, mode, topic, callback, secret, lease_seconds, requested, attempts, next_attempt, last_error`
+const intentCols = `id, mode, topic, callback, secret, lease_seconds, requested, attempts, next_attempt, last_error,
+	claim_token`
 
-func scanIntent(r scanner) (WebSubIntent, error) {
+func scanIntent(r scanner) (newsroom.WebSubIntent, error) {
 	var (
-		in                      WebSubIntent
+		in                      newsroom.WebSubIntent
 		lease, req, next, tries int64
 	)
-	err := r.Scan(&in.ID, &in.Mode, &in.Topic, &in.Callback, &in.Secret, &lease, &req, &tries, &next, &in.LastError)
+	err := r.Scan(&in.ID, &in.Mode, &in.Topic, &in.Callback, &in.Secret, &lease, &req, &tries, &next, &in.LastError,
+		&in.Claim)
 	in.Lease = time.Duration(lease) * time.Second
 	in.Requested, in.NextAttempt, in.Attempts = unix(req), unix(next), int(tries)
 	return in, err
@@ -115,7 +77,7 @@ func scanIntent(r scanner) (WebSubIntent, error) {
 // by anyone else, oldest first, and claims them until now+hold: another
 // instance will not verify them meanwhile, and they are free again after
 // (should this process die).
-func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []WebSubIntent, err error) {
+func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []newsroom.WebSubIntent, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -123,15 +85,14 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	t := now.Unix()
-	rows, err := tx.QueryContext(ctx, `UPDATE websub_intents SET claimed_until = ?
-		WHERE id IN (SELECT id FROM websub_intents WHERE next_attempt <= ? AND claimed_until <= ?
-			ORDER BY next_attempt, id LIMIT ?)
-		RETURNING `+intentCols, now.Add(hold).Unix(), t, t, limit)
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_intents SET claimed_until = ?1, claim_token = ?2
+		WHERE id IN (SELECT id FROM websub_intents WHERE next_attempt <= ?3 AND claimed_until <= ?3
+			ORDER BY next_attempt, id LIMIT ?4`+s.d.claimRows("websub_intents")+`)
+		RETURNING `+intentCols, now.Add(hold).Unix(), newClaim(), now.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim websub intents: %w", err)
 	}
-	var ins []WebSubIntent
+	var ins []newsroom.WebSubIntent
 	for rows.Next() {
 		in, err := scanIntent(rows)
 		if err != nil {
@@ -147,7 +108,7 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 		return nil, fmt.Errorf("claim websub intents: %w", err)
 	}
 	// RETURNING gives no order.
-	slices.SortFunc(ins, func(a, b WebSubIntent) int {
+	slices.SortFunc(ins, func(a, b newsroom.WebSubIntent) int {
 		return cmpTimeID(a.NextAttempt, b.NextAttempt, a.ID, b.ID)
 	})
 	return ins, nil
@@ -158,23 +119,23 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 // renewed, with the request's secret and a lease from now), or ends. A request
 // replaced meanwhile by a newer one is not applied: the error wraps
 // ErrNotFound.
-func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (_ WebSubIntent, err error) {
+func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (_ newsroom.WebSubIntent, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return WebSubIntent{}, fmt.Errorf("confirm websub intent %d: %w", id, err)
+		return newsroom.WebSubIntent{}, fmt.Errorf("confirm websub intent %d: %w", id, err)
 	}
 	defer tx.Rollback() // no-op after Commit
 
 	in, err := scanIntent(tx.QueryRowContext(ctx, `DELETE FROM websub_intents WHERE id = ? RETURNING `+intentCols, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, fmt.Errorf("websub intent %d: %w", id, ErrNotFound)
+		return in, fmt.Errorf("websub intent %d: %w", id, newsroom.ErrNotFound)
 	}
 	if err != nil {
 		return in, fmt.Errorf("confirm websub intent %d: %w", id, err)
 	}
 	t := now.Unix()
-	if in.Mode == WebSubUnsubscribe {
+	if in.Mode == newsroom.WebSubUnsubscribe {
 		_, err = tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?`, in.Topic, in.Callback)
 	} else {
 		// A lapsed subscription not purged yet starts afresh: its stale queued
@@ -182,7 +143,7 @@ func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time
 		_, err = tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ? AND expires <= ?`,
 			in.Topic, in.Callback, t)
 	}
-	if err == nil && in.Mode == WebSubSubscribe {
+	if err == nil && in.Mode == newsroom.WebSubSubscribe {
 		_, err = tx.ExecContext(ctx, `INSERT INTO websub_subscriptions
 			(topic, callback, secret, lease_seconds, created, verified, expires) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret,
@@ -198,35 +159,51 @@ func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time
 	return in, nil
 }
 
-// RetryWebSubIntent records a failed verification attempt of request id and
-// makes it due again at next.
-func (s *Store) RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) (err error) {
+// RetryWebSubIntent records a failed verification attempt of request id,
+// claimed with claim, and makes it due again at next. ErrClaimLost when the
+// claim no longer holds (or the request was replaced).
+func (s *Store) RetryWebSubIntent(ctx context.Context, id, claim int64, next time.Time, lastErr string) (err error) {
 	defer s.noteWrite(&err)
-	_, err = s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
-		claimed_until = 0, last_error = ? WHERE id = ?`, next.Unix(), lastErr, id)
-	if err != nil {
+	res, err := s.w.ExecContext(ctx, `UPDATE websub_intents SET attempts = attempts + 1, next_attempt = ?,
+		claimed_until = 0, claim_token = 0, last_error = ? WHERE id = ? AND claim_token = ?`, next.Unix(), lastErr, id, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("retry websub intent %d: %w", id, err)
 	}
 	return nil
 }
 
-// DropWebSubIntent forgets request id, whose verification failed for good.
-func (s *Store) DropWebSubIntent(ctx context.Context, id int64) (err error) {
+// DropWebSubIntent forgets request id, claimed with claim, whose
+// verification failed for good. ErrClaimLost when the claim no longer holds.
+func (s *Store) DropWebSubIntent(ctx context.Context, id, claim int64) (err error) {
 	defer s.noteWrite(&err)
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_intents WHERE id = ?`, id); err != nil {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM websub_intents WHERE id = ? AND claim_token = ?`, id, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("drop websub intent %d: %w", id, err)
 	}
 	return nil
 }
 
+// claimHeld turns a statement that acted on a claimed row into
+// ErrClaimLost when it found none.
+func claimHeld(res sql.Result, err error) error {
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err == nil && n == 0 {
+		err = newsroom.ErrClaimLost
+	}
+	return err
+}
+
 // WebSubIntents returns the requests awaiting verification, oldest first.
-func (s *Store) WebSubIntents(ctx context.Context) ([]WebSubIntent, error) {
+func (s *Store) WebSubIntents(ctx context.Context) ([]newsroom.WebSubIntent, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+intentCols+` FROM websub_intents ORDER BY requested, id`)
 	if err != nil {
 		return nil, fmt.Errorf("websub intents: %w", err)
 	}
 	defer rows.Close()
-	var ins []WebSubIntent
+	var ins []newsroom.WebSubIntent
 	for rows.Next() {
 		in, err := scanIntent(rows)
 		if err != nil {
@@ -240,16 +217,6 @@ func (s *Store) WebSubIntents(ctx context.Context) ([]WebSubIntent, error) {
 	return ins, nil
 }
 
-// WebSubContentHash identifies a topic's content for EnqueueWebSubContent:
-// the same body under another Content-Type is different content.
-func WebSubContentHash(contentType string, body []byte) []byte {
-	h := sha256.New()
-	h.Write([]byte(contentType))
-	h.Write([]byte{0})
-	h.Write(body)
-	return h.Sum(nil)
-}
-
 // EnqueueWebSubContent queues body as the content of topic for every
 // subscription active at now that has not had this content queued already,
 // and returns how many it queued. Calling it again with unchanged content,
@@ -259,7 +226,7 @@ func WebSubContentHash(contentType string, body []byte) []byte {
 // keeps its backoff.
 func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (_ int, err error) {
 	defer s.noteWrite(&err)
-	hash := WebSubContentHash(contentType, body)
+	hash := newsroom.WebSubContentHash(contentType, body)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue websub content %s: %w", topic, err)
@@ -276,7 +243,7 @@ func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType str
 	return n, nil
 }
 
-func enqueueContent(ctx context.Context, tx *sql.Tx, topic, contentType string, body, hash []byte, now int64) (int, error) {
+func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, body, hash []byte, now int64) (int, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE websub_subscriptions SET last_hash = ?
 		WHERE topic = ? AND expires > ? AND last_hash <> ? RETURNING id`, hash, topic, now, hash)
 	if err != nil {
@@ -297,12 +264,12 @@ func enqueueContent(ctx context.Context, tx *sql.Tx, topic, contentType string, 
 	if len(subs) == 0 {
 		return 0, nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO websub_contents (topic, hash, content_type, body, created)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, hash) DO NOTHING`, topic, hash, contentType, body, now); err != nil {
-		return 0, err
-	}
+	// The no-op update locks a stored row until commit, so PurgeWebSub on
+	// another instance cannot delete it before the deliveries refer to it.
 	var contentID int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM websub_contents WHERE topic = ? AND hash = ?`, topic, hash).Scan(&contentID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO websub_contents (topic, hash, content_type, body, created)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, hash) DO UPDATE SET topic = excluded.topic RETURNING id`,
+		topic, hash, contentType, body, now).Scan(&contentID); err != nil {
 		return 0, err
 	}
 	for _, sub := range subs {
@@ -319,7 +286,7 @@ func enqueueContent(ctx context.Context, tx *sql.Tx, topic, contentType string, 
 // ClaimWebSubDeliveries returns up to limit deliveries due at now, not
 // claimed by anyone else, to subscriptions whose lease has not ended, with
 // their content; and claims them until now+hold.
-func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []WebSubDelivery, err error) {
+func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []newsroom.WebSubDelivery, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -328,6 +295,7 @@ func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold t
 	defer tx.Rollback() // no-op after Commit
 
 	ds, err := claimDeliveries(ctx, tx, now.Unix(), now.Add(hold).Unix(), limit)
+	// One token for the batch: each delivery is claimed by this call.
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -338,28 +306,28 @@ func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold t
 }
 
 const deliveryCols = `d.subscription_id, s.topic, s.callback, s.secret, s.expires, d.content_id, c.content_type,
-	d.enqueued, d.attempts, d.next_attempt, d.last_error`
+	d.enqueued, d.attempts, d.next_attempt, d.last_error, d.claim_token`
 
-func scanDelivery(r scanner, extra ...any) (WebSubDelivery, error) {
+func scanDelivery(r scanner, extra ...any) (newsroom.WebSubDelivery, error) {
 	var (
-		d                             WebSubDelivery
+		d                             newsroom.WebSubDelivery
 		expires, enq, tries, nextTime int64
 	)
 	dest := append([]any{&d.SubscriptionID, &d.Topic, &d.Callback, &d.Secret, &expires, &d.ContentID,
-		&d.ContentType, &enq, &tries, &nextTime, &d.LastError}, extra...)
+		&d.ContentType, &enq, &tries, &nextTime, &d.LastError, &d.Claim}, extra...)
 	err := r.Scan(dest...)
 	d.Expires, d.Enqueued, d.NextAttempt, d.Attempts = unix(expires), unix(enq), unix(nextTime), int(tries)
 	return d, err
 }
 
-func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit int) ([]WebSubDelivery, error) {
-	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?
+func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int) ([]newsroom.WebSubDelivery, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?1, claim_token = ?2
 		WHERE subscription_id IN (
 			SELECT d.subscription_id FROM websub_deliveries d
 			JOIN websub_subscriptions s ON s.id = d.subscription_id
-			WHERE d.next_attempt <= ? AND d.claimed_until <= ? AND s.expires > ?
-			ORDER BY d.next_attempt, d.subscription_id LIMIT ?)
-		RETURNING subscription_id`, until, now, now, now, limit)
+			WHERE d.next_attempt <= ?3 AND d.claimed_until <= ?3 AND s.expires > ?3
+			ORDER BY d.next_attempt, d.subscription_id LIMIT ?4`+tx.d.claimRows("d")+`)
+		RETURNING subscription_id`, until, newClaim(), now, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +343,7 @@ func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit in
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
-	ds := make([]WebSubDelivery, 0, len(ids))
+	ds := make([]newsroom.WebSubDelivery, 0, len(ids))
 	for _, id := range ids {
 		var body []byte
 		d, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryCols+`, c.body
@@ -389,30 +357,33 @@ func claimDeliveries(ctx context.Context, tx *sql.Tx, now, until int64, limit in
 		d.Body = body
 		ds = append(ds, d)
 	}
-	slices.SortFunc(ds, func(a, b WebSubDelivery) int {
+	slices.SortFunc(ds, func(a, b newsroom.WebSubDelivery) int {
 		return cmpTimeID(a.NextAttempt, b.NextAttempt, a.SubscriptionID, b.SubscriptionID)
 	})
 	return ds, nil
 }
 
 // RetryWebSubDelivery records a failed attempt of subscription subID's
-// delivery and makes it due again at next.
-func (s *Store) RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) (err error) {
+// delivery, claimed with claim, and makes it due again at next.
+// ErrClaimLost when the claim no longer holds.
+func (s *Store) RetryWebSubDelivery(ctx context.Context, subID, claim int64, next time.Time, lastErr string) (err error) {
 	defer s.noteWrite(&err)
-	_, err = s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
-		claimed_until = 0, last_error = ? WHERE subscription_id = ?`, next.Unix(), lastErr, subID)
-	if err != nil {
+	res, err := s.w.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = attempts + 1, next_attempt = ?,
+		claimed_until = 0, claim_token = 0, last_error = ? WHERE subscription_id = ? AND claim_token = ?`,
+		next.Unix(), lastErr, subID, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("retry websub delivery to subscription %d: %w", subID, err)
 	}
 	return nil
 }
 
 // FinishWebSubDelivery ends subscription subID's delivery of content
-// contentID: delivered, or given up (then the subscription's content hash is
-// forgotten, so publishing the same content again queues it again). When newer
-// content replaced it while it was in flight, that newer content stays queued,
-// due at now with a fresh count of attempts.
-func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) (err error) {
+// contentID, claimed with claim: delivered, or given up (then the
+// subscription's content hash is forgotten, so publishing the same content
+// again queues it again). When newer content replaced it while it was in
+// flight, that newer content stays queued, due at now with a fresh count of
+// attempts. ErrClaimLost when the claim no longer holds: nothing is written.
+func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, claim int64, delivered bool, now time.Time) (err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -420,18 +391,26 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	res, err := tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE subscription_id = ? AND content_id = ?`, subID, contentID)
-	var n int64
+	// The subscription first, then its delivery: the order EnqueueWebSubContent
+	// locks them in, so two instances doing both cannot deadlock.
+	var queued int64
+	_, err = tx.ExecContext(ctx, `SELECT id FROM websub_subscriptions WHERE id = ?`+s.d.forUpdate, subID)
 	if err == nil {
-		n, err = res.RowsAffected()
+		err = tx.QueryRowContext(ctx, `SELECT content_id FROM websub_deliveries
+			WHERE subscription_id = ? AND claim_token = ?`+s.d.forUpdate, subID, claim).Scan(&queued)
 	}
 	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = newsroom.ErrClaimLost
 	case err != nil:
-	case n == 0:
+	case queued != contentID:
 		_, err = tx.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = 0, next_attempt = ?, claimed_until = 0,
-			last_error = '' WHERE subscription_id = ?`, now.Unix(), subID)
-	case !delivered:
-		_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = x'' WHERE id = ?`, subID)
+			claim_token = 0, last_error = '' WHERE subscription_id = ?`, now.Unix(), subID)
+	default:
+		_, err = tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE subscription_id = ?`, subID)
+		if err == nil && !delivered {
+			_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = ? WHERE id = ?`, []byte{}, subID)
+		}
 	}
 	if err == nil {
 		err = tx.Commit()
@@ -444,7 +423,7 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID int64
 
 // WebSubQueue returns the queued deliveries (without their bodies), next due
 // first.
-func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
+func (s *Store) WebSubQueue(ctx context.Context) ([]newsroom.WebSubDelivery, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+`
 		FROM websub_deliveries d
 		JOIN websub_subscriptions s ON s.id = d.subscription_id
@@ -454,7 +433,7 @@ func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
 		return nil, fmt.Errorf("websub queue: %w", err)
 	}
 	defer rows.Close()
-	var ds []WebSubDelivery
+	var ds []newsroom.WebSubDelivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
@@ -469,10 +448,13 @@ func (s *Store) WebSubQueue(ctx context.Context) ([]WebSubDelivery, error) {
 }
 
 // DeleteWebSubSubscription ends subscription id at once, with its queued
-// delivery (the callback answered 410 Gone).
-func (s *Store) DeleteWebSubSubscription(ctx context.Context, id int64) (err error) {
+// delivery (the callback answered 410 Gone to the delivery claimed with
+// claim). ErrClaimLost when the claim no longer holds.
+func (s *Store) DeleteWebSubSubscription(ctx context.Context, id, claim int64) (err error) {
 	defer s.noteWrite(&err)
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE id = ?`, id); err != nil {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE id = ?1
+		AND EXISTS (SELECT 1 FROM websub_deliveries WHERE subscription_id = ?1 AND claim_token = ?2)`, id, claim)
+	if err = claimHeld(res, err); err != nil {
 		return fmt.Errorf("delete websub subscription %d: %w", id, err)
 	}
 	return nil
@@ -535,17 +517,17 @@ func (s *Store) WebSubSubscribers(ctx context.Context, now time.Time) (map[strin
 
 // WebSubSubscriptions returns every stored subscription, lapsed ones not yet
 // purged included, by topic and callback.
-func (s *Store) WebSubSubscriptions(ctx context.Context) ([]WebSubSubscription, error) {
+func (s *Store) WebSubSubscriptions(ctx context.Context) ([]newsroom.WebSubSubscription, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, topic, callback, secret, lease_seconds, verified, expires
 		FROM websub_subscriptions ORDER BY topic, callback`)
 	if err != nil {
 		return nil, fmt.Errorf("websub subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var subs []WebSubSubscription
+	var subs []newsroom.WebSubSubscription
 	for rows.Next() {
 		var (
-			sub                     WebSubSubscription
+			sub                     newsroom.WebSubSubscription
 			lease, verified, expiry int64
 		)
 		if err := rows.Scan(&sub.ID, &sub.Topic, &sub.Callback, &sub.Secret, &lease, &verified, &expiry); err != nil {

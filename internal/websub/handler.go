@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Request limits. A callback is stored and dialled, so it is bounded like
@@ -57,7 +57,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = h.st.RequestWebSub(r.Context(), in)
 	}
-	var se *store.StorageError
+	var se *newsroom.StorageError
 	switch {
 	case errors.As(err, &se):
 		// Nothing was stored and the same request may work once the
@@ -78,8 +78,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // parseRequest validates a subscription request; its errors are *badRequest
 // unless reading the request failed on our side.
-func (h *Hub) parseRequest(w http.ResponseWriter, r *http.Request) (store.WebSubIntent, error) {
-	var in store.WebSubIntent
+func (h *Hub) parseRequest(w http.ResponseWriter, r *http.Request) (newsroom.WebSubIntent, error) {
+	var in newsroom.WebSubIntent
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		return in, bad("body must be application/x-www-form-urlencoded")
@@ -91,7 +91,7 @@ func (h *Hub) parseRequest(w http.ResponseWriter, r *http.Request) (store.WebSub
 	f := r.PostForm // parameters of the body only, as the Recommendation has them
 
 	switch in.Mode = f.Get("hub.mode"); in.Mode {
-	case store.WebSubSubscribe, store.WebSubUnsubscribe:
+	case newsroom.WebSubSubscribe, newsroom.WebSubUnsubscribe:
 	case "":
 		return in, bad("missing hub.mode")
 	default:
@@ -112,7 +112,7 @@ func (h *Hub) parseRequest(w http.ResponseWriter, r *http.Request) (store.WebSub
 	}
 	in.Callback = cb
 	in.Requested = h.opts.Now()
-	if in.Mode == store.WebSubUnsubscribe {
+	if in.Mode == newsroom.WebSubUnsubscribe {
 		return in, nil // lease and secret concern subscriptions only
 	}
 

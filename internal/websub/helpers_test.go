@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 	"github.com/newswire/newswire/internal/websub"
 )
@@ -183,7 +184,7 @@ func (e *env) subscribers() map[string]int {
 	return m
 }
 
-func (e *env) queue() []store.WebSubDelivery {
+func (e *env) queue() []newsroom.WebSubDelivery {
 	e.t.Helper()
 	q, err := e.st.WebSubQueue(context.Background())
 	if err != nil {

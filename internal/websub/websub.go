@@ -25,22 +25,22 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Store is what the hub needs from storage; *store.Store implements it.
 type Store interface {
-	RequestWebSub(ctx context.Context, in store.WebSubIntent) (int64, error)
-	ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]store.WebSubIntent, error)
-	ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (store.WebSubIntent, error)
-	RetryWebSubIntent(ctx context.Context, id int64, next time.Time, lastErr string) error
-	DropWebSubIntent(ctx context.Context, id int64) error
+	RequestWebSub(ctx context.Context, in newsroom.WebSubIntent) (int64, error)
+	ClaimWebSubIntents(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]newsroom.WebSubIntent, error)
+	ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (newsroom.WebSubIntent, error)
+	RetryWebSubIntent(ctx context.Context, id, claim int64, next time.Time, lastErr string) error
+	DropWebSubIntent(ctx context.Context, id, claim int64) error
 
 	EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (int, error)
-	ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]store.WebSubDelivery, error)
-	RetryWebSubDelivery(ctx context.Context, subID int64, next time.Time, lastErr string) error
-	FinishWebSubDelivery(ctx context.Context, subID, contentID int64, delivered bool, now time.Time) error
-	DeleteWebSubSubscription(ctx context.Context, id int64) error
+	ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]newsroom.WebSubDelivery, error)
+	RetryWebSubDelivery(ctx context.Context, subID, claim int64, next time.Time, lastErr string) error
+	FinishWebSubDelivery(ctx context.Context, subID, contentID, claim int64, delivered bool, now time.Time) error
+	DeleteWebSubSubscription(ctx context.Context, id, claim int64) error
 
 	PurgeWebSub(ctx context.Context, now time.Time) (int, error)
 	WebSubSubscribers(ctx context.Context, now time.Time) (map[string]int, error)
@@ -104,7 +104,7 @@ type Options struct {
 	Logger *slog.Logger     // nil discards
 	// WriteHealth, if set, is the store's (store.Store.WriteHealth): while
 	// writes fail, a storage fault that repeats is logged at error once.
-	WriteHealth func() store.WriteHealth
+	WriteHealth func() newsroom.WriteHealth
 	// OnDelivery, if set, is called after every delivery attempt (for
 	// metrics), from several goroutines at once: ok is true for a 2xx answer.
 	// Attempts cut off by shutdown are not reported.
@@ -181,7 +181,7 @@ type Hub struct {
 	startOnce  sync.Once
 	wg         sync.WaitGroup
 	lastPurge  atomic.Int64 // unix seconds of the last purge, by the hub's clock
-	faults     *store.FaultLog
+	faults     *newsroom.FaultLog
 }
 
 // NewHub returns a hub over st. Nothing runs until Start.
@@ -191,7 +191,7 @@ func NewHub(st Store, opts Options) *Hub {
 		st:     st,
 		opts:   opts,
 		log:    opts.Logger,
-		faults: store.NewFaultLog(opts.Logger, opts.WriteHealth),
+		faults: newsroom.NewFaultLog(opts.Logger, opts.WriteHealth),
 		client: fetch.NewGuardedClient(fetch.GuardOptions{
 			AllowPrivate: opts.AllowPrivateCallbacks,
 			Timeout:      opts.Timeout,

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,7 +19,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/fetch"
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // maxAnswerBytes bounds what is read of a callback's answer: a challenge
@@ -54,14 +55,14 @@ func (h *Hub) runDue(ctx context.Context) error {
 	var errVerify, errDeliver error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		errVerify = drain(h, func() ([]store.WebSubIntent, error) {
+		errVerify = drain(h, func() ([]newsroom.WebSubIntent, error) {
 			return h.st.ClaimWebSubIntents(ctx, h.opts.Now(), h.hold(), h.opts.Workers)
-		}, func(in store.WebSubIntent) { h.verify(ctx, in) })
+		}, func(in newsroom.WebSubIntent) { h.verify(ctx, in) })
 	})
 	wg.Go(func() {
-		errDeliver = drain(h, func() ([]store.WebSubDelivery, error) {
+		errDeliver = drain(h, func() ([]newsroom.WebSubDelivery, error) {
 			return h.st.ClaimWebSubDeliveries(ctx, h.opts.Now(), h.hold(), h.opts.Workers)
-		}, func(d store.WebSubDelivery) { h.deliver(ctx, d) })
+		}, func(d newsroom.WebSubDelivery) { h.deliver(ctx, d) })
 	})
 	wg.Wait()
 	return errors.Join(errVerify, errDeliver)
@@ -126,7 +127,7 @@ const (
 
 // verify asks the callback to confirm a subscribe or unsubscribe request by
 // echoing a random challenge, and applies the request if it does.
-func (h *Hub) verify(ctx context.Context, in store.WebSubIntent) {
+func (h *Hub) verify(ctx context.Context, in newsroom.WebSubIntent) {
 	log := h.log.With("mode", in.Mode, "topic", in.Topic, "callback", redact(in.Callback))
 	v, err := h.challenge(ctx, in)
 	if v != success && ctx.Err() != nil {
@@ -135,7 +136,7 @@ func (h *Hub) verify(ctx context.Context, in store.WebSubIntent) {
 	dbCtx := context.WithoutCancel(ctx)
 	switch {
 	case v == success:
-		if _, err := h.st.ConfirmWebSubIntent(dbCtx, in.ID, h.opts.Now()); errors.Is(err, store.ErrNotFound) {
+		if _, err := h.st.ConfirmWebSubIntent(dbCtx, in.ID, h.opts.Now()); errors.Is(err, newsroom.ErrNotFound) {
 			log.Info("websub request superseded before it was verified")
 		} else if err != nil {
 			log.Error("websub confirm", "error", err)
@@ -144,13 +145,13 @@ func (h *Hub) verify(ctx context.Context, in store.WebSubIntent) {
 		}
 	case v == transient && in.Attempts+1 < h.opts.VerifyAttempts:
 		log.Warn("websub verification failed, will retry", "attempt", in.Attempts+1, "error", err)
-		if err := h.st.RetryWebSubIntent(dbCtx, in.ID, h.opts.Now().Add(h.backoff(in.Attempts)), err.Error()); err != nil {
-			log.Error("websub verification retry", "error", err)
+		if err := h.st.RetryWebSubIntent(dbCtx, in.ID, in.Claim, h.opts.Now().Add(h.backoff(in.Attempts)), err.Error()); err != nil {
+			logRecord(log, "websub verification retry", err)
 		}
 	default:
 		log.Warn("websub verification failed", "attempt", in.Attempts+1, "error", err)
-		if err := h.st.DropWebSubIntent(dbCtx, in.ID); err != nil {
-			log.Error("websub verification drop", "error", err)
+		if err := h.st.DropWebSubIntent(dbCtx, in.ID, in.Claim); err != nil {
+			logRecord(log, "websub verification drop", err)
 		}
 	}
 }
@@ -158,7 +159,7 @@ func (h *Hub) verify(ctx context.Context, in store.WebSubIntent) {
 // challenge sends the verification of intent: a GET of the callback with
 // hub.mode, hub.topic, hub.challenge and (to subscribe) hub.lease_seconds
 // added to its query. Only a 2xx answer whose body is the challenge confirms.
-func (h *Hub) challenge(ctx context.Context, in store.WebSubIntent) (verdict, error) {
+func (h *Hub) challenge(ctx context.Context, in newsroom.WebSubIntent) (verdict, error) {
 	u, err := url.Parse(in.Callback)
 	if err != nil {
 		return refused, fmt.Errorf("callback: %w", err)
@@ -170,7 +171,7 @@ func (h *Hub) challenge(ctx context.Context, in store.WebSubIntent) (verdict, er
 	q.Set("hub.mode", in.Mode)
 	q.Set("hub.topic", in.Topic)
 	q.Set("hub.challenge", challenge)
-	if in.Mode == store.WebSubSubscribe {
+	if in.Mode == newsroom.WebSubSubscribe {
 		q.Set("hub.lease_seconds", strconv.FormatInt(int64(in.Lease/time.Second), 10))
 	}
 	u.RawQuery = q.Encode()
@@ -205,7 +206,7 @@ func (h *Hub) challenge(ctx context.Context, in store.WebSubIntent) (verdict, er
 // deliver POSTs d's content to its callback and records the outcome: done on
 // a 2xx, the subscription ended on a 410, otherwise retried with backoff
 // until MaxAttempts or the end of the lease.
-func (h *Hub) deliver(ctx context.Context, d store.WebSubDelivery) {
+func (h *Hub) deliver(ctx context.Context, d newsroom.WebSubDelivery) {
 	log := h.log.With("topic", d.Topic, "callback", redact(d.Callback), "attempt", d.Attempts+1)
 	status, err := h.post(ctx, d)
 	if err != nil && ctx.Err() != nil {
@@ -217,16 +218,16 @@ func (h *Hub) deliver(ctx context.Context, d store.WebSubDelivery) {
 	now := h.opts.Now()
 	if ok {
 		log.Debug("websub delivered", "status", status)
-		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, true, now); err != nil {
-			log.Error("websub record delivery", "error", err)
+		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, d.Claim, true, now); err != nil {
+			logRecord(log, "websub record delivery", err)
 		}
 		return
 	}
 	if err == nil {
 		if status == http.StatusGone {
 			log.Info("websub subscription ended by the subscriber (410 Gone)")
-			if err := h.st.DeleteWebSubSubscription(dbCtx, d.SubscriptionID); err != nil {
-				log.Error("websub delete subscription", "error", err)
+			if err := h.st.DeleteWebSubSubscription(dbCtx, d.SubscriptionID, d.Claim); err != nil {
+				logRecord(log, "websub delete subscription", err)
 			}
 			return
 		}
@@ -235,19 +236,30 @@ func (h *Hub) deliver(ctx context.Context, d store.WebSubDelivery) {
 	next := now.Add(h.backoff(d.Attempts))
 	if d.Attempts+1 >= h.opts.MaxAttempts || !next.Before(d.Expires) {
 		log.Warn("websub delivery dropped", "error", err)
-		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, false, now); err != nil {
-			log.Error("websub drop delivery", "error", err)
+		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, d.Claim, false, now); err != nil {
+			logRecord(log, "websub drop delivery", err)
 		}
 		return
 	}
 	log.Warn("websub delivery failed, will retry", "error", err, "next_attempt", next)
-	if err := h.st.RetryWebSubDelivery(dbCtx, d.SubscriptionID, next, err.Error()); err != nil {
-		log.Error("websub retry delivery", "error", err)
+	if err := h.st.RetryWebSubDelivery(dbCtx, d.SubscriptionID, d.Claim, next, err.Error()); err != nil {
+		logRecord(log, "websub retry delivery", err)
 	}
 }
 
+// logRecord logs a failure to record an outcome. A lost claim is no
+// fault: the claim lapsed (a slow callback) and another instance, or a later
+// pass, took the work over and records it.
+func logRecord(log *slog.Logger, msg string, err error) {
+	if errors.Is(err, newsroom.ErrClaimLost) {
+		log.Info(msg+": claim lapsed, the work was taken over", "error", err)
+		return
+	}
+	log.Error(msg, "error", err)
+}
+
 // post sends one content distribution request and returns the status.
-func (h *Hub) post(ctx context.Context, d store.WebSubDelivery) (int, error) {
+func (h *Hub) post(ctx context.Context, d newsroom.WebSubDelivery) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Callback, bytes.NewReader(d.Body))
 	if err != nil {
 		return 0, err

@@ -1,4 +1,4 @@
-package store
+package newsroom
 
 import (
 	"errors"
@@ -27,9 +27,9 @@ type faultSeen struct {
 	repeats int
 }
 
-// NewFaultLog returns a FaultLog writing to log; health (st.WriteHealth)
-// tells one degraded spell from the next. Without it every failure is
-// logged at error.
+// NewFaultLog returns a FaultLog writing to log; health (the store's
+// WriteHealth) tells one degraded spell from the next. Without it every
+// failure is logged at error.
 func NewFaultLog(log *slog.Logger, health func() WriteHealth) *FaultLog {
 	return &FaultLog{log: log, health: health, seen: map[string]faultSeen{}}
 }

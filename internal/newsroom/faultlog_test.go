@@ -1,4 +1,4 @@
-package store_test
+package newsroom_test
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newswire/newswire/internal/store"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Repeats of the same storage fault go to debug; any other failure is
@@ -18,9 +18,9 @@ import (
 func TestFaultLogHidesOnlyRepeatsOfTheStorageFault(t *testing.T) {
 	var b strings.Builder
 	log := slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := store.WriteHealth{Writable: false, Since: time.Unix(100, 0)}
-	fl := store.NewFaultLog(log, func() store.WriteHealth { return h })
-	full := fmt.Errorf("save: %w", &store.StorageError{Fault: store.FaultFull, Err: syscall.ENOSPC})
+	h := newsroom.WriteHealth{Writable: false, Since: time.Unix(100, 0)}
+	fl := newsroom.NewFaultLog(log, func() newsroom.WriteHealth { return h })
+	full := fmt.Errorf("save: %w", &newsroom.StorageError{Fault: newsroom.FaultFull, Err: syscall.ENOSPC})
 	other := errors.New("constraint failed")
 	for range 3 {
 		fl.Error("wire-a", "cannot record pass", full)

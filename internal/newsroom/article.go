@@ -1,0 +1,58 @@
+package newsroom
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SaveResult says what saving an article did.
+type SaveResult int
+
+// The outcomes of a save. The zero value is no outcome (an error was returned).
+const (
+	Created   SaveResult = iota + 1 // a new GUID was stored
+	Updated                         // the GUID existed and its content changed
+	Unchanged                       // the GUID existed with the same content; nothing was written
+)
+
+// String returns "created", "updated" or "unchanged".
+func (r SaveResult) String() string {
+	switch r {
+	case Created:
+		return "created"
+	case Updated:
+		return "updated"
+	case Unchanged:
+		return "unchanged"
+	}
+	return fmt.Sprintf("SaveResult(%d)", int(r))
+}
+
+// ErrInvalid is wrapped by every ValidationError, for callers that only need
+// to tell bad input from a failing database.
+var ErrInvalid = errors.New("invalid article")
+
+// ValidationError names the field that makes an article unsavable.
+type ValidationError struct {
+	GUID   string // as given; may be empty
+	Field  string // "guid", "title", "published", "categories", "categories[2]"
+	Reason string
+}
+
+// Error returns e.g. `invalid article "x-1": title: required`.
+func (e *ValidationError) Error() string {
+	if e.GUID == "" {
+		return fmt.Sprintf("%v: %s: %s", ErrInvalid, e.Field, e.Reason)
+	}
+	return fmt.Sprintf("%v %q: %s: %s", ErrInvalid, e.GUID, e.Field, e.Reason)
+}
+
+// Unwrap returns ErrInvalid.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// ArticleState is an article's life outside its content.
+type ArticleState struct {
+	Withdrawn    time.Time // zero while live
+	EmbargoUntil time.Time // zero when published
+}
