@@ -33,6 +33,7 @@ func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, in
 		Instance:      instance,
 		Lease:         time.Duration(cfg.Ingest.Lease),
 		Logger:        ilog,
+		WriteHealth:   st.WriteHealth,
 		Clean: func(a *feeds.Article) error {
 			rep, err := cleaner.Article(a)
 			if len(rep.Cuts) > 0 || err != nil {

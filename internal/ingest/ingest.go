@@ -73,6 +73,10 @@ type Options struct {
 	// Lease is how long a claim on a source lasts unless renewed (default
 	// DefaultLease); it is renewed every third of it while a pass runs.
 	Lease time.Duration
+	// WriteHealth, if set, is the store's (store.Store.WriteHealth): while
+	// writes fail, a source's failed save that repeats is logged at error
+	// once. Without it every failed save is logged at error.
+	WriteHealth func() newsroom.WriteHealth
 }
 
 // Result is the outcome of one pass over one source.
@@ -119,8 +123,9 @@ type Ingester struct {
 	opts   Options
 	client *fetch.Client
 	log    *slog.Logger
-	parser *gofeed.Parser // safe for concurrent use
-	sem    chan struct{}  // bounds concurrent passes
+	faults *newsroom.FaultLog // failed saves: the same storage fault once per source at error
+	parser *gofeed.Parser     // safe for concurrent use
+	sem    chan struct{}      // bounds concurrent passes
 
 	mu       sync.Mutex
 	running  map[string]*sync.Mutex // one pass per source at a time
@@ -168,6 +173,7 @@ func New(st Store, opts Options) *Ingester {
 	p.KeepOriginalFeed = true // RSS <ttl>, JSON content_text
 	return &Ingester{
 		st: st, opts: opts, client: client, log: log, parser: p,
+		faults:  newsroom.NewFaultLog(log, opts.WriteHealth),
 		sem:     make(chan struct{}, opts.Concurrency),
 		running: make(map[string]*sync.Mutex),
 	}
@@ -467,6 +473,11 @@ func (in *Ingester) passNow(ctx context.Context, name string, held *document, c 
 	if *lk == nil {
 		l, err := in.claimLease(ctx, name, c)
 		if err != nil {
+			if errors.Is(err, newsroom.ErrStorage) && ctx.Err() == nil {
+				// Claiming is a write: while writes fail no pass runs, and
+				// this is where each source's poll fails, poll after poll.
+				in.faults.Error(name, "cannot claim source", err, "source", name)
+			}
 			return Result{Source: name, Err: err}, nil
 		}
 		*lk = in.keep(ctx, l)
