@@ -586,3 +586,65 @@ func tryPublish(base, guid, category string) error {
 	}
 	return nil
 }
+
+// failoverTrialsEnv, when set to a number, runs TestFailoverTrials: that many
+// kills of the instance holding a blocked source's lease, each timed to
+// another instance's first request for the source (BENCHMARKS.md). The
+// lease is leaseTTL unless NEWSWIRE_FAILOVER_LEASE says otherwise ("30s").
+const failoverTrialsEnv = "NEWSWIRE_FAILOVER_TRIALS"
+
+func TestFailoverTrials(t *testing.T) {
+	trials, _ := strconv.Atoi(os.Getenv(failoverTrialsEnv))
+	if trials <= 0 {
+		t.Skip(failoverTrialsEnv + " is not set: a measurement, not a check")
+	}
+	lease := leaseTTL
+	if v := os.Getenv("NEWSWIRE_FAILOVER_LEASE"); v != "" {
+		var err error
+		if lease, err = time.ParseDuration(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := pgtest.FreshSchema(t)
+	bin := buildNewswire(t)
+	up := newWire(t)
+	dir := openDir(t)
+	config := filepath.Join(dir, "newswire.yaml")
+	cfg := fmt.Sprintf("database: %q\nsite: {base_url: %q}\nwebsub: {disabled: true}\ningest: {lease: %ds, timeout: 30m}\n"+
+		"categories: [{slug: world}]\nsources:\n  - {name: %s, url: %q, schedule: \"@every %s\", categories: [world], allow_private: true}\n",
+		db, instancesBase, int(lease/time.Second), slowSource, up.URL+"/"+slowSource+".rss", pollPeriod)
+	if err := os.WriteFile(config, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+
+	byName := map[string]*instance{}
+	for _, in := range startInstances(t, bin, config, "i0", "i1", "i2") {
+		byName[in.name] = in
+	}
+	up.nextSlowHit(t, "the slow source's first request")
+	var times []time.Duration
+	for trial := range trials {
+		var holder string
+		waitFor(t, "the slow source's holder", func() bool { holder = holderOf(t, st, slowSource); return holder != "" })
+		victim := byName[holder]
+		if victim == nil {
+			t.Fatalf("held by %q, no running instance", holder)
+		}
+		victim.kill(t)
+		killed := time.Now()
+		delete(byName, holder)
+		at := up.nextSlowHit(t, "the takeover")
+		times = append(times, at.Sub(killed))
+		name := fmt.Sprintf("i%d", trial+3)
+		byName[name] = startInstances(t, bin, config, name)[0]
+	}
+	sorted := slices.Clone(times)
+	slices.Sort(sorted)
+	t.Logf("failover over %d trials, lease %s: median %s, max %s; all %v", trials, lease,
+		sorted[len(sorted)/2].Round(time.Millisecond), sorted[len(sorted)-1].Round(time.Millisecond), times)
+}
