@@ -76,6 +76,7 @@ func commands() []command {
 		{"fetch", "fetch upstream sources once now and exit", (*Main).runFetch},
 		{"sources", "add, list or remove upstream sources", (*Main).runSources},
 		{"opml", "import or export sources as OPML", (*Main).runOPML},
+		{"migrate-db", "copy a SQLite database into an empty PostgreSQL one", (*Main).runMigrateDB},
 		{"validate", "check a feed file or URL against the feed specs", (*Main).runValidate},
 		{"version", "print the version", (*Main).runVersion},
 	}

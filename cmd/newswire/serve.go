@@ -151,9 +151,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			HubURL:                hubURL,
 			AllowPrivateCallbacks: cfg.WebSub.AllowPrivateCallbacks,
 			ValidTopic:            func(topic string) bool { return srv.ValidTopic(topic) },
-			Content:               func(ctx context.Context, topic string) ([]byte, string, error) { return srv.TopicContent(ctx, topic) },
-			UserAgent:             userAgent(),
-			Logger:                log.With("component", "websub"),
+			Content: func(ctx context.Context, topic string) ([]byte, string, int64, error) {
+				return srv.TopicContent(ctx, topic)
+			},
+			UserAgent: userAgent(),
+			Logger:    log.With("component", "websub"),
 			OnDelivery: func(ok bool) {
 				met.Deliveries.WithLabelValues(map[bool]string{true: "ok", false: "failed"}[ok]).Inc()
 			},

@@ -52,12 +52,15 @@ type WebSubDelivery struct {
 	Secret          string
 	Expires         time.Time // the subscription's lease end
 	ContentID       int64
-	ContentType     string
-	Body            []byte // set by ClaimWebSubDeliveries only
-	Enqueued        time.Time
-	Attempts        int // failed attempts so far
-	NextAttempt     time.Time
-	LastError       string
+	// Version is the feed version (change number) the content was rendered
+	// from; FinishWebSubDelivery records it as delivered.
+	Version     int64
+	ContentType string
+	Body        []byte // set by ClaimWebSubDeliveries only
+	Enqueued    time.Time
+	Attempts    int // failed attempts so far
+	NextAttempt time.Time
+	LastError   string
 	// Claim identifies the claim ClaimWebSubDeliveries made; Retry, Finish
 	// and DeleteWebSubSubscription act only while it holds.
 	Claim int64

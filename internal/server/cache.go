@@ -174,6 +174,14 @@ func (c *cache) get(k cacheKey) (*rendered, bool) {
 	return e.r, ok
 }
 
+// getAt returns k's entry if it was rendered from version ver.
+func (c *cache) getAt(k cacheKey, ver int64) (*rendered, bool) {
+	c.mu.RLock()
+	e, ok := c.entries[k]
+	c.mu.RUnlock()
+	return e.r, ok && e.ver == ver
+}
+
 // versionsCopy returns the versions the watcher last saw.
 func (c *cache) versionsCopy() map[string]int64 {
 	c.mu.RLock()

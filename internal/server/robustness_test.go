@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -242,7 +243,7 @@ func TestTopicsShareTheFeedCache(t *testing.T) {
 		t.Fatal(resp.StatusCode)
 	}
 	before := f.st.queries.Load()
-	got, _, err := f.srv.TopicContent(context.Background(), "https://news.example/feeds/politics.rss")
+	got, _, _, err := f.srv.TopicContent(context.Background(), "https://news.example/feeds/politics.rss")
 	if err != nil || string(got) != string(body) || f.st.queries.Load() != before {
 		t.Errorf("topic content: err %v, same bytes %v, %d queries", err, string(got) == string(body), f.st.queries.Load()-before)
 	}
@@ -317,5 +318,38 @@ func TestHubLinkOnlyOnSubscribableFeeds(t *testing.T) {
 		if has != want {
 			t.Errorf("%s: hub link %v, want %v", path, has, want)
 		}
+	}
+}
+
+// WebSub content is labelled with the version it was rendered from, read
+// from the store: a change written through another instance, which this
+// server's watcher has not seen yet, is in the content and in its version;
+// a render cached before it is not published under either number.
+func TestTopicContentCarriesTheVersionItWasRenderedFrom(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "n.db")
+	st := mustOpen(t, path)
+	if _, err := st.SaveArticle(ctx, article(1, "politics")); err != nil {
+		t.Fatal(err)
+	}
+	f := startFixture(t, st)
+	if resp, _ := f.get(t, "/feeds/politics.rss"); resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode)
+	}
+	other := mustOpen(t, path) // another instance on the same database
+	a := article(2, "politics")
+	if _, err := other.SaveArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := other.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _, ver, err := f.srv.TopicContent(ctx, "https://news.example/feeds/politics.rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ver != vs["politics"] || !strings.Contains(string(body), a.GUID) {
+		t.Errorf("topic content at version %d (store: %d), holds the new article: %v", ver, vs["politics"], strings.Contains(string(body), a.GUID))
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -34,25 +35,53 @@ func (s *Server) ValidTopic(topic string) bool {
 	return err == nil
 }
 
-// TopicContent returns a topic's current feed document, from the rendered
-// cache like any request, for WebSub distribution.
-func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string, error) {
+// errTopicMoved means a topic's feed changed while it was rendered for
+// WebSub: the render cannot be labelled with one version. The change that
+// moved it is announced in its turn, and that publish renders it again.
+var errTopicMoved = errors.New("the feed changed while it was rendered")
+
+// TopicContent returns a topic's current feed document and the version (the
+// change number of its category, or the global one for all) it was rendered
+// from, for WebSub distribution. The version is read from the store before
+// and after: a render between two equal reads holds exactly that version,
+// whatever other instances write, so the hub can order renders published by
+// several instances. The rendered cache serves it when it holds that
+// version, like any request.
+func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string, int64, error) {
 	slug, fm, ok := s.topicFeed(topic)
 	if !ok {
-		return nil, "", fmt.Errorf("topic %q: %w", topic, newsroom.ErrNotFound)
+		return nil, "", 0, fmt.Errorf("topic %q: %w", topic, newsroom.ErrNotFound)
 	}
 	rq := s.newFeedRequest(slug+"."+fm.Extension(), slug, fm)
 	q := &rq
 	k := q.key()
-	f, ok := s.cache.get(k)
-	if !ok {
-		var err error
-		f, err = s.cache.do(ctx, k, func(ctx context.Context, _ int64) (*rendered, error) {
-			return s.renderFeed(ctx, k, q)
-		})
-		if err != nil {
-			return nil, "", err
-		}
+	ver, err := s.depVersion(ctx, k.dep)
+	if err != nil {
+		return nil, "", 0, err
 	}
-	return f.body, f.hdrType[0], nil
+	if f, ok := s.cache.getAt(k, ver); ok {
+		return f.body, f.hdrType[0], ver, nil
+	}
+	f, err := s.renderFeed(ctx, k, q)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	after, err := s.depVersion(ctx, k.dep)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	if after != ver {
+		return nil, "", 0, fmt.Errorf("topic %s: %w (version %d, then %d)", topic, errTopicMoved, ver, after)
+	}
+	s.cache.put(k, ver, f) // kept only if the server's versions agree
+	return f.body, f.hdrType[0], ver, nil
+}
+
+// depVersion reads the version a document depends on from the store.
+func (s *Server) depVersion(ctx context.Context, dep string) (int64, error) {
+	v, err := s.st.Versions(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read version of %q: %w", dep, err)
+	}
+	return v[dep], nil
 }

@@ -71,7 +71,9 @@ func bigArticles(n int) []*feeds.Article {
 // freed the probe finds writes work again.
 func TestFullDiskIsAStorageFaultAndTheProbeRecovers(t *testing.T) {
 	ctx := context.Background()
-	dir := smallDisk(t, "1m")
+	// Room for the schema (each migration adds to it) and for the batch
+	// saved once space is freed; fillDisk fills whatever is left.
+	dir := smallDisk(t, "2m")
 	st, _ := mustOpenAt(t, filepath.Join(dir, "n.db"), fixedClock)
 	if _, err := st.SaveArticle(ctx, article("kept", t0, "world")); err != nil {
 		t.Fatal(err)

@@ -62,6 +62,8 @@ func bumpArticles(ctx context.Context, tx *dbTx, now int64, ids []int64) error {
 // ReleaseEmbargoes publishes the embargoed articles whose time has come,
 // moving their categories' versions so they appear in feeds at once. It
 // reports how many it released; with none due it costs one indexed read.
+// Instances running it at once release each article once, under one change
+// number: the writers' lock orders them, and the later ones find nothing.
 func (s *Store) ReleaseEmbargoes(ctx context.Context) (_ int, err error) {
 	defer s.noteWrite(&err)
 	now := s.now().Unix()
@@ -96,6 +98,12 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (_ int, err error) {
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return 0, fmt.Errorf("release embargoes: %w", err)
+	}
+	if len(ids) == 0 {
+		// Another instance (or process on the file) released them between
+		// the count and the lock: a version bump now would announce a
+		// change that is not one.
+		return 0, nil
 	}
 	for _, id := range ids { // a public article lists its categories
 		if _, err := tx.ExecContext(ctx, `UPDATE categories SET listed = 1

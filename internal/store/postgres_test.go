@@ -144,7 +144,7 @@ func TestConcurrentWebSubClaimsAreExclusive(t *testing.T) {
 	for i := range subs {
 		subscribe(t, sts[0], topicPolitics, fmt.Sprintf("https://sub%d.example/cb", i), time.Hour, t0)
 	}
-	if n, err := sts[0].EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v1"), t0); err != nil || n != subs {
+	if n, err := sts[0].EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v1"), 1, t0); err != nil || n != subs {
 		t.Fatalf("enqueue = %d, %v", n, err)
 	}
 	var mu sync.Mutex
@@ -187,7 +187,7 @@ func TestLapsedWebSubClaimCannotBeUsed(t *testing.T) {
 		ctx := context.Background()
 		st := db.open(t)
 		subscribe(t, st, topicPolitics, "https://sub.example/cb", time.Hour, t0)
-		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v1"), t0); err != nil {
+		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v1"), 1, t0); err != nil {
 			t.Fatal(err)
 		}
 		old := claimOne(t, st, t0)
@@ -197,7 +197,7 @@ func TestLapsedWebSubClaimCannotBeUsed(t *testing.T) {
 			t.Fatal("a new claim has the old claim's token")
 		}
 		for name, err := range map[string]error{
-			"finish": st.FinishWebSubDelivery(ctx, old.SubscriptionID, old.ContentID, old.Claim, true, t0.Add(2*time.Minute)),
+			"finish": st.FinishWebSubDelivery(ctx, old.SubscriptionID, old.Version, old.Claim, true, t0.Add(2*time.Minute)),
 			"retry":  st.RetryWebSubDelivery(ctx, old.SubscriptionID, old.Claim, t0.Add(3*time.Minute), "500"),
 			"delete": st.DeleteWebSubSubscription(ctx, old.SubscriptionID, old.Claim),
 		} {
@@ -208,7 +208,7 @@ func TestLapsedWebSubClaimCannotBeUsed(t *testing.T) {
 		if q := queue(t, st); len(q) != 1 || q[0].Attempts != 0 {
 			t.Fatalf("queue after the lapsed claim's attempts = %+v; want the delivery untouched", q)
 		}
-		if err := st.FinishWebSubDelivery(ctx, taken.SubscriptionID, taken.ContentID, taken.Claim, true, t0.Add(2*time.Minute)); err != nil {
+		if err := st.FinishWebSubDelivery(ctx, taken.SubscriptionID, taken.Version, taken.Claim, true, t0.Add(2*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		if q := queue(t, st); len(q) != 0 {

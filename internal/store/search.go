@@ -185,6 +185,15 @@ func (s *Store) indexAll(ctx context.Context) (err error) {
 		return fmt.Errorf("search index: %w", err)
 	}
 	defer tx.Rollback()
+	if err := s.rebuildSearch(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// rebuildSearch replaces the search index with rows built from the
+// articles tx sees, and records that the index is complete.
+func (s *Store) rebuildSearch(ctx context.Context, tx *dbTx) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.searchTable()); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -219,7 +228,7 @@ func (s *Store) indexAll(ctx context.Context) (err error) {
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = 1 WHERE key = 'search_indexed'`); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 // searchTable is the backend's search index table.

@@ -37,15 +37,7 @@ func (s *Store) RequestWebSub(ctx context.Context, in newsroom.WebSubIntent) (_ 
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	at := in.Requested.Unix()
-	var id int64
-	_, err = tx.ExecContext(ctx, `DELETE FROM websub_intents WHERE topic = ? AND callback = ?`, in.Topic, in.Callback)
-	if err == nil {
-		err = tx.QueryRowContext(ctx, `INSERT INTO websub_intents
-			(mode, topic, callback, secret, lease_seconds, requested, next_attempt)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Mode, in.Topic, in.Callback, in.Secret, seconds(in.Lease), at, at).Scan(&id)
-	}
+	id, err := replaceIntent(ctx, tx, in)
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -53,6 +45,30 @@ func (s *Store) RequestWebSub(ctx context.Context, in newsroom.WebSubIntent) (_ 
 		return 0, fmt.Errorf("websub request %s %s: %w", in.Mode, in.Topic, err)
 	}
 	return id, nil
+}
+
+// replaceIntent deletes the pending request for in's topic and callback and
+// inserts in. Two instances taking requests for one callback at once (a
+// subscriber retrying through a load balancer) both find nothing to delete on
+// PostgreSQL; the one whose insert then meets the other's committed row
+// deletes it and inserts again, so the later request wins, as on SQLite,
+// instead of failing on the unique key.
+func replaceIntent(ctx context.Context, tx *dbTx, in newsroom.WebSubIntent) (int64, error) {
+	at := in.Requested.Unix()
+	for range 8 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM websub_intents WHERE topic = ? AND callback = ?`, in.Topic, in.Callback); err != nil {
+			return 0, err
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO websub_intents
+			(mode, topic, callback, secret, lease_seconds, requested, next_attempt)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (topic, callback) DO NOTHING RETURNING id`,
+			in.Mode, in.Topic, in.Callback, in.Secret, seconds(in.Lease), at, at).Scan(&id)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return id, err
+		}
+	}
+	return 0, errors.New("other requests for this callback keep arriving")
 }
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -119,6 +135,15 @@ func (s *Store) ClaimWebSubIntents(ctx context.Context, now time.Time, hold time
 // renewed, with the request's secret and a lease from now), or ends. A request
 // replaced meanwhile by a newer one is not applied: the error wraps
 // ErrNotFound.
+//
+// It takes no claim token, on purpose. The id names exactly the request whose
+// challenge the subscriber echoed (a new request gets a new id, and retries
+// change only attempts and times), so the confirmation is genuine even when
+// the verifier's claim lapsed. If another instance verified the same request
+// meanwhile, the request is applied once: whichever confirmation comes first
+// deletes it, and the other gets ErrNotFound. Refusing a confirmation on a
+// lapsed claim would only throw away the subscriber's answer and make it
+// answer again.
 func (s *Store) ConfirmWebSubIntent(ctx context.Context, id int64, now time.Time) (_ newsroom.WebSubIntent, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -217,14 +242,17 @@ func (s *Store) WebSubIntents(ctx context.Context) ([]newsroom.WebSubIntent, err
 	return ins, nil
 }
 
-// EnqueueWebSubContent queues body as the content of topic for every
-// subscription active at now that has not had this content queued already,
-// and returns how many it queued. Calling it again with unchanged content,
-// from this process or another on the same database, queues nothing. A
-// subscription's undelivered older content is replaced (a delivery carries the
-// whole feed), keeping its attempts and next attempt so a failing subscriber
-// keeps its backoff.
-func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (_ int, err error) {
+// EnqueueWebSubContent queues body, topic's feed as rendered from version
+// (the change number the render was built from), for every subscription
+// active at now that has not had this content, or a newer version, queued
+// already; it returns how many it queued. Instances render and publish on
+// their own, so renders arrive out of order: one built from a version no
+// newer than what a subscription has queued or been delivered is refused,
+// and calling it again with unchanged content, from this process or another
+// on the same database, queues nothing. A subscription's undelivered older
+// content is replaced (a delivery carries the whole feed), keeping its
+// attempts and next attempt so a failing subscriber keeps its backoff.
+func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, version int64, now time.Time) (_ int, err error) {
 	defer s.noteWrite(&err)
 	hash := newsroom.WebSubContentHash(contentType, body)
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -233,7 +261,7 @@ func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType str
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	n, err := enqueueContent(ctx, tx, topic, contentType, body, hash, now.Unix())
+	n, err := enqueueContent(ctx, tx, topic, contentType, body, hash, version, now.Unix())
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -243,22 +271,25 @@ func (s *Store) EnqueueWebSubContent(ctx context.Context, topic, contentType str
 	return n, nil
 }
 
-func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, body, hash []byte, now int64) (int, error) {
-	rows, err := tx.QueryContext(ctx, `UPDATE websub_subscriptions SET last_hash = ?
-		WHERE topic = ? AND expires > ? AND last_hash <> ? RETURNING id`, hash, topic, now, hash)
+func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, body, hash []byte, version, now int64) (int, error) {
+	// The topic's subscriptions are locked first, in id order: two instances
+	// enqueueing for one topic wait for each other rather than deadlock, and
+	// the second compares its version with what the first queued.
+	if tx.d.pg() {
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM websub_subscriptions WHERE topic = ? ORDER BY id FOR UPDATE`, topic); err != nil {
+			return 0, err
+		}
+	}
+	subs, err := queryIDs(ctx, tx, `UPDATE websub_subscriptions SET last_hash = ?1, queued_version = ?2
+		WHERE topic = ?3 AND expires > ?4 AND queued_version < ?2 AND delivered_version < ?2 AND last_hash <> ?1
+		RETURNING id`, hash, version, topic, now)
 	if err != nil {
 		return 0, err
 	}
-	var subs []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		subs = append(subs, id)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	// The same bytes from a newer version: nothing to send, but an older
+	// render arriving later must still be refused.
+	if _, err := tx.ExecContext(ctx, `UPDATE websub_subscriptions SET queued_version = ?2
+		WHERE topic = ?3 AND expires > ?4 AND queued_version < ?2 AND last_hash = ?1`, hash, version, topic, now); err != nil {
 		return 0, err
 	}
 	if len(subs) == 0 {
@@ -273,19 +304,42 @@ func enqueueContent(ctx context.Context, tx *dbTx, topic, contentType string, bo
 		return 0, err
 	}
 	for _, sub := range subs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO websub_deliveries (subscription_id, content_id, enqueued, next_attempt)
-			VALUES (?, ?, ?, ?)
-			ON CONFLICT (subscription_id) DO UPDATE SET content_id = excluded.content_id, enqueued = excluded.enqueued`,
-			sub, contentID, now, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO websub_deliveries (subscription_id, content_id, version, enqueued, next_attempt)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (subscription_id) DO UPDATE SET content_id = excluded.content_id, version = excluded.version,
+				enqueued = excluded.enqueued`,
+			sub, contentID, version, now, now); err != nil {
 			return 0, err
 		}
 	}
 	return len(subs), nil
 }
 
+// queryIDs runs a statement returning one id per row.
+func queryIDs(ctx context.Context, tx *dbTx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, errors.Join(rows.Err(), rows.Close())
+}
+
 // ClaimWebSubDeliveries returns up to limit deliveries due at now, not
 // claimed by anyone else, to subscriptions whose lease has not ended, with
-// their content; and claims them until now+hold.
+// their content; and claims them until now+hold. A delivery whose version
+// is not newer than the one its subscriber was last delivered is never
+// claimed. While a claim holds, nobody else sends to that subscriber, so
+// versions reach it in the order they were delivered in; hold must outlast
+// the request, so that a claim taken over is one whose POST has ended.
 func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) (_ []newsroom.WebSubDelivery, err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -305,15 +359,15 @@ func (s *Store) ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold t
 	return ds, nil
 }
 
-const deliveryCols = `d.subscription_id, s.topic, s.callback, s.secret, s.expires, d.content_id, c.content_type,
-	d.enqueued, d.attempts, d.next_attempt, d.last_error, d.claim_token`
+const deliveryCols = `d.subscription_id, s.topic, s.callback, s.secret, s.expires, d.content_id, d.version,
+	c.content_type, d.enqueued, d.attempts, d.next_attempt, d.last_error, d.claim_token`
 
 func scanDelivery(r scanner, extra ...any) (newsroom.WebSubDelivery, error) {
 	var (
 		d                             newsroom.WebSubDelivery
 		expires, enq, tries, nextTime int64
 	)
-	dest := append([]any{&d.SubscriptionID, &d.Topic, &d.Callback, &d.Secret, &expires, &d.ContentID,
+	dest := append([]any{&d.SubscriptionID, &d.Topic, &d.Callback, &d.Secret, &expires, &d.ContentID, &d.Version,
 		&d.ContentType, &enq, &tries, &nextTime, &d.LastError, &d.Claim}, extra...)
 	err := r.Scan(dest...)
 	d.Expires, d.Enqueued, d.NextAttempt, d.Attempts = unix(expires), unix(enq), unix(nextTime), int(tries)
@@ -321,26 +375,14 @@ func scanDelivery(r scanner, extra ...any) (newsroom.WebSubDelivery, error) {
 }
 
 func claimDeliveries(ctx context.Context, tx *dbTx, now, until int64, limit int) ([]newsroom.WebSubDelivery, error) {
-	rows, err := tx.QueryContext(ctx, `UPDATE websub_deliveries SET claimed_until = ?1, claim_token = ?2
+	ids, err := queryIDs(ctx, tx, `UPDATE websub_deliveries SET claimed_until = ?1, claim_token = ?2
 		WHERE subscription_id IN (
 			SELECT d.subscription_id FROM websub_deliveries d
 			JOIN websub_subscriptions s ON s.id = d.subscription_id
-			WHERE d.next_attempt <= ?3 AND d.claimed_until <= ?3 AND s.expires > ?3
+			WHERE d.next_attempt <= ?3 AND d.claimed_until <= ?3 AND s.expires > ?3 AND d.version > s.delivered_version
 			ORDER BY d.next_attempt, d.subscription_id LIMIT ?4`+tx.d.claimRows("d")+`)
 		RETURNING subscription_id`, until, newClaim(), now, limit)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
 	ds := make([]newsroom.WebSubDelivery, 0, len(ids))
@@ -377,13 +419,15 @@ func (s *Store) RetryWebSubDelivery(ctx context.Context, subID, claim int64, nex
 	return nil
 }
 
-// FinishWebSubDelivery ends subscription subID's delivery of content
-// contentID, claimed with claim: delivered, or given up (then the
-// subscription's content hash is forgotten, so publishing the same content
-// again queues it again). When newer content replaced it while it was in
-// flight, that newer content stays queued, due at now with a fresh count of
-// attempts. ErrClaimLost when the claim no longer holds: nothing is written.
-func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, claim int64, delivered bool, now time.Time) (err error) {
+// FinishWebSubDelivery ends subscription subID's delivery of the content
+// rendered from version, claimed with claim: delivered (the subscription then
+// records version as the newest it has, so nothing as old is sent to it
+// again), or given up (then the subscription's content hash and queued
+// version are forgotten, so publishing the same content again queues it
+// again). When newer content replaced it while it was in flight, that newer
+// content stays queued, due at now with a fresh count of attempts.
+// ErrClaimLost when the claim no longer holds: nothing is written.
+func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, version, claim int64, delivered bool, now time.Time) (err error) {
 	defer s.noteWrite(&err)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -393,23 +437,30 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, contentID, clai
 
 	// The subscription first, then its delivery: the order EnqueueWebSubContent
 	// locks them in, so two instances doing both cannot deadlock.
-	var queued int64
-	_, err = tx.ExecContext(ctx, `SELECT id FROM websub_subscriptions WHERE id = ?`+s.d.forUpdate, subID)
+	var have, queued int64
+	err = tx.QueryRowContext(ctx, `SELECT delivered_version FROM websub_subscriptions WHERE id = ?`+s.d.forUpdate,
+		subID).Scan(&have)
 	if err == nil {
-		err = tx.QueryRowContext(ctx, `SELECT content_id FROM websub_deliveries
+		err = tx.QueryRowContext(ctx, `SELECT version FROM websub_deliveries
 			WHERE subscription_id = ? AND claim_token = ?`+s.d.forUpdate, subID, claim).Scan(&queued)
 	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	if errors.Is(err, sql.ErrNoRows) {
 		err = newsroom.ErrClaimLost
+	}
+	if err == nil && delivered && version > have {
+		have = version
+		_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET delivered_version = ? WHERE id = ?`, version, subID)
+	}
+	switch {
 	case err != nil:
-	case queued != contentID:
+	case queued != version && queued > have:
 		_, err = tx.ExecContext(ctx, `UPDATE websub_deliveries SET attempts = 0, next_attempt = ?, claimed_until = 0,
 			claim_token = 0, last_error = '' WHERE subscription_id = ?`, now.Unix(), subID)
 	default:
 		_, err = tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE subscription_id = ?`, subID)
 		if err == nil && !delivered {
-			_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = ? WHERE id = ?`, []byte{}, subID)
+			_, err = tx.ExecContext(ctx, `UPDATE websub_subscriptions SET last_hash = ?, queued_version = delivered_version
+				WHERE id = ?`, []byte{}, subID)
 		}
 	}
 	if err == nil {
@@ -461,7 +512,8 @@ func (s *Store) DeleteWebSubSubscription(ctx context.Context, id, claim int64) (
 }
 
 // PurgeWebSub deletes the subscriptions whose lease ended by now, with their
-// queued deliveries, and the content no delivery needs any more. It returns
+// queued deliveries, the deliveries of versions their subscriber already has
+// (never claimed), and the content no delivery needs any more. It returns
 // how many subscriptions it deleted.
 func (s *Store) PurgeWebSub(ctx context.Context, now time.Time) (_ int, err error) {
 	defer s.noteWrite(&err)
@@ -475,6 +527,10 @@ func (s *Store) PurgeWebSub(ctx context.Context, now time.Time) (_ int, err erro
 	res, err := tx.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE expires <= ?`, now.Unix())
 	if err == nil {
 		n, err = res.RowsAffected()
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM websub_deliveries WHERE version <= (SELECT s.delivered_version
+			FROM websub_subscriptions s WHERE s.id = websub_deliveries.subscription_id)`)
 	}
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM websub_contents

@@ -151,15 +151,19 @@ func TestWebSubEnqueueIsIdempotentPerContent(t *testing.T) {
 
 		steps := []struct {
 			name, contentType, body string
+			version                 int64
 			want                    int
 		}{
-			{"first content", "application/rss+xml", "<rss>1</rss>", 2},
-			{"same content again", "application/rss+xml", "<rss>1</rss>", 0},
-			{"same bytes, other type", "application/xml", "<rss>1</rss>", 2},
-			{"new content", "application/rss+xml", "<rss>2</rss>", 2},
+			{"first content", "application/rss+xml", "<rss>1</rss>", 1, 2},
+			{"same content again", "application/rss+xml", "<rss>1</rss>", 1, 0},
+			{"same content, newer version", "application/rss+xml", "<rss>1</rss>", 2, 0},
+			{"same bytes, other type", "application/xml", "<rss>1</rss>", 3, 2},
+			{"new content", "application/rss+xml", "<rss>2</rss>", 4, 2},
+			{"an older render, late", "application/rss+xml", "<rss>0</rss>", 3, 0},
+			{"another render of the queued version", "application/rss+xml", "<rss>2'</rss>", 4, 0},
 		}
 		for _, s := range steps {
-			n, err := st.EnqueueWebSubContent(ctx, topicPolitics, s.contentType, []byte(s.body), t0)
+			n, err := st.EnqueueWebSubContent(ctx, topicPolitics, s.contentType, []byte(s.body), s.version, t0)
 			if err != nil || n != s.want {
 				t.Errorf("%s: queued %d, %v; want %d", s.name, n, err, s.want)
 			}
@@ -196,7 +200,7 @@ func TestWebSubDeliveryRetryAndFinish(t *testing.T) {
 		ctx := context.Background()
 		st := db.open(t)
 		subscribe(t, st, topicPolitics, "https://a.example/cb", time.Hour, t0)
-		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v1"), t0); err != nil {
+		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v1"), 1, t0); err != nil {
 			t.Fatal(err)
 		}
 		d := claimOne(t, st, t0)
@@ -214,35 +218,35 @@ func TestWebSubDeliveryRetryAndFinish(t *testing.T) {
 
 		// Newer content arrives while v1 is in flight: finishing v1 leaves v2
 		// queued, due at once, with a fresh count.
-		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v2"), t0.Add(31*time.Second)); err != nil {
+		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v2"), 2, t0.Add(31*time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.FinishWebSubDelivery(ctx, d.SubscriptionID, d.ContentID, d.Claim, true, t0.Add(32*time.Second)); err != nil {
+		if err := st.FinishWebSubDelivery(ctx, d.SubscriptionID, d.Version, d.Claim, true, t0.Add(32*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 		d2 := claimOne(t, st, t0.Add(32*time.Second))
 		if string(d2.Body) != "v2" || d2.Attempts != 0 {
 			t.Errorf("after finishing v1: queued %q with %d attempts; want v2, 0", d2.Body, d2.Attempts)
 		}
-		if err := st.FinishWebSubDelivery(ctx, d2.SubscriptionID, d2.ContentID, d2.Claim, true, t0.Add(33*time.Second)); err != nil {
+		if err := st.FinishWebSubDelivery(ctx, d2.SubscriptionID, d2.Version, d2.Claim, true, t0.Add(33*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 		if q := queue(t, st); len(q) != 0 {
 			t.Fatalf("queue after delivery = %+v", q)
 		}
-		if n, _ := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v2"), t0.Add(34*time.Second)); n != 0 {
+		if n, _ := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v2"), 2, t0.Add(34*time.Second)); n != 0 {
 			t.Errorf("delivered content queued again: %d", n)
 		}
 
 		// Giving up forgets the content, so publishing it again queues it.
-		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v3"), t0.Add(35*time.Second)); err != nil {
+		if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v3"), 3, t0.Add(35*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 		d3 := claimOne(t, st, t0.Add(35*time.Second))
-		if err := st.FinishWebSubDelivery(ctx, d3.SubscriptionID, d3.ContentID, d3.Claim, false, t0.Add(36*time.Second)); err != nil {
+		if err := st.FinishWebSubDelivery(ctx, d3.SubscriptionID, d3.Version, d3.Claim, false, t0.Add(36*time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v3"), t0.Add(37*time.Second)); n != 1 {
+		if n, _ := st.EnqueueWebSubContent(ctx, topicPolitics, "application/rss+xml", []byte("v3"), 3, t0.Add(37*time.Second)); n != 1 {
 			t.Errorf("dropped content published again: queued %d, want 1", n)
 		}
 
@@ -272,7 +276,7 @@ func TestWebSubLeaseExpiry(t *testing.T) {
 		st := db.open(t)
 		subscribe(t, st, topicPolitics, "https://short.example/cb", time.Hour, t0)
 		subscribe(t, st, topicPolitics, "https://long.example/cb", 48*time.Hour, t0)
-		if n, err := st.EnqueueWebSubContent(ctx, topicPolitics, "text/xml", []byte("a"), t0); err != nil || n != 2 {
+		if n, err := st.EnqueueWebSubContent(ctx, topicPolitics, "text/xml", []byte("a"), 1, t0); err != nil || n != 2 {
 			t.Fatalf("enqueue = %d, %v", n, err)
 		}
 
@@ -281,7 +285,7 @@ func TestWebSubLeaseExpiry(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].Callback != "https://long.example/cb" {
 			t.Fatalf("claim after the short lease = %+v, %v; want only the long subscription", got, err)
 		}
-		if n, _ := st.EnqueueWebSubContent(ctx, topicPolitics, "text/xml", []byte("b"), after); n != 1 {
+		if n, _ := st.EnqueueWebSubContent(ctx, topicPolitics, "text/xml", []byte("b"), 2, after); n != 1 {
 			t.Errorf("enqueue after the short lease queued %d, want 1", n)
 		}
 		if counts, _ := st.WebSubSubscribers(ctx, after); counts[topicPolitics] != 1 {
@@ -311,7 +315,7 @@ func TestWebSubQueueSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	subscribe(t, st, topicPolitics, "https://a.example/cb", time.Hour, t0)
-	if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "text/xml", []byte("kept"), t0); err != nil {
+	if _, err := st.EnqueueWebSubContent(ctx, topicPolitics, "text/xml", []byte("kept"), 1, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

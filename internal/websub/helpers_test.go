@@ -37,15 +37,21 @@ func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
 func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// feedSet is the server's side of the hub: which topics exist and their
-// current bytes.
+// feedSet is the server's side of the hub: which topics exist, their
+// current bytes and version (the change number, moved by every set).
 type feedSet struct {
-	mu    sync.Mutex
-	feeds map[string]string
-	calls atomic.Int32 // Content calls
+	mu      sync.Mutex
+	feeds   map[string]string
+	version int64
+	calls   atomic.Int32 // Content calls
 }
 
-func (f *feedSet) set(topic, body string) { f.mu.Lock(); f.feeds[topic] = body; f.mu.Unlock() }
+func (f *feedSet) set(topic, body string) {
+	f.mu.Lock()
+	f.feeds[topic] = body
+	f.version++
+	f.mu.Unlock()
+}
 
 func (f *feedSet) valid(topic string) bool {
 	f.mu.Lock()
@@ -54,11 +60,11 @@ func (f *feedSet) valid(topic string) bool {
 	return ok
 }
 
-func (f *feedSet) content(_ context.Context, topic string) ([]byte, string, error) {
+func (f *feedSet) content(_ context.Context, topic string) ([]byte, string, int64, error) {
 	f.calls.Add(1)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return []byte(f.feeds[topic]), rssType, nil
+	return []byte(f.feeds[topic]), rssType, f.version, nil
 }
 
 // env is one hub on a real SQLite file, with its clock and feeds.
@@ -80,7 +86,7 @@ func newEnv(t testing.TB, tweak ...func(*websub.Options)) *env {
 		t:     t,
 		path:  filepath.Join(t.TempDir(), "n.db"),
 		clock: &clock{t: t0},
-		feeds: &feedSet{feeds: map[string]string{topicPolitics: rssBody("v1"), topicSports: rssBody("s1")}},
+		feeds: &feedSet{feeds: map[string]string{topicPolitics: rssBody("v1"), topicSports: rssBody("s1")}, version: 1},
 	}
 	e.st = openStore(t, e.path)
 	e.opts = websub.Options{

@@ -36,10 +36,10 @@ type Store interface {
 	RetryWebSubIntent(ctx context.Context, id, claim int64, next time.Time, lastErr string) error
 	DropWebSubIntent(ctx context.Context, id, claim int64) error
 
-	EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, now time.Time) (int, error)
+	EnqueueWebSubContent(ctx context.Context, topic, contentType string, body []byte, version int64, now time.Time) (int, error)
 	ClaimWebSubDeliveries(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]newsroom.WebSubDelivery, error)
 	RetryWebSubDelivery(ctx context.Context, subID, claim int64, next time.Time, lastErr string) error
-	FinishWebSubDelivery(ctx context.Context, subID, contentID, claim int64, delivered bool, now time.Time) error
+	FinishWebSubDelivery(ctx context.Context, subID, version, claim int64, delivered bool, now time.Time) error
 	DeleteWebSubSubscription(ctx context.Context, id, claim int64) error
 
 	PurgeWebSub(ctx context.Context, now time.Time) (int, error)
@@ -76,9 +76,12 @@ type Options struct {
 	AllowPrivateCallbacks bool
 	// ValidTopic says which topics exist (our feed URLs). Nil refuses all.
 	ValidTopic func(topic string) bool
-	// Content returns a topic's current feed and its Content-Type; Publish
-	// distributes exactly these bytes.
-	Content func(ctx context.Context, topic string) (body []byte, contentType string, err error)
+	// Content returns a topic's current feed, its Content-Type and the
+	// version (change number) it was rendered from, exactly: no change
+	// committed after that version may show in body, none up to it may be
+	// missing. Publish distributes exactly these bytes, and the version keeps
+	// renders published by several instances in order.
+	Content func(ctx context.Context, topic string) (body []byte, contentType string, version int64, err error)
 
 	// DefaultLease is granted when a subscriber names none; leases asked for
 	// outside [MinLease, MaxLease] are brought inside it.
@@ -276,9 +279,10 @@ func (h *Hub) wake() {
 
 // Publish queues a distribution of each topic's current content (from
 // Options.Content) to its active subscribers. Content already queued or
-// delivered to a subscriber is not queued again, so calling it for an
-// unchanged topic, or from several instances noticing the same change, sends
-// nothing twice. Topics without subscribers cost no Content call.
+// delivered to a subscriber, or older than that, is not queued, so calling
+// it for an unchanged topic, or from several instances noticing the same
+// change (each in its own time), sends nothing twice and nothing out of
+// order. Topics without subscribers cost no Content call.
 func (h *Hub) Publish(ctx context.Context, topics ...string) error {
 	if len(topics) == 0 {
 		return nil
@@ -301,12 +305,12 @@ func (h *Hub) Publish(ctx context.Context, topics ...string) error {
 			errs = append(errs, fmt.Errorf("publish %s: %w", topic, ErrNoContent))
 			continue
 		}
-		body, contentType, err := h.opts.Content(ctx, topic)
+		body, contentType, version, err := h.opts.Content(ctx, topic)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("publish %s: %w", topic, err))
 			continue
 		}
-		n, err := h.st.EnqueueWebSubContent(ctx, topic, contentType, body, h.opts.Now())
+		n, err := h.st.EnqueueWebSubContent(ctx, topic, contentType, body, version, h.opts.Now())
 		if err != nil {
 			errs = append(errs, fmt.Errorf("publish %s: %w", topic, err))
 			continue

@@ -218,7 +218,7 @@ func (h *Hub) deliver(ctx context.Context, d newsroom.WebSubDelivery) {
 	now := h.opts.Now()
 	if ok {
 		log.Debug("websub delivered", "status", status)
-		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, d.Claim, true, now); err != nil {
+		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.Version, d.Claim, true, now); err != nil {
 			logRecord(log, "websub record delivery", err)
 		}
 		return
@@ -236,7 +236,7 @@ func (h *Hub) deliver(ctx context.Context, d newsroom.WebSubDelivery) {
 	next := now.Add(h.backoff(d.Attempts))
 	if d.Attempts+1 >= h.opts.MaxAttempts || !next.Before(d.Expires) {
 		log.Warn("websub delivery dropped", "error", err)
-		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.ContentID, d.Claim, false, now); err != nil {
+		if err := h.st.FinishWebSubDelivery(dbCtx, d.SubscriptionID, d.Version, d.Claim, false, now); err != nil {
 			logRecord(log, "websub drop delivery", err)
 		}
 		return
