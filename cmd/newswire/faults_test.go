@@ -81,12 +81,13 @@ type serveProc struct {
 	done chan error
 }
 
-// startServe starts `newswire serve` and waits until it listens, or exits
-// (then base is "" and exited reports the error).
-func startServe(t *testing.T, bin, config string) *serveProc {
+// startServe starts `newswire serve` with extra arguments and waits until
+// it listens, or exits (then base is "" and exited reports the error).
+func startServe(t *testing.T, bin, config string, extra ...string) *serveProc {
 	t.Helper()
 	p := &serveProc{t: t, logs: &lockedBuffer{}, done: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "serve", "--config", config, "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug")
+	args := []string{"serve", "--config", config, "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug"}
+	p.cmd = exec.Command(bin, append(args, extra...)...)
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Dir(config)}
 	if os.Geteuid() == 0 {
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID}}

@@ -131,6 +131,10 @@ type Ingester struct {
 	running  map[string]*sync.Mutex // one pass per source at a time
 	onChange func()
 	onResult func(Result)
+	// attempts is, per source, the last attempt this instance recorded
+	// (Unix seconds, as stored): whether the source's last attempt was
+	// this instance's tells due how early a run may be.
+	attempts map[string]int64
 
 	normalized countingHook // test hook: items that went through normalisation
 }
@@ -173,9 +177,10 @@ func New(st Store, opts Options) *Ingester {
 	p.KeepOriginalFeed = true // RSS <ttl>, JSON content_text
 	return &Ingester{
 		st: st, opts: opts, client: client, log: log, parser: p,
-		faults:  newsroom.NewFaultLog(log, opts.WriteHealth),
-		sem:     make(chan struct{}, opts.Concurrency),
-		running: make(map[string]*sync.Mutex),
+		faults:   newsroom.NewFaultLog(log, opts.WriteHealth),
+		sem:      make(chan struct{}, opts.Concurrency),
+		running:  make(map[string]*sync.Mutex),
+		attempts: make(map[string]int64),
 	}
 }
 
@@ -349,12 +354,29 @@ func (in *Ingester) Job(name string) func(ctx context.Context) {
 			}
 			return
 		}
-		if !src.Polled() || !due(src, in.opts.Now()) {
+		if !src.Polled() || !due(src, in.opts.Now(), in.attemptedLast(src)) {
 			return
 		}
 		next := src.NextRun
 		in.run(ctx, src.Name, false, claim{due: &next}, in.scheduled)
 	}
+}
+
+// attemptedLast reports whether src's last attempt is one this instance
+// recorded.
+func (in *Ingester) attemptedLast(src newsroom.Source) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	at, ok := in.attempts[src.Name]
+	return ok && !src.LastAttempt.IsZero() && at == src.LastAttempt.Unix()
+}
+
+// noteAttempt records that this instance recorded a pass over the source
+// called name attempted at.
+func (in *Ingester) noteAttempt(name string, at time.Time) {
+	in.mu.Lock()
+	in.attempts[name] = at.Unix()
+	in.mu.Unlock()
 }
 
 // scheduled handles the Result of a pass a Job or TakeOver ran. A run that

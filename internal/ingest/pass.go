@@ -213,6 +213,7 @@ func (in *Ingester) record(ctx context.Context, lk *keeper, src newsroom.Source,
 		return res
 	}
 	res.recorded = true
+	in.noteAttempt(src.Name, p.State.LastAttempt)
 	lk.released = lk.released || !p.KeepLease
 	res.New, res.Updated, res.Unchanged = pr.New, pr.Updated, res.Unchanged+pr.Unchanged
 	if res.Err == nil {
