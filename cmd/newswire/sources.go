@@ -35,11 +35,18 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 // ruleList is a repeatable --rule MATCH=SLUG flag.
 type ruleList []config.Rule
 
-func (l *ruleList) String() string { return fmt.Sprint(*l) }
+func (l *ruleList) String() string {
+	parts := make([]string, len(*l))
+	for i, r := range *l {
+		parts[i] = r.Match + "=" + r.Category
+	}
+	return strings.Join(parts, ",")
+}
+
 func (l *ruleList) Set(v string) error {
 	match, cat, ok := strings.Cut(v, "=")
 	if !ok || strings.TrimSpace(match) == "" || !config.ValidSlug(cat) {
-		return fmt.Errorf("want MATCH=slug, got %q", v)
+		return errors.New("want MATCH=SLUG, SLUG lowercase letters, digits and dashes")
 	}
 	*l = append(*l, config.Rule{Match: strings.TrimSpace(match), Category: cat})
 	return nil
