@@ -78,7 +78,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := syncConfigSources(ctx, st, cfg); err != nil {
+	if err := syncConfigSources(ctx, st, cfg, false); err != nil {
 		return err
 	}
 	for _, n := range names {

@@ -60,7 +60,7 @@ func startupWrites(ctx context.Context, st *store.Store, cfg *config.Config) err
 			return fmt.Errorf("upsert category %q: %w", c.Slug, err)
 		}
 	}
-	return syncConfigSources(ctx, st, cfg)
+	return syncConfigSources(ctx, st, cfg, true)
 }
 
 func (m *Main) runServe(ctx context.Context, args []string) error {

@@ -9,14 +9,13 @@ import (
 	"errors"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/internal/disktest"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -45,19 +44,8 @@ func (s *syncBuffer) String() string {
 // needs root) is logged at warn or error with the source's name, whether
 // or not recording the failure on the source works.
 func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("a real full disk needs a tmpfs mount, which needs root")
-	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount: %v: %s", err, out)
-		}
-	})
+	dir := disktest.Small(t, "1m")
 	st, err := store.Open(ctx, filepath.Join(dir, "n.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,17 +76,7 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 	}
 	raw.Close()
 	up.set("/feed.xml", route{body: genFeed("later", 60, false, 16<<10)})
-	filler, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for err == nil {
-		_, err = filler.Write(make([]byte, 4096))
-	}
-	filler.Close()
-	if !errors.Is(err, syscall.ENOSPC) {
-		t.Fatal(err)
-	}
+	disktest.Fill(t, dir)
 
 	res := in.RunOne(ctx, "wire-full")
 	if res.Err == nil || res.New != 0 {
@@ -123,19 +101,8 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 // every poll. The store's own lines say when writes fail and when they
 // work again.
 func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("a real full disk needs a tmpfs mount, which needs root")
-	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount: %v: %s", err, out)
-		}
-	})
+	dir := disktest.Small(t, "1m")
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	st, err := store.Open(ctx, filepath.Join(dir, "n.db"), store.WithLogger(log))
@@ -157,17 +124,7 @@ func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
 			t.Fatalf("first pass of %s: %d new, %v", name, res.New, res.Err)
 		}
 	}
-	filler, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for err == nil {
-		_, err = filler.Write(make([]byte, 4096))
-	}
-	filler.Close()
-	if !errors.Is(err, syscall.ENOSPC) {
-		t.Fatal(err)
-	}
+	disktest.Fill(t, dir)
 
 	const polls = 5
 	for i := 0; i < polls; i++ {

@@ -2,19 +2,16 @@ package websub_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/internal/disktest"
 	"github.com/newswire/newswire/internal/websub"
 )
 
@@ -23,21 +20,10 @@ import (
 // 503 with Retry-After and the reason, as the admin API answers, not a bare
 // 500 "internal error" the subscriber cannot act on.
 func TestSubscribeWhileTheDiskIsFullIsRetryLater(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("a real full disk needs a tmpfs mount, which needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() { // registered first: runs after the store closes
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount: %v: %s", err, out)
-		}
-	})
+	dir := disktest.Small(t, "1m")
 	e := newEnv(t)
 	e.hub = e.newHub(openStore(t, filepath.Join(dir, "n.db")))
-	fill(t, dir)
+	disktest.Fill(t, dir)
 
 	for _, mode := range []string{"subscribe", "unsubscribe"} {
 		w := e.request(url.Values{"hub.mode": {mode}, "hub.topic": {topicPolitics}, "hub.callback": {"http://127.0.0.1:1/cb"}})
@@ -53,40 +39,10 @@ func TestSubscribeWhileTheDiskIsFullIsRetryLater(t *testing.T) {
 	}
 }
 
-// fill writes a file in dir until the disk is full.
-func fill(t *testing.T, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 4096)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return
-		}
-	}
-}
-
 // While the store stays degraded, the hub's queue run (every poll interval)
 // fails the same way each time: logged at error once, then at debug.
 func TestRepeatedQueueFaultIsLoggedAtErrorOnce(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("a real full disk needs a tmpfs mount, which needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() { // registered first: runs after the store closes
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount: %v: %s", err, out)
-		}
-	})
+	dir := disktest.Small(t, "1m")
 	logs := &lockedLog{}
 	st := openStore(t, filepath.Join(dir, "n.db"))
 	e := newEnv(t, func(o *websub.Options) {
@@ -99,7 +55,7 @@ func TestRepeatedQueueFaultIsLoggedAtErrorOnce(t *testing.T) {
 	if w := e.request(url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topicPolitics}, "hub.callback": {"http://127.0.0.1:1/cb"}}); w.Code != http.StatusAccepted {
 		t.Fatalf("subscribe: %d %s", w.Code, w.Body)
 	}
-	fill(t, dir)
+	disktest.Fill(t, dir)
 	h := e.newHub(st)
 	h.Start(context.Background())
 
