@@ -48,6 +48,23 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/sources", s.authed(s.apiListSources))
 	mux.Handle("POST /api/sources", s.authed(s.apiSaveSource))
 	mux.Handle("DELETE /api/sources/{name}", s.authed(s.apiDeleteSource))
+	// The mux's own 404 and 405 are plain text; the API's answers are JSON
+	// like every other 4xx it gives. A method-less pattern catches the
+	// methods the routes above lack.
+	for path, allow := range map[string]string{
+		"/api/articles":           "POST",
+		"/api/articles/{guid...}": "DELETE",
+		"/api/sources":            "GET, HEAD, POST",
+		"/api/sources/{name}":     "DELETE",
+	} {
+		mux.Handle(path, s.authed(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeJSON(w, http.StatusMethodNotAllowed, Problem{Error: r.Method + " is not allowed here; allowed: " + allow})
+		}))
+	}
+	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, Problem{Error: "no such API endpoint: " + r.URL.Path})
+	}))
 }
 
 // authed requires "Authorization: Bearer <token>". The comparison takes the
