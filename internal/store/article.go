@@ -64,8 +64,7 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []news
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	sv := saver{ctx: ctx, now: s.now().Unix(), st: s.ws.in(ctx, tx),
-		catIDs: make(map[string]int64), affected: make(map[int64]struct{})}
+	sv := s.newSaver(ctx, tx, s.now().Unix())
 	res := make([]newsroom.SaveResult, len(rows))
 	// Oldest first: the articles of one save share a change sequence number,
 	// and ?since= pulls order them by id, so a backlog arrives in date order.
@@ -81,7 +80,7 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []news
 			return nil, fmt.Errorf("save article %q: %w", rows[i].a.GUID, err)
 		}
 	}
-	if err := sv.bumpVersions(); err != nil {
+	if err := sv.finish(); err != nil {
 		return nil, fmt.Errorf("save articles: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -240,6 +239,25 @@ type saver struct {
 	catIDs   map[string]int64
 	affected map[int64]struct{}
 	listed   map[int64]bool // categories this save has listed already
+	search   searchWriter   // the search rows not written yet
+}
+
+// newSaver returns a saver writing in tx; now is the save's time.
+func (s *Store) newSaver(ctx context.Context, tx *dbTx, now int64) saver {
+	st := s.ws.in(ctx, tx)
+	return saver{ctx: ctx, now: now, st: st,
+		catIDs: make(map[string]int64), affected: make(map[int64]struct{}),
+		search: searchWriter{tx: tx, d: s.d, one: st.insSearch, full: st.insSearchBatch}}
+}
+
+// finish writes what the saver held back, the last search rows, and bumps
+// the affected versions. The index is written in the save's transaction:
+// a search right after the save finds what it saved.
+func (sv *saver) finish() error {
+	if err := sv.search.flush(sv.ctx); err != nil {
+		return err
+	}
+	return sv.bumpVersions()
 }
 
 func (sv *saver) save(r *articleRow) (newsroom.SaveResult, error) {

@@ -98,11 +98,10 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	}
 	now := s.now().Unix()
 	ps := passSaver{
-		saver: saver{ctx: ctx, now: now, st: s.ws.in(ctx, tx),
-			catIDs: make(map[string]int64), affected: make(map[int64]struct{})},
-		ss:  s.ss.in(ctx, tx),
-		src: p.SourceID,
-		buf: buf,
+		saver: s.newSaver(ctx, tx, now),
+		ss:    s.ss.in(ctx, tx),
+		src:   p.SourceID,
+		buf:   buf,
 	}
 	var name string
 	err = ps.ss.selSourceName.QueryRowContext(ctx, p.SourceID).Scan(&name)
@@ -133,7 +132,7 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 			res.Unchanged++
 		}
 	}
-	if err := ps.bumpVersions(); err != nil {
+	if err := ps.finish(); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
 	}
 	if err := ps.writeState(p.State, res); err != nil {
