@@ -140,11 +140,13 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &se):
 		// Nothing was written; the same request may work once the fault
 		// clears, so the client is told to come back, not that it erred.
-		s.log.Error("admin write failed: storage", "method", r.Method, "path", r.URL.Path, "error", err)
+		s.faults.Error(se.Fault.Reason(), "admin request failed: storage", err, "method", r.Method, "path", r.URL.Path)
+		msg := "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later"
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			msg = "the database cannot be read (" + se.Fault.String() + "): retry later"
+		}
 		w.Header().Set("Retry-After", storageRetryAfter)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
-			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
-			"reason": se.Fault.Reason()})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": msg, "reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, Problem{Error: fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.Is(err, newsroom.ErrNotFound):
