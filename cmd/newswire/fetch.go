@@ -33,6 +33,7 @@ func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, in
 		Instance:      instance,
 		Lease:         time.Duration(cfg.Ingest.Lease),
 		Logger:        ilog,
+		WriteHealth:   st.WriteHealth,
 		Clean: func(a *feeds.Article) error {
 			rep, err := cleaner.Article(a)
 			if len(rep.Cuts) > 0 || err != nil {
@@ -77,12 +78,14 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := syncConfigSources(ctx, st, cfg); err != nil {
+	if err := syncConfigSources(ctx, st, cfg, false); err != nil {
 		return err
 	}
 	for _, n := range names {
-		if _, err := st.SourceByName(ctx, n); err != nil {
-			return fmt.Errorf("%w: --source %q: %v", errUsage, n, err)
+		if _, err := st.SourceByName(ctx, n); errors.Is(err, newsroom.ErrNotFound) {
+			return fmt.Errorf("%w: --source %q: no such source (newswire sources list shows them)", errUsage, n)
+		} else if err != nil {
+			return err
 		}
 	}
 	in := newIngester(st, cfg, newCleaner(cfg), m.instanceName(*instance), log)

@@ -171,6 +171,23 @@ type articleSaver interface {
 	SaveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error)
 }
 
+// claimGUIDs records that path gives its articles' GUIDs in this run, or
+// refuses the file when another file of the run gave one of them already.
+// Two files with one name in different folders derive one GUID; saved in
+// turn, the second would silently replace the first's story.
+func claimGUIDs(owner map[string]string, path string, arts []*feeds.Article) error {
+	for _, a := range arts {
+		if first, ok := owner[a.GUID]; ok && first != path {
+			return &importer.FileError{Path: path, Field: "guid", Err: fmt.Errorf(
+				"guid %q is also the guid of %s, imported before it: give one of them its own guid or file name", a.GUID, first)}
+		}
+	}
+	for _, a := range arts {
+		owner[a.GUID] = path
+	}
+	return nil
+}
+
 // importPaths imports files and folders into st. A bad file is reported and
 // counted, and the rest still import; each file's articles are saved in one
 // transaction, so a file is never half-imported.
@@ -197,6 +214,7 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 	if err != nil {
 		return sum, err
 	}
+	owner := map[string]string{} // GUID -> the file of this run that gave it
 	start := time.Now()
 	lastTick := start
 	for i, path := range files {
@@ -205,6 +223,9 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 		}
 		sum.files++
 		articles, err := importer.ReadFile(path, opts)
+		if err == nil {
+			err = claimGUIDs(owner, path, articles)
+		}
 		if err == nil {
 			err = importer.CheckNewCategories(path, articles, have, importer.MaxCategories)
 		}

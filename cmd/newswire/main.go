@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -163,7 +164,9 @@ func (m *Main) helpOf(ctx context.Context, run func(m *Main, ctx context.Context
 // the flags the command cannot do without.
 func (m *Main) newFlagSet(name, args string, required ...string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
+	// The flag package prints its own error before the usage; Run prints
+	// the error once, worded like the rest, after it.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprint(m.Stderr, usageText(fs, args, required))
 		if !m.noEnvHelp {
@@ -246,7 +249,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			if errors.Is(err, flag.ErrHelp) {
 				return err
 			}
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return fmt.Errorf("%w: %s", errUsage, flagProblem(err))
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
@@ -265,6 +268,33 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	// Leave the arguments where fs.Args finds them.
 	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+var (
+	flagUnknown = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	flagNoValue = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	flagBool    = regexp.MustCompile(`^invalid boolean value ("(?:[^"\\]|\\.)*") for -+(.*?): `)
+	flagBad     = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for flag -+([^:]*): (.*)$`)
+)
+
+// flagProblem words the flag package's errors as the rest of newswire and
+// its help do, naming flags with two dashes: "unknown flag --bogus",
+// "--rule \"foo\": want MATCH=SLUG".
+func flagProblem(err error) string {
+	msg := err.Error()
+	if m := flagUnknown.FindStringSubmatch(msg); m != nil {
+		return "unknown flag --" + m[1]
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value"
+	}
+	if m := flagBool.FindStringSubmatch(msg); m != nil {
+		return "--" + m[2] + " " + m[1] + ": want true or false"
+	}
+	if m := flagBad.FindStringSubmatch(msg); m != nil {
+		return "--" + m[2] + " " + m[1] + ": " + m[3]
+	}
+	return msg
 }
 
 // noArgs is the usage error of a command that takes no arguments.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -404,5 +405,42 @@ func TestFlagsMayFollowArguments(t *testing.T) {
 	}
 	if *x != "1" || !*v || !slices.Equal(fs.Args(), []string{"a", "b", "-", "--c", "d"}) {
 		t.Errorf("x=%q v=%v args=%q", *x, *v, fs.Args())
+	}
+}
+
+// Two files of one import that name one article (the same file name in
+// two folders, or one explicit guid) do not overwrite each other: the
+// later file is refused, naming the earlier, and the first story stays.
+func TestImportRefusesTwoFilesOfOneArticle(t *testing.T) {
+	env := dbEnv(t)
+	dir := t.TempDir()
+	for _, f := range []struct{ path, body string }{
+		{"2025/brief.txt", "Harbour reopens\n\nThe harbour reopened on Monday after storm repairs.\n"},
+		{"2026/brief.md", "---\ntitle: Ferry fares rise\n---\n\nFerry fares rise by a tenth from next month.\n"},
+		{"a.json", `{"guid":"cms-7","title":"Mill closes","content_html":"<p>The old mill closed after a century.</p>"}`},
+		{"b.json", `{"guid":"cms-7","title":"Bakery opens","content_html":"<p>A bakery opened in the square.</p>"}`},
+	} {
+		p := filepath.Join(dir, f.path)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(f.body), 0o644)
+	}
+	out, stderr, err := run(t, env, "import", dir)
+	if exitCode(err) != 1 {
+		t.Fatalf("exit %d, want 1: %v\n%s%s", exitCode(err), err, out, stderr)
+	}
+	if want := "4 files read, 2 failed; 2 articles: 2 new, 0 updated, 0 unchanged"; strings.TrimSpace(out) != want {
+		t.Errorf("summary %q, want %q", out, want)
+	}
+	for _, pair := range [][2]string{{"2026/brief.md", "2025/brief.txt"}, {"b.json", "a.json"}} {
+		if !regexp.MustCompile(regexp.QuoteMeta(pair[0]) + `: .*` + regexp.QuoteMeta(pair[1])).MatchString(stderr) {
+			t.Errorf("no error naming %s and %s:\n%s", pair[0], pair[1], stderr)
+		}
+	}
+	base := serve(t, env)
+	_, body := get(t, base+"/feeds/uncategorized.rss")
+	for _, kept := range []string{"Harbour reopens", "Mill closes"} {
+		if !strings.Contains(string(body), kept) {
+			t.Errorf("feed lost %q:\n%s", kept, body)
+		}
 	}
 }

@@ -87,3 +87,36 @@ func TestHelpShowsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped flag is said once, after the usage, with the flag spelled
+// as help spells it (two dashes); -h shows no Go value as a default.
+func TestFlagErrorsAreSaidOnceLikeHelp(t *testing.T) {
+	env := dbEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sources", "add", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"sources", "add", "--name", "x", "--url", "https://e.example/", "--rule", "foo"}, `--rule "foo": want MATCH=SLUG`},
+		{[]string{"import", "--db"}, "--db needs a value"},
+		{[]string{"serve", "--demo=maybe"}, `--demo "maybe": want true or false`},
+		{[]string{"fetch", "--source", "nosuch"}, `--source "nosuch": no such source`},
+	} {
+		_, stderr, err := run(t, env, tt.args...)
+		if exitCode(err) != 2 || err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: exit %d %v, want 2 saying %q", tt.args, exitCode(err), err, tt.want)
+			continue
+		}
+		cause := strings.TrimPrefix(err.Error(), "usage: ")
+		if strings.Contains(stderr, cause) || strings.Contains(err.Error(), " -") && !strings.Contains(err.Error(), " --") {
+			t.Errorf("%v: the error is printed twice or with one dash: %q\n%s", tt.args, err, stderr)
+		}
+		if strings.Count(err.Error(), `"nosuch"`) > 1 {
+			t.Errorf("%v: %q names the source twice", tt.args, err)
+		}
+	}
+	_, stderr, _ := run(t, nil, "sources", "add", "-h")
+	if strings.Contains(stderr, `(default "[]")`) {
+		t.Errorf("sources add -h shows a Go value as --rule's default:\n%s", stderr)
+	}
+}

@@ -34,7 +34,7 @@ func CheckSchedule(spec string) (err error) {
 	if d, ok := strings.CutPrefix(rest, "@every "); ok {
 		every, err := time.ParseDuration(strings.TrimSpace(d))
 		if err != nil {
-			return fmt.Errorf("@every: %w", err)
+			return fmt.Errorf("@every %q: want a duration such as 90s, 10m or 1h", strings.TrimSpace(d))
 		}
 		if every < time.Second || every%time.Second != 0 {
 			return fmt.Errorf("@every %s: want whole seconds, at least 1s", every)
@@ -42,8 +42,14 @@ func CheckSchedule(spec string) (err error) {
 	}
 	// The scheduler has the last word: it parses with cron (recovering its
 	// panics) and refuses specs that never fire ("30 February").
-	_, err = schedule.ParseSpec(spec)
-	return err
+	// The caller names the spec; the reason alone follows it.
+	if _, err := schedule.ParseSpec(spec); err != nil {
+		if se, ok := errors.AsType[*schedule.SpecError](err); ok {
+			return se.Err
+		}
+		return err
+	}
+	return nil
 }
 
 // tzPrefix returns what follows a TZ= or CRON_TZ= prefix.

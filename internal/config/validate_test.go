@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -116,6 +117,26 @@ func TestCheckSchedule(t *testing.T) {
 	for _, s := range bad {
 		if err := CheckSchedule(s); err == nil {
 			t.Errorf("CheckSchedule(%q) accepted", s)
+		}
+	}
+}
+
+// A bad schedule is named once, by the caller, and its reason is a plain
+// sentence: none of the Go values robfig/cron or time echo back.
+func TestScheduleErrorsAreOneSentence(t *testing.T) {
+	noise := regexp.MustCompile(`invalid schedule|\[|strconv|time: |unknown unit`)
+	for _, spec := range []string{"every day", "* * * * * *", "x * * * *", "@every 10 minutes", "CRON_TZ=Mars/Base 0 * * * *", "0 0 30 2 *", "@sometimes"} {
+		cfg := Default()
+		cfg.Sources = []Source{{Name: "wire", URL: "https://wire.example/rss", Schedule: spec}}
+		err := cfg.Validate()
+		if err == nil {
+			t.Errorf("%q accepted", spec)
+			continue
+		}
+		msg := err.Error()
+		_, reason, _ := strings.Cut(msg, spec+`": `)
+		if reason == "" || noise.MatchString(reason) || strings.Contains(reason, spec) || strings.Contains(msg, "\n") {
+			t.Errorf("schedule %q: %q, want the spec named once and a plain reason", spec, msg)
 		}
 	}
 }

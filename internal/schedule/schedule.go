@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -120,11 +121,11 @@ func (c cronLog) Error(err error, msg string, kv ...any) {
 func ParseSpec(spec string) (sched cron.Schedule, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			sched, err = nil, fmt.Errorf("%w %q: %v", ErrInvalidSpec, spec, r)
+			sched, err = nil, &SpecError{Spec: spec, Err: fmt.Errorf("%v", r)}
 		}
 	}()
 	bad := func(format string, args ...any) (cron.Schedule, error) {
-		return nil, fmt.Errorf("%w %q: %s", ErrInvalidSpec, spec, fmt.Sprintf(format, args...))
+		return nil, &SpecError{Spec: spec, Err: fmt.Errorf(format, args...)}
 	}
 	body := strings.TrimSpace(spec)
 	if body == "" {
@@ -142,7 +143,7 @@ func ParseSpec(spec string) (sched cron.Schedule, err error) {
 			return bad("empty time zone")
 		}
 		if _, err := time.LoadLocation(tz); err != nil {
-			return bad("time zone %s: %v", tz, err)
+			return bad("unknown time zone %q", tz)
 		}
 		if body == "" {
 			return bad("time zone %s with no schedule", tz)
@@ -160,12 +161,50 @@ func ParseSpec(spec string) (sched cron.Schedule, err error) {
 	}
 	sched, err = cron.ParseStandard(full)
 	if err != nil {
-		return nil, fmt.Errorf("%w %q: %w", ErrInvalidSpec, spec, err)
+		return nil, &SpecError{Spec: spec, Err: cronReason(err)}
 	}
 	if sched.Next(time.Now()).IsZero() {
 		return bad("never fires")
 	}
 	return sched, nil
+}
+
+// SpecError is a schedule spec ParseSpec refuses and why. It is
+// ErrInvalidSpec for errors.Is; Err alone reads as a sentence about the
+// spec, for callers that name the spec themselves.
+type SpecError struct {
+	Spec string
+	Err  error
+}
+
+// Error names the spec and the reason.
+func (e *SpecError) Error() string { return fmt.Sprintf("%v %q: %v", ErrInvalidSpec, e.Spec, e.Err) }
+
+// Is makes a SpecError match ErrInvalidSpec.
+func (e *SpecError) Is(target error) bool { return target == ErrInvalidSpec }
+
+// Unwrap returns the reason.
+func (e *SpecError) Unwrap() error { return e.Err }
+
+var (
+	cronFieldCount = regexp.MustCompile(`^expected exactly 5 fields, found (\d+)`)
+	cronNotNumber  = regexp.MustCompile(`^failed to parse int from (.*?): strconv`)
+)
+
+// cronReason says in plain words what robfig/cron found wrong, whose own
+// messages echo Go values ("found 2: [every day]", "strconv.Atoi: ...").
+func cronReason(err error) error {
+	msg := err.Error()
+	if m := cronFieldCount.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("want 5 fields (minute hour day-of-month month day-of-week), @every DURATION or @hourly/@daily/@weekly/@monthly, found %s fields", m[1])
+	}
+	if strings.HasPrefix(msg, "unrecognized descriptor") {
+		return errors.New("want @every DURATION, @hourly, @daily, @weekly, @monthly or @yearly")
+	}
+	if m := cronNotNumber.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%q is not a number", m[1])
+	}
+	return err
 }
 
 func cutZonePrefix(s string) (string, bool) {

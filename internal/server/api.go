@@ -48,6 +48,23 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/sources", s.authed(s.apiListSources))
 	mux.Handle("POST /api/sources", s.authed(s.apiSaveSource))
 	mux.Handle("DELETE /api/sources/{name}", s.authed(s.apiDeleteSource))
+	// The mux's own 404 and 405 are plain text; the API's answers are JSON
+	// like every other 4xx it gives. A method-less pattern catches the
+	// methods the routes above lack.
+	for path, allow := range map[string]string{
+		"/api/articles":           "POST",
+		"/api/articles/{guid...}": "DELETE",
+		"/api/sources":            "GET, HEAD, POST",
+		"/api/sources/{name}":     "DELETE",
+	} {
+		mux.Handle(path, s.authed(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeJSON(w, http.StatusMethodNotAllowed, Problem{Error: r.Method + " is not allowed here; allowed: " + allow})
+		}))
+	}
+	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, Problem{Error: "no such API endpoint: " + r.URL.Path})
+	}))
 }
 
 // authed requires "Authorization: Bearer <token>". The comparison takes the
@@ -123,11 +140,13 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &se):
 		// Nothing was written; the same request may work once the fault
 		// clears, so the client is told to come back, not that it erred.
-		s.log.Error("admin write failed: storage", "method", r.Method, "path", r.URL.Path, "error", err)
+		s.faults.Error(se.Fault.Reason(), "admin request failed: storage", err, "method", r.Method, "path", r.URL.Path)
+		msg := "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later"
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			msg = "the database cannot be read (" + se.Fault.String() + "): retry later"
+		}
 		w.Header().Set("Retry-After", storageRetryAfter)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
-			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
-			"reason": se.Fault.Reason()})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": msg, "reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, Problem{Error: fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.Is(err, newsroom.ErrNotFound):

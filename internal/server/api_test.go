@@ -158,6 +158,43 @@ func TestAdminSources(t *testing.T) {
 	}
 }
 
+// Every 4xx under /api/ is JSON with an error, the wrong method and the
+// unknown path too (the mux's own answers are plain text); without the
+// token they are 401 and say nothing of which paths exist.
+func TestAdminUnknownRoutesAnswerJSON(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{http.MethodGet, "/api/articles", 405, "POST"},
+		{http.MethodPut, "/api/sources", 405, "GET, HEAD, POST"},
+		{http.MethodPost, "/api/sources/wire", 405, "DELETE"},
+		{http.MethodGet, "/api/articles/some-guid", 405, "DELETE"},
+		{http.MethodGet, "/api/nosuch", 404, ""},
+		{http.MethodPost, "/api/", 404, ""},
+	} {
+		resp, body := f.api(t, tt.method, tt.path, "", auth...)
+		var p Problem
+		if resp.StatusCode != tt.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			json.Unmarshal(body, &p) != nil || p.Error == "" || resp.Header.Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d %q Allow %q %s, want %d JSON with an error, Allow %q",
+				tt.method, tt.path, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Allow"), body, tt.status, tt.allow)
+		}
+		if resp, body := f.api(t, tt.method, tt.path, ""); resp.StatusCode != 401 || strings.TrimSpace(string(body)) != `{"error":"unauthorized"}` {
+			t.Errorf("%s %s without the token: %d %s", tt.method, tt.path, resp.StatusCode, body)
+		}
+	}
+	// The routes themselves still answer.
+	if resp, _ := f.api(t, http.MethodGet, "/api/sources", "", auth...); resp.StatusCode != 200 {
+		t.Errorf("GET /api/sources: %d", resp.StatusCode)
+	}
+	if resp, _ := f.api(t, http.MethodHead, "/api/sources", "", auth...); resp.StatusCode != 200 {
+		t.Errorf("HEAD /api/sources: %d", resp.StatusCode)
+	}
+}
+
 // Articles POSTed to the admin API are found by the search feed as soon as
 // the POST returns, one alone or a batch larger than the store writes to
 // the search index in one statement.

@@ -81,6 +81,9 @@ type Options struct {
 	Notifier  Notifier
 	RateLimit RateLimit
 	Budget    feeds.Budget // size bounds of one feed document
+	// FragmentBytes bounds the validated item fragments feeds are
+	// assembled from (feeds.Fragments); 0: feeds.DefaultFragmentBytes.
+	FragmentBytes int64
 	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
 	// external one); empty: none.
 	HubURL string
@@ -140,6 +143,13 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	cache *cache
+	// faults logs requests failed by a storage fault once per fault kind
+	// while it lasts, not once per request: every request fails with it.
+	faults *newsroom.FaultLog
+	// frags holds each item rendered and validated once per format and
+	// budget variant, for every document that carries it: this instance's
+	// own, keyed by the item's content, so nothing needs invalidating.
+	frags *feeds.Fragments
 
 	cacheControlHdr []string
 	tmpl            *template.Template
@@ -170,7 +180,7 @@ type Server struct {
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
-		cleaner: opts.Cleaner}
+		cleaner: opts.Cleaner, faults: newsroom.NewFaultLog(log, opts.Writes), frags: feeds.NewFragments(opts.FragmentBytes)}
 	if s.cleaner == nil {
 		s.cleaner = clean.New(clean.Options{}) // once, not per request
 	}
@@ -456,9 +466,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var se *newsroom.StorageError
 	switch {
 	case errors.As(err, &se):
-		s.log.Warn("request failed: storage", "path", r.URL.Path, "error", err)
+		// Nothing is wrong with the request: the same one may work once
+		// the fault clears (a feed already rendered is still served).
+		s.faults.Error(se.Fault.Reason(), "request failed: storage", err, "path", r.URL.Path)
 		w.Header().Set("Retry-After", storageRetryAfter)
-		http.Error(w, "storage unavailable: "+se.Fault.String(), http.StatusServiceUnavailable)
+		http.Error(w, "storage unavailable: "+se.Fault.String()+": retry later", http.StatusServiceUnavailable)
 	case errors.Is(err, newsroom.ErrNotFound):
 		http.Error(w, err.Error(), http.StatusNotFound)
 	case errors.Is(err, newsroom.ErrWithdrawn):
@@ -473,8 +485,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// storageRetryAfter is the Retry-After of answers to writes that failed for a
-// storage fault: a few of the store's write probes (every 5 s while writes
+// storageRetryAfter is the Retry-After of answers to requests that failed
+// for a storage fault: a few of the store's write probes (every 5 s while writes
 // fail) fit in it.
 const storageRetryAfter = "30"
 

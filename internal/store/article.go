@@ -436,7 +436,8 @@ func jsonText[T any](v []T) (string, error) {
 // Article returns the published article with this GUID, body and
 // categories included. A withdrawn article is ErrWithdrawn, an embargoed
 // one ErrNotFound, as for the public; StoredArticle returns either.
-func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error) {
+func (s *Store) Article(ctx context.Context, guid string) (_ *feeds.Article, err error) {
+	defer s.noteRead(&err)
 	a, st, err := s.StoredArticle(ctx, guid)
 	switch {
 	case err != nil:
@@ -451,7 +452,8 @@ func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error
 }
 
 // StoredArticle returns the article with this GUID whatever its state.
-func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article, newsroom.ArticleState, error) {
+func (s *Store) StoredArticle(ctx context.Context, guid string) (_ *feeds.Article, _ newsroom.ArticleState, err error) {
+	defer s.noteRead(&err)
 	var st newsroom.ArticleState
 	rows, err := s.rs.byGUID.QueryContext(ctx, guid)
 	if err != nil {
@@ -478,12 +480,12 @@ func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article,
 // LatestArticles returns up to limit articles of a category ("" for all),
 // newest published first, ties broken by newest stored first, each complete
 // with body and categories. An unknown category is ErrNotFound.
-func (s *Store) LatestArticles(ctx context.Context, category string, limit int) ([]*feeds.Article, error) {
+func (s *Store) LatestArticles(ctx context.Context, category string, limit int) (_ []*feeds.Article, err error) {
+	defer s.noteRead(&err)
 	if limit < 1 {
 		return nil, fmt.Errorf("latest articles of %q: limit %d is not positive", category, limit)
 	}
 	var rows *sql.Rows
-	var err error
 	if category == "" {
 		rows, err = s.rs.latestAll.QueryContext(ctx, limit)
 	} else {
@@ -506,7 +508,8 @@ func (s *Store) LatestArticles(ctx context.Context, category string, limit int) 
 }
 
 // CountArticles returns how many articles are stored.
-func (s *Store) CountArticles(ctx context.Context) (int, error) {
+func (s *Store) CountArticles(ctx context.Context) (_ int, err error) {
+	defer s.noteRead(&err)
 	var n int
 	if err := s.rs.count.QueryRowContext(ctx).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count articles: %w", err)

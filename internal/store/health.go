@@ -42,11 +42,42 @@ func (s *Store) OnWriteHealth(fn func(newsroom.WriteHealth)) {
 // method that writes, so each failed write counts and degrades at once.
 func (s *Store) noteWrite(errp *error) {
 	if *errp == nil {
+		// A write went through while reads were immutable (its connection
+		// made the -shm file): the file changes now, so reads must see it
+		// at once, not at the next probe. A method that returned without
+		// writing leaves no -shm behind.
+		if s.mode.isImmutable() && fileExists(s.path+"-shm") {
+			if err := s.readNormally(context.Background()); err != nil {
+				s.log.Debug("reads stay immutable", "error", err)
+			}
+		}
 		return
 	}
 	*errp = classify(*errp)
 	var se *newsroom.StorageError
 	if errors.As(*errp, &se) {
+		s.writeFailed(se)
+	}
+}
+
+// noteRead classifies *errp: deferred by every exported method that only
+// reads, so callers can tell a storage fault (answer 503, retry later) from
+// a bug. Not found and a caller that gave up stay as they are.
+func (s *Store) noteRead(errp *error) {
+	if *errp == nil {
+		return
+	}
+	*errp = classify(*errp)
+	s.unreachable(*errp)
+}
+
+// unreachable marks writes failing when err says the database cannot be
+// reached: what cannot be read cannot be written either, so say so now,
+// not at the next write, and let the probe find its return. Other faults
+// of a read (an I/O error in one page) say nothing about writes.
+func (s *Store) unreachable(err error) {
+	var se *newsroom.StorageError
+	if errors.As(err, &se) && se.Fault == newsroom.FaultUnavailable {
 		s.writeFailed(se)
 	}
 }
@@ -100,9 +131,16 @@ func (s *Store) ProbeWrites(ctx context.Context) (err error) {
 		s.w.SetMaxIdleConns(0)
 		s.w.SetMaxIdleConns(s.idleConns())
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('write_probe', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, time.Now().UnixNano()); err != nil {
+	_, err = s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('write_probe', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, time.Now().UnixNano())
+	// Reads stay immutable only while nobody can write: not once this
+	// write went through, nor once another process made the WAL's files.
+	rerr := s.readNormally(ctx)
+	if err != nil {
 		return fmt.Errorf("write probe: %w", err)
+	}
+	if rerr != nil {
+		return fmt.Errorf("write probe: %w", rerr)
 	}
 	if !degraded || !quiet {
 		return nil
@@ -236,4 +274,9 @@ func repairSideFiles(path string) error {
 		}
 	}
 	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -15,7 +15,8 @@ import (
 // KnownItems returns the items a source has delivered, by item key. Ingest
 // compares raw-item hashes with it to skip unchanged items before any
 // cleaning.
-func (s *Store) KnownItems(ctx context.Context, sourceID int64) (map[string]newsroom.KnownItem, error) {
+func (s *Store) KnownItems(ctx context.Context, sourceID int64) (_ map[string]newsroom.KnownItem, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.ss.knownItems.QueryContext(ctx, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)

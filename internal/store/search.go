@@ -210,7 +210,8 @@ func tsQuery(terms []searchTerm) string {
 // Search returns up to limit published articles matching q, newest first.
 // Matching ignores diacritics, alef forms, ى/ي, ة/ه, a leading ال, case
 // and Arabic-Indic digits. A query that cannot be run is ErrBadQuery.
-func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error) {
+func (s *Store) Search(ctx context.Context, q string, limit int) (_ []*feeds.Article, err error) {
+	defer s.noteRead(&err)
 	terms, err := searchTerms(q)
 	if err != nil {
 		return nil, err
@@ -320,7 +321,8 @@ const relatedCandidates = 50
 // titles in their folded form (diacritics, alef forms and the like aside),
 // for linking an article's "related topics" to stored stories. It returns
 // title -> article, for the titles it found.
-func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string]*feeds.Article, error) {
+func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (_ map[string]*feeds.Article, err error) {
+	defer s.noteRead(&err)
 	out := map[string]*feeds.Article{}
 	for _, t := range titles {
 		want := searchFold(t)
