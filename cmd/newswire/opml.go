@@ -44,7 +44,7 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		return err
+		return fileError(fs.Arg(0), err)
 	}
 	defer f.Close()
 	doc, err := opml.Parse(f)

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A --demo-dir with nothing to show is one sentence, said before any
+// database is created (no migration lines, no Go "stat:" first).
+func TestDemoDirCheckedBeforeTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "photo.jpg")
+	os.WriteFile(file, []byte("not an article"), 0o644)
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	missing := filepath.Join(dir, "nonexistent")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo", "--demo-dir", missing}, missing + ": no such file or directory"},
+		{[]string{"--demo", "--demo-dir", file}, file + ": unsupported"},
+		{[]string{"--demo", "--demo-dir", empty}, empty + ": no article files"},
+		{[]string{"--demo-dir", dir}, "--demo-dir is for --demo"},
+	} {
+		db := filepath.Join(t.TempDir(), "demo.db")
+		env := map[string]string{"NEWSWIRE_DB": db, "NEWSWIRE_LISTEN": "127.0.0.1:0"}
+		// A serve that starts anyway is stopped once it listens.
+		ctx, cancel := context.WithCancel(context.Background())
+		var stderrBuf lockedBuffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderrBuf,
+			Getenv: func(k string) string { return env[k] }, IsTerminal: func(io.Writer) bool { return false },
+			Ready: func(string) { cancel() }}
+		err := m.Run(ctx, append([]string{"serve"}, tt.args...))
+		cancel()
+		stderrBuf.mu.Lock()
+		stderr := stderrBuf.b.String()
+		stderrBuf.mu.Unlock()
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("serve %v: %v, want one sentence saying %q", tt.args, err, tt.want)
+		}
+		if stderr != "" {
+			t.Errorf("serve %v logged before the error:\n%s", tt.args, stderr)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Errorf("serve %v created the database first", tt.args)
+		}
+	}
+}
+
+// A path the user names that cannot be read is one sentence naming it,
+// without Go's operation ("stat", "open") or a second copy of the path;
+// import still imports the other paths and counts it as a failed file.
+func TestMissingPathsAreOneSentence(t *testing.T) {
+	env := dbEnv(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	os.WriteFile(good, []byte("Port strike ends\n\nDock workers returned to work on Monday.\n"), 0o644)
+	missing := filepath.Join(dir, "missing.md")
+	out, stderr, err := run(t, env, "import", missing, good)
+	if exitCode(err) != 1 || !strings.Contains(out, "2 files read, 1 failed") || !strings.Contains(out, "1 new") {
+		t.Errorf("import: exit %d, %q", exitCode(err), out)
+	}
+	oneSentence := func(what, msg string) {
+		t.Helper()
+		if !strings.Contains(msg, missing+": no such file or directory") || strings.Count(msg, missing) != 1 ||
+			strings.Contains(msg, "stat") || strings.Contains(msg, "open ") {
+			t.Errorf("%s says %q, want one sentence naming %s", what, msg, missing)
+		}
+	}
+	oneSentence("import", stderr)
+	for _, args := range [][]string{
+		{"validate", missing},
+		{"opml", "import", missing},
+		{"import", "--config", missing, good},
+	} {
+		_, _, err := run(t, env, args...)
+		if err == nil {
+			t.Errorf("%v: no error", args)
+			continue
+		}
+		oneSentence(strings.Join(args[:len(args)-1], " "), err.Error())
+	}
+}
