@@ -86,3 +86,37 @@ func TestMissingPathsAreOneSentence(t *testing.T) {
 		oneSentence(strings.Join(args[:len(args)-1], " "), err.Error())
 	}
 }
+
+// sources add and opml import confirm a source in one sentence of the
+// same form: where it is read from, how often, and where its items go
+// (uncategorized when it names no category).
+func TestSourceConfirmationReadsNaturally(t *testing.T) {
+	env := dbEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--name", "wire", "--url", "https://wire.example/rss", "--schedule", "@every 15m"},
+			"added source wire: https://wire.example/rss every 15m, items to uncategorized"},
+		{[]string{"--name", "wire", "--url", "https://wire.example/rss", "--schedule", "@every 15m"},
+			"no change to source wire: https://wire.example/rss every 15m, items to uncategorized"},
+		{[]string{"--name", "wire", "--url", "https://wire.example/rss", "--schedule", "@hourly", "--category", "world", "--rule", "sport=sports", "--disabled"},
+			"updated source wire: https://wire.example/rss hourly, items by 1 rule, else to world; disabled, not polled"},
+		{[]string{"--name", "agency", "--url", "https://agency.example/feed", "--schedule", "0 6 * * *", "--category", "world", "--category", "economy"},
+			`added source agency: https://agency.example/feed on cron "0 6 * * *", items to world and economy`},
+	} {
+		out, _, err := run(t, env, append([]string{"sources", "add"}, tt.args...)...)
+		if err != nil || strings.TrimSpace(out) != tt.want {
+			t.Errorf("sources add %v:\n got %q (%v)\nwant %q", tt.args, strings.TrimSpace(out), err, tt.want)
+		}
+	}
+	opml := filepath.Join(t.TempDir(), "subs.opml")
+	os.WriteFile(opml, []byte(`<?xml version="1.0"?><opml version="2.0"><head/><body>
+<outline text="Lab" type="rss" xmlUrl="https://lab.example/rss"/>
+</body></opml>`), 0o644)
+	out, _, err := run(t, env, "opml", "import", "--schedule", "@every 1h", opml)
+	want := "added source Lab: https://lab.example/rss every 1h, items to uncategorized\n1 source added, 0 already there, 0 skipped\n"
+	if err != nil || out != want {
+		t.Errorf("opml import:\n got %q (%v)\nwant %q", out, err, want)
+	}
+}

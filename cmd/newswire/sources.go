@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -104,9 +105,57 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "source %q %s: %s every %s -> %s\n", saved.Name, server.SourceOutcome(before, had, saved),
-		saved.URL, saved.Schedule, strings.Join(saved.Categories, ","))
+	fmt.Fprintln(m.Stdout, sourceLine(server.SourceOutcome(before, had, saved), saved))
 	return st.Close()
+}
+
+// sourceLine confirms what became of a source, for people: "added source
+// wire: https://wire.example/rss every 15m, items to uncategorized".
+// outcome is a newsroom.SaveResult's word (created, updated, unchanged).
+func sourceLine(outcome string, s newsroom.Source) string {
+	verb := map[string]string{"created": "added source", "updated": "updated source"}[outcome]
+	if verb == "" {
+		verb = "no change to source"
+	}
+	line := fmt.Sprintf("%s %s: %s %s, %s", verb, s.Name, s.URL, scheduleWords(s.Schedule), placement(s))
+	if !s.Enabled {
+		line += "; disabled, not polled"
+	}
+	return line
+}
+
+// scheduleWords says a schedule as a sentence does: "every 15m", "hourly",
+// `on cron "0 6 * * *"`.
+func scheduleWords(spec string) string {
+	if every, ok := strings.CutPrefix(spec, "@every "); ok {
+		return "every " + strings.TrimSpace(every)
+	}
+	switch spec {
+	case "@hourly":
+		return "hourly"
+	case "@daily", "@midnight":
+		return "daily"
+	case "@weekly":
+		return "weekly"
+	case "@monthly":
+		return "monthly"
+	case "@yearly", "@annually":
+		return "yearly"
+	}
+	return fmt.Sprintf("on cron %q", spec)
+}
+
+// placement says where the source's items go: its rules' categories when
+// one matches, else its categories, else uncategorized (as ingest does).
+func placement(s newsroom.Source) string {
+	to := feeds.Uncategorized
+	if len(s.Categories) > 0 {
+		to = strings.Join(s.Categories, " and ")
+	}
+	if len(s.Rules) == 0 {
+		return "items to " + to
+	}
+	return fmt.Sprintf("items by %s, else to %s", plural(len(s.Rules), "rule"), to)
 }
 
 // sourceDoor names a source's fields as the user of one door gave them.
