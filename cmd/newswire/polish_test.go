@@ -120,3 +120,26 @@ func TestSourceConfirmationReadsNaturally(t *testing.T) {
 		t.Errorf("opml import:\n got %q (%v)\nwant %q", out, err, want)
 	}
 }
+
+// A host written as a number browsers read as a loopback or private
+// address is refused at add time like the dotted form, naming the flag
+// and the address it stands for.
+func TestAddRefusesNumericPrivateHosts(t *testing.T) {
+	env := dbEnv(t)
+	for u, addr := range map[string]string{
+		"http://2130706433/x":      "127.0.0.1",
+		"http://0x7f.1/":           "127.0.0.1",
+		"http://017700000001/":     "127.0.0.1",
+		"http://127.1:8080/feed":   "127.0.0.1",
+		"http://0xa9fea9fe/latest": "169.254.169.254",
+		"http://10.258/rss":        "10.0.1.2",
+	} {
+		_, _, err := run(t, env, "sources", "add", "--name", "n", "--url", u)
+		if err == nil || !strings.Contains(err.Error(), "--allow-private") || !strings.Contains(err.Error(), "("+addr+")") {
+			t.Errorf("sources add --url %s: %v, want an error naming --allow-private and %s", u, err, addr)
+		}
+	}
+	if _, _, err := run(t, env, "sources", "add", "--name", "n", "--url", "http://2130706433/x", "--allow-private"); err != nil {
+		t.Errorf("with --allow-private: %v", err)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -200,45 +199,61 @@ func checkSource(src config.Source, isNew bool) []config.SourceProblem {
 		}
 	}
 	if !src.AllowPrivate {
-		if kind := privateHost(src.URL); kind != "" {
-			ps = append(ps, config.SourceProblem{Field: "url", Value: src.URL, Err: &privateURLError{kind: kind}})
+		if kind, addr := privateHost(src.URL); kind != "" {
+			ps = append(ps, config.SourceProblem{Field: "url", Value: src.URL, Err: &privateURLError{kind: kind, addr: addr}})
 		}
 	}
 	return ps
 }
 
 // privateURLError is a source URL whose host fetching would refuse.
-type privateURLError struct{ kind, allow string }
+type privateURLError struct {
+	kind  string
+	addr  string // the address a numeric host stands for, when it is written otherwise
+	allow string
+}
 
 func (e *privateURLError) Error() string {
 	allow := e.allow
 	if allow == "" {
 		allow = "allow_private"
 	}
-	return fmt.Sprintf("the host is a %s address, which a source may reach only with %s", e.kind, allow)
+	kind := e.kind
+	if e.addr != "" {
+		kind += " address (" + e.addr + ")"
+	} else {
+		kind += " address"
+	}
+	return fmt.Sprintf("the host is a %s, which a source may reach only with %s", kind, allow)
 }
 
 // privateHost says what kind of address the URL's host is when the fetch
 // guard would refuse it ("loopback", "private"), or "" when it is a public
-// address or a name to resolve later. "localhost" and its subdomains are
-// loopback (RFC 6761).
-func privateHost(raw string) string {
+// address or a name to resolve later; addr is the address a numeric host
+// written in another form ("2130706433") stands for. "localhost" and its
+// subdomains are loopback (RFC 6761).
+func privateHost(raw string) (kind, addr string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return "loopback"
+		return "loopback", ""
 	}
-	a, err := netip.ParseAddr(host)
-	if err != nil || !fetch.Blocked(a) {
-		return ""
+	// Numeric forms browsers read as an address ("2130706433",
+	// "0x7f.1") are that address.
+	a, ok := fetch.HostAddr(host)
+	if !ok || !fetch.Blocked(a) {
+		return "", ""
+	}
+	if a.String() != host {
+		addr = a.String()
 	}
 	if a.Unmap().IsLoopback() {
-		return "loopback"
+		return "loopback", addr
 	}
-	return "private or reserved"
+	return "private or reserved", addr
 }
 
 // sourceProblems is one sentence per problem, each naming the field as
