@@ -77,12 +77,9 @@ func (d *doc) writeAtom(w io.Writer) error {
 // atomFeed maps the prepared feed onto the Atom document.
 func (d *doc) atomFeed() *atomFeed {
 	gf := d.gorillaFeed()
-	for i := range d.items {
-		if len(d.items[i].Authors) == 0 {
-			// RFC 4287 wants an author on each entry or on the feed.
-			gf.Author = &gorilla.Author{Name: d.feed.Title}
-			break
-		}
+	// RFC 4287 wants an author on each entry or on the feed.
+	if d.feedAuthor || d.needsFeedAuthor(nil) {
+		gf.Author = &gorilla.Author{Name: d.feed.Title}
 	}
 	out := &atomFeed{AtomFeed: (&gorilla.Atom{Feed: gf}).AtomFeed(), Lang: d.feed.Language}
 	out.Id = d.id // gorilla would use the site link: Feed.ID, else the self URL

@@ -2,6 +2,8 @@ package feeds
 
 import (
 	"bytes"
+	"compress/gzip"
+	"fmt"
 	"io"
 	"testing"
 
@@ -131,5 +133,68 @@ func BenchmarkWriteBudget(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkGzipPage compares compressing a 50-item page whole (default
+// level, BestSpeed) with assembling its gzip from fragments compressed
+// when they were cached; gz-bytes is the compressed size.
+func BenchmarkGzipPage(b *testing.B) {
+	f := arabicFeed(benchItems, FormatRSS)
+	c := NewFragments(0)
+	var doc bytes.Buffer
+	_, a, err := c.publish(&doc, nil, f, FormatRSS, Budget{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, level := range []int{gzip.DefaultCompression, gzip.BestSpeed} {
+		b.Run(fmt.Sprintf("whole/level%d", level), func(b *testing.B) {
+			var out bytes.Buffer
+			for b.Loop() {
+				out.Reset()
+				zw, _ := gzip.NewWriterLevel(&out, level)
+				_, _ = zw.Write(doc.Bytes())
+				_ = zw.Close()
+			}
+			b.ReportMetric(float64(out.Len()), "gz-bytes")
+		})
+	}
+	b.Run("assembled", func(b *testing.B) {
+		var out bytes.Buffer
+		for b.Loop() {
+			out.Reset()
+			if err := a.writeGzip(&out); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(out.Len()), "gz-bytes")
+	})
+}
+
+// BenchmarkFragmentsPublish is a page assembled from a warm fragment cache
+// beside Publish rendering and validating it whole.
+func BenchmarkFragmentsPublish(b *testing.B) {
+	for _, fm := range AllFormats() {
+		f := arabicFeed(benchItems, fm)
+		c := NewFragments(0)
+		var buf bytes.Buffer
+		b.Run(fm.String()+"/publish", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if _, err := Publish(&buf, f, fm, Budget{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fm.String()+"/fragments", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if _, err := c.Publish(&buf, f, fm, Budget{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -136,6 +136,9 @@ type doc struct {
 	id       string // Atom feed id
 	updated  time.Time
 	skipped  []ItemError // items left out (see Publish); always empty for Write
+	// feedAuthor gives an Atom feed an author of its own even without an
+	// entry that lacks one: a frame rendered without the items it frames.
+	feedAuthor bool
 }
 
 // excerptRunes bounds the plain-text excerpt made from content when an

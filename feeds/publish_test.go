@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"testing"
 	"time"
@@ -24,30 +25,42 @@ func publish(tb testing.TB, f *Feed, fm Format) ([]byte, BudgetResult, error) {
 // whose rendering fails validation is left out of that document, named in
 // Skipped, and the others are rendered exactly as they would be without it.
 func TestPublishLeavesOutWhatOneItemGetsWrong(t *testing.T) {
-	tests := []struct {
-		name    string
-		formats []Format // nil: all
-		mutate  func(a *Article)
-		kind    Kind
-	}{
-		{"published in year 0", nil, func(a *Article) { a.Published = time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
-		{"updated in year 0", nil, func(a *Article) { a.Updated = time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
-		{"published in year 10000", nil, func(a *Article) { a.Published = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
-		{"published before year 1", nil, func(a *Article) { a.Published = time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
-		{"no dates", nil, func(a *Article) { a.Published, a.Updated = time.Time{}, time.Time{} }, KindBadDate},
-		{"no guid", nil, func(a *Article) { a.GUID = " \x01" }, KindMissingID},
-		{"no content", nil, func(a *Article) { a.ContentHTML, a.Summary = "", "" }, KindEmptyContent},
-		{"relative link", nil, func(a *Article) { a.URL = "/politics/budget" }, KindRelativeURL},
-		{"javascript: link", nil, func(a *Article) { a.URL = "javascript:alert(1)" }, KindRelativeURL},
-		{"relative image", nil, func(a *Article) { a.Image.URL = "img/budget.png" }, KindRelativeURL},
-		{"title of controls only", nil, func(a *Article) { a.Title = "\x01\x02" }, KindMissingTitle},
-		{"guid another item has", nil, func(a *Article) { a.GUID = "tag:news.example,2025:politics/1" }, KindDuplicateID},
-		{"guid that is no IRI", []Format{FormatAtom}, func(a *Article) { a.GUID = "cms 42" }, KindBadID},
-		{"newest, with a relative link", nil, func(a *Article) {
-			a.URL, a.Updated = "budget", time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC) // must not date the feed
-		}, KindRelativeURL},
-	}
-	for _, tt := range tests {
+	testLeavesOutWhatOneItemGetsWrong(t, Publish)
+}
+
+// itemFault is one way an item of smallFeed goes wrong, and its Kind.
+type itemFault struct {
+	name    string
+	formats []Format // nil: all
+	mutate  func(a *Article)
+	kind    Kind
+}
+
+// itemFaults are the ways one item can go wrong that a publish gate leaves out.
+var itemFaults = []itemFault{
+	{"published in year 0", nil, func(a *Article) { a.Published = time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
+	{"updated in year 0", nil, func(a *Article) { a.Updated = time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
+	{"published in year 10000", nil, func(a *Article) { a.Published = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
+	{"published before year 1", nil, func(a *Article) { a.Published = time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC) }, KindBadDate},
+	{"no dates", nil, func(a *Article) { a.Published, a.Updated = time.Time{}, time.Time{} }, KindBadDate},
+	{"no guid", nil, func(a *Article) { a.GUID = " \x01" }, KindMissingID},
+	{"no content", nil, func(a *Article) { a.ContentHTML, a.Summary = "", "" }, KindEmptyContent},
+	{"relative link", nil, func(a *Article) { a.URL = "/politics/budget" }, KindRelativeURL},
+	{"javascript: link", nil, func(a *Article) { a.URL = "javascript:alert(1)" }, KindRelativeURL},
+	{"relative image", nil, func(a *Article) { a.Image.URL = "img/budget.png" }, KindRelativeURL},
+	{"title of controls only", nil, func(a *Article) { a.Title = "\x01\x02" }, KindMissingTitle},
+	{"guid another item has", nil, func(a *Article) { a.GUID = "tag:news.example,2025:politics/1" }, KindDuplicateID},
+	{"guid that is no IRI", []Format{FormatAtom}, func(a *Article) { a.GUID = "cms 42" }, KindBadID},
+	{"newest, with a relative link", nil, func(a *Article) {
+		a.URL, a.Updated = "budget", time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC) // must not date the feed
+	}, KindRelativeURL},
+}
+
+// publisher is Publish, or a Fragments cache's.
+type publisher func(w io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, error)
+
+func testLeavesOutWhatOneItemGetsWrong(t *testing.T, pub publisher) {
+	for _, tt := range itemFaults {
 		t.Run(tt.name, func(t *testing.T) {
 			formats := tt.formats
 			if formats == nil {
@@ -56,10 +69,12 @@ func TestPublishLeavesOutWhatOneItemGetsWrong(t *testing.T) {
 			for _, fm := range formats {
 				f := smallFeed(fm)
 				tt.mutate(f.Items[1])
-				got, res, err := publish(t, f, fm)
+				var buf bytes.Buffer
+				res, err := pub(&buf, f, fm, Budget{})
 				if err != nil {
 					t.Fatalf("%s: %v", fm, err)
 				}
+				got := buf.Bytes()
 				mustValidate(t, fm.String(), got)
 				if len(res.Skipped) != 1 || res.Skipped[0].Index != 1 || res.Skipped[0].Kind != tt.kind || res.Skipped[0].Tombstone {
 					t.Fatalf("%s: skipped %+v, want item 2 as %s", fm, res.Skipped, tt.kind)

@@ -138,9 +138,11 @@ func Validate(data []byte) []Problem {
 
 type validator struct {
 	problems  []Problem
-	itemLines []int // line of each <item>/<entry>, from the token loop
-	nItems    int   // items gofeed found, to trust itemLines only when they agree
-	tombLines []int // line of each <at:deleted-entry>, likewise
+	itemLines []int    // line of each <item>/<entry>, from the token loop
+	nItems    int      // items gofeed found, to trust itemLines only when they agree
+	tombLines []int    // line of each <at:deleted-entry>, likewise
+	ids       []string // each item's id as gofeed read it ("" for none)
+	tombRefs  []string // each tombstone's ref as gofeed read it
 }
 
 func (v *validator) add(k Kind, line int, format string, args ...any) {
@@ -368,6 +370,7 @@ type idSet map[string]int
 
 // checkID reports missing and duplicate item ids.
 func (v *validator) checkID(seen idSet, item int, id, missing string) {
+	v.ids = append(v.ids, id)
 	if id == "" {
 		v.addItem(KindMissingID, item, "", "%s", missing)
 		return
@@ -558,6 +561,7 @@ func xmlTombstones(e ext.Extensions) []rawTombstone {
 // items that a tombstone withdraws; seen maps item ids to items.
 func (v *validator) checkTombstones(ts []rawTombstone, seen idSet) {
 	for i, t := range ts {
+		v.tombRefs = append(v.tombRefs, t.ref)
 		line := 0
 		if len(v.tombLines) == len(ts) {
 			line = v.tombLines[i]

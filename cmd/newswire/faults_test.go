@@ -81,12 +81,13 @@ type serveProc struct {
 	done chan error
 }
 
-// startServe starts `newswire serve` and waits until it listens, or exits
-// (then base is "" and exited reports the error).
-func startServe(t *testing.T, bin, config string) *serveProc {
+// startServe starts `newswire serve` with extra arguments and waits until
+// it listens, or exits (then base is "" and exited reports the error).
+func startServe(t *testing.T, bin, config string, extra ...string) *serveProc {
 	t.Helper()
 	p := &serveProc{t: t, logs: &lockedBuffer{}, done: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "serve", "--config", config, "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug")
+	args := []string{"serve", "--config", config, "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug"}
+	p.cmd = exec.Command(bin, append(args, extra...)...)
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Dir(config)}
 	if os.Geteuid() == 0 {
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID}}
@@ -340,5 +341,124 @@ func TestReadOnlyRunLeavesNoUnwritableSideFiles(t *testing.T) {
 	waitFor(t, "/healthz/writes 200", func() bool { c, _ := status(t, p.base+"/healthz/writes"); return c == 200 })
 	if resp, b := postArticle(t, p.base, "after-read-only-run"); resp.StatusCode != 201 {
 		t.Errorf("POST /api/articles: %d %s", resp.StatusCode, b)
+	}
+}
+
+// A WAL database after a clean shutdown has no -wal or -shm file, and SQLite
+// needs a -shm even to read it: on a read-only mount, or in a folder the
+// user cannot write, it can create none. serve starts all the same, serves
+// what is stored, and once the folder is writable again writes, and reads
+// what it wrote (reads are no longer immutable).
+func TestServeStartsOnAnUnwritableFolderAndRecovers(t *testing.T) {
+	bin := buildNewswire(t)
+	for _, c := range []struct {
+		name         string
+		lock, unlock func(t *testing.T, dir, db string)
+	}{
+		{"read-only mount", mountReadOnly, remountWritable},
+		{"folder without write permission", func(t *testing.T, dir, db string) {
+			chmod(t, 0o555, dir)
+			chmod(t, 0o444, db)
+		}, func(t *testing.T, dir, db string) {
+			chmod(t, 0o755, dir)
+			chmod(t, 0o644, db)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			top := openDir(t)
+			dir := filepath.Join(top, "db")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			handOver(t, dir)
+			db := storedDatabase(t, dir)
+			for _, side := range []string{db + "-wal", db + "-shm"} {
+				if _, err := os.Stat(side); err == nil {
+					t.Fatalf("%s left by a clean shutdown", side)
+				}
+			}
+			config := writeFaultConfig(t, top, db, "world", "sport")
+			c.lock(t, dir, db)
+
+			p := startServe(t, bin, config)
+			if p.base == "" {
+				_, err := p.exited()
+				t.Fatalf("serve did not start: %v\n%s", err, p.log())
+			}
+			var code int
+			var body string
+			waitFor(t, "/healthz to answer 200", func() bool {
+				code, body = status(t, p.base+"/healthz")
+				return code == 200
+			})
+			if !strings.Contains(body, "degraded") || !strings.Contains(body, "read-only") {
+				t.Errorf("/healthz: %d %q, want 200 degraded naming read-only", code, body)
+			}
+			if code, _ := status(t, p.base+"/healthz/writes"); code != 503 {
+				t.Errorf("/healthz/writes: %d, want 503", code)
+			}
+			if code, body := status(t, p.base+"/feeds/world.rss"); code != 200 || !strings.Contains(body, seedTitle) {
+				t.Errorf("stored feed: %d, want 200 with the stored article", code)
+			}
+			if resp, b := postArticle(t, p.base, "unwritable-1"); resp.StatusCode != 503 {
+				t.Errorf("POST /api/articles: %d %s, want 503", resp.StatusCode, b)
+			}
+
+			c.unlock(t, dir, db)
+			waitFor(t, "/healthz/writes 200", func() bool { c, _ := status(t, p.base+"/healthz/writes"); return c == 200 })
+			waitFor(t, "the config's category written on recovery", func() bool {
+				c, _ := status(t, p.base+"/feeds/sport.rss")
+				return c == 200
+			})
+			resp, b := postArticle(t, p.base, "unwritable-2")
+			if resp.StatusCode != 201 {
+				t.Fatalf("POST /api/articles after recovery: %d %s", resp.StatusCode, b)
+			}
+			// Immutable reads would not see what the WAL now holds.
+			var created []struct{ URL string }
+			if err := json.Unmarshal(b, &created); err != nil || len(created) != 1 {
+				t.Fatalf("POST /api/articles answer %s: %v", b, err)
+			}
+			if code, body := status(t, created[0].URL); code != 200 {
+				t.Errorf("article written after recovery: %d %s", code, body)
+			}
+			if _, body := status(t, p.base+"/feeds/world.json"); !strings.Contains(body, "unwritable-2") {
+				t.Errorf("the world feed after recovery lacks the article written then:\n%s", body)
+			}
+		})
+	}
+}
+
+func chmod(t *testing.T, mode os.FileMode, path string) {
+	t.Helper()
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mountReadOnly makes dir a read-only bind mount of itself; it skips where
+// mounting is not permitted, and unmounts when the test ends.
+func mountReadOnly(t *testing.T, dir, _ string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("a read-only mount needs root")
+	}
+	if out, err := exec.Command("mount", "--bind", dir, dir).CombinedOutput(); err != nil {
+		t.Skipf("mount --bind: %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount: %v: %s", err, out)
+		}
+	})
+	if out, err := exec.Command("mount", "-o", "remount,ro,bind", dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount read-only: %v: %s", err, out)
+	}
+}
+
+func remountWritable(t *testing.T, dir, _ string) {
+	t.Helper()
+	if out, err := exec.Command("mount", "-o", "remount,rw,bind", dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount writable: %v: %s", err, out)
 	}
 }

@@ -33,6 +33,7 @@ func newIngester(st *store.Store, cfg *config.Config, cleaner *clean.Cleaner, in
 		Instance:      instance,
 		Lease:         time.Duration(cfg.Ingest.Lease),
 		Logger:        ilog,
+		WriteHealth:   st.WriteHealth,
 		Clean: func(a *feeds.Article) error {
 			rep, err := cleaner.Article(a)
 			if len(rep.Cuts) > 0 || err != nil {
@@ -77,7 +78,7 @@ func (m *Main) runFetch(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := syncConfigSources(ctx, st, cfg); err != nil {
+	if err := syncConfigSources(ctx, st, cfg, false); err != nil {
 		return err
 	}
 	for _, n := range names {

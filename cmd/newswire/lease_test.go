@@ -88,3 +88,55 @@ func TestInstanceName(t *testing.T) {
 		t.Errorf("instance with --instance: %q", got)
 	}
 }
+
+// The commands an operator runs against a shared database from anywhere
+// (listing, exporting, a one-off fetch) without the serving instances'
+// config file, or with an older copy of it, leave the sources that config
+// declares alone: only serve, which owns the config, removes the sources it
+// no longer declares. Removing them would drop their fetch state and items
+// under the running instances.
+func TestCommandsWithoutTheConfigKeepItsSources(t *testing.T) {
+	up := upstream(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "n.db")
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+database: %s
+categories:
+  - {slug: world, title: العالم}
+sources:
+  - {name: wire, url: %s/arabic.rss, categories: [world], allow_private: true}
+`, db, up.URL))
+	if out, errOut, err := run(t, map[string]string{"NEWSWIRE_CONFIG": cfg}, "fetch"); err != nil {
+		t.Fatalf("fetch: %v\n%s%s", err, out, errOut)
+	}
+	older := writeConfig(t, t.TempDir(), fmt.Sprintf("database: %s\n", db))
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{map[string]string{"NEWSWIRE_DB": db}, []string{"sources", "list"}},
+		{map[string]string{"NEWSWIRE_DB": db}, []string{"opml", "export"}},
+		{map[string]string{"NEWSWIRE_CONFIG": older}, []string{"sources", "list", "--json"}},
+		{map[string]string{"NEWSWIRE_DB": db}, []string{"fetch", "--instance", "cron-job"}},
+	} {
+		out, errOut, err := run(t, c.env, c.args...)
+		if err != nil {
+			t.Fatalf("%q: %v\n%s%s", c.args, err, out, errOut)
+		}
+		if !strings.Contains(out, "/arabic.rss") && !strings.Contains(out, "wire: ") {
+			t.Errorf("%q does not show the config's source:\n%s", c.args, out)
+		}
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	src, err := st.SourceByName(context.Background(), "wire")
+	if err != nil {
+		t.Fatalf("the config's source after the other commands: %v", err)
+	}
+	if src.LastSuccess.IsZero() {
+		t.Errorf("source %q lost its fetch state: %+v", src.Name, src)
+	}
+}

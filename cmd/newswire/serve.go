@@ -61,7 +61,7 @@ func startupWrites(ctx context.Context, st *store.Store, cfg *config.Config) err
 			return fmt.Errorf("upsert category %q: %w", c.Slug, err)
 		}
 	}
-	return syncConfigSources(ctx, st, cfg)
+	return syncConfigSources(ctx, st, cfg, true)
 }
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
@@ -158,8 +158,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			Content: func(ctx context.Context, topic string) ([]byte, string, int64, error) {
 				return srv.TopicContent(ctx, topic)
 			},
-			UserAgent: userAgent(),
-			Logger:    log.With("component", "websub"),
+			UserAgent:   userAgent(),
+			Logger:      log.With("component", "websub"),
+			WriteHealth: st.WriteHealth,
 			OnDelivery: func(ok bool) {
 				met.Deliveries.WithLabelValues(map[bool]string{true: "ok", false: "failed"}[ok]).Inc()
 			},

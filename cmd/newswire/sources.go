@@ -477,7 +477,7 @@ func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlag
 		return nil, nil, nil, err
 	}
 	srcs, err := func() ([]newsroom.Source, error) {
-		if err := syncConfigSources(ctx, st, cfg); err != nil {
+		if err := syncConfigSources(ctx, st, cfg, false); err != nil {
 			return nil, err
 		}
 		return st.Sources(ctx)
@@ -490,16 +490,22 @@ func (m *Main) openSources(ctx context.Context, fs *flag.FlagSet, cf *configFlag
 }
 
 // syncConfigSources applies the config file's sources to the store: each is
-// added or updated (its fetch state kept), and sources an earlier config
-// declared but this one does not are removed. Sources added with
-// `newswire sources add` are left alone.
-func syncConfigSources(ctx context.Context, st *store.Store, cfg *config.Config) error {
+// added or updated (its fetch state kept). With prune (serve only, which
+// owns the config), sources an earlier config declared but this one does not
+// are removed; the other commands run from anywhere against a shared
+// database, often without that config or with an older copy, and must not
+// remove sources (with their fetch state and items) under the running
+// instances. Sources added with `newswire sources add` are left alone.
+func syncConfigSources(ctx context.Context, st *store.Store, cfg *config.Config, prune bool) error {
 	declared := map[string]bool{}
 	for _, c := range cfg.Sources {
 		declared[c.Name] = true
 		if _, err := st.UpsertSource(ctx, storeSource(c, "config")); err != nil {
 			return fmt.Errorf("apply config source %q: %w", c.Name, err)
 		}
+	}
+	if !prune {
+		return nil
 	}
 	have, err := st.Sources(ctx)
 	if err != nil {

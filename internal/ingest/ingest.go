@@ -73,6 +73,10 @@ type Options struct {
 	// Lease is how long a claim on a source lasts unless renewed (default
 	// DefaultLease); it is renewed every third of it while a pass runs.
 	Lease time.Duration
+	// WriteHealth, if set, is the store's (store.Store.WriteHealth): while
+	// writes fail, a source's failed save that repeats is logged at error
+	// once. Without it every failed save is logged at error.
+	WriteHealth func() newsroom.WriteHealth
 }
 
 // Result is the outcome of one pass over one source.
@@ -119,13 +123,18 @@ type Ingester struct {
 	opts   Options
 	client *fetch.Client
 	log    *slog.Logger
-	parser *gofeed.Parser // safe for concurrent use
-	sem    chan struct{}  // bounds concurrent passes
+	faults *newsroom.FaultLog // failed saves: the same storage fault once per source at error
+	parser *gofeed.Parser     // safe for concurrent use
+	sem    chan struct{}      // bounds concurrent passes
 
 	mu       sync.Mutex
 	running  map[string]*sync.Mutex // one pass per source at a time
 	onChange func()
 	onResult func(Result)
+	// attempts is, per source, the last attempt this instance recorded
+	// (Unix seconds, as stored): whether the source's last attempt was
+	// this instance's tells due how early a run may be.
+	attempts map[string]int64
 
 	normalized countingHook // test hook: items that went through normalisation
 }
@@ -168,8 +177,10 @@ func New(st Store, opts Options) *Ingester {
 	p.KeepOriginalFeed = true // RSS <ttl>, JSON content_text
 	return &Ingester{
 		st: st, opts: opts, client: client, log: log, parser: p,
-		sem:     make(chan struct{}, opts.Concurrency),
-		running: make(map[string]*sync.Mutex),
+		faults:   newsroom.NewFaultLog(log, opts.WriteHealth),
+		sem:      make(chan struct{}, opts.Concurrency),
+		running:  make(map[string]*sync.Mutex),
+		attempts: make(map[string]int64),
 	}
 }
 
@@ -343,12 +354,29 @@ func (in *Ingester) Job(name string) func(ctx context.Context) {
 			}
 			return
 		}
-		if !src.Polled() || !due(src, in.opts.Now()) {
+		if !src.Polled() || !due(src, in.opts.Now(), in.attemptedLast(src)) {
 			return
 		}
 		next := src.NextRun
 		in.run(ctx, src.Name, false, claim{due: &next}, in.scheduled)
 	}
+}
+
+// attemptedLast reports whether src's last attempt is one this instance
+// recorded.
+func (in *Ingester) attemptedLast(src newsroom.Source) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	at, ok := in.attempts[src.Name]
+	return ok && !src.LastAttempt.IsZero() && at == src.LastAttempt.Unix()
+}
+
+// noteAttempt records that this instance recorded a pass over the source
+// called name attempted at.
+func (in *Ingester) noteAttempt(name string, at time.Time) {
+	in.mu.Lock()
+	in.attempts[name] = at.Unix()
+	in.mu.Unlock()
 }
 
 // scheduled handles the Result of a pass a Job or TakeOver ran. A run that
@@ -467,6 +495,11 @@ func (in *Ingester) passNow(ctx context.Context, name string, held *document, c 
 	if *lk == nil {
 		l, err := in.claimLease(ctx, name, c)
 		if err != nil {
+			if errors.Is(err, newsroom.ErrStorage) && ctx.Err() == nil {
+				// Claiming is a write: while writes fail no pass runs, and
+				// this is where each source's poll fails, poll after poll.
+				in.faults.Error(name, "cannot claim source", err, "source", name)
+			}
 			return Result{Source: name, Err: err}, nil
 		}
 		*lk = in.keep(ctx, l)

@@ -156,19 +156,23 @@ func TestIntervalsAndBackoff(t *testing.T) {
 	plain := newsroom.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(10 * time.Minute)}
 	stretched := newsroom.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(30 * time.Minute)}
 	for _, tc := range []struct {
-		name string
-		src  newsroom.Source
-		at   time.Duration
-		want bool
+		name   string
+		src    newsroom.Source
+		at     time.Duration
+		others bool // the last attempt was another instance's
+		want   bool
 	}{
-		{"never polled", newsroom.Source{}, 0, true},
-		{"own schedule, tick a little early", plain, 10*time.Minute - 20*time.Second, true},
-		{"own schedule, half an interval early", plain, 4 * time.Minute, false},
-		{"stretched, previous tick", stretched, 20 * time.Minute, false},
-		{"stretched, tick a little early", stretched, 30*time.Minute - 2*time.Second, true},
-		{"stretched, too early by a minute", stretched, 29 * time.Minute, false},
+		{"never polled", newsroom.Source{}, 0, false, true},
+		{"own schedule, tick a little early", plain, 10*time.Minute - 20*time.Second, false, true},
+		{"own schedule, half an interval early", plain, 4 * time.Minute, false, false},
+		{"another instance's tick, a little early", plain, 10*time.Minute - 20*time.Second, true, false},
+		{"another instance's tick, at the next run", plain, 10 * time.Minute, true, true},
+		{"stretched, previous tick", stretched, 20 * time.Minute, false, false},
+		{"stretched, tick a little early", stretched, 30*time.Minute - 2*time.Second, false, true},
+		{"stretched, another instance's tick a little early", stretched, 30*time.Minute - 2*time.Second, true, true},
+		{"stretched, too early by a minute", stretched, 29 * time.Minute, false, false},
 	} {
-		if got := due(tc.src, last.Add(tc.at)); got != tc.want {
+		if got := due(tc.src, last.Add(tc.at), !tc.others); got != tc.want {
 			t.Errorf("%s: due = %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -50,23 +50,31 @@ func backoff(every time.Duration, failures int, maxBackoff time.Duration) time.D
 // it when an upstream (ttl, max-age, Retry-After) or a backoff set NextRun.
 const dueSlack = 5 * time.Second
 
-// due reports whether a scheduled run at now should poll src.
+// due reports whether a scheduled run at now should poll src; mine is
+// whether this instance made src's last attempt.
 //
 // When NextRun is exactly the schedule's interval after the last attempt
-// (nothing stretched it), a run up to half an interval early is on time:
-// the cron tick comes at the same offset as the previous one, which may
-// have started a little late (jitter, a full worker pool), and skipping it
-// would poll the source at twice its interval. When an upstream or a
+// (nothing stretched it) and this instance made that attempt, a run up to
+// half an interval early is on time: this instance's cron tick comes at the
+// same offset as the previous one, which may have started a little late
+// (jitter, a full worker pool), and skipping it would poll the source at
+// twice its interval. Another instance's tick comes at an offset of its own
+// (its start time, its jitter): early by up to half an interval, it would
+// poll the source again long before its next run, and with several
+// instances every tick would; it waits for NextRun. When an upstream or a
 // backoff stretched the interval, NextRun is honoured to within dueSlack,
 // at worst one tick late.
-func due(src newsroom.Source, now time.Time) bool {
+func due(src newsroom.Source, now time.Time, mine bool) bool {
 	if src.NextRun.IsZero() {
 		return true
 	}
 	slack := dueSlack
 	every := scheduleInterval(src.Schedule, now)
 	if !src.LastAttempt.IsZero() && src.NextRun.Sub(src.LastAttempt) <= every {
-		slack = max(slack, every/2)
+		slack = 0
+		if mine {
+			slack = max(dueSlack, every/2)
+		}
 	}
 	return !now.Before(src.NextRun.Add(-slack))
 }

@@ -122,6 +122,44 @@ func TestTwoInstancesPollEachSourceOncePerPeriod(t *testing.T) {
 	}
 }
 
+// Instances that started at different times tick at different offsets
+// in each period: a tick of another instance that comes half an interval
+// before the source's next run is not that run, and polling there would
+// poll the source at every instance's tick. Each source is polled once per
+// period, by the instance whose tick comes first after its next run.
+func TestInstancesTickingAtOtherOffsetsPollOncePerPeriod(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *ingest.Options) { o.Instance = "a" })
+	_, b := e.secondInstance("b")
+	_, c := e.secondInstance("c")
+	f := &inFlight{now: map[string]int{}, max: map[string]int{}, total: map[string]int{}}
+	e.up.set("/s", route{handler: f.wrap(genFeed("s", 3, false, 200))})
+	e.addSource("s", "/s", func(s *newsroom.Source) { s.Schedule = "@every 10m" })
+	ctx := context.Background()
+	fetched := func() int { f.mu.Lock(); defer f.mu.Unlock(); return f.total["/s"] }
+	// a ticks at 0, b 3 minutes later, c 6 minutes later, every 10 minutes.
+	const periods = 4
+	for p := 1; p <= periods; p++ {
+		e.in.Job("s")(ctx)
+		e.clock.Advance(3 * time.Minute)
+		b.Job("s")(ctx)
+		e.clock.Advance(3 * time.Minute)
+		c.Job("s")(ctx)
+		e.clock.Advance(4 * time.Minute)
+		if got := fetched(); got != p {
+			t.Fatalf("period %d: fetched %d times in all, want %d", p, got, p)
+		}
+	}
+	// a stops: b's tick, the first after the next run, polls.
+	e.clock.Advance(3 * time.Minute)
+	b.Job("s")(ctx)
+	e.clock.Advance(3 * time.Minute)
+	c.Job("s")(ctx)
+	if got := fetched(); got != periods+1 {
+		t.Errorf("with a stopped: fetched %d times in all, want %d", got, periods+1)
+	}
+}
+
 // blocking is an upstream path that reports each request's arrival and
 // answers only once released (or never, when its client goes away or the
 // test ends).

@@ -192,7 +192,7 @@ func (in *Ingester) record(ctx context.Context, lk *keeper, src newsroom.Source,
 	if err != nil && len(p.Items) > 0 && ctx.Err() == nil && !errors.Is(err, newsroom.ErrLeaseLost) {
 		err = fmt.Errorf("save %s: %w", src.Name, err)
 		// Logged here: recording the failure on the source may still work.
-		in.log.Error("cannot save items", "source", src.Name, "items", len(p.Items), "error", err)
+		in.faults.Error(src.Name, "cannot save items", err, "source", src.Name, "items", len(p.Items))
 		res.Err, res.Unchanged, res.Deferred = err, 0, 0
 		st := p.State
 		st.LastSuccess, st.ETag, st.LastModified, st.BodyHash = src.LastSuccess, src.ETag, src.LastModified, src.BodyHash
@@ -208,11 +208,12 @@ func (in *Ingester) record(ctx context.Context, lk *keeper, src newsroom.Source,
 		return res
 	}
 	if err != nil {
-		in.log.Error("cannot record pass", "source", src.Name, "error", err)
+		in.faults.Error(src.Name, "cannot record pass", err, "source", src.Name)
 		res.Err = errors.Join(res.Err, err)
 		return res
 	}
 	res.recorded = true
+	in.noteAttempt(src.Name, p.State.LastAttempt)
 	lk.released = lk.released || !p.KeepLease
 	res.New, res.Updated, res.Unchanged = pr.New, pr.Updated, res.Unchanged+pr.Unchanged
 	if res.Err == nil {

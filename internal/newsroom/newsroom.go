@@ -2,7 +2,8 @@
 // stored news, whatever database keeps it: upstream sources and the passes
 // ingest makes over them, ?since= cursors and changes, WebSub subscriptions
 // and their queue, save outcomes, and the errors callers branch on
-// (ErrNotFound, ErrWithdrawn, ErrInvalid, ErrStorage…). It imports nothing
+// (ErrNotFound, ErrWithdrawn, ErrInvalid, ErrStorage…), and FaultLog, which
+// logs a storage fault that repeats at error only once. It imports nothing
 // of the project but feeds; the store (SQLite or PostgreSQL) implements the
 // storage, and ingest, the server, the hub and the commands use these types
 // without depending on it.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newswire/newswire/feeds"
 )
@@ -168,6 +169,33 @@ func BenchmarkServeHTTP(b *testing.B) {
 				resp.Body.Close()
 				if resp.StatusCode != c.code {
 					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPull measures ?since= pulls that each name a cursor of their
+// own, as partners polling from their own positions do: every request
+// misses the document cache and is assembled (query, render or fragments,
+// the publish gate, gzip).
+func BenchmarkPull(b *testing.B) {
+	srv := benchServer(b)
+	h := srv.Handler()
+	for _, fm := range []feeds.Format{feeds.FormatRSS, feeds.FormatAtom, feeds.FormatJSON} {
+		b.Run(fm.Extension(), func(b *testing.B) {
+			w := &discardWriter{h: make(http.Header)}
+			b.ReportAllocs()
+			// Distinct times before every article: each pull has all 50.
+			epoch, i := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), 0
+			for b.Loop() {
+				i++
+				r, _ := http.NewRequest(http.MethodGet, "/feeds/politics."+fm.Extension()+"?since="+epoch.Add(time.Duration(i)*time.Second).Format(time.RFC3339), nil)
+				r.Header.Set("Accept-Encoding", "gzip")
+				clear(w.h)
+				h.ServeHTTP(w, r)
+				if w.code != http.StatusOK {
+					b.Fatalf("status %d", w.code)
 				}
 			}
 		})

@@ -28,20 +28,22 @@ type rendered struct {
 	hdrCacheTag         []string // Cache-Tag: the same keys, comma-separated
 }
 
+// newRendered compresses body whole at the default level: for documents
+// rendered once per change and served many times.
 func newRendered(body []byte, contentType string, modified time.Time) *rendered {
-	return newRenderedLevel(body, contentType, modified, gzip.DefaultCompression)
-}
-
-// newRenderedLevel is newRendered compressing at level: documents rendered
-// once per change afford the default; one-off pulls take BestSpeed.
-func newRenderedLevel(body []byte, contentType string, modified time.Time, level int) *rendered {
-	sum := sha256.Sum256(body)
-	tag := hex.EncodeToString(sum[:16])
 	var buf bytes.Buffer
 	buf.Grow(len(body)/4 + 64)
-	zw, _ := gzip.NewWriterLevel(&buf, level)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
+	return newRenderedGzip(body, buf.Bytes(), contentType, modified)
+}
+
+// newRenderedGzip is newRendered with body's gzip already made (assembled
+// from compressed fragments, see feeds.Fragments.PublishGzip).
+func newRenderedGzip(body, gzipped []byte, contentType string, modified time.Time) *rendered {
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:16])
 	// Exact-size copies: a cached document must not pin a buffer's spare
 	// capacity (up to twice its size) for as long as it lives.
 	body = bytes.Clone(body)
@@ -53,7 +55,7 @@ func newRenderedLevel(body []byte, contentType string, modified time.Time, level
 	}
 	r := &rendered{
 		body:     body,
-		gzipped:  bytes.Clone(buf.Bytes()),
+		gzipped:  bytes.Clone(gzipped),
 		etag:     `"` + tag + `"`,
 		gzipETag: `"` + tag + `-gz"`, // strong ETags differ per encoding
 		modified: modified,

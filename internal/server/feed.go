@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -210,8 +209,17 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	res, err := feeds.Publish(&buf, f, q.fm, s.opts.Budget)
+	// Documents rendered for one request or a few (pulls, searches,
+	// archive pages) take their gzip assembled from the fragments'; the
+	// current feeds, served thousands of times per render, compress whole
+	// at the default level for the smallest body.
+	var buf, gz bytes.Buffer
+	var res feeds.BudgetResult
+	if k.variant != "" {
+		res, err = s.frags.PublishGzip(&buf, &gz, f, q.fm, s.opts.Budget)
+	} else {
+		res, err = s.frags.Publish(&buf, f, q.fm, s.opts.Budget)
+	}
 	if err != nil {
 		s.countRender(q.fm, "invalid")
 		s.log.Error("publish gate: feed not served", "feed", k.name, "error", err)
@@ -233,15 +241,17 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 			"summarized", res.Summarized, "dropped", res.Dropped, "bytes", res.Bytes)
 	}
 	s.countRender(q.fm, "ok")
-	level := gzip.DefaultCompression
-	if k.variant != "" {
-		level = gzip.BestSpeed // rendered for few requests: spend less per render
-	}
 	// Last-Modified is the document's updated time (the newest item's
 	// update, else when the category was created), but never later than
 	// now: an article dated in the future would otherwise make every later
 	// change look older than what If-Modified-Since clients hold.
-	r := newRenderedLevel(buf.Bytes(), q.fm.ContentType(), minTime(res.Updated, time.Now()), level)
+	modified := minTime(res.Updated, time.Now())
+	var r *rendered
+	if gz.Len() > 0 {
+		r = newRenderedGzip(buf.Bytes(), gz.Bytes(), q.fm.ContentType(), modified)
+	} else {
+		r = newRendered(buf.Bytes(), q.fm.ContentType(), modified)
+	}
 	if links := headerLinks(f.Links, f.SelfURL); links != "" {
 		r.hdrLink = []string{links}
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -504,5 +505,41 @@ func TestSourceAnchor(t *testing.T) {
 		if got := sourceAnchor(name); got != want {
 			t.Errorf("sourceAnchor(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// While database writes fail, a source's pass cannot be recorded, so its
+// stored next run passes and stays in the past: the status page says the
+// source waits for writes instead of showing a next run that never comes.
+func TestStatusPageSaysDueSourcesWaitForWrites(t *testing.T) {
+	for _, tt := range []struct{ lang, waits, later string }{
+		{"en", "waits for database writes", "in 2 hours"},
+		{"ar", "ينتظر إتاحة الكتابة في قاعدة البيانات", "بعد ساعتين"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			f := newSiteFixture(t, tt.lang)
+			ctx := context.Background()
+			now := time.Now()
+			for name, next := range map[string]time.Time{"due": now.Add(-time.Hour), "later": now.Add(2*time.Hour + time.Minute)} {
+				saved, err := f.st.UpsertSource(ctx, newsroom.Source{Name: name, URL: "https://" + name + ".example/rss", Enabled: true, Origin: newsroom.OriginConfig})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.st.SavePass(ctx, newsroom.Pass{SourceID: saved.ID, State: newsroom.SourceState{
+					LastAttempt: now.Add(-2 * time.Hour), LastSuccess: now.Add(-2 * time.Hour), NextRun: next}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.srv.opts.Writes = func() newsroom.WriteHealth {
+				return newsroom.WriteHealth{Since: now, Fault: &newsroom.StorageError{Fault: newsroom.FaultFull, Err: errors.New("disk full")}}
+			}
+			doc := getPage(t, f, "/status")
+			if text := textOf(byID(t, doc, "source-due")); !strings.Contains(text, tt.waits) {
+				t.Errorf("due source while writes fail does not say it waits for writes: %s", text)
+			}
+			if text := textOf(byID(t, doc, "source-later")); !strings.Contains(text, tt.later) || strings.Contains(text, tt.waits) {
+				t.Errorf("source due later while writes fail: %s, want its next run %q", text, tt.later)
+			}
+		})
 	}
 }

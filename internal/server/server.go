@@ -81,6 +81,9 @@ type Options struct {
 	Notifier  Notifier
 	RateLimit RateLimit
 	Budget    feeds.Budget // size bounds of one feed document
+	// FragmentBytes bounds the validated item fragments feeds are
+	// assembled from (feeds.Fragments); 0: feeds.DefaultFragmentBytes.
+	FragmentBytes int64
 	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
 	// external one); empty: none.
 	HubURL string
@@ -140,6 +143,10 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	cache *cache
+	// frags holds each item rendered and validated once per format and
+	// budget variant, for every document that carries it: this instance's
+	// own, keyed by the item's content, so nothing needs invalidating.
+	frags *feeds.Fragments
 
 	cacheControlHdr []string
 	tmpl            *template.Template
@@ -170,7 +177,7 @@ type Server struct {
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
-		cleaner: opts.Cleaner}
+		cleaner: opts.Cleaner, frags: feeds.NewFragments(opts.FragmentBytes)}
 	if s.cleaner == nil {
 		s.cleaner = clean.New(clean.Options{}) // once, not per request
 	}

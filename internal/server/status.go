@@ -81,10 +81,15 @@ type statusPage struct {
 // Ago says how long before the page's time t was, in the site's language.
 func (p *statusPage) Ago(t time.Time) template.HTML { return timeTag(t, ago(p.Lang, t, p.Now)) }
 
-// NextRun says when src is fetched next, in the site's language.
+// NextRun says when src is fetched next, in the site's language. While
+// database writes fail, a due source's pass cannot be recorded, so its
+// stored next run stays in the past: it waits for writes.
 func (p *statusPage) NextRun(src statusSource) template.HTML {
 	if !src.Polled() {
 		return template.HTML(html.EscapeString(p.T("time.not_scheduled")))
+	}
+	if p.Writes != "" && !src.NextRun.After(p.Now) {
+		return template.HTML(html.EscapeString(p.T("time.waits_for_writes")))
 	}
 	return timeTag(src.NextRun, until(p.Lang, src.NextRun, p.Now))
 }

@@ -13,7 +13,20 @@ import (
 
 // go test -run '^$' -bench . -benchtime 2s ./internal/store/
 
+// BenchmarkSaveArticles writes batches of 100 ~3 KB Arabic articles, on
+// SQLite and, with NEWSWIRE_TEST_POSTGRES set, on PostgreSQL side by side.
 func BenchmarkSaveArticles(b *testing.B) {
+	for _, db := range []testDB{sqliteDB, postgresDB} {
+		b.Run(db.name, func(b *testing.B) {
+			if db.name == "postgres" {
+				needPostgres(b)
+			}
+			benchmarkSaveArticles(b, db)
+		})
+	}
+}
+
+func benchmarkSaveArticles(b *testing.B, db testDB) {
 	ctx := context.Background()
 	cats := []string{"politics", "economy", "sports", "culture", "world"}
 	batch := func(start int) []*feeds.Article {
@@ -24,7 +37,7 @@ func BenchmarkSaveArticles(b *testing.B) {
 		return as
 	}
 	b.Run("new/batch=100", func(b *testing.B) {
-		st := mustOpen(b)
+		st := db.open(b)
 		batches := make([][]*feeds.Article, 0, 64) // built outside the timer, reused with fresh GUIDs
 		for i := range 64 {
 			batches = append(batches, batch(i*100))
@@ -45,7 +58,7 @@ func BenchmarkSaveArticles(b *testing.B) {
 		b.ReportMetric(float64(n*100)/b.Elapsed().Seconds(), "rows/s")
 	})
 	b.Run("unchanged/batch=100", func(b *testing.B) {
-		st := mustOpen(b)
+		st := db.open(b)
 		as := batch(0)
 		mustSave(b, st, as...)
 		b.ReportAllocs()

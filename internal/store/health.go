@@ -42,6 +42,15 @@ func (s *Store) OnWriteHealth(fn func(newsroom.WriteHealth)) {
 // method that writes, so each failed write counts and degrades at once.
 func (s *Store) noteWrite(errp *error) {
 	if *errp == nil {
+		// A write went through while reads were immutable (its connection
+		// made the -shm file): the file changes now, so reads must see it
+		// at once, not at the next probe. A method that returned without
+		// writing leaves no -shm behind.
+		if s.mode.isImmutable() && fileExists(s.path+"-shm") {
+			if err := s.readNormally(context.Background()); err != nil {
+				s.log.Debug("reads stay immutable", "error", err)
+			}
+		}
 		return
 	}
 	*errp = classify(*errp)
@@ -100,9 +109,16 @@ func (s *Store) ProbeWrites(ctx context.Context) (err error) {
 		s.w.SetMaxIdleConns(0)
 		s.w.SetMaxIdleConns(s.idleConns())
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('write_probe', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, time.Now().UnixNano()); err != nil {
+	_, err = s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('write_probe', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, time.Now().UnixNano())
+	// Reads stay immutable only while nobody can write: not once this
+	// write went through, nor once another process made the WAL's files.
+	rerr := s.readNormally(ctx)
+	if err != nil {
 		return fmt.Errorf("write probe: %w", err)
+	}
+	if rerr != nil {
+		return fmt.Errorf("write probe: %w", rerr)
 	}
 	if !degraded || !quiet {
 		return nil
@@ -236,4 +252,9 @@ func repairSideFiles(path string) error {
 		}
 	}
 	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -26,8 +26,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -57,9 +59,15 @@ const (
 
 // Store is newswire's database. It is safe for concurrent use.
 type Store struct {
-	w    *dbPool // SQLite: exactly one connection, every write goes through it; PostgreSQL: the pool
-	r    *dbPool // SQLite: the read-only pool; PostgreSQL: the same pool as w
-	d    *dialect
+	w *dbPool // SQLite: exactly one connection, every write goes through it; PostgreSQL: the pool
+	r *dbPool // SQLite: the read-only pool; PostgreSQL: the same pool as w
+	d *dialect
+	// SQLite only: how connections open the file, normally or immutably
+	// while its folder cannot be written (conn.go); rc is the reader
+	// pool's connector, for checking whether normal reads work. Unused
+	// (nil, always normal) on PostgreSQL.
+	mode accessMode
+	rc   *connector
 	now  func() time.Time
 	log  *slog.Logger
 	path string // the SQLite file; "" on PostgreSQL
@@ -111,7 +119,9 @@ func WithMaxConns(n int) Option {
 // mount) opens read-only: WriteHealth says so, writes fail with ErrStorage,
 // and the start-up writes skipped (the search index) run once ProbeWrites
 // finds writes work. With migrations pending it cannot be served and Open
-// fails with an error that says why.
+// fails with an error that says why. A SQLite database whose folder cannot
+// be written and that has no -wal or -shm file is read immutably until
+// normal reads work (conn.go).
 func Open(ctx context.Context, location string, opts ...Option) (*Store, error) {
 	if location == "" {
 		return nil, errors.New("open store: empty path")
@@ -174,19 +184,24 @@ func (s *Store) openSQLite(ctx context.Context, path string) error {
 	}
 	s.d = sqliteDialect()
 	// The writer opens and migrates first, so the file is in WAL mode with the
-	// current schema before any reader connects.
-	w, err := sql.Open("sqlite", dsn(path, pragmaBusyTimeout, pragmaWAL, pragmaSyncNormal, pragmaForeignKeys, txLockImmediate))
+	// current schema before any reader connects. Both pools open through a
+	// connector that knows the access mode (conn.go).
+	wc, err := newConnector(&s.mode, true, path,
+		[]string{pragmaBusyTimeout, pragmaWAL, pragmaSyncNormal, pragmaForeignKeys, txLockImmediate},
+		[]string{pragmaBusyTimeout, pragmaForeignKeys, txLockImmediate})
 	if err != nil {
 		return err
 	}
+	w := sql.OpenDB(wc)
 	s.w = &dbPool{w, s.d}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn(path, pragmaBusyTimeout, pragmaForeignKeys, pragmaQueryOnly))
-	if err != nil {
+	readParams := []string{pragmaBusyTimeout, pragmaForeignKeys, pragmaQueryOnly}
+	if s.rc, err = newConnector(&s.mode, false, path, readParams, readParams); err != nil {
 		return err
 	}
+	r := sql.OpenDB(s.rc)
 	s.r = &dbPool{r, s.d}
 	r.SetMaxOpenConns(readConns)
 	r.SetMaxIdleConns(readConns) // keep them: a new connection re-runs the pragmas
@@ -224,9 +239,9 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 	if !errors.As(werr, &se) {
 		return err
 	}
-	have, rerr := s.schemaVersion(ctx)
-	if rerr != nil {
-		return fmt.Errorf("database can be neither written nor read: %w", errors.Join(werr, classify(rerr)))
+	have, err := s.readVersion(ctx, werr)
+	if err != nil {
+		return err
 	}
 	files, gerr := fs.Glob(s.migrations())
 	if gerr != nil {
@@ -239,7 +254,81 @@ func (s *Store) openReadOnly(ctx context.Context, err error) error {
 		return fmt.Errorf("database has %d pending migrations and cannot be written, so it cannot be served: %w", len(files)-have, werr)
 	}
 	s.h.pending = append(s.h.pending, s.indexAll)
+	if s.mode.isImmutable() {
+		// SQLite's "unable to open database file" hides why: say it.
+		se = &newsroom.StorageError{Fault: newsroom.FaultReadOnly, Err: fmt.Errorf("%s cannot be written: %w", filepath.Dir(s.path), se.Err)}
+		s.log.Warn("reading the database as immutable: its folder cannot be written, so its -wal and -shm files cannot be created",
+			"database", s.path)
+	}
 	s.writeFailed(se)
+	return nil
+}
+
+// readVersion reads the schema version of a database that cannot be
+// written (werr says why). When SQLite's normal reads fail for want of the
+// WAL's side files, it reads immutably if that reads every commit.
+// PostgreSQL has no such mode: its read either works or fails Open.
+func (s *Store) readVersion(ctx context.Context, werr error) (int, error) {
+	neither := func(err error) error {
+		return fmt.Errorf("database can be neither written nor read: %w", errors.Join(werr, classify(err)))
+	}
+	have, rerr := s.schemaVersion(ctx)
+	if rerr == nil {
+		return have, nil
+	}
+	if s.d.pg() || !errors.Is(classify(rerr), newsroom.ErrStorage) {
+		return 0, neither(rerr)
+	}
+	safe, err := immutableSafe(s.path)
+	if err != nil {
+		return 0, neither(errors.Join(rerr, err))
+	}
+	if !safe {
+		return 0, neither(fmt.Errorf("%w; its -wal file holds commits, and its -shm file, needed to read them, "+
+			"cannot be created: make %s writable for one start", rerr, filepath.Dir(s.path)))
+	}
+	s.mode.set(true)
+	if have, err = s.schemaVersion(ctx); err != nil {
+		return 0, neither(errors.Join(rerr, err))
+	}
+	return have, nil
+}
+
+// readNormally leaves immutable reads once normal ones work: someone can
+// write the folder again (this store's write probe, or another process),
+// so the file may change. The readers' (and writer's) connections of the
+// immutable mode, and the statements prepared on them, leave their pools.
+func (s *Store) readNormally(ctx context.Context) error {
+	if !s.mode.isImmutable() {
+		return nil
+	}
+	c, err := s.rc.normal.Connect(ctx)
+	if err != nil {
+		return fmt.Errorf("normal reads: %w", classify(err))
+	}
+	defer c.Close()
+	qc, ok := c.(driver.QueryerContext)
+	if !ok {
+		return fmt.Errorf("normal reads: driver connection %T cannot query", c)
+	}
+	rows, err := qc.QueryContext(ctx, "SELECT value FROM meta WHERE key = 'version'", nil)
+	if err != nil {
+		return fmt.Errorf("normal reads: %w", classify(err))
+	}
+	// The first step reads the WAL's shared memory.
+	err = rows.Next(make([]driver.Value, 1))
+	if cerr := rows.Close(); err == nil || errors.Is(err, io.EOF) {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("normal reads: %w", classify(err))
+	}
+	if s.mode.set(false) {
+		// Idle connections go now; those in use when they are returned.
+		s.r.SetMaxIdleConns(0)
+		s.r.SetMaxIdleConns(readConns)
+		s.log.Info("reading the database normally again")
+	}
 	return nil
 }
 

@@ -1,15 +1,18 @@
 package websub_test
 
 import (
-	"errors"
+	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/newswire/newswire/internal/disktest"
+	"github.com/newswire/newswire/internal/websub"
 )
 
 // A subscription request that cannot be stored because the database cannot
@@ -17,21 +20,10 @@ import (
 // 503 with Retry-After and the reason, as the admin API answers, not a bare
 // 500 "internal error" the subscriber cannot act on.
 func TestSubscribeWhileTheDiskIsFullIsRetryLater(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("a real full disk needs a tmpfs mount, which needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("mount tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() { // registered first: runs after the store closes
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount: %v: %s", err, out)
-		}
-	})
+	dir := disktest.Small(t, "1m")
 	e := newEnv(t)
 	e.hub = e.newHub(openStore(t, filepath.Join(dir, "n.db")))
-	fill(t, dir)
+	disktest.Fill(t, dir)
 
 	for _, mode := range []string{"subscribe", "unsubscribe"} {
 		w := e.request(url.Values{"hub.mode": {mode}, "hub.topic": {topicPolitics}, "hub.callback": {"http://127.0.0.1:1/cb"}})
@@ -47,21 +39,52 @@ func TestSubscribeWhileTheDiskIsFullIsRetryLater(t *testing.T) {
 	}
 }
 
-// fill writes a file in dir until the disk is full.
-func fill(t *testing.T, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
+// While the store stays degraded, the hub's queue run (every poll interval)
+// fails the same way each time: logged at error once, then at debug.
+func TestRepeatedQueueFaultIsLoggedAtErrorOnce(t *testing.T) {
+	dir := disktest.Small(t, "1m")
+	logs := &lockedLog{}
+	st := openStore(t, filepath.Join(dir, "n.db"))
+	e := newEnv(t, func(o *websub.Options) {
+		o.PollInterval = 10 * time.Millisecond
+		o.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		o.WriteHealth = st.WriteHealth
+	})
+	// Queued work, so that each run writes: claiming it fails on the full disk.
+	e.hub = e.newHub(st)
+	if w := e.request(url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topicPolitics}, "hub.callback": {"http://127.0.0.1:1/cb"}}); w.Code != http.StatusAccepted {
+		t.Fatalf("subscribe: %d %s", w.Code, w.Body)
 	}
-	defer f.Close()
-	chunk := make([]byte, 4096)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return
+	disktest.Fill(t, dir)
+	h := e.newHub(st)
+	h.Start(context.Background())
+
+	// The bound is for a hung test only; the runs are events in the log.
+	deadline := time.Now().Add(60 * time.Second)
+	for strings.Count(logs.String(), `"level":"DEBUG","msg":"websub queue"`) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no repeated queue failure logged at debug in 60 s; log:\n%s", logs.String())
 		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	if n := strings.Count(logs.String(), `"level":"ERROR","msg":"websub queue"`); n != 1 {
+		t.Errorf("the queue fault was logged at error %d times, want once; log:\n%s", n, logs.String())
+	}
+}
+
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -62,7 +62,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &se):
 		// Nothing was stored and the same request may work once the
 		// fault clears: the subscriber is told to come back.
-		h.log.Error("websub request not stored: storage", "mode", in.Mode, "topic", in.Topic, "error", err)
+		h.faults.Error(in.Topic, "websub request not stored: storage", err, "mode", in.Mode, "topic", in.Topic)
 		w.Header().Set("Retry-After", storageRetryAfter)
 		http.Error(w, "the hub cannot store requests now ("+se.Fault.String()+"): retry later", http.StatusServiceUnavailable)
 		return

@@ -105,6 +105,9 @@ type Options struct {
 
 	Now    func() time.Time // the clock; tests drive it
 	Logger *slog.Logger     // nil discards
+	// WriteHealth, if set, is the store's (store.Store.WriteHealth): while
+	// writes fail, a storage fault that repeats is logged at error once.
+	WriteHealth func() newsroom.WriteHealth
 	// OnDelivery, if set, is called after every delivery attempt (for
 	// metrics), from several goroutines at once: ok is true for a 2xx answer.
 	// Attempts cut off by shutdown are not reported.
@@ -181,15 +184,17 @@ type Hub struct {
 	startOnce  sync.Once
 	wg         sync.WaitGroup
 	lastPurge  atomic.Int64 // unix seconds of the last purge, by the hub's clock
+	faults     *newsroom.FaultLog
 }
 
 // NewHub returns a hub over st. Nothing runs until Start.
 func NewHub(st Store, opts Options) *Hub {
 	opts.setDefaults()
 	h := &Hub{
-		st:   st,
-		opts: opts,
-		log:  opts.Logger,
+		st:     st,
+		opts:   opts,
+		log:    opts.Logger,
+		faults: newsroom.NewFaultLog(opts.Logger, opts.WriteHealth),
 		client: fetch.NewGuardedClient(fetch.GuardOptions{
 			AllowPrivate: opts.AllowPrivateCallbacks,
 			Timeout:      opts.Timeout,
@@ -224,7 +229,7 @@ func (h *Hub) loop(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if err := h.runDue(h.work); err != nil && h.work.Err() == nil {
-			h.log.Error("websub queue", "error", err)
+			h.faults.Error("", "websub queue", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/newswire/newswire/feeds"
+)
+
+// TestPullsAreAssembledAsPublishRendersThem: ?since= pulls, search feeds
+// and category feeds served from the fragment cache are the documents the
+// fully validated render (feeds.Publish) gives for the same data, in every
+// format, with a withdrawal and with a byte budget that summarises; the
+// gzipped body is one gzip member holding that same document.
+func TestPullsAreAssembledAsPublishRendersThem(t *testing.T) {
+	var as []*feeds.Article
+	for i := range 12 {
+		a := article(i, "politics")
+		a.ContentHTML += string(bytes.Repeat([]byte("<p>فقرة طويلة من نص الخبر.</p>"), 20))
+		as = append(as, a)
+	}
+	ctx := context.Background()
+	for _, budget := range []feeds.Budget{{}, {MaxBytes: 9_000}} {
+		f := newFixture(t, as...)
+		if err := f.st.WithdrawArticle(ctx, "tag:test,2026:politics-3", "published in error"); err != nil {
+			t.Fatal(err)
+		}
+		f.srv.opts.Budget = budget
+		f.srv.Invalidate(ctx)
+		for _, fm := range feeds.AllFormats() {
+			for _, path := range []string{
+				"/feeds/politics." + fm.Extension() + "?since=2000-01-01T00:00:00Z",
+				"/feeds/politics." + fm.Extension() + "?since=2000-01-01T00:00:01Z&limit=5",
+				"/feeds/search." + fm.Extension() + "?q=" + "روسيا",
+				"/feeds/politics." + fm.Extension(),
+			} {
+				if budget.MaxBytes > 0 {
+					path += map[bool]string{true: "&", false: "?"}[bytes.ContainsRune([]byte(path), '?')] + "limit=11"
+				}
+				_, plain := f.get(t, path, "Accept-Encoding", "identity")
+				resp, gz := f.get(t, path, "Accept-Encoding", "gzip")
+				if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
+					t.Fatalf("%s: %d, Content-Encoding %q", path, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(gz))
+				if err != nil {
+					t.Fatal(err)
+				}
+				zr.Multistream(false) // one member: readers that stop after it get everything
+				unzipped, err := io.ReadAll(zr)
+				if err != nil || !bytes.Equal(unzipped, plain) {
+					t.Errorf("%s: gzip body is not the document (%v)", path, err)
+				}
+				if err := feeds.ValidateErr(plain); err != nil {
+					t.Errorf("%s: %v", path, err)
+				}
+				var q feedRequest
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req.SetPathValue("name", strings.TrimPrefix(req.URL.Path, "/feeds/"))
+				if err := f.srv.parseFeedRequest(req, &q); err != nil {
+					t.Fatal(err)
+				}
+				doc, err := f.srv.buildFeed(ctx, &q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want bytes.Buffer
+				if _, err := feeds.Publish(&want, doc, fm, budget); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(plain, want.Bytes()) {
+					t.Errorf("%s (budget %+v): served document differs from Publish's", path, budget)
+				}
+			}
+		}
+		if f.srv.frags.Len() == 0 {
+			t.Error("no fragment cached")
+		}
+	}
+}
