@@ -346,7 +346,7 @@ type SourceJSON struct {
 	AllowPrivate bool            `json:"allow_private,omitempty"`
 
 	// State, in answers only.
-	Origin         string     `json:"origin,omitempty"` // "config" or "cli" (sources add, the API, opml import)
+	Origin         string     `json:"origin,omitempty"` // the door that created it: "config", "cli" (sources add, opml import) or "api"
 	LastAttempt    *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess    *time.Time `json:"last_success,omitempty"`
 	NextRun        *time.Time `json:"next_run,omitempty"`
@@ -378,10 +378,11 @@ func NewSourceJSON(src newsroom.Source) SourceJSON {
 		DisabledReason: src.DisabledReason, Note: src.Note, MovedFrom: src.URLChangedFrom}
 }
 
-// Source is the source j describes, as a door adds it.
+// Source is the source j describes, as the admin API creates it (origin
+// "api"); apiSaveSource keeps an existing source's origin.
 func (j SourceJSON) Source() newsroom.Source {
 	return newsroom.Source{Name: j.Name, URL: j.URL, Schedule: j.Schedule, Categories: j.Categories,
-		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: newsroom.OriginCLI}
+		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: newsroom.OriginAPI}
 }
 
 // SourceOutcome says what saving a source did: "created" when there was
@@ -446,6 +447,11 @@ func (s *Server) apiSaveSource(w http.ResponseWriter, r *http.Request) {
 		if err != nil && !errors.Is(err, newsroom.ErrNotFound) {
 			s.apiError(w, r, err)
 			return
+		}
+		if had && before.Origin != "" {
+			// Origin says which door created a source: a change through
+			// the API keeps it (a config source stays the config's).
+			src.Origin = before.Origin
 		}
 		todo[i] = pending{src, before, had}
 		if s.opts.CheckSource != nil {

@@ -435,6 +435,24 @@ func (s *Server) topicsFor(deps []string) []string {
 func (s *Server) Invalidate(ctx context.Context) { s.refreshVersions(ctx) }
 
 func (s *Server) routes() http.Handler {
+	mux := s.mux()
+	// An address no route serves: a GET of a page gets the site's 404
+	// page; anything else what the routes alone answer (405 with Allow,
+	// the plain 404 of feeds, the API's JSON).
+	routesAlone := s.mux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && sitePage(r.URL.Path) {
+			r.Pattern = "" // counted as matching no route, as before
+			s.writeMissingPage(w, r, http.StatusNotFound, "error.no_page", "")
+			return
+		}
+		routesAlone.ServeHTTP(w, r)
+	})
+	return s.observe(mux) // "GET" patterns also answer HEAD
+}
+
+// mux is the server's routes.
+func (s *Server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /feeds/{name}", s.handleFeed) // politics.rss | .atom | .json
@@ -453,7 +471,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST /websub", s.opts.Hub)
 	}
 	s.apiRoutes(mux)
-	return s.observe(mux) // "GET" patterns also answer HEAD
+	return mux
 }
 
 // badRequest is a client error whose message is safe to show.

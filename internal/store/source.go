@@ -111,9 +111,9 @@ func checkSource(src *newsroom.Source) error {
 	switch src.Origin {
 	case "":
 		src.Origin = newsroom.OriginConfig
-	case newsroom.OriginConfig, newsroom.OriginCLI:
+	case newsroom.OriginConfig, newsroom.OriginCLI, newsroom.OriginAPI:
 	default:
-		return bad("origin", "%q is neither %q nor %q", src.Origin, newsroom.OriginConfig, newsroom.OriginCLI)
+		return bad("origin", "%q is not %q, %q or %q", src.Origin, newsroom.OriginConfig, newsroom.OriginCLI, newsroom.OriginAPI)
 	}
 	return nil
 }
