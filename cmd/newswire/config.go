@@ -3,21 +3,54 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/store"
 )
 
-// envHelp lists the environment variables every command reads.
-const envHelp = `
-Environment:
-  NEWSWIRE_CONFIG    config file (YAML), like --config
-  NEWSWIRE_DB        database file or postgres:// URL, like --db
-  NEWSWIRE_LISTEN    listen address, like --listen
-  NEWSWIRE_INSTANCE  this instance's name, like --instance (serve, fetch)
-A flag wins over its variable, the variable over the config file.
-`
+// envNamed finds the variables a flag's usage names ("$NEWSWIRE_DB"): a
+// command reads exactly those, so its -h lists what it reads, and a
+// variable meant for another command cannot break it.
+var envNamed = regexp.MustCompile(`\$(NEWSWIRE_[A-Z_]+)`)
+
+// commandEnv is the set of variables the flags of fs name.
+func commandEnv(fs *flag.FlagSet) map[string]bool {
+	reads := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) {
+		for _, m := range envNamed.FindAllStringSubmatch(f.Usage, -1) {
+			reads[m[1]] = true
+		}
+	})
+	return reads
+}
+
+// envHelp is the Environment lines for the variables in reads, in the
+// order config.EnvVars gives them; "" when there are none.
+func envHelp(reads map[string]bool) string {
+	var b strings.Builder
+	for _, v := range config.EnvVars() {
+		if reads[v.Name] {
+			fmt.Fprintf(&b, "  %-21s %s\n", v.Name, v.Usage)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "\nEnvironment:\n" + b.String() + "A flag wins over its variable, the variable over the config file.\n"
+}
+
+// allEnv is every variable newswire reads, for its top-level help.
+func allEnv() map[string]bool {
+	all := map[string]bool{}
+	for _, v := range config.EnvVars() {
+		all[v.Name] = true
+	}
+	return all
+}
 
 // configFlags are the flags shared by the commands that read the config.
 type configFlags struct {
@@ -28,7 +61,8 @@ func (c *configFlags) register(fs *flag.FlagSet, withListen bool) {
 	fs.StringVar(&c.path, "config", "", "config `file` (YAML); default none ($NEWSWIRE_CONFIG)")
 	fs.StringVar(&c.db, "db", "", "database: SQLite file `path`, or postgres:// URL (default ./newswire.db; $NEWSWIRE_DB)")
 	if withListen {
-		fs.StringVar(&c.listen, "listen", "", "listen `address` (default 127.0.0.1:8080; $NEWSWIRE_LISTEN)")
+		fs.StringVar(&c.listen, "listen", "", "listen `address` (default 127.0.0.1:8080; $NEWSWIRE_LISTEN); "+
+			"the admin API is served there too when admin.token or $NEWSWIRE_ADMIN_TOKEN is set")
 	}
 }
 
@@ -38,7 +72,16 @@ func (m *Main) loadConfig(fs *flag.FlagSet, c *configFlags) (*config.Config, err
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	path := m.Getenv(config.EnvConfig)
+	// Only the variables this command names in its help: NEWSWIRE_LISTEN
+	// set for serve must not break `sources list` in the same shell.
+	reads := commandEnv(fs)
+	getenv := func(name string) string {
+		if !reads[name] {
+			return ""
+		}
+		return m.Getenv(name)
+	}
+	path := getenv(config.EnvConfig)
 	if set["config"] {
 		path = c.path
 	}
@@ -49,7 +92,7 @@ func (m *Main) loadConfig(fs *flag.FlagSet, c *configFlags) (*config.Config, err
 			return nil, err
 		}
 	}
-	cfg.ApplyEnv(m.Getenv)
+	cfg.ApplyEnv(getenv)
 	if set["db"] {
 		cfg.Database = c.db
 	}

@@ -85,7 +85,7 @@ sources:
 	}
 	out, _, err = run(t, env, "sources", "add", "--name", "partner", "--url", up.URL+"/feed.json",
 		"--category", "world", "--rule", "Politics=politics", "--allow-private")
-	if err != nil || !strings.Contains(out, `source "partner"`) {
+	if err != nil || !strings.Contains(out, "added source partner: ") {
 		t.Errorf("sources add: %v %s", err, out)
 	}
 	if _, _, err := run(t, env, "sources", "add", "--name", "bad", "--url", "ftp://x/feed"); exitCode(err) != 2 {
@@ -105,7 +105,7 @@ sources:
 	os.WriteFile(opmlFile, []byte(`<?xml version="1.0"?><opml version="2.0"><head/><body>
 <outline text="World"><outline text="Agency" type="rss" xmlUrl="https://agency.example/rss"/></outline>
 </body></opml>`), 0o644)
-	if out, _, err := run(t, env, "opml", "import", opmlFile); err != nil || !strings.Contains(out, "1 sources added") {
+	if out, _, err := run(t, env, "opml", "import", opmlFile); err != nil || !strings.Contains(out, "1 source added") {
 		t.Errorf("opml import: %v %s", err, out)
 	}
 	if out, _, _ := run(t, env, "sources", "list", "--json"); !strings.Contains(out, `"name": "Agency"`) || !strings.Contains(out, `"world"`) {

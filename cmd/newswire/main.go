@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"regexp"
@@ -57,7 +58,8 @@ type Main struct {
 	// Ready, if set, is called by serve with the listening address.
 	Ready func(addr string)
 
-	noEnvHelp bool // -h prints no environment lines (group help prints them once)
+	noEnvHelp bool            // -h prints no environment lines (group help prints them once)
+	envRead   map[string]bool // if set, -h adds the variables the command reads (for group help)
 }
 
 // NewMain returns a Main for the process's real streams.
@@ -107,8 +109,8 @@ func (m *Main) usage() {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
-	b.WriteString("\nRun \"newswire <command> -h\" for a command's flags.\n")
-	b.WriteString(envHelp)
+	b.WriteString("\nRun \"newswire <command> -h\" for a command's flags and the variables it reads.\n")
+	b.WriteString(envHelp(allEnv()))
 	fmt.Fprint(m.Stderr, b.String())
 }
 
@@ -130,10 +132,13 @@ func (m *Main) runGroup(ctx context.Context, group string, args []string, subs [
 		for _, c := range subs {
 			fmt.Fprintf(&b, "  %-7s %s\n", c.name, c.summary)
 		}
+		reads := map[string]bool{}
 		for _, c := range subs {
-			b.WriteString("\n" + m.helpOf(ctx, c.run))
+			help, env := m.helpOf(ctx, c.run)
+			b.WriteString("\n" + help)
+			maps.Copy(reads, env)
 		}
-		fmt.Fprint(m.Stderr, b.String()+envHelp)
+		fmt.Fprint(m.Stderr, b.String()+envHelp(reads))
 		if len(args) == 0 {
 			return fmt.Errorf("%w: %s needs one of %s", errUsage, group, strings.Join(names, ", "))
 		}
@@ -147,14 +152,16 @@ func (m *Main) runGroup(ctx context.Context, group string, args []string, subs [
 	return fmt.Errorf("%w: unknown %s command %q (want %s)", errUsage, group, args[0], strings.Join(names, ", "))
 }
 
-// helpOf is what run prints for -h, without the environment lines. Every
-// command parses its flags before doing anything, so -h does nothing else.
-func (m *Main) helpOf(ctx context.Context, run func(m *Main, ctx context.Context, args []string) error) string {
+// helpOf is what run prints for -h, without the environment lines, and
+// the variables the command reads. Every command parses its flags before
+// doing anything, so -h does nothing else.
+func (m *Main) helpOf(ctx context.Context, run func(m *Main, ctx context.Context, args []string) error) (string, map[string]bool) {
 	var b strings.Builder
 	h := *m
 	h.Stdout, h.Stderr, h.noEnvHelp = io.Discard, &b, true
+	h.envRead = map[string]bool{}
 	_ = run(&h, ctx, []string{"-h"})
-	return b.String()
+	return b.String(), h.envRead
 }
 
 // newFlagSet returns a FlagSet that reports errors as usage errors and
@@ -169,8 +176,12 @@ func (m *Main) newFlagSet(name, args string, required ...string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprint(m.Stderr, usageText(fs, args, required))
+		reads := commandEnv(fs)
+		if m.envRead != nil {
+			maps.Copy(m.envRead, reads)
+		}
 		if !m.noEnvHelp {
-			fmt.Fprint(m.Stderr, envHelp)
+			fmt.Fprint(m.Stderr, envHelp(reads))
 		}
 	}
 	return fs

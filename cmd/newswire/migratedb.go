@@ -15,9 +15,7 @@ import (
 // only its two flags: NEWSWIRE_DB and the config name one database, and a
 // copy needs two named on purpose.
 func (m *Main) runMigrateDB(ctx context.Context, args []string) error {
-	h := *m
-	h.noEnvHelp = true // -h lists no variables: none is read
-	fs := h.newFlagSet("migrate-db", "", "from", "to")
+	fs := m.newFlagSet("migrate-db", "", "from", "to")
 	from := fs.String("from", "", "the SQLite database `path` to copy (SQLite to PostgreSQL only); stop the instances writing to it first")
 	to := fs.String("to", "", "the PostgreSQL database `URL` to copy into (postgres://…); it must be empty and gets the current schema")
 	if err := parseFlags(fs, args); err != nil {

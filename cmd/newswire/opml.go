@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/newswire/newswire/internal/config"
+	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/opml"
 )
 
@@ -44,7 +45,7 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		return err
+		return fileError(fs.Arg(0), err)
 	}
 	defer f.Close()
 	doc, err := opml.Parse(f)
@@ -97,15 +98,17 @@ func (m *Main) runOPMLImport(ctx context.Context, args []string) error {
 			errs = append(errs, fmt.Errorf("%s: %w", where, err))
 			continue
 		}
-		if _, err := st.UpsertSource(ctx, storeSource(src, "cli")); err != nil {
+		saved, err := st.UpsertSource(ctx, storeSource(src, newsroom.OriginCLI))
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		fmt.Fprintln(m.Stdout, sourceLine(newsroom.Created.String(), saved))
 		urls[src.Name] = src.URL
 		known[src.URL] = true
 		added++
 	}
-	fmt.Fprintf(m.Stdout, "%d sources added, %d already there, %d skipped\n", added, present, len(errs))
+	fmt.Fprintf(m.Stdout, "%s added, %d already there, %d skipped\n", plural(added, "source"), present, len(errs))
 	for _, err := range errs {
 		fmt.Fprintln(m.Stderr, "opml import:", err)
 	}

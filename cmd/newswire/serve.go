@@ -17,6 +17,7 @@ import (
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/demo"
+	"github.com/newswire/newswire/internal/importer"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -76,6 +77,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := checkDemoDir(*demo, *demoDir); err != nil {
 		return err
 	}
 	log, err := m.newLogger(*logFormat, *logLevel)
@@ -293,6 +297,29 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	err = errors.Join(err, st.Close())
 	st = nil
 	return err
+}
+
+// checkDemoDir refuses a --demo-dir with no articles to show (a folder of
+// them is what it is for), before a
+// database is created for them: one sentence, not migrations and a stat
+// error first.
+func checkDemoDir(demo bool, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if !demo {
+		return fmt.Errorf("%w: --demo-dir is for --demo: add --demo, or import the folder with `newswire import`", errUsage)
+	}
+	// A file of articles will do too. A path that cannot be read, or that
+	// holds no article, is said here in one sentence.
+	files, err := importer.Files([]string{dir})
+	switch {
+	case len(files) > 0:
+		return nil
+	case err != nil:
+		return fmt.Errorf("%w: --demo-dir %v", errUsage, err)
+	}
+	return fmt.Errorf("%w: --demo-dir %s: no article files in it (.txt, .md, .json)", errUsage, dir)
 }
 
 // loadDemo imports the built-in sample articles, or those in dir when it

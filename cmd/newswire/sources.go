@@ -7,13 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/config"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -104,9 +104,57 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "source %q %s: %s every %s -> %s\n", saved.Name, server.SourceOutcome(before, had, saved),
-		saved.URL, saved.Schedule, strings.Join(saved.Categories, ","))
+	fmt.Fprintln(m.Stdout, sourceLine(server.SourceOutcome(before, had, saved), saved))
 	return st.Close()
+}
+
+// sourceLine confirms what became of a source, for people: "added source
+// wire: https://wire.example/rss every 15m, items to uncategorized".
+// outcome is a newsroom.SaveResult's word (created, updated, unchanged).
+func sourceLine(outcome string, s newsroom.Source) string {
+	verb := map[string]string{"created": "added source", "updated": "updated source"}[outcome]
+	if verb == "" {
+		verb = "no change to source"
+	}
+	line := fmt.Sprintf("%s %s: %s %s, %s", verb, s.Name, s.URL, scheduleWords(s.Schedule), placement(s))
+	if !s.Enabled {
+		line += "; disabled, not polled"
+	}
+	return line
+}
+
+// scheduleWords says a schedule as a sentence does: "every 15m", "hourly",
+// `on cron "0 6 * * *"`.
+func scheduleWords(spec string) string {
+	if every, ok := strings.CutPrefix(spec, "@every "); ok {
+		return "every " + strings.TrimSpace(every)
+	}
+	switch spec {
+	case "@hourly":
+		return "hourly"
+	case "@daily", "@midnight":
+		return "daily"
+	case "@weekly":
+		return "weekly"
+	case "@monthly":
+		return "monthly"
+	case "@yearly", "@annually":
+		return "yearly"
+	}
+	return fmt.Sprintf("on cron %q", spec)
+}
+
+// placement says where the source's items go: its rules' categories when
+// one matches, else its categories, else uncategorized (as ingest does).
+func placement(s newsroom.Source) string {
+	to := feeds.Uncategorized
+	if len(s.Categories) > 0 {
+		to = strings.Join(s.Categories, " and ")
+	}
+	if len(s.Rules) == 0 {
+		return "items to " + to
+	}
+	return fmt.Sprintf("items by %s, else to %s", plural(len(s.Rules), "rule"), to)
 }
 
 // sourceDoor names a source's fields as the user of one door gave them.
@@ -151,45 +199,61 @@ func checkSource(src config.Source, isNew bool) []config.SourceProblem {
 		}
 	}
 	if !src.AllowPrivate {
-		if kind := privateHost(src.URL); kind != "" {
-			ps = append(ps, config.SourceProblem{Field: "url", Value: src.URL, Err: &privateURLError{kind: kind}})
+		if kind, addr := privateHost(src.URL); kind != "" {
+			ps = append(ps, config.SourceProblem{Field: "url", Value: src.URL, Err: &privateURLError{kind: kind, addr: addr}})
 		}
 	}
 	return ps
 }
 
 // privateURLError is a source URL whose host fetching would refuse.
-type privateURLError struct{ kind, allow string }
+type privateURLError struct {
+	kind  string
+	addr  string // the address a numeric host stands for, when it is written otherwise
+	allow string
+}
 
 func (e *privateURLError) Error() string {
 	allow := e.allow
 	if allow == "" {
 		allow = "allow_private"
 	}
-	return fmt.Sprintf("the host is a %s address, which a source may reach only with %s", e.kind, allow)
+	kind := e.kind
+	if e.addr != "" {
+		kind += " address (" + e.addr + ")"
+	} else {
+		kind += " address"
+	}
+	return fmt.Sprintf("the host is a %s, which a source may reach only with %s", kind, allow)
 }
 
 // privateHost says what kind of address the URL's host is when the fetch
 // guard would refuse it ("loopback", "private"), or "" when it is a public
-// address or a name to resolve later. "localhost" and its subdomains are
-// loopback (RFC 6761).
-func privateHost(raw string) string {
+// address or a name to resolve later; addr is the address a numeric host
+// written in another form ("2130706433") stands for. "localhost" and its
+// subdomains are loopback (RFC 6761).
+func privateHost(raw string) (kind, addr string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return "loopback"
+		return "loopback", ""
 	}
-	a, err := netip.ParseAddr(host)
-	if err != nil || !fetch.Blocked(a) {
-		return ""
+	// Numeric forms browsers read as an address ("2130706433",
+	// "0x7f.1") are that address.
+	a, ok := fetch.HostAddr(host)
+	if !ok || !fetch.Blocked(a) {
+		return "", ""
+	}
+	if a.String() != host {
+		addr = a.String()
 	}
 	if a.Unmap().IsLoopback() {
-		return "loopback"
+		return "loopback", addr
 	}
-	return "private or reserved"
+	return "private or reserved", addr
 }
 
 // sourceProblems is one sentence per problem, each naming the field as

@@ -120,3 +120,53 @@ func TestFlagErrorsAreSaidOnceLikeHelp(t *testing.T) {
 		t.Errorf("sources add -h shows a Go value as --rule's default:\n%s", stderr)
 	}
 }
+
+// envOf is the variables a -h output lists under Environment.
+func envOf(help string) []string {
+	_, env, ok := strings.Cut(help, "\nEnvironment:\n")
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, line := range strings.Split(env, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(line, "  NEWSWIRE_") {
+			names = append(names, f[0])
+		}
+	}
+	return names
+}
+
+// Each command's -h lists the variables it reads and no other, and a
+// variable another command reads (NEWSWIRE_LISTEN, for serve) cannot
+// break it.
+func TestHelpListsOnlyTheVariablesACommandReads(t *testing.T) {
+	cfgDB := "NEWSWIRE_CONFIG NEWSWIRE_DB"
+	for cmd, want := range map[string]string{
+		"serve":          cfgDB + " NEWSWIRE_LISTEN NEWSWIRE_ADMIN_TOKEN NEWSWIRE_INSTANCE",
+		"fetch":          cfgDB + " NEWSWIRE_INSTANCE",
+		"import":         cfgDB,
+		"sources add":    cfgDB,
+		"sources list":   cfgDB,
+		"sources remove": cfgDB,
+		"sources":        cfgDB,
+		"opml import":    cfgDB,
+		"opml export":    cfgDB,
+		"opml":           cfgDB,
+		"migrate-db":     "",
+		"validate":       "",
+		"version":        "",
+	} {
+		_, stderr, _ := run(t, nil, append(strings.Fields(cmd), "-h")...)
+		if got := strings.Join(envOf(stderr), " "); got != want {
+			t.Errorf("%s -h lists %q, want %q", cmd, got, want)
+		}
+	}
+	env := dbEnv(t)
+	env["NEWSWIRE_LISTEN"] = "not-an-address"
+	env["NEWSWIRE_ADMIN_TOKEN"] = "short"
+	for _, args := range [][]string{{"sources", "list"}, {"opml", "export"}, {"import", "../../internal/demo/articles"}} {
+		if _, _, err := run(t, env, args...); err != nil {
+			t.Errorf("%v with serve's variables set: %v", args, err)
+		}
+	}
+}

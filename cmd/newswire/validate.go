@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/importer"
 )
 
 // maxValidateBytes bounds what validate reads: feeds are far smaller.
@@ -45,7 +46,7 @@ func readTarget(ctx context.Context, target string) ([]byte, error) {
 	if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") {
 		f, err := os.Open(target)
 		if err != nil {
-			return nil, err
+			return nil, fileError(target, err)
 		}
 		defer f.Close()
 		return readCapped(f, target)
@@ -77,4 +78,10 @@ func readCapped(r io.Reader, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d MiB", name, maxValidateBytes>>20)
 	}
 	return data, nil
+}
+
+// fileError is a file or folder the user named that could not be read, as
+// one sentence naming it: "/x.opml: no such file or folder".
+func fileError(path string, err error) error {
+	return &importer.FileError{Path: path, Err: importer.PathCause(err)}
 }

@@ -41,7 +41,7 @@ func TestAddRefusesPrivateHostsNamingTheFlag(t *testing.T) {
 	if err == nil || !strings.Contains(stderr, "--allow-private") || !strings.Contains(stderr, "xmlUrl") {
 		t.Errorf("opml import of a loopback feed: %v\n%s", err, stderr)
 	}
-	if out, stderr, err := run(t, env, "opml", "import", "--allow-private", opml); err != nil || !strings.Contains(out, "1 sources added") {
+	if out, stderr, err := run(t, env, "opml", "import", "--allow-private", opml); err != nil || !strings.Contains(out, "1 source added") {
 		t.Errorf("opml import --allow-private: %v\n%s%s", err, out, stderr)
 	}
 }

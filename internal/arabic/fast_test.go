@@ -64,6 +64,9 @@ func checkSame(t *testing.T, name, s string) {
 	if got, want := FoldToken(s), refFoldToken(s); got != want {
 		t.Errorf("%s: FoldToken = %q, reference %q", name, got, want)
 	}
+	if got, want := FoldWords(s), refFoldWords(s); got != want {
+		t.Errorf("%s: FoldWords = %q, reference %q", name, got, want)
+	}
 	if got, want := DetectLanguage(s), refDetectLanguage(s); got != want {
 		t.Errorf("%s: DetectLanguage = %q, reference %q", name, got, want)
 	}
@@ -76,7 +79,7 @@ func checkSame(t *testing.T, name, s string) {
 	}
 }
 
-// TestFastPathsMatchReference compares Fold, FoldToken and DetectLanguage
+// TestFastPathsMatchReference compares Fold, FoldToken, FoldWords and DetectLanguage
 // with the former rune-by-rune implementation over every fixture, whole and
 // line by line.
 func TestFastPathsMatchReference(t *testing.T) {

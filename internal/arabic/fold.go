@@ -277,15 +277,71 @@ func FoldToken(s string) string {
 // joined by single spaces. Splitting at punctuation first matters:
 // «القاهرة» and "الحج." lose their ال as القاهرة and الحج do. Use it
 // wherever folded text is matched word by word (search, category rules).
+//
+// It folds s once and then splits, strips and joins in one pass over the
+// folded text: search indexing runs it over every saved article's text.
 func FoldWords(s string) string {
-	f := strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
-			return r
+	f := Fold(s)
+	var b strings.Builder
+	b.Grow(len(f))
+	for i := 0; i < len(f); {
+		n := wordRuneLen(f, i)
+		if n < 0 { // not part of a word: a separator
+			i += -n
+			continue
 		}
-		return ' '
-	}, Fold(s))
-	return FoldToken(strings.Join(strings.Fields(f), " "))
+		start := i
+		for i += n; i < len(f); i += n {
+			if n = wordRuneLen(f, i); n < 0 {
+				break
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(stripArticle(f[start:i]))
+	}
+	return b.String()
 }
+
+// wordRuneLen is the byte length of the rune at s[i] if it is part of a
+// word (a letter, digit or non-spacing mark), else minus its length.
+func wordRuneLen(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if asciiWord[c] {
+			return 1
+		}
+		return -1
+	}
+	if c >= 0xD8 && c <= 0xDB && i+1 < len(s) && s[i+1]&0xC0 == 0x80 { // U+0600–U+06FF
+		if arabicWord[rune(c&0x1F)<<6|rune(s[i+1]&0x3F)-0x0600] {
+			return 2
+		}
+		return -2
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if isWordRune(r) {
+		return n
+	}
+	return -n
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// asciiWord and arabicWord are isWordRune for ASCII and the Arabic block,
+// the runes nearly all text is made of.
+var asciiWord, arabicWord = func() (a [utf8.RuneSelf]bool, ar [0x100]bool) {
+	for r := range rune(len(a)) {
+		a[r] = isWordRune(r)
+	}
+	for r := range rune(len(ar)) {
+		ar[r] = isWordRune(0x0600 + r)
+	}
+	return a, ar
+}()
 
 func stripArticle(w string) string {
 	const al = "ال"

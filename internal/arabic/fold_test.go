@@ -216,6 +216,15 @@ func BenchmarkFold(b *testing.B) {
 	}
 }
 
+func BenchmarkFoldWords(b *testing.B) {
+	art := readArticle(b)
+	b.SetBytes(int64(len(art)))
+	b.ReportAllocs()
+	for b.Loop() {
+		FoldWords(art)
+	}
+}
+
 func BenchmarkFoldToken(b *testing.B) {
 	art := readArticle(b)
 	b.SetBytes(int64(len(art)))

@@ -1,6 +1,6 @@
 package arabic
 
-// The implementation of Fold, FoldToken and DetectLanguage before the
+// The implementation of Fold, FoldToken, FoldWords and DetectLanguage before the
 // ASCII and Arabic-block fast paths, kept verbatim (renamed) as the
 // reference the fast paths must match byte for byte.
 
@@ -177,6 +177,17 @@ func refFoldToken(s string) string {
 		b.WriteByte(' ')
 		rest = after
 	}
+}
+
+// refFoldWords is FoldWords before it split and stripped in one pass.
+func refFoldWords(s string) string {
+	f := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			return r
+		}
+		return ' '
+	}, refFold(s))
+	return refFoldToken(strings.Join(strings.Fields(f), " "))
 }
 
 func refStripArticle(w string) string {

@@ -9,11 +9,13 @@
 package config
 
 import (
-	"go.yaml.in/yaml/v3"
-
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Defaults used when neither the file, the environment nor a flag says
@@ -204,7 +206,13 @@ func Default() *Config {
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		// The file's name once, without Go's "open": "config file
+		// /etc/nw.yaml: no such file or directory".
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	defer f.Close()
 	return Parse(f, path)

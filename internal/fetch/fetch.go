@@ -104,13 +104,15 @@ func (c *Client) newTransport(blocked func(netip.Addr) bool) *http.Transport {
 // request's own deadline.
 func newTransport(dial, tls, header time.Duration, resolver *net.Resolver, blocked func(netip.Addr) bool) *http.Transport {
 	d := &net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second, Resolver: resolver}
+	dialContext := d.DialContext
 	if blocked != nil {
 		d.ControlContext = dialControl(blocked)
+		dialContext = guardNumericHosts(d.DialContext, blocked)
 	}
 	return &http.Transport{
 		// No proxy: the guard checks the address dialled, which would be the proxy's.
 		Proxy:                  nil,
-		DialContext:            d.DialContext,
+		DialContext:            dialContext,
 		TLSHandshakeTimeout:    tls,
 		ResponseHeaderTimeout:  header,
 		MaxResponseHeaderBytes: 1 << 20,

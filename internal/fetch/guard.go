@@ -3,7 +3,10 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -64,6 +67,78 @@ func dialControl(blocked func(netip.Addr) bool) func(context.Context, string, st
 			return fmt.Errorf("%w: %s", ErrBlockedAddress, ap.Addr())
 		}
 		return nil
+	}
+}
+
+// HostAddr is the address a URL's host names when it is one: an IP literal
+// ("127.0.0.1", "[::1]"), or an IPv4 address in the forms browsers
+// (WHATWG URL) and inet_aton also read: one to four numbers, each decimal,
+// octal (a leading 0) or hex (0x), the last filling the bytes left. So
+// "2130706433", "0x7f.1", "017700000001" and "127.1" all name 127.0.0.1.
+// ok is false for a name to resolve.
+func HostAddr(host string) (netip.Addr, bool) {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if a, err := netip.ParseAddr(host); err == nil {
+		return a, true
+	}
+	parts := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var v uint64
+	for i, p := range parts {
+		n, ok := ipv4Number(p)
+		last := i == len(parts)-1
+		switch {
+		case !ok, !last && n > 255, last && n >= 1<<(8*(5-len(parts))):
+			return netip.Addr{}, false
+		case last:
+			v |= n
+		default:
+			v |= n << (8 * (3 - i))
+		}
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+// ipv4Number reads one part of a numeric IPv4 host: hex after 0x, octal
+// after a leading 0, else decimal.
+func ipv4Number(p string) (uint64, bool) {
+	base := 10
+	switch {
+	case strings.HasPrefix(p, "0x") || strings.HasPrefix(p, "0X"):
+		p, base = p[2:], 16
+		if p == "" {
+			return 0, true // "0x" is 0 to browsers
+		}
+	case len(p) > 1 && p[0] == '0':
+		p, base = p[1:], 8
+	}
+	if p == "" || p[0] == '+' || p[0] == '-' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(p, base, 32)
+	return n, err == nil
+}
+
+// guardNumericHosts makes dial judge a numeric host by the address
+// browsers read in it, before any resolver sees it: Go's resolver takes
+// "0x7f.1" for a name to look up, which a DNS server may answer with any
+// address (or none), while getaddrinfo reads it as 127.0.0.1. The address
+// read is dialled, so the fetch means what a browser would.
+func guardNumericHosts(dial func(ctx context.Context, network, addr string) (net.Conn, error), blocked func(netip.Addr) bool) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return dial(ctx, network, addr)
+		}
+		if a, ok := HostAddr(host); ok {
+			if blocked(a) {
+				return nil, fmt.Errorf("%w: %s (host %s)", ErrBlockedAddress, a, host)
+			}
+			addr = net.JoinHostPort(a.String(), port)
+		}
+		return dial(ctx, network, addr)
 	}
 }
 

@@ -273,3 +273,95 @@ func TestGuardDNSRebinding(t *testing.T) {
 		t.Errorf("error %q does not name the refused address 127.0.0.2", err)
 	}
 }
+
+// A numeric host in a form browsers and getaddrinfo read as an address
+// ("2130706433" and "0x7f.1" are 127.0.0.1) is judged as that address,
+// whatever the resolver says of it: that it is the loopback, that it is
+// an allowed address (127.0.0.2 here), or that no such name exists.
+func TestGuardReadsNumericHostsAsBrowsersDo(t *testing.T) {
+	loop := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(plainFeed)) })
+	_, loopPort, _ := net.SplitHostPort(loop.Listener.Addr().String())
+	var reached atomic.Bool
+	allowed := listenOn(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+		reached.Store(true)
+		w.Write([]byte(plainFeed))
+	})
+	// Only 127.0.0.1 is blocked: what a resolver calls 127.0.0.2 is reachable.
+	only127 := func(a netip.Addr) bool { return a == netip.MustParseAddr("127.0.0.1") }
+	hosts := []string{"2130706433", "0x7f.1", "017700000001", "127.1", "0x7f000001", "0177.0.0.1", "127.0.0.1."}
+	answers := map[string]netip.Addr{
+		"loopback": netip.MustParseAddr("127.0.0.1"),
+		"allowed":  netip.MustParseAddr("127.0.0.2"),
+		"nxdomain": {},
+	}
+	for what, answer := range answers {
+		if what == "allowed" && allowed == nil {
+			continue // no 127.0.0.2 on this system
+		}
+		records := map[string]netip.Addr{}
+		for _, h := range hosts {
+			if answer.IsValid() {
+				records[strings.TrimSuffix(h, ".")+"."] = answer
+			}
+		}
+		_, resolver := startDNS(t, records)
+		c := newClient(t, fetch.WithBlocked(fetch.Options{Resolver: resolver}, only127))
+		port := loopPort
+		if what == "allowed" {
+			_, port, _ = net.SplitHostPort(allowed.Listener.Addr().String())
+		}
+		for _, h := range hosts {
+			_, err := c.Fetch(context.Background(), fetch.Request{URL: "http://" + net.JoinHostPort(h, port) + "/"})
+			if !errors.Is(err, fetch.ErrBlockedAddress) {
+				t.Errorf("resolver answers %s: %s: %v, want ErrBlockedAddress", what, h, err)
+			}
+		}
+	}
+	if reached.Load() {
+		t.Error("a numeric host for 127.0.0.1 reached the address its resolver gave")
+	}
+}
+
+func TestHostAddr(t *testing.T) {
+	for host, want := range map[string]string{
+		"2130706433":     "127.0.0.1",
+		"0x7f.1":         "127.0.0.1",
+		"017700000001":   "127.0.0.1",
+		"127.1":          "127.0.0.1",
+		"0x7f.0.0x0.01":  "127.0.0.1",
+		"10.1":           "10.0.0.1",
+		"192.168.258":    "192.168.1.2",
+		"0":              "0.0.0.0",
+		"8.8.8.8":        "8.8.8.8",
+		"[::1]":          "::1",
+		"4294967295":     "255.255.255.255",
+		"4294967296":     "",
+		"256.1.1.1":      "",
+		"1.2.3.4.5":      "",
+		"08.1.1.1":       "", // 8 is no octal digit
+		"example.com":    "",
+		"1e100.net":      "",
+		"-1.0.0.1":       "",
+		"feed.example.":  "",
+		"127.0.0.1.":     "127.0.0.1",
+		"0x":             "0.0.0.0",
+		"0xffffffffff":   "",
+		"1.0x1000000":    "",
+		"1.2.0x10000":    "",
+		"1.2.3.0x100":    "",
+		"  127.0.0.1":    "",
+		"127.0.0.1 ":     "",
+		"127..1":         "",
+		"":               "",
+		"0x7f.0x0.0.0x1": "127.0.0.1",
+	} {
+		a, ok := fetch.HostAddr(host)
+		got := ""
+		if ok {
+			got = a.String()
+		}
+		if got != want {
+			t.Errorf("HostAddr(%q) = %q, want %q", host, got, want)
+		}
+	}
+}

@@ -327,11 +327,16 @@ func readCapped(path string) ([]byte, time.Time, error) {
 }
 
 // unwrapPath drops the path from an *fs.PathError, which FileError names
-// already.
-func unwrapPath(err error) error {
+// already, and Go's operation name ("stat", "open"): what is left, "no such
+// file or directory", ends a sentence about the path.
+func unwrapPath(err error) error { return PathCause(err) }
+
+// PathCause is why a file or folder could not be read, without the path
+// and Go's operation name, for a message that names the path itself.
+func PathCause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+		return pe.Err
 	}
 	return err
 }

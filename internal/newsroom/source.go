@@ -15,6 +15,7 @@ type Rule struct {
 const (
 	OriginConfig = "config" // declared in the config file, applied at start
 	OriginCLI    = "cli"    // added with `newswire sources add` (or OPML import)
+	OriginAPI    = "api"    // created through the admin API (POST /api/sources)
 )
 
 // Source is an upstream feed: its definition (from the config file or the
@@ -34,7 +35,7 @@ type Source struct {
 	Enabled    bool
 	// AllowPrivate lets the fetcher reach loopback and private addresses.
 	AllowPrivate bool
-	Origin       string // OriginConfig or OriginCLI
+	Origin       string // OriginConfig, OriginCLI or OriginAPI
 
 	// State, written by ingest. Zero times mean "never".
 	LastAttempt, LastSuccess, NextRun time.Time

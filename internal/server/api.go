@@ -140,11 +140,13 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &se):
 		// Nothing was written; the same request may work once the fault
 		// clears, so the client is told to come back, not that it erred.
-		s.log.Error("admin write failed: storage", "method", r.Method, "path", r.URL.Path, "error", err)
+		s.faults.Error(se.Fault.Reason(), "admin request failed: storage", err, "method", r.Method, "path", r.URL.Path)
+		msg := "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later"
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			msg = "the database cannot be read (" + se.Fault.String() + "): retry later"
+		}
 		w.Header().Set("Retry-After", storageRetryAfter)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
-			"error":  "the database cannot be written (" + se.Fault.String() + "): nothing was saved; retry later",
-			"reason": se.Fault.Reason()})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": msg, "reason": se.Fault.Reason()})
 	case errors.As(err, &tooBig):
 		writeJSON(w, http.StatusRequestEntityTooLarge, Problem{Error: fmt.Sprintf("body larger than %d bytes", tooBig.Limit)})
 	case errors.Is(err, newsroom.ErrNotFound):
@@ -344,7 +346,7 @@ type SourceJSON struct {
 	AllowPrivate bool            `json:"allow_private,omitempty"`
 
 	// State, in answers only.
-	Origin         string     `json:"origin,omitempty"` // "config" or "cli" (sources add, the API, opml import)
+	Origin         string     `json:"origin,omitempty"` // the door that created it: "config", "cli" (sources add, opml import) or "api"
 	LastAttempt    *time.Time `json:"last_attempt,omitempty"`
 	LastSuccess    *time.Time `json:"last_success,omitempty"`
 	NextRun        *time.Time `json:"next_run,omitempty"`
@@ -376,10 +378,11 @@ func NewSourceJSON(src newsroom.Source) SourceJSON {
 		DisabledReason: src.DisabledReason, Note: src.Note, MovedFrom: src.URLChangedFrom}
 }
 
-// Source is the source j describes, as a door adds it.
+// Source is the source j describes, as the admin API creates it (origin
+// "api"); apiSaveSource keeps an existing source's origin.
 func (j SourceJSON) Source() newsroom.Source {
 	return newsroom.Source{Name: j.Name, URL: j.URL, Schedule: j.Schedule, Categories: j.Categories,
-		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: newsroom.OriginCLI}
+		Rules: j.Rules, Enabled: j.Enabled == nil || *j.Enabled, AllowPrivate: j.AllowPrivate, Origin: newsroom.OriginAPI}
 }
 
 // SourceOutcome says what saving a source did: "created" when there was
@@ -444,6 +447,11 @@ func (s *Server) apiSaveSource(w http.ResponseWriter, r *http.Request) {
 		if err != nil && !errors.Is(err, newsroom.ErrNotFound) {
 			s.apiError(w, r, err)
 			return
+		}
+		if had && before.Origin != "" {
+			// Origin says which door created a source: a change through
+			// the API keeps it (a config source stays the config's).
+			src.Origin = before.Origin
 		}
 		todo[i] = pending{src, before, had}
 		if s.opts.CheckSource != nil {

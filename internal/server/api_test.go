@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -190,5 +192,31 @@ func TestAdminUnknownRoutesAnswerJSON(t *testing.T) {
 	}
 	if resp, _ := f.api(t, http.MethodHead, "/api/sources", "", auth...); resp.StatusCode != 200 {
 		t.Errorf("HEAD /api/sources: %d", resp.StatusCode)
+	}
+}
+
+// Articles POSTed to the admin API are found by the search feed as soon as
+// the POST returns, one alone or a batch larger than the store writes to
+// the search index in one statement.
+func TestAdminArticlesSearchableAtOnce(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	var batch []string
+	for i := range 300 {
+		batch = append(batch, fmt.Sprintf(`{"guid": "cms-b%d", "title": "دفعة رقم%d", "content_html": "<p>نص الخبر%d</p>",
+			"categories": ["politics"], "published": "2026-11-01T10:00:00Z"}`, i, i, i))
+	}
+	for _, body := range []string{
+		`{"guid": "cms-one", "title": "زلزال في المدينة", "content_html": "<p>خبر وحيد</p>", "categories": ["politics"], "published": "2026-11-01T10:00:00Z"}`,
+		"[" + strings.Join(batch, ",") + "]",
+	} {
+		if resp, out := f.api(t, http.MethodPost, "/api/articles", body, auth...); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("POST: %d %s", resp.StatusCode, out)
+		}
+	}
+	for q, guid := range map[string]string{"زلزال": "cms-one", "رقم0": "cms-b0", "رقم299": "cms-b299", "الخبر150": "cms-b150"} {
+		resp, feed := f.get(t, "/feeds/search.rss?q="+url.QueryEscape(q))
+		if resp.StatusCode != 200 || !strings.Contains(string(feed), guid) {
+			t.Errorf("search %q right after the POST: %d, has %s: %v", q, resp.StatusCode, guid, strings.Contains(string(feed), guid))
+		}
 	}
 }

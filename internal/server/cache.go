@@ -10,6 +10,7 @@ import (
 	"maps"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // rendered is one feed document ready to serve: its bytes plain and gzipped,
@@ -90,6 +91,8 @@ func itoa(n int) string {
 // maxVariants and maxVariantBytes bound the cached archive pages, ?since=
 // pulls and search feeds, whose keys are unbounded: partners that have
 // caught up share the newest cursor, so a small cache serves most pulls.
+// The bytes are what the entries hold in memory (variantCost), not only
+// their bodies.
 const (
 	maxVariants     = 1024
 	maxVariantBytes = 16 << 20
@@ -119,7 +122,7 @@ type cache struct {
 	versions        map[string]int64
 	known           bool  // versions has been read at least once
 	variants        int   // entries with a variant
-	variantBytes    int64 // their size, plain and gzipped
+	variantBytes    int64 // the memory they hold: variantCost of each
 	maxVariants     int
 	maxVariantBytes int64
 	pending         map[cacheKey]*call
@@ -154,7 +157,42 @@ func newCache() *cache {
 	}
 }
 
-func (r *rendered) size() int64 { return int64(len(r.body) + len(r.gzipped)) }
+// size is the memory r holds: the allocations of both bodies, its header
+// values and validators, and the struct itself. Values shared with other
+// documents (the content type) are counted too: the bound errs high.
+func (r *rendered) size() int64 {
+	n := int64(unsafe.Sizeof(*r)) + allocSize(cap(r.body)) + allocSize(cap(r.gzipped)) +
+		int64(len(r.etag)+len(r.gzipETag))
+	for _, h := range [...][]string{r.hdrType, r.hdrETag, r.hdrGzETag, r.hdrModified, r.hdrLength,
+		r.hdrGzLen, r.hdrLink, r.hdrSurrogate, r.hdrCacheTag} {
+		n += int64(cap(h)) * int64(unsafe.Sizeof(""))
+		for _, v := range h {
+			n += int64(len(v))
+		}
+	}
+	return n
+}
+
+// allocSize bounds the heap an allocation of n bytes takes: small ones are
+// rounded up to a size class (at most an eighth more), large ones to whole
+// 8 KB pages.
+func allocSize(n int) int64 {
+	if n <= 32<<10 {
+		return int64(n + n/8)
+	}
+	return int64((n + 8<<10 - 1) &^ (8<<10 - 1))
+}
+
+// mapSlot is what one entry of c.entries takes in the map: key and value,
+// twice over, as a map grown for more entries keeps that many slots.
+const mapSlot = 2 * int64(unsafe.Sizeof(cacheKey{})+unsafe.Sizeof(cacheEntry{}))
+
+// variantCost is the memory a variant entry holds: its document, its key's
+// strings (a ?since= cursor or search query is the caller's) and its slot
+// in the map.
+func variantCost(k cacheKey, r *rendered) int64 {
+	return r.size() + int64(len(k.dep)+len(k.name)+len(k.variant)) + mapSlot
+}
 
 // dropLocked removes k's entry, keeping the variant accounting; c.mu is held.
 func (c *cache) dropLocked(k cacheKey) {
@@ -165,7 +203,7 @@ func (c *cache) dropLocked(k cacheKey) {
 	delete(c.entries, k)
 	if k.variant != "" {
 		c.variants--
-		c.variantBytes -= e.r.size()
+		c.variantBytes -= variantCost(k, e.r)
 	}
 }
 
@@ -213,10 +251,14 @@ func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 			if _, had := c.entries[k]; had {
 				c.dropLocked(k)
 			}
+			cost := variantCost(k, r)
+			if cost > c.maxVariantBytes {
+				return // larger than the whole budget: served once, not kept
+			}
 			// Forget arbitrary variants (and their last good versions)
 			// until the new one fits.
 			for old := range c.entries {
-				if c.variants < c.maxVariants && c.variantBytes+r.size() <= c.maxVariantBytes {
+				if c.variants < c.maxVariants && c.variantBytes+cost <= c.maxVariantBytes {
 					break
 				}
 				if old.variant != "" {
@@ -225,7 +267,7 @@ func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 				}
 			}
 			c.variants++
-			c.variantBytes += r.size()
+			c.variantBytes += cost
 		}
 		c.entries[k] = cacheEntry{r: r, ver: ver}
 	}

@@ -3,10 +3,95 @@ package server
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
+
+// heldBytes counts, field by field through reflection, the memory the
+// cache's variant entries reach: keys, documents, header values, slice
+// capacity. It is independent of the cache's own accounting, so a field
+// that accounting forgets still shows here.
+func heldBytes(c *cache) int64 {
+	var n int64
+	for k, e := range c.entries {
+		if k.variant != "" {
+			n += reachable(reflect.ValueOf(k)) + reachable(reflect.ValueOf(e))
+		}
+	}
+	return n
+}
+
+// reachable is v's own size plus what its pointers, slices and strings
+// reach.
+func reachable(v reflect.Value) int64 {
+	n := int64(v.Type().Size())
+	return n + beyond(v)
+}
+
+func beyond(v reflect.Value) int64 {
+	switch v.Kind() {
+	case reflect.String:
+		return int64(v.Len())
+	case reflect.Slice:
+		n := int64(v.Cap()) * int64(v.Type().Elem().Size())
+		for i := range v.Len() {
+			n += beyond(v.Index(i))
+		}
+		return n
+	case reflect.Pointer:
+		if v.IsNil() {
+			return 0
+		}
+		return reachable(v.Elem())
+	case reflect.Struct:
+		var n int64
+		for i := range v.NumField() {
+			n += beyond(v.Field(i))
+		}
+		return n
+	}
+	return 0
+}
+
+// The variant budget counts what its entries hold, not only their bodies:
+// long cursors in the keys, header values, the documents' structs. Many
+// small pulls with long cursors (the partner controls the cursor) once
+// held several times the budget.
+func TestVariantCacheBudgetCountsWhatItHolds(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		cursor, doc int
+	}{
+		{"long cursors, small pages", 4000, 200},
+		{"short cursors, small pages", 20, 300},
+		{"pages", 20, 30_000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCache()
+			c.maxVariants, c.maxVariantBytes = 10_000, 200_000
+			c.setVersions(map[string]int64{"": 1})
+			for i := range 600 {
+				r := newRendered([]byte(fmt.Sprintf("%d %s", i, strings.Repeat("y", tc.doc))), "application/feed+json", time.Unix(1e9, 0))
+				r.hdrLink = []string{`<https://hub.example/>; rel="hub", <https://news.example/feeds/all.json>; rel="self"`}
+				r.hdrSurrogate, r.hdrCacheTag = []string{"all politics world"}, []string{"all,politics,world"}
+				k := cacheKey{name: "all.json", limit: 50, variant: fmt.Sprintf("since=c%d-%s", i, strings.Repeat("9", tc.cursor))}
+				c.put(k, 1, r)
+				if i%10 != 9 {
+					continue // walking every entry after every put is slow
+				}
+				if held := heldBytes(c); held > c.maxVariantBytes {
+					t.Fatalf("after %d pulls: %d entries hold %d bytes, budget %d (counted %d)",
+						i+1, c.variants, held, c.maxVariantBytes, c.variantBytes)
+				}
+			}
+			if c.variants < 2 {
+				t.Errorf("only %d variants kept", c.variants)
+			}
+		})
+	}
+}
 
 func TestVariantCacheIsBounded(t *testing.T) {
 	c := newCache()

@@ -60,6 +60,13 @@ var messages = map[string]map[string]string{
 		"time.waits_for_writes":   "waits for database writes",
 		"time.ago":                "%s ago",
 		"time.in":                 "in %s",
+		"error.not_found":         "Not found",
+		"error.gone":              "Withdrawn",
+		"error.no_page":           "There is no page at this address.",
+		"error.no_article":        "There is no article at this address.",
+		"error.no_category":       "There is no category named",
+		"error.withdrawn":         "This article was withdrawn and is no longer published.",
+		"error.home":              "Go to the front page",
 	},
 	"ar": {
 		"nav":                     "الموقع",
@@ -110,6 +117,13 @@ var messages = map[string]map[string]string{
 		"time.waits_for_writes":   "ينتظر إتاحة الكتابة في قاعدة البيانات",
 		"time.ago":                "منذ %s",
 		"time.in":                 "بعد %s",
+		"error.not_found":         "غير موجود",
+		"error.gone":              "خبر مسحوب",
+		"error.no_page":           "لا توجد صفحة بهذا العنوان.",
+		"error.no_article":        "لا يوجد خبر بهذا العنوان.",
+		"error.no_category":       "لا يوجد قسم باسم",
+		"error.withdrawn":         "سُحب هذا الخبر ولم يعد منشورًا.",
+		"error.home":              "إلى الصفحة الرئيسية",
 	},
 }
 

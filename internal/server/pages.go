@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 //go:embed templates/*.html
@@ -162,7 +165,7 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 		var err error
 		f, err = s.cache.do(r.Context(), k, func(ctx context.Context, _ int64) (*rendered, error) { return s.renderCategory(ctx, slug) })
 		if err != nil {
-			s.writeError(w, r, err)
+			s.writePageError(w, r, err, "error.no_category", slug)
 			return
 		}
 	}
@@ -210,9 +213,14 @@ type articlePage struct {
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
-	a, err := s.st.Article(r.Context(), r.PathValue("guid"))
+	guid := r.PathValue("guid")
+	if guid == "" { // "/articles/": no article is named
+		s.writeMissingPage(w, r, http.StatusNotFound, "error.no_page", "")
+		return
+	}
+	a, err := s.st.Article(r.Context(), guid)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writePageError(w, r, err, "error.no_article", "")
 		return
 	}
 	if a.Language == "" {
@@ -257,3 +265,61 @@ func (s *Server) articleCategories(ctx context.Context, a *feeds.Article) ([]fee
 }
 
 func (s *Server) templates() *template.Template { return s.tmpl }
+
+// errorPage is the page of a 404 or 410 answer: the site's chrome and
+// language, and one sentence.
+type errorPage struct {
+	page
+	Heading, Text string
+	Name          string // what was asked for, isolated from the sentence's direction
+}
+
+// writePageError answers a page's error: a page of the site's for a
+// missing (missingKey, naming name when set) or withdrawn article, the
+// plain answers of writeError for the rest (a storage fault, a bad
+// request).
+func (s *Server) writePageError(w http.ResponseWriter, r *http.Request, err error, missingKey, name string) {
+	switch {
+	case errors.Is(err, newsroom.ErrWithdrawn):
+		s.writeMissingPage(w, r, http.StatusGone, "error.withdrawn", "")
+	case errors.Is(err, newsroom.ErrNotFound):
+		s.writeMissingPage(w, r, http.StatusNotFound, missingKey, name)
+	default:
+		s.writeError(w, r, err)
+	}
+}
+
+// writeMissingPage writes a 404 or 410 page saying textKey (and name).
+func (s *Server) writeMissingPage(w http.ResponseWriter, r *http.Request, status int, textKey, name string) {
+	headKey := "error.not_found"
+	if status == http.StatusGone {
+		headKey = "error.gone"
+	}
+	p := errorPage{page: s.page(message(s.opts.Language, headKey) + " — " + s.opts.SiteTitle), Name: name}
+	p.Heading, p.Text = p.T(headKey), p.T(textKey)
+	var buf bytes.Buffer
+	if err := s.templates().ExecuteTemplate(&buf, "error.html", p); err != nil {
+		s.writeError(w, r, fmt.Errorf("render error page: %w", err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// sitePage says whether path is one of the site's pages, whose unknown
+// addresses get the site's 404 page: not feeds (plain text suits feed
+// readers), the API (JSON), WebSub, metrics or health checks.
+func sitePage(path string) bool {
+	for _, p := range []string{"/feeds/", "/api/", "/websub", "/metrics", "/healthz"} {
+		if strings.HasPrefix(path, p) {
+			return false
+		}
+	}
+	return true
+}

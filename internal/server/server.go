@@ -143,6 +143,9 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	cache *cache
+	// faults logs requests failed by a storage fault once per fault kind
+	// while it lasts, not once per request: every request fails with it.
+	faults *newsroom.FaultLog
 	// frags holds each item rendered and validated once per format and
 	// budget variant, for every document that carries it: this instance's
 	// own, keyed by the item's content, so nothing needs invalidating.
@@ -177,7 +180,7 @@ type Server struct {
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
-		cleaner: opts.Cleaner, frags: feeds.NewFragments(opts.FragmentBytes)}
+		cleaner: opts.Cleaner, faults: newsroom.NewFaultLog(log, opts.Writes), frags: feeds.NewFragments(opts.FragmentBytes)}
 	if s.cleaner == nil {
 		s.cleaner = content.New(content.Options{}) // once, not per request
 	}
@@ -432,6 +435,24 @@ func (s *Server) topicsFor(deps []string) []string {
 func (s *Server) Invalidate(ctx context.Context) { s.refreshVersions(ctx) }
 
 func (s *Server) routes() http.Handler {
+	mux := s.mux()
+	// An address no route serves: a GET of a page gets the site's 404
+	// page; anything else what the routes alone answer (405 with Allow,
+	// the plain 404 of feeds, the API's JSON).
+	routesAlone := s.mux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && sitePage(r.URL.Path) {
+			r.Pattern = "" // counted as matching no route, as before
+			s.writeMissingPage(w, r, http.StatusNotFound, "error.no_page", "")
+			return
+		}
+		routesAlone.ServeHTTP(w, r)
+	})
+	return s.observe(mux) // "GET" patterns also answer HEAD
+}
+
+// mux is the server's routes.
+func (s *Server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /feeds/{name}", s.handleFeed) // politics.rss | .atom | .json
@@ -450,7 +471,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST /websub", s.opts.Hub)
 	}
 	s.apiRoutes(mux)
-	return s.observe(mux) // "GET" patterns also answer HEAD
+	return mux
 }
 
 // badRequest is a client error whose message is safe to show.
@@ -463,9 +484,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var se *newsroom.StorageError
 	switch {
 	case errors.As(err, &se):
-		s.log.Warn("request failed: storage", "path", r.URL.Path, "error", err)
+		// Nothing is wrong with the request: the same one may work once
+		// the fault clears (a feed already rendered is still served).
+		s.faults.Error(se.Fault.Reason(), "request failed: storage", err, "path", r.URL.Path)
 		w.Header().Set("Retry-After", storageRetryAfter)
-		http.Error(w, "storage unavailable: "+se.Fault.String(), http.StatusServiceUnavailable)
+		http.Error(w, "storage unavailable: "+se.Fault.String()+": retry later", http.StatusServiceUnavailable)
 	case errors.Is(err, newsroom.ErrNotFound):
 		http.Error(w, err.Error(), http.StatusNotFound)
 	case errors.Is(err, newsroom.ErrWithdrawn):
@@ -480,8 +503,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// storageRetryAfter is the Retry-After of answers to writes that failed for a
-// storage fault: a few of the store's write probes (every 5 s while writes
+// storageRetryAfter is the Retry-After of answers to requests that failed
+// for a storage fault: a few of the store's write probes (every 5 s while writes
 // fail) fit in it.
 const storageRetryAfter = "30"
 

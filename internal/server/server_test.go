@@ -221,7 +221,7 @@ func TestFeedErrors(t *testing.T) {
 		{"/feeds/politics.rss?limit=abc", http.StatusBadRequest, "limit"},
 		{"/feeds/politics.rss?limit=0", http.StatusBadRequest, "limit"},
 		{"/feeds/politics.rss?limit=-5", http.StatusBadRequest, "limit"},
-		{"/articles/no-such-guid", http.StatusNotFound, "not found"},
+		{"/articles/no-such-guid", http.StatusNotFound, "لا يوجد خبر بهذا العنوان"}, // the site's page, in its language
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 // SourceActivity counts, per source, the items first seen on each of the
 // last days days (UTC), oldest first: counts[name][days-1] is today. Sources
 // with no items in the window are present with zeros.
-func (s *Store) SourceActivity(ctx context.Context, days int) (map[string][]int, error) {
+func (s *Store) SourceActivity(ctx context.Context, days int) (_ map[string][]int, err error) {
+	defer s.noteRead(&err)
 	if days < 1 {
 		return nil, fmt.Errorf("source activity: days %d < 1", days)
 	}

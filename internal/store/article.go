@@ -64,8 +64,10 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []news
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	sv := saver{ctx: ctx, now: s.now().Unix(), st: s.ws.in(ctx, tx),
-		catIDs: make(map[string]int64), affected: make(map[int64]struct{})}
+	sv := s.newSaver(ctx, tx, s.now().Unix())
+	if err := sv.lookUp(tx, rows); err != nil {
+		return nil, fmt.Errorf("save articles: %w", err)
+	}
 	res := make([]newsroom.SaveResult, len(rows))
 	// Oldest first: the articles of one save share a change sequence number,
 	// and ?since= pulls order them by id, so a backlog arrives in date order.
@@ -81,7 +83,7 @@ func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []news
 			return nil, fmt.Errorf("save article %q: %w", rows[i].a.GUID, err)
 		}
 	}
-	if err := sv.bumpVersions(); err != nil {
+	if err := sv.finish(); err != nil {
 		return nil, fmt.Errorf("save articles: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -240,23 +242,108 @@ type saver struct {
 	catIDs   map[string]int64
 	affected map[int64]struct{}
 	listed   map[int64]bool // categories this save has listed already
+	// known, when set (lookUp), is what is stored under the save's GUIDs;
+	// a GUID missing from it is not stored.
+	known  map[string]storedRow
+	search searchWriter // the search rows not written yet
+}
+
+// newSaver returns a saver writing in tx; now is the save's time.
+func (s *Store) newSaver(ctx context.Context, tx *dbTx, now int64) saver {
+	st := s.ws.in(ctx, tx)
+	return saver{ctx: ctx, now: now, st: st,
+		catIDs: make(map[string]int64), affected: make(map[int64]struct{}),
+		search: searchWriter{tx: tx, d: s.d, one: st.insSearch, full: st.insSearchBatch}}
+}
+
+// finish writes what the saver held back, the last search rows, and bumps
+// the affected versions. The index is written in the save's transaction:
+// a search right after the save finds what it saved.
+func (sv *saver) finish() error {
+	if err := sv.search.flush(sv.ctx); err != nil {
+		return err
+	}
+	return sv.bumpVersions()
+}
+
+// storedRow is what a save needs to know of a stored article.
+type storedRow struct {
+	id, updated int64
+	hash        []byte
+}
+
+// lookUpBatch is how many GUIDs lookUp asks for in one query.
+const lookUpBatch = 500
+
+// lookUp reads, in a few queries, which of rows' articles are stored, for
+// save to find instead of asking once per article. Keys are the GUIDs as
+// stored (storableText).
+func (sv *saver) lookUp(tx *dbTx, rows []articleRow) error {
+	sv.known = make(map[string]storedRow, len(rows))
+	for start := 0; start < len(rows); start += lookUpBatch {
+		chunk := rows[start:min(start+lookUpBatch, len(rows))]
+		args := make([]any, len(chunk))
+		for i := range chunk {
+			args[i] = chunk[i].a.GUID
+		}
+		q := `SELECT guid, id, content_hash, updated FROM articles WHERE guid IN (?` +
+			strings.Repeat(", ?", len(chunk)-1) + `)`
+		res, err := tx.QueryContext(sv.ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("look up: %w", err)
+		}
+		for res.Next() {
+			var guid string
+			var st storedRow
+			if err := res.Scan(&guid, &st.id, &st.hash, &st.updated); err != nil {
+				res.Close()
+				return fmt.Errorf("look up: %w", err)
+			}
+			sv.known[guid] = st
+		}
+		if err := errors.Join(res.Err(), res.Close()); err != nil {
+			return fmt.Errorf("look up: %w", err)
+		}
+	}
+	return nil
+}
+
+// stored returns what is stored under r's GUID: from lookUp's answers when
+// the save made them (kept up to date by its own writes), else asked.
+func (sv *saver) stored(r *articleRow) (storedRow, bool, error) {
+	if sv.known != nil {
+		st, ok := sv.known[storableText(r.a.GUID)]
+		return st, ok, nil
+	}
+	var st storedRow
+	err := sv.st.selArticle.QueryRowContext(sv.ctx, r.a.GUID).Scan(&st.id, &st.hash, &st.updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, false, nil
+	}
+	if err != nil {
+		return st, false, fmt.Errorf("look up: %w", err)
+	}
+	return st, true, nil
+}
+
+// wrote records in known what the save just stored under r's GUID.
+func (sv *saver) wrote(r *articleRow, id, updated int64) {
+	if sv.known != nil {
+		sv.known[storableText(r.a.GUID)] = storedRow{id: id, updated: updated, hash: r.hash[:]}
+	}
 }
 
 func (sv *saver) save(r *articleRow) (newsroom.SaveResult, error) {
-	var (
-		id, storedUpdated int64
-		hash              []byte
-	)
-	err := sv.st.selArticle.QueryRowContext(sv.ctx, r.a.GUID).Scan(&id, &hash, &storedUpdated)
+	st, found, err := sv.stored(r)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return newsroom.Created, sv.insert(r)
 	case err != nil:
-		return 0, fmt.Errorf("look up: %w", err)
-	case bytes.Equal(hash, r.hash[:]):
+		return 0, err
+	case !found:
+		return newsroom.Created, sv.insert(r)
+	case bytes.Equal(st.hash, r.hash[:]):
 		return newsroom.Unchanged, nil
 	}
-	return newsroom.Updated, sv.update(r, id, storedUpdated)
+	return newsroom.Updated, sv.update(r, st.id, st.updated)
 }
 
 func (sv *saver) insert(r *articleRow) error {
@@ -272,6 +359,7 @@ func (sv *saver) insert(r *articleRow) error {
 		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now).Scan(&id); err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
+	sv.wrote(r, id, updated)
 	return sv.writeBodyAndMemberships(r, id, false)
 }
 
@@ -295,6 +383,7 @@ func (sv *saver) update(r *articleRow, id, storedUpdated int64) error {
 		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now, id); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
+	sv.wrote(r, id, updated)
 	return sv.writeBodyAndMemberships(r, id, true)
 }
 
@@ -418,7 +507,8 @@ func jsonText[T any](v []T) (string, error) {
 // Article returns the published article with this GUID, body and
 // categories included. A withdrawn article is ErrWithdrawn, an embargoed
 // one ErrNotFound, as for the public; StoredArticle returns either.
-func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error) {
+func (s *Store) Article(ctx context.Context, guid string) (_ *feeds.Article, err error) {
+	defer s.noteRead(&err)
 	a, st, err := s.StoredArticle(ctx, guid)
 	switch {
 	case err != nil:
@@ -433,7 +523,8 @@ func (s *Store) Article(ctx context.Context, guid string) (*feeds.Article, error
 }
 
 // StoredArticle returns the article with this GUID whatever its state.
-func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article, newsroom.ArticleState, error) {
+func (s *Store) StoredArticle(ctx context.Context, guid string) (_ *feeds.Article, _ newsroom.ArticleState, err error) {
+	defer s.noteRead(&err)
 	var st newsroom.ArticleState
 	rows, err := s.rs.byGUID.QueryContext(ctx, guid)
 	if err != nil {
@@ -460,12 +551,12 @@ func (s *Store) StoredArticle(ctx context.Context, guid string) (*feeds.Article,
 // LatestArticles returns up to limit articles of a category ("" for all),
 // newest published first, ties broken by newest stored first, each complete
 // with body and categories. An unknown category is ErrNotFound.
-func (s *Store) LatestArticles(ctx context.Context, category string, limit int) ([]*feeds.Article, error) {
+func (s *Store) LatestArticles(ctx context.Context, category string, limit int) (_ []*feeds.Article, err error) {
+	defer s.noteRead(&err)
 	if limit < 1 {
 		return nil, fmt.Errorf("latest articles of %q: limit %d is not positive", category, limit)
 	}
 	var rows *sql.Rows
-	var err error
 	if category == "" {
 		rows, err = s.rs.latestAll.QueryContext(ctx, limit)
 	} else {
@@ -488,7 +579,8 @@ func (s *Store) LatestArticles(ctx context.Context, category string, limit int) 
 }
 
 // CountArticles returns how many articles are stored.
-func (s *Store) CountArticles(ctx context.Context) (int, error) {
+func (s *Store) CountArticles(ctx context.Context) (_ int, err error) {
+	defer s.noteRead(&err)
 	var n int
 	if err := s.rs.count.QueryRowContext(ctx).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count articles: %w", err)

@@ -67,7 +67,8 @@ func (s *Store) UpsertCategory(ctx context.Context, c feeds.Category) (err error
 // time it was created: those declared and those that have held a public
 // article (one created by an embargoed article stays unlisted until the
 // embargo ends; Category reports it not found meanwhile).
-func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
+func (s *Store) Categories(ctx context.Context) (_ []feeds.Category, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.rs.categories.QueryContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
@@ -90,10 +91,11 @@ func (s *Store) Categories(ctx context.Context) ([]feeds.Category, error) {
 }
 
 // Category returns the category with this slug, or a wrapped ErrNotFound.
-func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, error) {
+func (s *Store) Category(ctx context.Context, slug string) (_ feeds.Category, err error) {
+	defer s.noteRead(&err)
 	var c feeds.Category
 	var created int64
-	err := s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description, &created)
+	err = s.rs.category.QueryRowContext(ctx, slug).Scan(&c.Slug, &c.Title, &c.Description, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("category %q: %w", slug, newsroom.ErrNotFound)
 	}
@@ -108,7 +110,8 @@ func (s *Store) Category(ctx context.Context, slug string) (feeds.Category, erro
 // global version, which changes with any article or category. A version only
 // grows; the server compares them with its cached renders to find stale
 // feeds, which also catches writes by other processes on the same file.
-func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
+func (s *Store) Versions(ctx context.Context) (_ map[string]int64, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.rs.versions.QueryContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", err)
@@ -132,7 +135,8 @@ func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
 // CategorySlugs returns the slug of every category, listed or not (one that
 // only an embargoed article names is not listed yet): what the import and
 // admin API doors count against their bound on categories.
-func (s *Store) CategorySlugs(ctx context.Context) (map[string]bool, error) {
+func (s *Store) CategorySlugs(ctx context.Context) (_ map[string]bool, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.r.QueryContext(ctx, `SELECT slug FROM categories`)
 	if err != nil {
 		return nil, fmt.Errorf("category slugs: %w", err)
@@ -154,7 +158,8 @@ func (s *Store) CategorySlugs(ctx context.Context) (map[string]bool, error) {
 
 // Created returns when the database was created: the date of the feeds
 // that span every category while none exists.
-func (s *Store) Created(ctx context.Context) (time.Time, error) {
+func (s *Store) Created(ctx context.Context) (_ time.Time, err error) {
+	defer s.noteRead(&err)
 	var created int64
 	if err := s.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created'`).Scan(&created); err != nil {
 		return time.Time{}, fmt.Errorf("database created: %w", err)

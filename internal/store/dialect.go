@@ -36,8 +36,10 @@ type dialect struct {
 	// clock_timestamp(), not now(), which is the transaction's start.
 	now string
 	// insSearch and delSearch write an article's search row: ?1 its id,
-	// ?2 its folded title, ?3 its folded text.
-	insSearch, delSearch string
+	// ?2 its folded title, ?3 its folded text. searchInto and searchRow
+	// make the multi-row form (insSearchRows): searchRow is a format of the
+	// three parameter numbers of one row.
+	insSearch, delSearch, searchInto, searchRow string
 	// versionLock is the advisory lock key writers that bump the global
 	// version take first (PostgreSQL only; see beginVersioned).
 	versionLock int64
@@ -59,6 +61,8 @@ func sqliteDialect() *dialect {
 		now:         `unixepoch()`,
 		insSearch:   `INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)`,
 		delSearch:   `DELETE FROM article_fts WHERE rowid = ?`,
+		searchInto:  `INSERT INTO article_fts (rowid, title, body) VALUES `,
+		searchRow:   `(?%d, ?%d, ?%d)`,
 		bumpVersion: bumpVersionSQL,
 	}
 }
@@ -74,6 +78,8 @@ func postgresDialect(schema string) *dialect {
 		insSearch: `INSERT INTO article_search (article_id, title, doc)
 			VALUES (?1, ?2, to_tsvector('simple', ?2::text || ' ' || ?3::text))`,
 		delSearch:     `DELETE FROM article_search WHERE article_id = ?`,
+		searchInto:    `INSERT INTO article_search (article_id, title, doc) VALUES `,
+		searchRow:     `(?%d, ?%d, to_tsvector('simple', ?%[2]d::text || ' ' || ?%[3]d::text))`,
 		versionLock:   lockKey("version", schema),
 		migrationLock: lockKey("migrate", schema),
 		// The payload is empty: the version rows stay the truth, and
@@ -81,6 +87,19 @@ func postgresDialect(schema string) *dialect {
 		bumpVersion: `WITH v AS (` + bumpVersionSQL + `)
 			SELECT v.value FROM v, pg_notify('` + notifyChannel(schema) + `', '') AS n`,
 	}
+}
+
+// insSearchRows is insSearch for n rows, their parameters 3 a row in order.
+func (d *dialect) insSearchRows(n int) string {
+	var b strings.Builder
+	b.WriteString(d.searchInto)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, d.searchRow, 3*i+1, 3*i+2, 3*i+3)
+	}
+	return b.String()
 }
 
 const bumpVersionSQL = `UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value`

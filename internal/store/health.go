@@ -60,6 +60,28 @@ func (s *Store) noteWrite(errp *error) {
 	}
 }
 
+// noteRead classifies *errp: deferred by every exported method that only
+// reads, so callers can tell a storage fault (answer 503, retry later) from
+// a bug. Not found and a caller that gave up stay as they are.
+func (s *Store) noteRead(errp *error) {
+	if *errp == nil {
+		return
+	}
+	*errp = classify(*errp)
+	s.unreachable(*errp)
+}
+
+// unreachable marks writes failing when err says the database cannot be
+// reached: what cannot be read cannot be written either, so say so now,
+// not at the next write, and let the probe find its return. Other faults
+// of a read (an I/O error in one page) say nothing about writes.
+func (s *Store) unreachable(err error) {
+	var se *newsroom.StorageError
+	if errors.As(err, &se) && se.Fault == newsroom.FaultUnavailable {
+		s.writeFailed(se)
+	}
+}
+
 func (s *Store) writeFailed(se *newsroom.StorageError) {
 	s.h.mu.Lock()
 	s.h.failSeq++

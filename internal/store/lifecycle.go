@@ -122,7 +122,8 @@ func (s *Store) ReleaseEmbargoes(ctx context.Context) (_ int, err error) {
 
 // Tombstones lists the most recently withdrawn articles of a category (""
 // for all), newest first, for RFC 6721 deleted-entry elements.
-func (s *Store) Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error) {
+func (s *Store) Tombstones(ctx context.Context, category string, limit int) (_ []feeds.Tombstone, err error) {
+	defer s.noteRead(&err)
 	// An article withdrawn under embargo was never public: no tombstone
 	// (its GUID and the reason would tell what the embargo hides).
 	q := `SELECT a.guid, a.withdrawn, a.withdraw_reason FROM articles a WHERE a.withdrawn > 0 AND a.embargo_until = 0`
@@ -156,7 +157,8 @@ func (s *Store) Tombstones(ctx context.Context, category string, limit int) ([]f
 // cursor, oldest first: what a partner polling with ?since= must apply.
 // Embargoed articles are left out until released (their release moves
 // updated, so they come then).
-func (s *Store) Changes(ctx context.Context, category string, after newsroom.Since, limit int) ([]newsroom.Change, error) {
+func (s *Store) Changes(ctx context.Context, category string, after newsroom.Since, limit int) (_ []newsroom.Change, err error) {
+	defer s.noteRead(&err)
 	if limit <= 0 {
 		return nil, fmt.Errorf("changes of %q: limit %d", category, limit)
 	}
@@ -207,7 +209,8 @@ func (s *Store) Changes(ctx context.Context, category string, after newsroom.Sin
 // all) strictly older than the cursor in feed order (published, then id,
 // newest first), and each one's cursor. Pages keyed this way never change
 // as new articles arrive: RFC 5005 archive documents.
-func (s *Store) ArchivePage(ctx context.Context, category string, before newsroom.Cursor, limit int) ([]*feeds.Article, []newsroom.Cursor, error) {
+func (s *Store) ArchivePage(ctx context.Context, category string, before newsroom.Cursor, limit int) (_ []*feeds.Article, _ []newsroom.Cursor, err error) {
+	defer s.noteRead(&err)
 	if limit <= 0 {
 		return nil, nil, fmt.Errorf("archive of %q: limit %d", category, limit)
 	}
@@ -247,7 +250,8 @@ func (s *Store) ArchivePage(ctx context.Context, category string, before newsroo
 // NthCursor returns the archive cursor of the n-th (1-based) visible article
 // of a category ("" for all) in feed order, and false when there are fewer:
 // a feed of n items links its prev-archive page from there.
-func (s *Store) NthCursor(ctx context.Context, category string, n int) (newsroom.Cursor, bool, error) {
+func (s *Store) NthCursor(ctx context.Context, category string, n int) (_ newsroom.Cursor, _ bool, err error) {
+	defer s.noteRead(&err)
 	var q string
 	var args []any
 	if category == "" {
@@ -262,7 +266,7 @@ func (s *Store) NthCursor(ctx context.Context, category string, n int) (newsroom
 		args = []any{category, n - 1}
 	}
 	var c newsroom.Cursor
-	err := s.r.QueryRowContext(ctx, q, args...).Scan(&c.Time, &c.ID)
+	err = s.r.QueryRowContext(ctx, q, args...).Scan(&c.Time, &c.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return c, false, nil

@@ -15,7 +15,8 @@ import (
 // KnownItems returns the items a source has delivered, by item key. Ingest
 // compares raw-item hashes with it to skip unchanged items before any
 // cleaning.
-func (s *Store) KnownItems(ctx context.Context, sourceID int64) (map[string]newsroom.KnownItem, error) {
+func (s *Store) KnownItems(ctx context.Context, sourceID int64) (_ map[string]newsroom.KnownItem, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.ss.knownItems.QueryContext(ctx, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("known items of source %d: %w", sourceID, err)
@@ -98,11 +99,10 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	}
 	now := s.now().Unix()
 	ps := passSaver{
-		saver: saver{ctx: ctx, now: now, st: s.ws.in(ctx, tx),
-			catIDs: make(map[string]int64), affected: make(map[int64]struct{})},
-		ss:  s.ss.in(ctx, tx),
-		src: p.SourceID,
-		buf: buf,
+		saver: s.newSaver(ctx, tx, now),
+		ss:    s.ss.in(ctx, tx),
+		src:   p.SourceID,
+		buf:   buf,
 	}
 	var name string
 	err = ps.ss.selSourceName.QueryRowContext(ctx, p.SourceID).Scan(&name)
@@ -133,7 +133,7 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 			res.Unchanged++
 		}
 	}
-	if err := ps.bumpVersions(); err != nil {
+	if err := ps.finish(); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
 	}
 	if err := ps.writeState(p.State, res); err != nil {

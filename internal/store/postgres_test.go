@@ -457,3 +457,80 @@ func TestPostgresMigrationsAreIdempotentAndRefuseNewer(t *testing.T) {
 		t.Fatalf("Open on a newer database: %v, want ErrSchemaTooNew", err)
 	}
 }
+
+// Every method that reads answers a database that cannot be reached with a
+// storage fault (FaultUnavailable), as writes do, so callers answer 503,
+// not 500; and the first such read marks writes failing, as Ping does.
+// Not found and a caller that gave up are not storage faults.
+func TestUnreachablePostgresFailsEveryReadAsAStorageFault(t *testing.T) {
+	needPostgres(t)
+	loc := postgresDB.fresh(t)
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := pgtest.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
+	ctx := context.Background()
+	st, _ := mustOpenAt(t, u.String(), fixedClock)
+	mustSave(t, st, article("kept", t0, "world"))
+
+	if _, err := st.Category(ctx, "nowhere"); !errors.Is(err, newsroom.ErrNotFound) || errors.Is(err, newsroom.ErrStorage) {
+		t.Errorf("unknown category: %v, want ErrNotFound only", err)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := st.Sources(gone); !errors.Is(err, context.Canceled) || errors.Is(err, newsroom.ErrStorage) {
+		t.Errorf("read with a cancelled context: %v, want context.Canceled only", err)
+	}
+	if h := st.WriteHealth(); !h.Writable {
+		t.Fatalf("write health after not found and a cancelled read: %+v", h)
+	}
+
+	reads := map[string]func() error{
+		"SourceActivity": func() error { _, err := st.SourceActivity(ctx, 7); return err },
+		"Article":        func() error { _, err := st.Article(ctx, "kept"); return err },
+		"StoredArticle":  func() error { _, _, err := st.StoredArticle(ctx, "kept"); return err },
+		"LatestArticles": func() error { _, err := st.LatestArticles(ctx, "world", 10); return err },
+		"CountArticles":  func() error { _, err := st.CountArticles(ctx); return err },
+		"Categories":     func() error { _, err := st.Categories(ctx); return err },
+		"Category":       func() error { _, err := st.Category(ctx, "world"); return err },
+		"Versions":       func() error { _, err := st.Versions(ctx); return err },
+		"CategorySlugs":  func() error { _, err := st.CategorySlugs(ctx); return err },
+		"Created":        func() error { _, err := st.Created(ctx); return err },
+		"Tombstones":     func() error { _, err := st.Tombstones(ctx, "world", 10); return err },
+		"Changes":        func() error { _, err := st.Changes(ctx, "world", newsroom.Since{}, 10); return err },
+		"ArchivePage": func() error {
+			_, _, err := st.ArchivePage(ctx, "world", newsroom.Cursor{Time: t0.Unix() + 1, ID: 1 << 40}, 10)
+			return err
+		},
+		"NthCursor":           func() error { _, _, err := st.NthCursor(ctx, "world", 1); return err },
+		"KnownItems":          func() error { _, err := st.KnownItems(ctx, 1); return err },
+		"Search":              func() error { _, err := st.Search(ctx, "kept", 10); return err },
+		"RelatedByTitle":      func() error { _, err := st.RelatedByTitle(ctx, []string{"kept"}); return err },
+		"Sources":             func() error { _, err := st.Sources(ctx); return err },
+		"SourceByName":        func() error { _, err := st.SourceByName(ctx, "wire"); return err },
+		"WebSubIntents":       func() error { _, err := st.WebSubIntents(ctx); return err },
+		"WebSubQueue":         func() error { _, err := st.WebSubQueue(ctx); return err },
+		"WebSubSubscribers":   func() error { _, err := st.WebSubSubscribers(ctx, t0); return err },
+		"WebSubSubscriptions": func() error { _, err := st.WebSubSubscriptions(ctx); return err },
+		"Ping":                func() error { return st.Ping(ctx) },
+	}
+	names := make([]string, 0, len(reads))
+	for name := range reads {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+
+	proxy.Unplug()
+	for _, name := range names {
+		err := reads[name]()
+		var se *newsroom.StorageError
+		if !errors.As(err, &se) || se.Fault != newsroom.FaultUnavailable {
+			t.Errorf("%s while PostgreSQL is unreachable: %v, want a StorageError of FaultUnavailable", name, err)
+		}
+		if h := st.WriteHealth(); h.Writable {
+			t.Errorf("write health after %s failed: %+v, want failing", name, h)
+		}
+	}
+}

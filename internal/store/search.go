@@ -14,7 +14,9 @@ import (
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
-// searchText is the matching form of an article's title and body.
+// searchText is the matching form of an article's title and body: each
+// text folded once (arabic.FoldWords), the title on its own because
+// RelatedByTitle matches it whole.
 func searchText(a *feeds.Article) (title, body string) {
 	return searchFold(a.Title), searchFold(a.Summary + " " + htmlText(a.ContentHTML))
 }
@@ -39,18 +41,94 @@ func htmlText(s string) string {
 	}
 }
 
-// index writes an article's search row (replacing any old one).
+// searchBatch is how many search rows one INSERT writes: 3 parameters a
+// row stays far below both backends' limits (SQLite 32,766, PostgreSQL
+// 65,535).
+const searchBatch = 128
+
+// searchRow is one article's search index row, folded.
+type searchRow struct {
+	id          int64
+	title, body string
+}
+
+// searchWriter collects a transaction's search rows and writes them in
+// multi-row INSERTs. On SQLite this is most of the saving: FTS5 flushes its
+// pending terms to a new segment whenever a later statement of the
+// transaction opens a savepoint, so one INSERT per article wrote (and
+// later merged) one segment per article; one per batch writes one.
+type searchWriter struct {
+	tx *dbTx
+	d  *dialect
+	// one and full are the INSERTs of one row and of searchBatch rows,
+	// prepared; nil runs the statement's text (while opening, before the
+	// store's statements are prepared).
+	one, full *stmt
+	rows      []searchRow
+	pending   map[int64]int // id -> index in rows
+}
+
+// index queues a's search row under id. replace says the article may
+// already have a row from an earlier transaction, which goes first.
 func (sv *saver) index(id int64, a *feeds.Article, replace bool) error {
+	title, body := searchText(a)
+	w := &sv.search
+	if i, ok := w.pending[id]; ok { // saved twice in this transaction: not written yet
+		w.rows[i] = searchRow{id, title, body}
+		return nil
+	}
 	if replace {
 		if _, err := sv.st.delSearch.ExecContext(sv.ctx, id); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
-	title, body := searchText(a)
-	if _, err := sv.st.insSearch.ExecContext(sv.ctx, id, title, body); err != nil {
-		return fmt.Errorf("search index: %w", err)
+	return w.add(sv.ctx, searchRow{id, title, body})
+}
+
+// add queues r, writing the queue once it holds a batch.
+func (w *searchWriter) add(ctx context.Context, r searchRow) error {
+	if w.pending == nil {
+		w.pending = make(map[int64]int)
+	}
+	w.pending[r.id] = len(w.rows)
+	w.rows = append(w.rows, r)
+	if len(w.rows) >= searchBatch {
+		return w.flush(ctx)
 	}
 	return nil
+}
+
+// flush writes the queued rows.
+func (w *searchWriter) flush(ctx context.Context) error {
+	for len(w.rows) > 0 {
+		n := min(len(w.rows), searchBatch)
+		if err := w.insert(ctx, w.rows[:n]); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		w.rows = w.rows[n:]
+	}
+	w.rows = w.rows[:0]
+	clear(w.pending)
+	return nil
+}
+
+// insert writes rows with one statement: a prepared one for one row or a
+// full batch, else one made for this count.
+func (w *searchWriter) insert(ctx context.Context, rows []searchRow) error {
+	args := make([]any, 0, 3*len(rows))
+	for _, r := range rows {
+		args = append(args, r.id, r.title, r.body)
+	}
+	var err error
+	switch {
+	case len(rows) == 1 && w.one != nil:
+		_, err = w.one.ExecContext(ctx, args...)
+	case len(rows) == searchBatch && w.full != nil:
+		_, err = w.full.ExecContext(ctx, args...)
+	default:
+		_, err = w.tx.ExecContext(ctx, w.d.insSearchRows(len(rows)), args...)
+	}
+	return err
 }
 
 // searchTerm is one word of a query, folded like the index: a phrase of
@@ -132,7 +210,8 @@ func tsQuery(terms []searchTerm) string {
 // Search returns up to limit published articles matching q, newest first.
 // Matching ignores diacritics, alef forms, ى/ي, ة/ه, a leading ال, case
 // and Arabic-Indic digits. A query that cannot be run is ErrBadQuery.
-func (s *Store) Search(ctx context.Context, q string, limit int) ([]*feeds.Article, error) {
+func (s *Store) Search(ctx context.Context, q string, limit int) (_ []*feeds.Article, err error) {
+	defer s.noteRead(&err)
 	terms, err := searchTerms(q)
 	if err != nil {
 		return nil, err
@@ -202,11 +281,8 @@ func (s *Store) rebuildSearch(ctx context.Context, tx *dbTx) error {
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	type doc struct {
-		id          int64
-		title, body string
-	}
-	var docs []doc
+	w := searchWriter{tx: tx, d: s.d}
+	var docs []searchRow
 	for rows.Next() {
 		var id int64
 		var a feeds.Article
@@ -215,15 +291,14 @@ func (s *Store) rebuildSearch(ctx context.Context, tx *dbTx) error {
 			return fmt.Errorf("search index: %w", err)
 		}
 		t, b := searchText(&a)
-		docs = append(docs, doc{id, t, b})
+		docs = append(docs, searchRow{id, t, b})
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	for _, d := range docs {
-		if _, err := tx.ExecContext(ctx, s.d.insSearch, d.id, d.title, d.body); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
+	w.rows = docs
+	if err := w.flush(ctx); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = 1 WHERE key = 'search_indexed'`); err != nil {
 		return fmt.Errorf("search index: %w", err)
@@ -246,7 +321,8 @@ const relatedCandidates = 50
 // titles in their folded form (diacritics, alef forms and the like aside),
 // for linking an article's "related topics" to stored stories. It returns
 // title -> article, for the titles it found.
-func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (map[string]*feeds.Article, error) {
+func (s *Store) RelatedByTitle(ctx context.Context, titles []string) (_ map[string]*feeds.Article, err error) {
+	defer s.noteRead(&err)
 	out := map[string]*feeds.Article{}
 	for _, t := range titles {
 		want := searchFold(t)

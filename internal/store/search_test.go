@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
@@ -162,6 +163,112 @@ func TestRelatedByTitle(t *testing.T) {
 		}
 		if len(got) != 1 || got["هيئة الاغاثة الانسانية التركية توصل مساعدات لاكثر من 4.5 مليون سوداني"].GUID != "story" {
 			t.Errorf("related: %v", got)
+		}
+	})
+}
+
+// TestSearchFindsEverySavedArticle: a save's search rows are written in
+// batches inside its transaction, so every article a save (or an ingest
+// pass) stored is found as soon as it returns, whatever the batch size;
+// an article saved twice in one save is indexed once, as its last version;
+// an edit replaces the old row.
+func TestSearchFindsEverySavedArticle(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		st, loc := db.openAt(t, fixedClock)
+		find := func(q string, limit int) []string {
+			t.Helper()
+			got, err := st.Search(ctx, q, limit)
+			if err != nil {
+				t.Fatalf("Search(%q): %v", q, err)
+			}
+			return guids(got)
+		}
+		const n = 300 // more than one INSERT's worth of rows, and a remainder
+		var as []*feeds.Article
+		for i := range n {
+			a := article(fmt.Sprintf("a%d", i), t0.Add(-time.Duration(i)*time.Minute), "world")
+			a.Title = fmt.Sprintf("عنوان رمز%d", i)
+			a.ContentHTML = fmt.Sprintf("<p>نص كلمة%d مشتركة</p>", i)
+			as = append(as, a)
+		}
+		again := *as[5] // the same GUID later in the same save: the later version wins
+		again.Title = "عنوان مصحح"
+		as = append(as, &again)
+		mustSave(t, st, as...)
+		for i := range n {
+			want := fmt.Sprint([]string{fmt.Sprintf("a%d", i)})
+			if i == 5 {
+				want = "[]"
+			}
+			if got := fmt.Sprint(find(fmt.Sprintf("رمز%d", i), 10)); got != want {
+				t.Errorf("title word of a%d: %s, want %s", i, got, want)
+			}
+			if got := fmt.Sprint(find(fmt.Sprintf("كلمة%d", i), 10)); got != fmt.Sprintf("[a%d]", i) {
+				t.Errorf("body word of a%d: %s", i, got)
+			}
+		}
+		if got := find("مصحح", 10); fmt.Sprint(got) != "[a5]" {
+			t.Errorf("second version in one save: %v", got)
+		}
+		countRows := func() int {
+			t.Helper()
+			table := map[string]string{"sqlite": "article_fts", "postgres": "article_search"}[db.name]
+			var rows int
+			if err := db.raw(t, loc).QueryRow(`SELECT count(*) FROM ` + table).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			return rows
+		}
+		if rows := countRows(); rows != n {
+			t.Errorf("%d search rows for %d articles", rows, n)
+		}
+
+		// Edits of stored articles and new ones in one save, then one alone
+		// (an admin POST).
+		var edits []*feeds.Article
+		for i := 0; i < n; i += 2 {
+			e := *as[i]
+			e.Title = fmt.Sprintf("عنوان جديد%d", i)
+			edits = append(edits, &e)
+		}
+		more := article("b0", t0, "world")
+		more.Title = "خبر منفرد"
+		edits = append(edits, more)
+		mustSave(t, st, edits...)
+		for i := 0; i < 10; i++ {
+			old, neu := fmt.Sprint(find(fmt.Sprintf("رمز%d", i), 10)), fmt.Sprint(find(fmt.Sprintf("جديد%d", i), 10))
+			if i%2 == 0 && (old != "[]" || neu != fmt.Sprintf("[a%d]", i)) {
+				t.Errorf("edited a%d: old title finds %s, new %s", i, old, neu)
+			}
+			if i%2 == 1 && i != 5 && (old != fmt.Sprintf("[a%d]", i) || neu != "[]") {
+				t.Errorf("untouched a%d: old title finds %s, new %s", i, old, neu)
+			}
+		}
+		one := article("c0", t0, "world")
+		one.Title = "مؤتمر وحيد"
+		mustSave(t, st, one)
+		if got := find("وحيد", 10); fmt.Sprint(got) != "[c0]" {
+			t.Errorf("single save: %v", got)
+		}
+		if got := find("منفرد", 10); fmt.Sprint(got) != "[b0]" {
+			t.Errorf("new article saved with edits: %v", got)
+		}
+		if got := find("مشتركة", 1000); len(got) != n {
+			t.Errorf("common body word finds %d of %d", len(got), n)
+		}
+		if rows := countRows(); rows != n+2 {
+			t.Errorf("%d search rows for %d articles", rows, n+2)
+		}
+
+		// An ingest pass saves through the same writer.
+		src := mustUpsertSource(t, st, wireSource())
+		p := article("p0", t0, "world")
+		p.Title = "خبر من الوكالة"
+		mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, State: newsroom.SourceState{LastAttempt: t0},
+			Items: []newsroom.PassItem{passItem("wire", "guid:p0", "hp", p)}})
+		if got := find("وكاله", 10); fmt.Sprint(got) != "[p0]" {
+			t.Errorf("after a pass: %v", got)
 		}
 	})
 }

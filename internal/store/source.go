@@ -111,9 +111,9 @@ func checkSource(src *newsroom.Source) error {
 	switch src.Origin {
 	case "":
 		src.Origin = newsroom.OriginConfig
-	case newsroom.OriginConfig, newsroom.OriginCLI:
+	case newsroom.OriginConfig, newsroom.OriginCLI, newsroom.OriginAPI:
 	default:
-		return bad("origin", "%q is neither %q nor %q", src.Origin, newsroom.OriginConfig, newsroom.OriginCLI)
+		return bad("origin", "%q is not %q, %q or %q", src.Origin, newsroom.OriginConfig, newsroom.OriginCLI, newsroom.OriginAPI)
 	}
 	return nil
 }
@@ -177,7 +177,8 @@ func (s *Store) UpsertSource(ctx context.Context, src newsroom.Source) (_ newsro
 }
 
 // Sources returns every source, ordered by name.
-func (s *Store) Sources(ctx context.Context) ([]newsroom.Source, error) {
+func (s *Store) Sources(ctx context.Context) (_ []newsroom.Source, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.ss.sources.QueryContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
@@ -198,7 +199,8 @@ func (s *Store) Sources(ctx context.Context) ([]newsroom.Source, error) {
 }
 
 // SourceByName returns the source called name, or a wrapped ErrNotFound.
-func (s *Store) SourceByName(ctx context.Context, name string) (newsroom.Source, error) {
+func (s *Store) SourceByName(ctx context.Context, name string) (_ newsroom.Source, err error) {
+	defer s.noteRead(&err)
 	src, err := scanSource(s.ss.sourceByName.QueryRowContext(ctx, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return newsroom.Source{}, fmt.Errorf("source %q: %w", name, newsroom.ErrNotFound)

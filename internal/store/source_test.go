@@ -146,7 +146,7 @@ func TestUpsertSourceRejectsBadDefinitions(t *testing.T) {
 			{"bad category slug", func(s *newsroom.Source) { s.Categories = []string{"a b"} }, "categories[0]"},
 			{"rule without match", func(s *newsroom.Source) { s.Rules = []newsroom.Rule{{Category: "x"}} }, "rules[0].match"},
 			{"rule with bad category", func(s *newsroom.Source) { s.Rules = []newsroom.Rule{{Match: "x", Category: ""}} }, "rules[0].category"},
-			{"unknown origin", func(s *newsroom.Source) { s.Origin = "api" }, "origin"},
+			{"unknown origin", func(s *newsroom.Source) { s.Origin = "web" }, "origin"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				src := wireSource()

@@ -72,7 +72,7 @@ type writeStmts struct {
 	selCategoryID, insCategory                  *stmt
 	selCategory, updCategory, listCategory      *stmt
 	bumpGlobal, bumpCategory                    *stmt
-	insSearch, delSearch                        *stmt
+	insSearch, insSearchBatch, delSearch        *stmt
 }
 
 // nextChangeSeq is the version the writing transaction will bump the
@@ -108,6 +108,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error 
 		{&w.bumpGlobal, d.bumpVersion},
 		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
 		{&w.insSearch, d.insSearch},
+		{&w.insSearchBatch, d.insSearchRows(searchBatch)},
 		{&w.delSearch, d.delSearch},
 	})
 }
@@ -115,7 +116,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error 
 func (w *writeStmts) close() error {
 	return closeAll(w.selArticle, w.insArticle, w.updArticle, w.upsBody, w.delMemberships, w.insMembership,
 		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.listCategory, w.bumpGlobal, w.bumpCategory,
-		w.insSearch, w.delSearch)
+		w.insSearch, w.insSearchBatch, w.delSearch)
 }
 
 // in returns the statements bound to tx (which closes them when it ends).
@@ -127,7 +128,7 @@ func (w *writeStmts) in(ctx context.Context, tx *dbTx) writeStmts {
 		selCategoryID: b(w.selCategoryID), insCategory: b(w.insCategory),
 		selCategory: b(w.selCategory), updCategory: b(w.updCategory), listCategory: b(w.listCategory),
 		bumpGlobal: b(w.bumpGlobal), bumpCategory: b(w.bumpCategory),
-		insSearch: b(w.insSearch), delSearch: b(w.delSearch),
+		insSearch: b(w.insSearch), insSearchBatch: b(w.insSearchBatch), delSearch: b(w.delSearch),
 	}
 }
 

@@ -369,13 +369,7 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	var v int64
 	if err := s.rs.version.QueryRowContext(ctx).Scan(&v); err != nil {
-		err = classify(err)
-		// A database that cannot be reached cannot be written either: say
-		// so now, not at the next write, and let the probe find its return.
-		var se *newsroom.StorageError
-		if errors.As(err, &se) && se.Fault == newsroom.FaultUnavailable {
-			s.writeFailed(se)
-		}
+		s.noteRead(&err)
 		return fmt.Errorf("ping store: %w", err)
 	}
 	return nil

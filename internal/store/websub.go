@@ -222,7 +222,8 @@ func claimHeld(res sql.Result, err error) error {
 }
 
 // WebSubIntents returns the requests awaiting verification, oldest first.
-func (s *Store) WebSubIntents(ctx context.Context) ([]newsroom.WebSubIntent, error) {
+func (s *Store) WebSubIntents(ctx context.Context) (_ []newsroom.WebSubIntent, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+intentCols+` FROM websub_intents ORDER BY requested, id`)
 	if err != nil {
 		return nil, fmt.Errorf("websub intents: %w", err)
@@ -474,7 +475,8 @@ func (s *Store) FinishWebSubDelivery(ctx context.Context, subID, version, claim 
 
 // WebSubQueue returns the queued deliveries (without their bodies), next due
 // first.
-func (s *Store) WebSubQueue(ctx context.Context) ([]newsroom.WebSubDelivery, error) {
+func (s *Store) WebSubQueue(ctx context.Context) (_ []newsroom.WebSubDelivery, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+`
 		FROM websub_deliveries d
 		JOIN websub_subscriptions s ON s.id = d.subscription_id
@@ -547,7 +549,8 @@ func (s *Store) PurgeWebSub(ctx context.Context, now time.Time) (_ int, err erro
 
 // WebSubSubscribers returns the number of subscriptions active at now per
 // topic; topics without any are absent.
-func (s *Store) WebSubSubscribers(ctx context.Context, now time.Time) (map[string]int, error) {
+func (s *Store) WebSubSubscribers(ctx context.Context, now time.Time) (_ map[string]int, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.r.QueryContext(ctx, `SELECT topic, count(*) FROM websub_subscriptions
 		WHERE expires > ? GROUP BY topic`, now.Unix())
 	if err != nil {
@@ -573,7 +576,8 @@ func (s *Store) WebSubSubscribers(ctx context.Context, now time.Time) (map[strin
 
 // WebSubSubscriptions returns every stored subscription, lapsed ones not yet
 // purged included, by topic and callback.
-func (s *Store) WebSubSubscriptions(ctx context.Context) ([]newsroom.WebSubSubscription, error) {
+func (s *Store) WebSubSubscriptions(ctx context.Context) (_ []newsroom.WebSubSubscription, err error) {
+	defer s.noteRead(&err)
 	rows, err := s.r.QueryContext(ctx, `SELECT id, topic, callback, secret, lease_seconds, verified, expires
 		FROM websub_subscriptions ORDER BY topic, callback`)
 	if err != nil {
