@@ -45,7 +45,8 @@ func (s *syncBuffer) String() string {
 // or not recording the failure on the source works.
 func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 	ctx := context.Background()
-	dir := disktest.Small(t, "1m")
+	// Room for the schema and a first pass of 40 items; Fill takes the rest.
+	dir := disktest.Small(t, "2m")
 	st, err := store.Open(ctx, filepath.Join(dir, "n.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,10 +72,11 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil {
+	_, err = raw.Exec(`PRAGMA wal_checkpoint(RESTART)`)
+	raw.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
-	raw.Close()
 	up.set("/feed.xml", route{body: genFeed("later", 60, false, 16<<10)})
 	disktest.Fill(t, dir)
 
