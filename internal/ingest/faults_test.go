@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -11,34 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/newswire/newswire/internal/disktest"
 	"github.com/newswire/newswire/internal/fetch"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/logtest"
 	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
-
-// syncBuffer is a log destination several goroutines write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // A pass whose items cannot be saved (a full disk: a real tmpfs, which
 // needs root) is logged at warn or error with the source's name, whether
@@ -52,7 +33,7 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	in := ingest.New(st, ingest.Options{Client: fetch.New(fetch.Options{Timeout: 10 * time.Second}),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	up := newUpstream(t)
@@ -105,7 +86,7 @@ func TestFailedSaveIsLoggedWithTheSource(t *testing.T) {
 func TestRepeatedStorageFaultIsLoggedAtErrorOnce(t *testing.T) {
 	ctx := context.Background()
 	dir := disktest.Small(t, "1m")
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	st, err := store.Open(ctx, filepath.Join(dir, "n.db"), store.WithLogger(log))
 	if err != nil {

@@ -11,12 +11,12 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/logtest"
 	"github.com/newswire/newswire/internal/store"
 )
 
@@ -69,7 +69,7 @@ type fixture struct {
 	st  *countingStore
 	srv *Server
 	ts  *httptest.Server
-	log *syncWriter
+	log *logtest.Buffer
 }
 
 func newFixture(t *testing.T, articles ...*feeds.Article) *fixture {
@@ -97,7 +97,7 @@ func startFixture(t *testing.T, st *store.Store) *fixture {
 // startFixtureWith is startFixture with options changed by set.
 func startFixtureWith(t *testing.T, st *store.Store, set func(*Options)) *fixture {
 	t.Helper()
-	logBuf := &syncWriter{w: &bytes.Buffer{}}
+	logBuf := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logBuf, nil))
 	cs := &countingStore{Store: st}
 	opts := Options{BaseURL: "https://news.example", SiteTitle: "أخبار", Language: "ar",
@@ -115,24 +115,6 @@ func startFixtureWith(t *testing.T, st *store.Store, set func(*Options)) *fixtur
 		_ = srv.Close(context.Background())
 	})
 	return &fixture{st: cs, srv: srv, ts: ts, log: logBuf}
-}
-
-// syncWriter lets the server's goroutines log into one buffer.
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
-func (s *syncWriter) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.String()
 }
 
 func (f *fixture) get(t *testing.T, path string, hdr ...string) (*http.Response, []byte) {

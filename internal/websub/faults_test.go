@@ -7,11 +7,11 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/newswire/newswire/internal/disktest"
+	"github.com/newswire/newswire/internal/logtest"
 	"github.com/newswire/newswire/internal/websub"
 )
 
@@ -43,7 +43,7 @@ func TestSubscribeWhileTheDiskIsFullIsRetryLater(t *testing.T) {
 // fails the same way each time: logged at error once, then at debug.
 func TestRepeatedQueueFaultIsLoggedAtErrorOnce(t *testing.T) {
 	dir := disktest.Small(t, "1m")
-	logs := &lockedLog{}
+	logs := &logtest.Buffer{}
 	st := openStore(t, filepath.Join(dir, "n.db"))
 	e := newEnv(t, func(o *websub.Options) {
 		o.PollInterval = 10 * time.Millisecond
@@ -70,21 +70,4 @@ func TestRepeatedQueueFaultIsLoggedAtErrorOnce(t *testing.T) {
 	if n := strings.Count(logs.String(), `"level":"ERROR","msg":"websub queue"`); n != 1 {
 		t.Errorf("the queue fault was logged at error %d times, want once; log:\n%s", n, logs.String())
 	}
-}
-
-type lockedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
