@@ -257,7 +257,13 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		// DELETE route derives from it.
 		a.GUID = feeds.StableID(a.GUID)
 		if a.Published.IsZero() {
+			// A re-post without a date keeps the date the article was first
+			// published with: an unchanged article stays unchanged, whatever
+			// second the CMS sends it again in.
 			a.Published = now
+			if old, err := s.st.Article(r.Context(), a.GUID); err == nil && !old.Published.IsZero() {
+				a.Published = old.Published
+			}
 		}
 		if len(a.Categories) == 0 {
 			a.Categories = []string{feeds.Uncategorized}

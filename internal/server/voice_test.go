@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
@@ -187,5 +189,31 @@ func TestStatusIDsEscapeSourceNames(t *testing.T) {
 	}
 	if !seen["وكالة"] || !seen["ok-name.1"] {
 		t.Errorf("names that need no escaping were changed: %q", ids)
+	}
+}
+
+// A CMS that sends an article again without a date, unchanged, changes
+// nothing: the door fills a missing date with the one the article was first
+// published with, not with the second of this request (before, the answer
+// depended on whether the clock had ticked between two posts).
+func TestRepostWithoutADateIsUnchanged(t *testing.T) {
+	f, _ := apiFixture(t, testToken)
+	ctx := context.Background()
+	first := time.Date(2020, 5, 1, 8, 0, 0, 0, time.UTC)
+	dated := `{"guid": "cms-7", "title": "Seven", "content_html": "<p>The seventh story of the day.</p>", "categories": ["politics"], "published": "2020-05-01T08:00:00Z"}`
+	if resp, out := f.api(t, http.MethodPost, "/api/articles", dated, auth...); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("first post: %d %s", resp.StatusCode, out)
+	}
+	body := `{"guid": "cms-7", "title": "Seven", "content_html": "<p>The seventh story of the day.</p>", "categories": ["politics"]}`
+	resp, out := f.api(t, http.MethodPost, "/api/articles", body, auth...)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(out), `"result":"unchanged"`) {
+		t.Errorf("re-post without a date: %d %s, want 200 unchanged", resp.StatusCode, out)
+	}
+	a, err := f.st.Article(ctx, feeds.StableID("cms-7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Published.Equal(first) {
+		t.Errorf("published %v after a re-post without a date, want %v", a.Published, first)
 	}
 }
