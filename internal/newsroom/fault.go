@@ -86,5 +86,3 @@ type WriteHealth struct {
 	Since    time.Time     // when the current state began
 	Failures uint64        // writes failed with a storage fault since Open
 }
-
-// health is the state behind WriteHealth and the probe's bookkeeping.

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/newswire/newswire/internal/newsroom"
@@ -65,9 +63,6 @@ func leaseSeconds(ttl time.Duration) int64 {
 	return max(1, int64((ttl+time.Second-1)/time.Second))
 }
 
-// newToken is a claim token: random, never 0 (no claim).
-func newToken() int64 { return rand.Int64N(math.MaxInt64) + 1 }
-
 // ClaimSource claims the source called name for holder for ttl, whatever
 // its next run, unless another claim on it is live: then the error is a
 // *HeldError. `newswire fetch` claims this way.
@@ -96,7 +91,7 @@ func (s *Store) claim(ctx context.Context, name, holder string, ttl time.Duratio
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	l := newsroom.Lease{Source: name, Holder: holder, Token: newToken()}
+	l := newsroom.Lease{Source: name, Holder: holder, Token: newClaim()}
 	args := []any{holder, l.Token, leaseSeconds(ttl), name}
 	q := s.leaseSQL()
 	stmt := q.claim
@@ -180,7 +175,7 @@ func (s *Store) ClaimLapsedLeases(ctx context.Context, holder string, ttl time.D
 		return nil, fmt.Errorf("claim lapsed leases: %w", err)
 	}
 	defer tx.Rollback() // no-op after Commit
-	token := newToken()
+	token := newClaim()
 	rows, err := tx.QueryContext(ctx, s.leaseSQL().claimLapsed, holder, token, leaseSeconds(ttl), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim lapsed leases: %w", err)
