@@ -168,7 +168,9 @@ type importReport struct {
 // articleSaver is where imported articles go.
 type articleSaver interface {
 	CategorySlugs(ctx context.Context) (map[string]bool, error)
-	SaveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error)
+	// SaveCleaned saves articles with their bodies' text from cleaning,
+	// which the search index takes instead of reading the bodies again.
+	SaveCleaned(ctx context.Context, items []newsroom.Cleaned) ([]newsroom.SaveResult, error)
 }
 
 // claimGUIDs records that path gives its articles' GUIDs in this run, or
@@ -222,7 +224,11 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 			return sum, err
 		}
 		sum.files++
-		articles, err := importer.ReadFile(path, opts)
+		items, err := importer.ReadCleaned(path, opts)
+		articles := make([]*feeds.Article, len(items))
+		for i, it := range items {
+			articles[i] = it.Article
+		}
 		if err == nil {
 			err = claimGUIDs(owner, path, articles)
 		}
@@ -231,7 +237,7 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 		}
 		if err == nil {
 			var res []newsroom.SaveResult
-			res, err = st.SaveArticles(ctx, articles)
+			res, err = st.SaveCleaned(ctx, items)
 			for _, r := range res {
 				switch r {
 				case newsroom.Created:

@@ -51,6 +51,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/content"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // Errors callers may branch on; they are wrapped in a *FileError.
@@ -191,6 +192,20 @@ func FileGUID(path string) string {
 // format (.txt, .md/.markdown, .json). Every error is a *FileError, or
 // several joined, naming path.
 func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
+	cs, err := ReadCleaned(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	arts := make([]*feeds.Article, len(cs))
+	for i, c := range cs {
+		arts[i] = c.Article
+	}
+	return arts, nil
+}
+
+// ReadCleaned is ReadFile giving each article with the text of its body
+// from its cleaning, for the store's search index (newsroom.Cleaned).
+func ReadCleaned(path string, opts Options) ([]newsroom.Cleaned, error) {
 	kind := formatOf(path)
 	if kind == formatUnknown {
 		return nil, &FileError{Path: path, Err: ErrUnsupported}
@@ -256,6 +271,7 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 	}
 
 	var errs []error
+	out := make([]newsroom.Cleaned, len(arts))
 	item := func(i int) int { // arts holds every article of the array, in order
 		if isArray {
 			return i + 1
@@ -288,6 +304,7 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 		} else {
 			text = content.Text(a.ContentHTML)
 		}
+		out[i] = newsroom.Cleaned{Article: a, Text: text}
 		for _, p := range checkArticle(a, text) {
 			errs = append(errs, &FileError{Path: path, Field: p.field, Item: item(i), Err: p.err})
 		}
@@ -298,7 +315,7 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return arts, nil
+	return out, nil
 }
 
 // readCapped reads a whole file of at most maxFileBytes and its

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/newswire/newswire/feeds"
 )
 
 // SaveResult says what saving an article did.
@@ -55,4 +57,16 @@ func (e *ValidationError) Unwrap() error { return ErrInvalid }
 type ArticleState struct {
 	Withdrawn    time.Time // zero while live
 	EmbargoUntil time.Time // zero when published
+}
+
+// Cleaned is an article to save with the text of its body as the content
+// pipeline read it: the store indexes that text for search instead of
+// parsing the body a second time.
+type Cleaned struct {
+	Article *feeds.Article
+	// Text is content.Text(Article.ContentHTML), as content.Report.Text
+	// gives it from the pass that cleaned the body; "" when not known, and
+	// the store reads the body itself. A text that is not the body's would
+	// be indexed as it is: set it only from the body's own cleaning.
+	Text string
 }

@@ -47,6 +47,9 @@ type PassItem struct {
 	// Article is the normalised item. Its GUID is used when the item becomes
 	// a new article; Sources[0] must name this source.
 	Article *feeds.Article
+	// Text is the text of Article.ContentHTML when the pass knows it
+	// (content.Report.Text), else "": see Cleaned.
+	Text string
 	// LinkKey and TextKey find the same story already stored: opaque
 	// hashes of the item's canonical link and of its folded title and text
 	// (nil when there is none). Looked up for a new item, and recorded for

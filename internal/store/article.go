@@ -42,20 +42,31 @@ func (s *Store) SaveArticle(ctx context.Context, a *feeds.Article) (newsroom.Sav
 // than the stored one, else to now. Categories not yet known are created
 // with their slug as title. Every category that gains or loses an article,
 // and the global version, get a new version in the same transaction.
-func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) (_ []newsroom.SaveResult, err error) {
+func (s *Store) SaveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error) {
+	items := make([]newsroom.Cleaned, len(as))
+	for i, a := range as {
+		items[i].Article = a
+	}
+	return s.SaveCleaned(ctx, items)
+}
+
+// SaveCleaned is SaveArticles for articles whose body text the caller has
+// from cleaning them (Cleaned.Text): the search index takes it as it is.
+func (s *Store) SaveCleaned(ctx context.Context, items []newsroom.Cleaned) (_ []newsroom.SaveResult, err error) {
 	defer s.noteWrite(&err)
-	if len(as) == 0 {
+	if len(items) == 0 {
 		return nil, nil
 	}
-	rows := make([]articleRow, len(as))
+	rows := make([]articleRow, len(items))
 	var buf []byte
-	for i, a := range as {
-		if err := rows[i].prepare(a, &buf); err != nil {
-			if len(as) == 1 {
+	for i, it := range items {
+		if err := rows[i].prepare(it.Article, &buf); err != nil {
+			if len(items) == 1 {
 				return nil, fmt.Errorf("save article: %w", err)
 			}
 			return nil, fmt.Errorf("save articles: item %d: %w", i, err)
 		}
+		rows[i].text = it.Text
 	}
 
 	tx, err := s.beginVersioned(ctx)
@@ -104,6 +115,9 @@ type articleRow struct {
 	image      feeds.Image // zero when the article has none
 	publishAt  int64       // embargo: 0, or when the article may appear
 	hash       [sha256.Size]byte
+	// text is the body's text when the caller gave it (newsroom.Cleaned),
+	// else "": searchText reads the body then.
+	text string
 }
 
 func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
@@ -391,7 +405,7 @@ func (sv *saver) writeBodyAndMemberships(r *articleRow, id int64, replace bool) 
 	if _, err := sv.st.upsBody.ExecContext(sv.ctx, id, r.a.ContentHTML); err != nil {
 		return fmt.Errorf("write body: %w", err)
 	}
-	if err := sv.index(id, r.a, replace); err != nil {
+	if err := sv.index(id, r, replace); err != nil {
 		return err
 	}
 	if replace { // the old categories lose the article (or see it change)

@@ -28,3 +28,28 @@ func LapseLease(ctx context.Context, s *Store, name string) error {
 		WHERE name = ? AND claim_token <> 0`, name)
 	return err
 }
+
+// SearchRow is what the search index holds for the article with this
+// GUID: the words of its title and of its document in order (SQLite, read
+// from the contentless FTS5 index through fts5vocab), or its folded title
+// and its tsvector as text (PostgreSQL).
+func SearchRow(ctx context.Context, s *Store, guid string) (title, doc string, err error) {
+	if s.d.pg() {
+		err = s.r.QueryRowContext(ctx, `SELECT title, doc::text FROM article_search
+			WHERE article_id = (SELECT id FROM articles WHERE guid = ?)`, guid).Scan(&title, &doc)
+		return title, doc, err
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms
+		USING fts5vocab(main, 'article_fts', 'instance')`); err != nil {
+		return "", "", err
+	}
+	var words [2]sql.NullString
+	for col, name := range []string{"title", "body"} {
+		err := s.w.QueryRowContext(ctx, `SELECT group_concat(term, ' ') FROM (SELECT term FROM temp.fts_terms
+			WHERE doc = (SELECT id FROM articles WHERE guid = ?) AND col = ? ORDER BY offset)`, guid, name).Scan(&words[col])
+		if err != nil {
+			return "", "", err
+		}
+	}
+	return words[0].String, words[1].String, nil
+}

@@ -73,6 +73,7 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 		if err := rows[i].prepare(it.Article, &buf); err != nil {
 			return newsroom.PassResult{}, fmt.Errorf("save pass: item %d: %w", i, err)
 		}
+		rows[i].text = it.Text
 		if len(it.Article.Sources) == 0 {
 			return newsroom.PassResult{}, fmt.Errorf("save pass: item %d: %w", i,
 				&newsroom.ValidationError{GUID: it.Article.GUID, Field: "sources", Reason: "the source is required"})
@@ -194,7 +195,7 @@ func (ps *passSaver) saveItem(it *newsroom.PassItem, row *articleRow) (newsroom.
 			if len(stored.Sources) > 1 { // keep what merged sources contributed
 				a.Categories = union(a.Categories, stored.Categories)
 			}
-			if out.Result, err = ps.saveArticle(&a); err != nil {
+			if out.Result, err = ps.saveArticle(&a, it.Text); err != nil { // the item's body: its text
 				return out, err
 			}
 		}
@@ -221,7 +222,7 @@ func (ps *passSaver) saveNew(it *newsroom.PassItem, row *articleRow) (newsroom.I
 			a := *stored.Article
 			a.Sources = append(append([]feeds.Source(nil), stored.Sources...), own)
 			a.Categories = union(stored.Categories, it.Article.Categories)
-			if out.Result, err = ps.saveArticle(&a); err != nil {
+			if out.Result, err = ps.saveArticle(&a, ""); err != nil { // the stored body: not the item's text
 				return out, err
 			}
 		}
@@ -240,12 +241,14 @@ func (ps *passSaver) saveNew(it *newsroom.PassItem, row *articleRow) (newsroom.I
 	return out, ps.recordItem(it, row, sql.NullInt64{Int64: id, Valid: true})
 }
 
-// saveArticle saves a through the article saver (content hash, versions).
-func (ps *passSaver) saveArticle(a *feeds.Article) (newsroom.SaveResult, error) {
+// saveArticle saves a through the article saver (content hash, versions);
+// text is the text of its body, or "" (see newsroom.Cleaned).
+func (ps *passSaver) saveArticle(a *feeds.Article, text string) (newsroom.SaveResult, error) {
 	var r articleRow
 	if err := r.prepare(a, &ps.buf); err != nil {
 		return 0, err
 	}
+	r.text = text
 	return ps.save(&r)
 }
 

@@ -7,39 +7,27 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
-
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/arabic"
+	"github.com/newswire/newswire/internal/content"
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // searchText is the matching form of an article's title and body: each
 // text folded once (arabic.FoldWords), the title on its own because
-// RelatedByTitle matches it whole.
-func searchText(a *feeds.Article) (title, body string) {
-	return searchFold(a.Title), searchFold(a.Summary + " " + htmlText(a.ContentHTML))
+// RelatedByTitle matches it whole. text is the body's text when the caller
+// has it from cleaning the body (content.Report.Text), else "" and the body
+// is read here: with content.Text, which is what Report.Text is, so an
+// article is indexed under the same words whichever way it was saved.
+func searchText(a *feeds.Article, text string) (title, body string) {
+	if text == "" {
+		text = content.Text(a.ContentHTML)
+	}
+	return searchFold(a.Title), searchFold(a.Summary + " " + text)
 }
 
 // searchFold is the form text is indexed and searched in.
 func searchFold(s string) string { return arabic.FoldWords(s) }
-
-// htmlText is the text of an HTML fragment with blocks separated by spaces:
-// enough for indexing (display text comes from internal/content).
-func htmlText(s string) string {
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b.WriteByte(' ')
-		}
-	}
-}
 
 // searchBatch is how many search rows one INSERT writes: 3 parameters a
 // row stays far below both backends' limits (SQLite 32,766, PostgreSQL
@@ -70,8 +58,8 @@ type searchWriter struct {
 
 // index queues a's search row under id. replace says the article may
 // already have a row from an earlier transaction, which goes first.
-func (sv *saver) index(id int64, a *feeds.Article, replace bool) error {
-	title, body := searchText(a)
+func (sv *saver) index(id int64, r *articleRow, replace bool) error {
+	title, body := searchText(r.a, r.text)
 	w := &sv.search
 	if i, ok := w.pending[id]; ok { // saved twice in this transaction: not written yet
 		w.rows[i] = searchRow{id, title, body}
@@ -290,7 +278,7 @@ func (s *Store) rebuildSearch(ctx context.Context, tx *dbTx) error {
 			rows.Close()
 			return fmt.Errorf("search index: %w", err)
 		}
-		t, b := searchText(&a)
+		t, b := searchText(&a, "")
 		docs = append(docs, searchRow{id, t, b})
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
