@@ -76,6 +76,7 @@ func (s *Store) SaveCleaned(ctx context.Context, items []newsroom.Cleaned) (_ []
 	defer tx.Rollback() // no-op after Commit
 
 	sv := s.newSaver(ctx, tx, s.now().Unix())
+	sv.batchNew = true // nothing in this save reads an article back
 	if err := sv.lookUp(tx, rows); err != nil {
 		return nil, fmt.Errorf("save articles: %w", err)
 	}
@@ -260,12 +261,17 @@ type saver struct {
 	// a GUID missing from it is not stored.
 	known  map[string]storedRow
 	search searchWriter // the search rows not written yet
+	// batchNew, when set, holds new articles back in news, to be written
+	// together (flushNew) before anything reads them.
+	batchNew bool
+	news     newRows
+	tx       *dbTx
 }
 
 // newSaver returns a saver writing in tx; now is the save's time.
 func (s *Store) newSaver(ctx context.Context, tx *dbTx, now int64) saver {
 	st := s.ws.in(ctx, tx)
-	return saver{ctx: ctx, now: now, st: st,
+	return saver{ctx: ctx, now: now, st: st, tx: tx,
 		catIDs: make(map[string]int64), affected: make(map[int64]struct{}),
 		search: searchWriter{tx: tx, d: s.d, one: st.insSearch, full: st.insSearchBatch}}
 }
@@ -274,6 +280,9 @@ func (s *Store) newSaver(ctx context.Context, tx *dbTx, now int64) saver {
 // the affected versions. The index is written in the save's transaction:
 // a search right after the save finds what it saved.
 func (sv *saver) finish() error {
+	if err := sv.flushNew(); err != nil {
+		return err
+	}
 	if err := sv.search.flush(sv.ctx); err != nil {
 		return err
 	}
@@ -325,6 +334,11 @@ func (sv *saver) lookUp(tx *dbTx, rows []articleRow) error {
 // stored returns what is stored under r's GUID: from lookUp's answers when
 // the save made them (kept up to date by its own writes), else asked.
 func (sv *saver) stored(r *articleRow) (storedRow, bool, error) {
+	if sv.news.queued[storableText(r.a.GUID)] { // saved before in this save: write it to know its id
+		if err := sv.flushNew(); err != nil {
+			return storedRow{}, false, err
+		}
+	}
 	if sv.known != nil {
 		st, ok := sv.known[storableText(r.a.GUID)]
 		return st, ok, nil
@@ -365,6 +379,10 @@ func (sv *saver) insert(r *articleRow) error {
 	j, err := encodeJSON(r.a)
 	if err != nil {
 		return err
+	}
+	if sv.batchNew {
+		sv.queueNew(r, updated, j)
+		return nil
 	}
 	a := r.a
 	var id int64
@@ -433,17 +451,26 @@ func (sv *saver) writeBodyAndMemberships(r *articleRow, id int64, replace bool) 
 		if _, err := sv.st.insMembership.ExecContext(sv.ctx, id, cid, r.published); err != nil {
 			return fmt.Errorf("add to category %s: %w", slug, err)
 		}
-		if sv.embargo(r) == 0 && !sv.listed[cid] { // a public article lists its category
-			if _, err := sv.st.listCategory.ExecContext(sv.ctx, cid); err != nil {
-				return fmt.Errorf("list category %s: %w", slug, err)
-			}
-			if sv.listed == nil {
-				sv.listed = make(map[int64]bool)
-			}
-			sv.listed[cid] = true // once per save, however many articles
+		if err := sv.listFor(r, cid, slug); err != nil {
+			return err
 		}
-		sv.affected[cid] = struct{}{}
 	}
+	return nil
+}
+
+// listFor notes that r is in category cid (slug), which its save changes,
+// and lists the category when r is public.
+func (sv *saver) listFor(r *articleRow, cid int64, slug string) error {
+	if sv.embargo(r) == 0 && !sv.listed[cid] { // a public article lists its category
+		if _, err := sv.st.listCategory.ExecContext(sv.ctx, cid); err != nil {
+			return fmt.Errorf("list category %s: %w", slug, err)
+		}
+		if sv.listed == nil {
+			sv.listed = make(map[int64]bool)
+		}
+		sv.listed[cid] = true // once per save, however many articles
+	}
+	sv.affected[cid] = struct{}{}
 	return nil
 }
 

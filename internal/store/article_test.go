@@ -456,3 +456,50 @@ func TestSaveResultString(t *testing.T) {
 		}
 	}
 }
+
+// New articles of one save are written together, in multi-row statements
+// of a batch and a remainder; an article that comes again later in the
+// same save is written first and then updated, as when saved one by one:
+// the later version's body and categories are what is stored.
+func TestNewArticlesWrittenTogetherKeepEachOnesRows(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		st := db.open(t)
+		const n = 123 // two full statements and a remainder
+		var as []*feeds.Article
+		for i := range n {
+			a := article(fmt.Sprintf("n-%03d", i), t0.Add(-time.Duration(i)*time.Minute), "world", fmt.Sprintf("c%d", i%3))
+			a.ContentHTML = fmt.Sprintf("<p>نص %d</p>", i)
+			as = append(as, a)
+		}
+		again := *as[60]
+		again.Categories = []string{"sports"}
+		again.ContentHTML = "<p>نص مصحح</p>"
+		res := mustSave(t, st, append(as, &again)...)
+		if res[60] != newsroom.Created || res[n] != newsroom.Updated {
+			t.Errorf("results %v and %v, want created then updated", res[60], res[n])
+		}
+		if c, err := st.CountArticles(ctx); err != nil || c != n {
+			t.Fatalf("%d articles stored (%v), want %d", c, err, n)
+		}
+		for i, a := range as {
+			got, err := st.Article(ctx, a.GUID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := a
+			if i == 60 {
+				want = &again
+			}
+			if got.ContentHTML != want.ContentHTML || !slices.Equal(got.Categories, want.Categories) {
+				t.Errorf("%s stored with %q %v, want %q %v", a.GUID, got.ContentHTML, got.Categories, want.ContentHTML, want.Categories)
+			}
+		}
+		for cat, want := range map[string]int{"world": n - 1, "c0": 40, "c1": 41, "c2": 41, "sports": 1} {
+			got, err := st.LatestArticles(ctx, cat, 500)
+			if err != nil || len(got) != want {
+				t.Errorf("category %s lists %d articles (%v), want %d", cat, len(got), err, want)
+			}
+		}
+	})
+}

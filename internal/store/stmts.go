@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Statements are prepared once at Open. On the writer they are bound to its
@@ -73,6 +74,35 @@ type writeStmts struct {
 	selCategory, updCategory, listCategory      *stmt
 	bumpGlobal, bumpCategory                    *stmt
 	insSearch, insSearchBatch, delSearch        *stmt
+	// The multi-row INSERTs of newRowsBatch new articles, bodies and
+	// category memberships (see newRows).
+	insArticles, insBodies, insMemberships *stmt
+}
+
+// sqlInsArticles, sqlInsBodies and sqlInsMemberships are the INSERTs of n
+// new articles (articleParams parameters a row), bodies (2) and category
+// memberships (3).
+func sqlInsArticles(n int) string {
+	return `INSERT INTO articles (guid, title, summary, url, language, published, updated, created,
+			content_hash, image_url, image_type, image_length, authors, related, sources, categories, embargo_until,
+			change_seq, changed_at) VALUES ` +
+		valueRows(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+nextChangeSeq+`, ?)`, n)
+}
+
+const articleParams = 18
+
+func sqlInsBodies(n int) string {
+	return `INSERT INTO article_bodies (article_id, content_html) VALUES ` + valueRows(`(?, ?)`, n) + `
+			ON CONFLICT (article_id) DO UPDATE SET content_html = excluded.content_html`
+}
+
+func sqlInsMemberships(n int) string {
+	return `INSERT INTO article_categories (article_id, category_id, published) VALUES ` + valueRows(`(?, ?, ?)`, n)
+}
+
+// valueRows is n copies of row, comma-separated.
+func valueRows(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // nextChangeSeq is the version the writing transaction will bump the
@@ -83,11 +113,10 @@ const nextChangeSeq = `(SELECT value + 1 FROM meta WHERE key = 'version')`
 func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error {
 	return prepareAll(ctx, db, []stmtDef{
 		{&w.selArticle, `SELECT id, content_hash, updated FROM articles WHERE guid = ?`},
-		{&w.insArticle, `INSERT INTO articles (guid, title, summary, url, language, published, updated, created,
-			content_hash, image_url, image_type, image_length, authors, related, sources, categories, embargo_until,
-			change_seq, changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + nextChangeSeq + `, ?)
-			RETURNING id`},
+		{&w.insArticle, sqlInsArticles(1) + ` RETURNING id`},
+		{&w.insArticles, sqlInsArticles(newRowsBatch) + ` RETURNING guid, id`},
+		{&w.insBodies, sqlInsBodies(newRowsBatch)},
+		{&w.insMemberships, sqlInsMemberships(newRowsBatch)},
 		{&w.updArticle, `UPDATE articles SET title = ?, summary = ?, url = ?, language = ?, published = ?,
 			updated = ?, content_hash = ?, image_url = ?, image_type = ?, image_length = ?,
 			authors = ?, related = ?, sources = ?, categories = ?, embargo_until = ?,
@@ -116,7 +145,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error 
 func (w *writeStmts) close() error {
 	return closeAll(w.selArticle, w.insArticle, w.updArticle, w.upsBody, w.delMemberships, w.insMembership,
 		w.selCategoryID, w.insCategory, w.selCategory, w.updCategory, w.listCategory, w.bumpGlobal, w.bumpCategory,
-		w.insSearch, w.insSearchBatch, w.delSearch)
+		w.insSearch, w.insSearchBatch, w.delSearch, w.insArticles, w.insBodies, w.insMemberships)
 }
 
 // in returns the statements bound to tx (which closes them when it ends).
@@ -129,6 +158,7 @@ func (w *writeStmts) in(ctx context.Context, tx *dbTx) writeStmts {
 		selCategory: b(w.selCategory), updCategory: b(w.updCategory), listCategory: b(w.listCategory),
 		bumpGlobal: b(w.bumpGlobal), bumpCategory: b(w.bumpCategory),
 		insSearch: b(w.insSearch), insSearchBatch: b(w.insSearchBatch), delSearch: b(w.delSearch),
+		insArticles: b(w.insArticles), insBodies: b(w.insBodies), insMemberships: b(w.insMemberships),
 	}
 }
 
