@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,54 @@ func TestImportedArticlesAreSearchable(t *testing.T) {
 	}
 	if got, err := st.Search(context.Background(), "قاهره", 500); err != nil || len(got) != 300 {
 		t.Errorf("a word of every article finds %d of 300: %v", len(got), err)
+	}
+}
+
+// Files are read ahead of their saves, and still imported in order, each
+// in its own transaction: a bad file among many is reported by name and
+// line after the files before it and before the files after it, none of
+// its articles is saved, and every other file's are.
+func TestImportReadAheadKeepsFilesApart(t *testing.T) {
+	dir := t.TempDir()
+	for f := range 8 {
+		var arts []map[string]any
+		for i := range 3 {
+			a := map[string]any{
+				"guid": fmt.Sprintf("f%d-%d", f, i), "title": fmt.Sprintf("خبر ملف%d", f),
+				"content_html": fmt.Sprintf("<p>نص الملف كلمة%d</p>", f),
+				"categories":   []string{"world"}, "published": "2026-11-01T10:00:00Z",
+			}
+			if (f == 2 || f == 5) && i == 2 {
+				a["published"] = "yesterday" // the file's last article: the others were read
+			}
+			arts = append(arts, a)
+		}
+		b, err := json.MarshalIndent(arts, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.json", f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "n.db")
+	out, errOut, err := run(t, nil, "import", "--db", db, dir)
+	if exitCode(err) != 1 {
+		t.Fatalf("exit %d, want 1: %v\n%s", exitCode(err), err, errOut)
+	}
+	if want := "8 files read, 2 failed; 18 articles: 18 new, 0 updated, 0 unchanged"; strings.TrimSpace(out) != want {
+		t.Errorf("summary %q, want %q", out, want)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], filepath.Join(dir, "02.json")+":") ||
+		!strings.Contains(lines[1], filepath.Join(dir, "05.json")+":") || !strings.Contains(errOut, "article 3") {
+		t.Errorf("errors %q, want 02.json then 05.json, with their lines", errOut)
+	}
+	st := openStore(t, db)
+	for f := range 8 {
+		got, err := st.Search(context.Background(), fmt.Sprintf("كلمة%d", f), 10)
+		if want := map[bool]int{true: 0, false: 3}[f == 2 || f == 5]; err != nil || len(got) != want {
+			t.Errorf("file %d: %d articles saved (%v), want %d", f, len(got), err, want)
+		}
 	}
 }

@@ -80,6 +80,14 @@ func (s *Store) SaveCleaned(ctx context.Context, items []newsroom.Cleaned) (_ []
 	if err := sv.lookUp(tx, rows); err != nil {
 		return nil, fmt.Errorf("save articles: %w", err)
 	}
+	var written []*articleRow // new or changed: their search rows are written
+	for i := range rows {
+		st, ok := sv.known[storableText(rows[i].a.GUID)]
+		if !ok || !bytes.Equal(st.hash, rows[i].hash[:]) {
+			written = append(written, &rows[i])
+		}
+	}
+	foldAll(written)
 	res := make([]newsroom.SaveResult, len(rows))
 	// Oldest first: the articles of one save share a change sequence number,
 	// and ?since= pulls order them by id, so a backlog arrives in date order.
@@ -119,6 +127,9 @@ type articleRow struct {
 	// text is the body's text when the caller gave it (newsroom.Cleaned),
 	// else "": searchText reads the body then.
 	text string
+	// title and body are the search text, once folded is set.
+	title, body string
+	folded      bool
 }
 
 func (r *articleRow) prepare(a *feeds.Article, buf *[]byte) error {
