@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -48,7 +49,7 @@ func TestImportedArticlesAreSearchable(t *testing.T) {
 }
 
 // Files are read ahead of their saves, and still imported in order, each
-// in its own transaction: a bad file among many is reported by name and
+// whole or not at all: a bad file among many is reported by name and
 // line after the files before it and before the files after it, none of
 // its articles is saved, and every other file's are.
 func TestImportReadAheadKeepsFilesApart(t *testing.T) {
@@ -93,5 +94,63 @@ func TestImportReadAheadKeepsFilesApart(t *testing.T) {
 		if want := map[bool]int{true: 0, false: 3}[f == 2 || f == 5]; err != nil || len(got) != want {
 			t.Errorf("file %d: %d articles saved (%v), want %d", f, len(got), err, want)
 		}
+	}
+}
+
+// Files are saved together in one transaction; when the database refuses
+// one file's article, that file fails alone, named, and the files saved
+// with it are all saved.
+func TestImportGroupFailureLosesNoOtherFile(t *testing.T) {
+	dir := t.TempDir()
+	for f := range 5 {
+		var arts []map[string]any
+		for i := range 3 {
+			arts = append(arts, map[string]any{
+				"guid": fmt.Sprintf("g%d-%d", f, i), "title": fmt.Sprintf("خبر ملف%d", f),
+				"content_html": fmt.Sprintf("<p>نص الملف كلمة%d</p>", f),
+				"categories":   []string{fmt.Sprintf("cat-%d", f)}, "published": "2026-11-01T10:00:00Z",
+			})
+		}
+		b, err := json.Marshal(arts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.json", f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "n.db")
+	openStore(t, db).Close() // the schema, for the trigger
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec(`CREATE TRIGGER boom BEFORE INSERT ON articles WHEN NEW.guid = 'tag:newswire,2026:g2-1'
+		BEGIN SELECT RAISE(ABORT, 'boom'); END`)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := run(t, nil, "import", "--db", db, dir)
+	if exitCode(err) != 1 {
+		t.Fatalf("exit %d, want 1: %v\n%s", exitCode(err), err, errOut)
+	}
+	if want := "5 files read, 1 failed; 12 articles: 12 new, 0 updated, 0 unchanged"; strings.TrimSpace(out) != want {
+		t.Errorf("summary %q, want %q", out, want)
+	}
+	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 ||
+		!strings.Contains(lines[0], filepath.Join(dir, "02.json")) || !strings.Contains(lines[0], "boom") {
+		t.Errorf("errors %q, want one naming 02.json", errOut)
+	}
+	st := openStore(t, db)
+	for f := range 5 {
+		got, err := st.Search(context.Background(), fmt.Sprintf("كلمة%d", f), 10)
+		if want := map[bool]int{true: 0, false: 3}[f == 2]; err != nil || len(got) != want {
+			t.Errorf("file %d: %d articles saved (%v), want %d", f, len(got), err, want)
+		}
+	}
+	slugs, err := st.CategorySlugs(context.Background())
+	if err != nil || slugs["cat-2"] || !slugs["cat-3"] {
+		t.Errorf("categories %v (%v): want those of the saved files only", slugs, err)
 	}
 }
