@@ -228,7 +228,7 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 			return sum, err
 		}
 		sum.files++
-		f := <-next.files
+		f := next.next()
 		path, items, err := f.path, f.items, f.err
 		articles := make([]*feeds.Article, len(items))
 		for i, it := range items {
@@ -272,11 +272,19 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 }
 
 // readFiles is the files of an import read on a goroutine of their own, in
-// order: reading and cleaning a file (about half the work of an import)
-// runs while the file before it is saved.
+// order: reading and cleaning (about half the work of an import) runs
+// while the files before are saved.
 type readFiles struct {
 	files chan readFile
+	limit *aheadLimit
 	stop  func() // stops the reading and waits for it to end
+}
+
+// next returns the next file read.
+func (r readFiles) next() readFile {
+	f := <-r.files
+	r.limit.release(f.weight())
+	return f
 }
 
 // readFile is what importer.ReadCleaned gave for path.
@@ -286,27 +294,73 @@ type readFile struct {
 	err   error
 }
 
-// readAheadFiles is how many read files wait for their save: one is
-// enough to keep both busy, more only holds articles in memory.
-const readAheadFiles = 1
+// weight is what f counts for against readAheadArticles.
+func (f readFile) weight() int { return max(len(f.items), 1) }
+
+// readAheadArticles bounds the articles read and not yet taken for saving:
+// a transaction's worth (importBatch), so a whole group is ready when the
+// one before is saved, and no more is held in memory.
+const readAheadArticles = importBatch
 
 // readAhead starts reading files, in order, with opts (opts.Explain is
 // called on the reading goroutine).
 func readAhead(ctx context.Context, files []string, opts importer.Options) readFiles {
 	ctx, cancel := context.WithCancel(ctx)
-	out := make(chan readFile, readAheadFiles)
+	out := make(chan readFile, readAheadArticles)
+	limit := &aheadLimit{max: readAheadArticles}
+	limit.cond.L = &limit.mu
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for _, path := range files {
 			items, err := importer.ReadCleaned(path, opts)
+			f := readFile{path, items, err}
+			if !limit.take(f.weight()) {
+				return
+			}
 			select {
-			case out <- readFile{path, items, err}:
+			case out <- f:
 			case <-ctx.Done():
 				return
 			}
 		}
 	})
-	return readFiles{files: out, stop: func() { cancel(); wg.Wait() }}
+	return readFiles{files: out, limit: limit, stop: func() { cancel(); limit.stop(); wg.Wait() }}
+}
+
+// aheadLimit counts the articles read ahead, up to max; one file larger
+// than max is let through alone.
+type aheadLimit struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	ahead   int
+	max     int
+	stopped bool
+}
+
+// take waits until n more articles are within the limit; false means the
+// reading is stopped.
+func (l *aheadLimit) take(n int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for !l.stopped && l.ahead > 0 && l.ahead+n > l.max {
+		l.cond.Wait()
+	}
+	l.ahead += n
+	return !l.stopped
+}
+
+func (l *aheadLimit) release(n int) {
+	l.mu.Lock()
+	l.ahead -= n
+	l.mu.Unlock()
+	l.cond.Broadcast()
+}
+
+func (l *aheadLimit) stop() {
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+	l.cond.Broadcast()
 }
 
 // importBatch is about how many articles an import saves in one
