@@ -103,6 +103,14 @@ func decodeJSON(data []byte, name string, c *content.Cleaner) ([]*feeds.Article,
 	if !utf8.Valid(data) {
 		return nil, nil, false, &FileError{Path: name, Line: lineAt(data, invalidAt(data)), Err: errors.New("not valid UTF-8")}
 	}
+	if arts, ex, ok := decodeArray(data, c); ok {
+		return arts, ex, true, nil
+	}
+	return decodeEach(data, name, c)
+}
+
+// decodeEach is decodeJSON one element at a time, each error where it is.
+func decodeEach(data []byte, name string, c *content.Cleaner) ([]*feeds.Article, []explained, bool, error) {
 	if !json.Valid(data) {
 		var v any
 		err := json.Unmarshal(data, &v)
@@ -199,8 +207,8 @@ func decodeElement(data []byte, e element, name string, c *content.Cleaner) (*ex
 	}
 	dec := json.NewDecoder(bytes.NewReader(e.raw))
 	dec.DisallowUnknownFields()
-	var ja jsonArticle
-	if err := dec.Decode(&ja); err != nil {
+	ja := new(jsonArticle)
+	if err := dec.Decode(ja); err != nil {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te):
@@ -216,7 +224,48 @@ func decodeElement(data []byte, e element, name string, c *content.Cleaner) (*ex
 		}
 		return nil, fail(lineAt(data, e.base), err)
 	}
+	return buildArticle(ja, c, failField)
+}
 
+// decodeArray decodes data, an array of article objects all of which are
+// valid, in one pass over it; ok is false when anything is amiss (not an
+// array of objects, an unknown field, a bad value or article), and
+// decodeJSON's element-by-element path then says exactly what, and where.
+// The one pass is most of reading a large file: the other splits the
+// array and decodes each element again.
+func decodeArray(data []byte, c *content.Cleaner) (arts []*feeds.Article, ex []explained, ok bool) {
+	start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+	if start == len(data) || data[start] != '[' {
+		return nil, nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var jas []*jsonArticle
+	if err := dec.Decode(&jas); err != nil || len(jas) == 0 {
+		return nil, nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF { // more after the array
+		return nil, nil, false
+	}
+	bad := errors.New("invalid")
+	failField := func(string, error) error { return bad }
+	arts, ex = make([]*feeds.Article, 0, len(jas)), make([]explained, 0, len(jas))
+	for _, ja := range jas {
+		if ja == nil { // null: not an article object
+			return nil, nil, false
+		}
+		x, err := buildArticle(ja, c, failField)
+		if err != nil {
+			return nil, nil, false
+		}
+		arts, ex = append(arts, x.a), append(ex, *x)
+	}
+	return arts, ex, true
+}
+
+// buildArticle makes, cleans and checks the article of ja, and says what
+// cleaning did, also when it fails; failField makes the error of a field.
+func buildArticle(ja *jsonArticle, c *content.Cleaner, failField func(field string, err error) error) (*explained, error) {
 	a := &feeds.Article{
 		GUID:        strings.TrimSpace(ja.GUID),
 		Title:       collapse(ja.Title),

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/content"
 )
 
 func TestDecodeJSON(t *testing.T) {
@@ -114,4 +116,59 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An array of valid articles is decoded in one pass (decodeArray) into
+// exactly what decoding it element by element gives, and anything amiss
+// in one element leaves the whole file to the element path, which names
+// the element and its line.
+func TestDecodeArrayOnePassIsElementByElement(t *testing.T) {
+	c := content.New(content.Options{})
+	arrays := []string{`[
+  {"guid": "a-1", "title": " One  ", "content_html": "<p>نص <b>أول</b></p><script>x()</script>",
+   "published": "2026-03-11T21:30:00+03:00", "categories": [" world "], "authors": [{"name": "N"}],
+   "related": ["A title", "https://news.example/a", {"title": "B", "url": "https://news.example/b"}],
+   "image": {"url": " https://news.example/i.jpg ", "type": "image/jpeg", "length": 12}},
+  {"title": "Two", "content_html": "<p>Second.</p><p>Read more: <a href=\"https://news.example/x\">x</a></p>",
+   "url": "https://news.example/two", "updated": "2026-03-12T08:00:00Z", "publish_at": "2027-01-01T00:00:00Z"}
+]`}
+	for _, f := range []string{"../demo/articles/002_central-bank-rates.json", "../demo/articles/006_wire-roundup.json"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arrays = append(arrays, string(b))
+	}
+	for i, src := range arrays {
+		data := []byte(src)
+		slowA, slowX, _, slowErr := decodeEach(data, "x.json", c)
+		fastA, fastX, ok := decodeArray(data, c)
+		if !strings.HasPrefix(strings.TrimSpace(src), "[") {
+			if ok {
+				t.Errorf("input %d: not an array, decoded in one pass", i)
+			}
+			continue
+		}
+		if slowErr != nil || !ok {
+			t.Fatalf("input %d: one pass %v, element by element %v", i, ok, slowErr)
+		}
+		if !reflect.DeepEqual(fastA, slowA) || !reflect.DeepEqual(fastX, slowX) {
+			t.Errorf("input %d: one pass gives\n%+v\nelement by element\n%+v", i, fastA, slowA)
+		}
+	}
+	for _, bad := range []string{
+		`[{"title": "T", "content_html": "<p>x</p>"}, null]`,
+		`[{"title": "T", "content_html": "<p>x</p>", "colour": "red"}]`,
+		`[{"title": "T", "content_html": "<p>x</p>", "published": "yesterday"}]`,
+		`[{"title": 5, "content_html": "<p>x</p>"}]`,
+		`[{"title": "T", "content_html": "<p>x</p>"}] []`,
+		`[]`,
+	} {
+		if _, _, ok := decodeArray([]byte(bad), c); ok {
+			t.Errorf("%s decoded in one pass", bad)
+		}
+		if _, _, _, err := decodeJSON([]byte(bad), "x.json", c); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
 }
