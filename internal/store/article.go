@@ -87,7 +87,13 @@ func (s *Store) SaveCleaned(ctx context.Context, items []newsroom.Cleaned) (_ []
 			written = append(written, &rows[i])
 		}
 	}
-	foldAll(written)
+	if sv.folding = foldAll(written); sv.folding != nil {
+		defer func() { // on an error, before returning
+			if sv.folding != nil {
+				sv.folding()
+			}
+		}()
+	}
 	res := make([]newsroom.SaveResult, len(rows))
 	// Oldest first: the articles of one save share a change sequence number,
 	// and ?since= pulls order them by id, so a backlog arrives in date order.
@@ -277,6 +283,8 @@ type saver struct {
 	batchNew bool
 	news     newRows
 	tx       *dbTx
+	// folding, when set, waits for foldAll: index calls it first.
+	folding func()
 }
 
 // newSaver returns a saver writing in tx; now is the save's time.

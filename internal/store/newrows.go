@@ -39,8 +39,8 @@ func (sv *saver) queueNew(r *articleRow, updated int64, j jsonCols) {
 }
 
 // flushNew writes the queued articles in the order they were queued (ids,
-// and with them ?since= order, follow it), then their bodies, search rows
-// and memberships.
+// and with them ?since= order, follow it), then their bodies, memberships
+// and search rows.
 func (sv *saver) flushNew() error {
 	q := sv.news.queue
 	if len(q) == 0 {
@@ -73,9 +73,6 @@ func (sv *saver) flushNew() error {
 		}
 		sv.wrote(n.r, id, n.updated)
 		bodies = append(bodies, id, n.r.a.ContentHTML)
-		if err := sv.index(id, n.r, false); err != nil {
-			return err
-		}
 		for _, slug := range n.r.cats {
 			cid, err := sv.categoryID(slug)
 			if err != nil {
@@ -92,6 +89,12 @@ func (sv *saver) flushNew() error {
 	}
 	if err := sv.execRows(sv.st.insMemberships, 3, sqlInsMemberships, members); err != nil {
 		return fmt.Errorf("add to categories: %w", err)
+	}
+	// Last: the search text may still be being folded (foldAll).
+	for _, n := range q {
+		if err := sv.index(ids[storableText(n.r.a.GUID)], n.r, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -41,13 +41,15 @@ func (r *articleRow) searchText() (title, body string) {
 // foldPerWorker is the fewest articles worth another goroutine to foldAll.
 const foldPerWorker = 16
 
-// foldAll makes the search text of rows on every core the process has:
-// folding is most of the CPU a new article's save spends outside the
-// database, and it needs none.
-func foldAll(rows []*articleRow) {
+// foldAll starts making the search text of rows on every core the process
+// has, and returns a function that waits for it to be made: folding is
+// most of the CPU a new article's save spends outside the database, and
+// needs none, so it runs while the save writes the articles' other rows.
+// For a few rows it returns nil: index folds each as it comes.
+func foldAll(rows []*articleRow) (wait func()) {
 	workers := min(runtime.GOMAXPROCS(0), len(rows)/foldPerWorker)
 	if workers <= 1 {
-		return // index folds each as it comes
+		return nil
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -58,7 +60,7 @@ func foldAll(rows []*articleRow) {
 			}
 		})
 	}
-	wg.Wait()
+	return wg.Wait
 }
 
 // searchFold is the form text is indexed and searched in.
@@ -94,6 +96,10 @@ type searchWriter struct {
 // index queues a's search row under id. replace says the article may
 // already have a row from an earlier transaction, which goes first.
 func (sv *saver) index(id int64, r *articleRow, replace bool) error {
+	if sv.folding != nil { // r may be one foldAll is making
+		sv.folding()
+		sv.folding = nil
+	}
 	title, body := r.searchText()
 	w := &sv.search
 	if i, ok := w.pending[id]; ok { // saved twice in this transaction: not written yet
