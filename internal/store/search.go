@@ -52,15 +52,19 @@ func foldAll(rows []*articleRow) (wait func()) {
 		return nil
 	}
 	var next atomic.Int64
+	fold := func() {
+		for i := int(next.Add(1)) - 1; i < len(rows); i = int(next.Add(1)) - 1 {
+			rows[i].searchText()
+		}
+	}
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(rows); i = int(next.Add(1)) - 1 {
-				rows[i].searchText()
-			}
-		})
+		wg.Go(fold)
 	}
-	return wg.Wait
+	return func() {
+		fold() // the waiting goroutine folds what is left too
+		wg.Wait()
+	}
 }
 
 // searchFold is the form text is indexed and searched in.
