@@ -228,7 +228,10 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 			return sum, err
 		}
 		sum.files++
-		f := next.next()
+		f, ok := next.next()
+		if !ok {
+			return sum, ctx.Err()
+		}
 		path, items, err := f.path, f.items, f.err
 		articles := make([]*feeds.Article, len(items))
 		for i, it := range items {
@@ -280,11 +283,14 @@ type readFiles struct {
 	stop  func() // stops the reading and waits for it to end
 }
 
-// next returns the next file read.
-func (r readFiles) next() readFile {
-	f := <-r.files
-	r.limit.release(f.weight())
-	return f
+// next returns the next file read; false when the reading stopped first
+// (the context ended).
+func (r readFiles) next() (readFile, bool) {
+	f, ok := <-r.files
+	if ok {
+		r.limit.release(f.weight())
+	}
+	return f, ok
 }
 
 // readFile is what importer.ReadCleaned gave for path.
@@ -311,6 +317,7 @@ func readAhead(ctx context.Context, files []string, opts importer.Options) readF
 	limit.cond.L = &limit.mu
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		defer close(out)
 		for _, path := range files {
 			items, err := importer.ReadCleaned(path, opts)
 			f := readFile{path, items, err}
@@ -381,6 +388,8 @@ type importFile struct {
 // still never half-imported, and one file's failure loses no other file:
 // when the transaction fails, each of its files is saved on its own again,
 // so the error is reported for the file that has it, and the rest are saved.
+// An import stopped (its context ended) leaves the files waiting unsaved,
+// whole: importing again saves them.
 type importGroup struct {
 	st    articleSaver
 	have  map[string]bool // categories that exist, those of the files waiting included

@@ -4,11 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newswire/newswire/internal/content"
 )
 
 // What `newswire import` saved is found by search as soon as it exits: the
@@ -152,5 +156,40 @@ func TestImportGroupFailureLosesNoOtherFile(t *testing.T) {
 	slugs, err := st.CategorySlugs(context.Background())
 	if err != nil || slugs["cat-2"] || !slugs["cat-3"] {
 		t.Errorf("categories %v (%v): want those of the saved files only", slugs, err)
+	}
+}
+
+// An import whose context ends while files are being read ahead stops
+// with the context's error: the reading goroutine, which may stop without
+// handing over the file it read, does not leave it waiting.
+func TestImportStopsWhenItsContextEnds(t *testing.T) {
+	dir := t.TempDir()
+	for f := range 6 {
+		b, err := json.Marshal([]map[string]any{{
+			"guid": fmt.Sprintf("c%d", f), "title": "خبر", "content_html": "<p>نص</p>",
+			"categories": []string{"world"}, "published": "2026-11-01T10:00:00Z",
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.json", f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 20 { // the reader may see the end before or after handing a file over
+		st := openStore(t, filepath.Join(t.TempDir(), "n.db"))
+		ctx, cancel := context.WithCancel(context.Background())
+		opts := importOptions(nil, nil)
+		read := 0
+		opts.Explain = func(string, string, content.Report) { // on the reading goroutine
+			if read++; read == 2 {
+				cancel()
+			}
+		}
+		_, err := importPaths(ctx, st, []string{dir}, opts, &importReport{w: io.Discard})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("import: %v, want context.Canceled", err)
+		}
 	}
 }
