@@ -137,6 +137,9 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 			res.Unchanged++
 		}
 	}
+	if err := ps.writeHistory(tx); err != nil {
+		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
 	if err := ps.finish(); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
 	}
@@ -160,8 +163,10 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 // What the pass's items need to know of the store (their history, their
 // dedupe keys, their articles by GUID) is read up front in a few queries
 // (prefetch) rather than a few per item, and kept up to date by the pass's
-// own writes: items and keys mirror what upsItem and insKey leave in the
-// transaction, articles as saver.lookUp keeps them.
+// own writes, articles as saver.lookUp keeps them. Nothing in the pass reads
+// the item history or the dedupe keys but through these, so their rows are
+// written at the end of the pass in a few statements (writeHistory): items
+// and keys hold what the rows are to be.
 type passSaver struct {
 	saver
 	ss    sourceStmts // bound to the transaction
@@ -169,12 +174,19 @@ type passSaver struct {
 	buf   []byte
 	items map[string]storedItem // by item key as stored (storableText)
 	keys  map[string]int64      // article id by dedupe key
+
+	dirtyItems []string // keys of items to write, in their first write's order
+	newKeys    [][]byte // dedupe keys to write, in order
 }
 
-// storedItem is a source_items row as the pass knows it.
+// storedItem is a source_items row as the pass knows it; the rest of the
+// row is set when the pass records the item.
 type storedItem struct {
 	hash      []byte
 	articleID sql.NullInt64
+	published int64
+	rawDate   string
+	dirty     bool // recorded by the pass, not written yet
 }
 
 // prefetchBatch is how many keys prefetch asks for in one query.
@@ -359,16 +371,61 @@ func (ps *passSaver) saveArticle(a *feeds.Article) (newsroom.SaveResult, error) 
 	return ps.save(&r)
 }
 
+// recordItem notes the item's row in the source's history, for
+// writeHistory; an item without an article keeps the one it had.
 func (ps *passSaver) recordItem(it *newsroom.PassItem, row *articleRow, articleID sql.NullInt64) error {
-	if _, err := ps.ss.upsItem.ExecContext(ps.ctx, ps.src, it.Key, it.RawHash, articleID,
-		row.published, it.RawDate, ps.now); err != nil {
-		return fmt.Errorf("record item: %w", err)
-	}
 	key := storableText(it.Key)
-	if !articleID.Valid { // as upsItem's coalesce
-		articleID = ps.items[key].articleID
+	old := ps.items[key]
+	if !articleID.Valid {
+		articleID = old.articleID
 	}
-	ps.items[key] = storedItem{hash: it.RawHash, articleID: articleID}
+	if !old.dirty {
+		ps.dirtyItems = append(ps.dirtyItems, key)
+	}
+	ps.items[key] = storedItem{hash: it.RawHash, articleID: articleID, published: row.published,
+		rawDate: it.RawDate, dirty: true}
+	return nil
+}
+
+// Rows a statement of writeHistory writes at most.
+const (
+	itemRowsPerStmt = 200 // 7 arguments each
+	keyRowsPerStmt  = 500 // 2 arguments each
+)
+
+// writeHistory writes the item rows and dedupe keys the pass recorded. An
+// item row another pass wrote since prefetch is overwritten, as the
+// per-item upsert did; a key another article claimed meanwhile stays with
+// it.
+func (ps *passSaver) writeHistory(tx *dbTx) error {
+	for start := 0; start < len(ps.dirtyItems); start += itemRowsPerStmt {
+		chunk := ps.dirtyItems[start:min(start+itemRowsPerStmt, len(ps.dirtyItems))]
+		args := make([]any, 0, 7*len(chunk))
+		for _, key := range chunk {
+			it := ps.items[key]
+			args = append(args, ps.src, key, it.hash, it.articleID, it.published, it.rawDate, ps.now)
+		}
+		q := `INSERT INTO source_items (source_id, item_key, raw_hash, article_id, published, raw_date, first_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?, ?, ?, ?)`, len(chunk)-1) + `
+			ON CONFLICT (source_id, item_key) DO UPDATE SET raw_hash = excluded.raw_hash,
+				article_id = coalesce(excluded.article_id, source_items.article_id), published = excluded.published,
+				raw_date = excluded.raw_date`
+		if _, err := tx.ExecContext(ps.ctx, q, args...); err != nil {
+			return fmt.Errorf("record items: %w", err)
+		}
+	}
+	for start := 0; start < len(ps.newKeys); start += keyRowsPerStmt {
+		chunk := ps.newKeys[start:min(start+keyRowsPerStmt, len(ps.newKeys))]
+		args := make([]any, 0, 2*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k, ps.keys[string(k)])
+		}
+		q := `INSERT INTO article_keys (key, article_id) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, len(chunk)-1) + `
+			ON CONFLICT (key) DO NOTHING`
+		if _, err := tx.ExecContext(ps.ctx, q, args...); err != nil {
+			return fmt.Errorf("record dedupe keys: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -404,18 +461,16 @@ func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArt
 	return nil, nil
 }
 
-// addKeys records the item's dedupe keys for article id; a key another
-// article claimed first stays with it.
+// addKeys records the item's dedupe keys for article id, for
+// writeHistory; a key another article claimed first stays with it.
 func (ps *passSaver) addKeys(it *newsroom.PassItem, id int64) error {
 	for _, k := range [][]byte{it.LinkKey, it.TextKey} {
 		if len(k) == 0 {
 			continue
 		}
-		if _, err := ps.ss.insKey.ExecContext(ps.ctx, k, id); err != nil {
-			return fmt.Errorf("record dedupe key: %w", err)
-		}
-		if _, ok := ps.keys[string(k)]; !ok { // as insKey's DO NOTHING
+		if _, ok := ps.keys[string(k)]; !ok {
 			ps.keys[string(k)] = id
+			ps.newKeys = append(ps.newKeys, k)
 		}
 	}
 	return nil

@@ -13,7 +13,7 @@ type sourceStmts struct {
 	// writer
 	selSourceDef, selSourceByID, selSourceName, insSource, updSourceDef, resetSourceURL *stmt
 	delSource, resetSource, updState, moveSource                                        *stmt
-	upsItem, insKey, selArticleByID, selGUID                                            *stmt
+	selArticleByID, selGUID                                                             *stmt
 }
 
 func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) error {
@@ -49,12 +49,6 @@ func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) er
 		{&ss.moveSource, `UPDATE sources SET
 			url_changed_from = CASE url_changed_from WHEN '' THEN url ELSE url_changed_from END, url = ?
 			WHERE id = ? AND url <> ?`},
-		{&ss.upsItem, `INSERT INTO source_items (source_id, item_key, raw_hash, article_id, published, raw_date, first_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (source_id, item_key) DO UPDATE SET raw_hash = excluded.raw_hash,
-				article_id = coalesce(excluded.article_id, source_items.article_id), published = excluded.published,
-				raw_date = excluded.raw_date`},
-		{&ss.insKey, `INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`},
 		{&ss.selArticleByID, `SELECT ` + articleCols + `
 			FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id WHERE a.id = ?`},
 		{&ss.selGUID, `SELECT guid FROM articles WHERE id = ?`},
@@ -65,7 +59,7 @@ func (ss *sourceStmts) close() error {
 	return closeAll(ss.sources, ss.sourceByName, ss.knownItems,
 		ss.selSourceDef, ss.selSourceByID, ss.selSourceName, ss.insSource, ss.updSourceDef, ss.resetSourceURL,
 		ss.delSource, ss.resetSource, ss.updState, ss.moveSource,
-		ss.upsItem, ss.insKey, ss.selArticleByID, ss.selGUID)
+		ss.selArticleByID, ss.selGUID)
 }
 
 // in returns the writer statements bound to tx (which closes them when it
@@ -76,8 +70,7 @@ func (ss *sourceStmts) in(ctx context.Context, tx *dbTx) sourceStmts {
 		selSourceDef: b(ss.selSourceDef), selSourceByID: b(ss.selSourceByID), selSourceName: b(ss.selSourceName), insSource: b(ss.insSource),
 		updSourceDef: b(ss.updSourceDef), resetSourceURL: b(ss.resetSourceURL),
 		delSource: b(ss.delSource), resetSource: b(ss.resetSource), updState: b(ss.updState),
-		moveSource: b(ss.moveSource), upsItem: b(ss.upsItem),
-		insKey: b(ss.insKey), selArticleByID: b(ss.selArticleByID),
+		moveSource: b(ss.moveSource), selArticleByID: b(ss.selArticleByID),
 		selGUID: b(ss.selGUID),
 	}
 }
