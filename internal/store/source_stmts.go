@@ -14,6 +14,8 @@ type sourceStmts struct {
 	selSourceDef, selSourceByID, selSourceName, insSource, updSourceDef, resetSourceURL *stmt
 	delSource, resetSource, updState, moveSource                                        *stmt
 	selArticleByID, selGUID                                                             *stmt
+	// the lease statements every pass runs (leaseSQL's)
+	claimLease, claimDueLease, checkLease, releaseLease *stmt
 }
 
 func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) error {
@@ -24,7 +26,12 @@ func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) er
 	}); err != nil {
 		return err
 	}
+	lq := newLeaseSQL(d)
 	return prepareAll(ctx, w, []stmtDef{
+		{&ss.claimLease, lq.claim},
+		{&ss.claimDueLease, lq.claimDue},
+		{&ss.checkLease, lq.check},
+		{&ss.releaseLease, lq.release},
 		{&ss.selSourceDef, `SELECT id, url, url_changed_from FROM sources WHERE name = ?` + d.forUpdate},
 		{&ss.selSourceByID, `SELECT ` + sourceCols + ` FROM sources WHERE id = ?`},
 		{&ss.selSourceName, `SELECT name FROM sources WHERE id = ?`},
@@ -59,7 +66,7 @@ func (ss *sourceStmts) close() error {
 	return closeAll(ss.sources, ss.sourceByName, ss.knownItems,
 		ss.selSourceDef, ss.selSourceByID, ss.selSourceName, ss.insSource, ss.updSourceDef, ss.resetSourceURL,
 		ss.delSource, ss.resetSource, ss.updState, ss.moveSource,
-		ss.selArticleByID, ss.selGUID)
+		ss.selArticleByID, ss.selGUID, ss.claimLease, ss.claimDueLease, ss.checkLease, ss.releaseLease)
 }
 
 // in returns the writer statements bound to tx (which closes them when it
