@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"html"
 	"regexp"
 	"strings"
@@ -45,5 +46,26 @@ var sanitizer = sync.OnceValue(func() *bluemonday.Policy {
 // data: URLs), keeping paragraphs, headings, links, images, lists, tables,
 // figures and the dir and lang attributes.
 func SanitizeHTML(s string) string {
-	return strings.TrimSpace(sanitizer().Sanitize(s))
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	// What Policy.Sanitize does, into a reused buffer of about the output's
+	// size: its own grows a fresh one from nothing and copies it out.
+	buf := sanitizeBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledSanitizeBuf {
+			sanitizeBufs.Put(buf)
+		}
+	}()
+	buf.Reset()
+	buf.Grow(len(s) + len(s)/8)
+	if err := sanitizer().SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
+		return "" // as Sanitize: no part of a document it could not read
+	}
+	return string(bytes.TrimSpace(buf.Bytes()))
 }
+
+var sanitizeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledSanitizeBuf keeps one huge body from pinning its buffer.
+const maxPooledSanitizeBuf = 1 << 20

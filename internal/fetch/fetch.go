@@ -292,19 +292,31 @@ func (c *Client) result(ctx context.Context, resp *http.Response, u *url.URL, re
 	if resp.ContentLength > c.opts.MaxBytes {
 		return nil, fmt.Errorf("%w: content-length %d, limit %d", ErrTooLarge, resp.ContentLength, c.opts.MaxBytes)
 	}
-	buf := c.bufs.get()
-	defer c.bufs.put(buf)
-	if err := readInto(buf, resp.Body, c.opts.MaxBytes, resp.ContentLength); err != nil {
+	var (
+		raw []byte
+		err error
+	)
+	if resp.ContentLength >= 0 {
+		// A body of known length is read once into a buffer of its size,
+		// which becomes the Result's: no copy out of a pooled buffer.
+		raw, err = readBody(resp.Body, c.opts.MaxBytes, resp.ContentLength)
+	} else {
+		buf := c.bufs.get()
+		defer c.bufs.put(buf)
+		err = readInto(buf, resp.Body, c.opts.MaxBytes, resp.ContentLength)
+		raw = buf.Bytes()
+	}
+	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("read body: %w", withCause(ctx, err))
 	}
-	body, fresh, err := decode(buf.Bytes(), resp.Header.Get("Content-Type"))
+	body, fresh, err := decode(raw, resp.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, err
 	}
-	if !fresh {
+	if !fresh && resp.ContentLength < 0 {
 		body = bytes.Clone(body) // buf goes back to the pool
 	}
 	res.Body = body

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/dates"
@@ -35,6 +36,10 @@ func checkArticle(a *feeds.Article, text string) []problem { // text: the text o
 	}
 	if strings.TrimSpace(a.Title) == "" {
 		add("title", ErrNoTitle)
+	} else if n := utf8.RuneCountInString(strings.TrimSpace(a.Title)); n > maxTitleRunes {
+		// Ingest cuts upstream titles to the same length; at a door the
+		// author can fix it, so it is refused rather than cut.
+		add("title", fmt.Errorf("title is %d characters long, at most %d", n, maxTitleRunes))
 	}
 	if strings.TrimSpace(text) == "" {
 		add("content_html", ErrNoContent)

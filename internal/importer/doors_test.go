@@ -374,3 +374,34 @@ func TestArrayErrorsNameTheArticle(t *testing.T) {
 		t.Errorf("lone object: %v; want one error without an article number", err)
 	}
 }
+
+// A title is a line of a feed reader's list: past 400 characters it is a
+// paragraph pasted into the wrong field, refused at every door with the
+// field and its line, as ingest cuts upstream titles to the same length.
+func TestOverlongTitlesAreRefusedAtEveryDoor(t *testing.T) {
+	long := strings.Repeat("عنوان طويل ", 40) + "x" // 441 characters
+	src := jsonBody(t, map[string]any{"title": long})
+	_, err := DecodeJSON(strings.NewReader(src), "request body")
+	refusedAt(t, err, src, "title", "title")
+	if err != nil && !strings.Contains(err.Error(), "441 characters long, at most 400") {
+		t.Errorf("error does not say how long: %v", err)
+	}
+
+	dir := t.TempDir()
+	md := filepath.Join(dir, "a.md")
+	writeFile(t, md, "---\ntitle: "+long+"\n---\n\nBody text of the article.\n")
+	if _, err := ReadFile(md, Options{}); err == nil || !strings.Contains(err.Error(), md+":2: ") {
+		t.Errorf("markdown front matter: got %v, want an error at %s:2", err, md)
+	}
+	heading := filepath.Join(dir, "b.md")
+	writeFile(t, heading, "# "+long+"\n\nBody text of the article.\n")
+	if _, err := ReadFile(heading, Options{}); err == nil || !strings.Contains(err.Error(), "at most 400") {
+		t.Errorf("markdown heading: got %v, want the title refused", err)
+	}
+
+	// Exactly 400 characters, spaces around them not counted, is a title.
+	ok := " " + strings.Repeat("ب", 400) + " "
+	if _, err := DecodeJSON(strings.NewReader(jsonBody(t, map[string]any{"title": ok})), "request body"); err != nil {
+		t.Errorf("400 characters refused: %v", err)
+	}
+}

@@ -12,8 +12,9 @@ import (
 	"github.com/newswire/newswire/internal/content"
 )
 
-// maxTitleRunes is the longest first line taken as a title; longer, the
-// file most likely starts with a paragraph.
+// maxTitleRunes bounds titles at every door (checkArticle), as ingest
+// bounds upstream ones; in a text file a longer first line most likely
+// is a paragraph.
 const maxTitleRunes = 400
 
 // wrapMinRunes is the shortest line that may be a hard-wrapped part of a

@@ -233,3 +233,30 @@ func TestItemLanguage(t *testing.T) {
 		}
 	}
 }
+
+// collapsedHasPrefix is strings.HasPrefix(collapse(s), p) for a collapsed
+// p, whatever white space s has (Unicode spaces included) and wherever p
+// ends: inside a word, on one, or past the end of s.
+func TestCollapsedHasPrefixIsHasPrefixOfCollapse(t *testing.T) {
+	bodies := []string{
+		"", "  ", "word", " \t word  ", "a b", "a  b\n\nc",
+		"\u00a0أعلنت\u2003الحكومة اليوم\u0085عن\r\nخطة  جديدة…",
+		"The post <b>x</b> appeared first\ton Site.", "ab abc abcd", "a\u3000b",
+	}
+	for _, body := range bodies {
+		c := collapse(body)
+		var ps []string
+		for i := range len(c) + 1 {
+			if i == len(c) || utf8.RuneStart(c[i]) {
+				ps = append(ps, strings.TrimSpace(c[:i]))
+			}
+		}
+		ps = append(ps, c+" x", c+"x", "x", "a", "ab abd", "a c", "word s", "الحكومة")
+		for _, p := range ps {
+			p = collapse(p)
+			if got, want := collapsedHasPrefix(body, p), strings.HasPrefix(c, p); got != want {
+				t.Errorf("collapsedHasPrefix(%q, %q) = %v, want %v", body, p, got, want)
+			}
+		}
+	}
+}

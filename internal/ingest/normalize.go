@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -150,7 +151,34 @@ func startsBody(summary, body string) bool {
 	for _, tail := range []string{"[…]", "[...]", "…", "..."} {
 		s = strings.TrimSpace(strings.TrimSuffix(s, tail))
 	}
-	return s != "" && strings.HasPrefix(collapse(body), s)
+	return s != "" && collapsedHasPrefix(body, s)
+}
+
+// collapsedHasPrefix reports whether collapse(s) starts with p, which is
+// collapsed already (single spaces, trimmed), without building collapse(s):
+// bodies are long, and this runs for every item with a summary.
+func collapsedHasPrefix(s, p string) bool {
+	for p != "" {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		if s == "" {
+			return false
+		}
+		end := strings.IndexFunc(s, unicode.IsSpace)
+		if end < 0 {
+			end = len(s)
+		}
+		field := s[:end]
+		s = s[end:]
+		pf, rest, more := strings.Cut(p, " ")
+		if !more { // p's last word may end inside the field
+			return strings.HasPrefix(field, pf)
+		}
+		if field != pf {
+			return false
+		}
+		p = rest
+	}
+	return true
 }
 
 // upstreamLanguage is an upstream's language as every door stores it

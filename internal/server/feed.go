@@ -71,8 +71,14 @@ func (q *feedRequest) key() cacheKey {
 }
 
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	s.serveFeed(w, r, r.PathValue("name"))
+}
+
+// serveFeed answers a request for the feed name ("politics.rss"): the
+// mux's route and feedsFirst's both come here.
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) {
 	var q feedRequest // on the stack: a cache hit allocates nothing here
-	if err := s.parseFeedRequest(r, &q); err != nil {
+	if err := s.parseFeed(r, name, &q); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -119,7 +125,10 @@ func (s *Server) newFeedRequest(name, slug string, fm feeds.Format) feedRequest 
 }
 
 func (s *Server) parseFeedRequest(r *http.Request, q *feedRequest) error {
-	name := r.PathValue("name")
+	return s.parseFeed(r, r.PathValue("name"), q)
+}
+
+func (s *Server) parseFeed(r *http.Request, name string, q *feedRequest) error {
 	slug, ext, ok := strings.Cut(name, ".")
 	fm, err := feeds.ParseFormat(ext)
 	if !ok || err != nil || slug == "" || ext != fm.Extension() {
@@ -550,30 +559,37 @@ func (s *Server) articleURL(guid string) string {
 // with 304. It allocates nothing that grows with the document.
 func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, f *rendered) {
 	h := w.Header()
-	h["Content-Type"] = f.hdrType
 	h["Vary"] = hdrVary
 	h["Cache-Control"] = s.cacheControl()
 	if f.hdrModified != nil {
 		h["Last-Modified"] = f.hdrModified
 	}
-	if f.hdrLink != nil {
-		h["Link"] = f.hdrLink
-	}
 	if f.hdrSurrogate != nil {
 		h["Surrogate-Key"] = f.hdrSurrogate
 		h["Cache-Tag"] = f.hdrCacheTag
 	}
-	body, etag, hdrETag, hdrLen := f.body, f.etag, f.hdrETag, f.hdrLength
-	if acceptsGzip(r) {
-		body, etag, hdrETag, hdrLen = f.gzipped, f.gzipETag, f.hdrGzETag, f.hdrGzLen
-		h["Content-Encoding"] = hdrGzip
+	gz := acceptsGzip(r)
+	etag, hdrETag := f.etag, f.hdrETag
+	if gz {
+		etag, hdrETag = f.gzipETag, f.hdrGzETag
 	}
 	h["Etag"] = hdrETag
 	if notModified(r, etag, f.modified) {
-		delete(h, "Content-Type")
-		delete(h, "Content-Encoding")
+		// The headers that let a cache update what it stored (RFC 9110,
+		// 15.4.5), and no more: the same ETag is the same document, so
+		// its Link is the one stored. Eight at most: net/http's header
+		// map grows (and is copied) at a cost beyond that.
 		w.WriteHeader(http.StatusNotModified)
 		return
+	}
+	h["Content-Type"] = f.hdrType
+	if f.hdrLink != nil {
+		h["Link"] = f.hdrLink
+	}
+	body, hdrLen := f.body, f.hdrLength
+	if gz {
+		body, hdrLen = f.gzipped, f.hdrGzLen
+		h["Content-Encoding"] = hdrGzip
 	}
 	h["Content-Length"] = hdrLen
 	w.WriteHeader(http.StatusOK)

@@ -93,15 +93,14 @@ func (s *Store) claim(ctx context.Context, name, holder string, ttl time.Duratio
 
 	l := newsroom.Lease{Source: name, Holder: holder, Token: newClaim()}
 	args := []any{holder, l.Token, leaseSeconds(ttl), name}
-	q := s.leaseSQL()
-	stmt := q.claim
+	stmt := s.ss.claimLease // every pass claims: prepared
 	if nextRun != nil {
-		stmt, args = q.claimDue, append(args, *nextRun)
+		stmt, args = s.ss.claimDueLease, append(args, *nextRun)
 	}
 	var until int64
-	err = tx.QueryRowContext(ctx, stmt, args...).Scan(&l.SourceID, &until)
+	err = tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...).Scan(&l.SourceID, &until)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = whyNotClaimed(ctx, tx, q, name)
+		err = whyNotClaimed(ctx, tx, s.leaseSQL(), name)
 	}
 	if err != nil {
 		return newsroom.Lease{}, fmt.Errorf("claim source %s: %w", name, err)
@@ -208,7 +207,7 @@ func (s *Store) checkLease(ctx context.Context, tx *dbTx, l *newsroom.Lease) err
 		token, until int64
 		by           string
 	)
-	err := tx.QueryRowContext(ctx, s.leaseSQL().check, l.SourceID).Scan(&token, &by, &until)
+	err := tx.StmtContext(ctx, s.ss.checkLease).QueryRowContext(ctx, l.SourceID).Scan(&token, &by, &until)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("source %d: %w", l.SourceID, newsroom.ErrNotFound)
@@ -225,7 +224,7 @@ func (s *Store) checkLease(ctx context.Context, tx *dbTx, l *newsroom.Lease) err
 
 // endLease releases l in the pass's transaction.
 func (s *Store) endLease(ctx context.Context, tx *dbTx, l *newsroom.Lease) error {
-	if _, err := tx.ExecContext(ctx, s.leaseSQL().release, l.SourceID, l.Token); err != nil {
+	if _, err := tx.StmtContext(ctx, s.ss.releaseLease).ExecContext(ctx, l.SourceID, l.Token); err != nil {
 		return fmt.Errorf("release lease on %s: %w", l.Source, err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -162,23 +163,21 @@ func (s *Store) Changes(ctx context.Context, category string, after newsroom.Sin
 	if limit <= 0 {
 		return nil, fmt.Errorf("changes of %q: limit %d", category, limit)
 	}
-	from, args := `(a.change_seq, a.id) > (?, ?)`, []any{after.Seq, after.ID}
+	var args []any
 	if after.Seq == 0 {
-		from, args = `a.changed_at >= ?`, []any{after.Time.Unix()}
+		args = []any{after.Time.Unix()}
+	} else {
+		args = []any{after.Seq, after.ID}
 	}
-	q := `SELECT ` + articleCols + `, a.id, a.change_seq, a.withdrawn, a.withdraw_reason
-	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
-	WHERE ` + from + ` AND a.embargo_until = 0`
 	if category != "" {
-		// Per row, from the membership key, as the walk goes: listing
-		// every article of the category first cost 10-15 ms a pull at 20k.
-		q += ` AND EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_id = a.id
-			AND ac.category_id = (SELECT id FROM categories WHERE slug = ?))`
 		args = append(args, category)
 	}
-	q += ` ORDER BY a.change_seq, a.id LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	st, err := s.cs.get(ctx, s.r, after.Seq == 0, category != "")
+	if err != nil {
+		return nil, fmt.Errorf("changes of %q: %w", category, err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("changes of %q: %w", category, err)
 	}
@@ -203,6 +202,64 @@ func (s *Store) Changes(ctx context.Context, category string, after newsroom.Sin
 		out[i].Article = a
 	}
 	return out, nil
+}
+
+// changesSQL is the query of Changes: after a time (byTime) or a cursor,
+// in one category (inCategory) or all.
+func changesSQL(byTime, inCategory bool) string {
+	from := `(a.change_seq, a.id) > (?, ?)`
+	if byTime {
+		from = `a.changed_at >= ?`
+	}
+	q := `SELECT ` + articleCols + `, a.id, a.change_seq, a.withdrawn, a.withdraw_reason
+	FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id
+	WHERE ` + from + ` AND a.embargo_until = 0`
+	if inCategory {
+		// Per row, from the membership key, as the walk goes: listing
+		// every article of the category first cost 10-15 ms a pull at 20k.
+		q += ` AND EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_id = a.id
+			AND ac.category_id = (SELECT id FROM categories WHERE slug = ?))`
+	}
+	return q + ` ORDER BY a.change_seq, a.id LIMIT ?`
+}
+
+// changesStmts holds Changes' four queries, each prepared at its first use:
+// a pull per partner cursor runs one, and SQLite re-preparing it per call
+// was an eighth of a pull. database/sql prepares a statement again on each
+// pool connection it runs on, once. Prepared lazily, not at Open, so a
+// failure to prepare (a storage fault) fails one pull, not start-up, and
+// the next pull tries again.
+type changesStmts struct {
+	mu sync.Mutex
+	st [4]*stmt // index: byTime*2 + inCategory
+}
+
+func (c *changesStmts) get(ctx context.Context, db *dbPool, byTime, inCategory bool) (*stmt, error) {
+	i := 0
+	if byTime {
+		i = 2
+	}
+	if inCategory {
+		i++
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st[i] == nil {
+		st, err := db.PrepareContext(ctx, changesSQL(byTime, inCategory))
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		c.st[i] = st
+	}
+	return c.st[i], nil
+}
+
+func (c *changesStmts) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := closeAll(c.st[:]...)
+	c.st = [4]*stmt{}
+	return err
 }
 
 // ArchivePage returns up to limit visible articles of a category ("" for

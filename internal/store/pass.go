@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
@@ -113,6 +114,9 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	if err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: source %d: %w", p.SourceID, err)
 	}
+	if err := ps.prefetch(tx, p.Items, rows); err != nil {
+		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
 	res := newsroom.PassResult{Items: make([]newsroom.ItemOutcome, len(p.Items))}
 	for i := range p.Items {
 		if got := p.Items[i].Article.Sources[0].Name; got != name {
@@ -134,6 +138,9 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 			res.Unchanged++
 		}
 	}
+	if err := ps.writeHistory(tx); err != nil {
+		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
+	}
 	if err := ps.finish(); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
 	}
@@ -153,26 +160,123 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 
 // passSaver is a saver that also keeps the source's item history and the
 // dedupe keys.
+//
+// What the pass's items need to know of the store (their history, their
+// dedupe keys, their articles by GUID) is read up front in a few queries
+// (prefetch) rather than a few per item, and kept up to date by the pass's
+// own writes, articles as saver.lookUp keeps them. Nothing in the pass reads
+// the item history or the dedupe keys but through these, so their rows are
+// written at the end of the pass in a few statements (writeHistory): items
+// and keys hold what the rows are to be.
 type passSaver struct {
 	saver
-	ss  sourceStmts // bound to the transaction
-	src int64
-	buf []byte
+	ss    sourceStmts // bound to the transaction
+	src   int64
+	buf   []byte
+	items map[string]storedItem // by item key as stored (storableText)
+	keys  map[string]int64      // article id by dedupe key
+
+	dirtyItems []string // keys of items to write, in their first write's order
+	newKeys    [][]byte // dedupe keys to write, in order
+}
+
+// storedItem is a source_items row as the pass knows it; the rest of the
+// row is set when the pass records the item.
+type storedItem struct {
+	hash      []byte
+	articleID sql.NullInt64
+	published int64
+	rawDate   string
+	dirty     bool // recorded by the pass, not written yet
+}
+
+// prefetchBatch is how many keys prefetch asks for in one query.
+const prefetchBatch = 500
+
+// prefetch reads what the store holds for the pass's items: their rows in
+// the source's history, the articles their dedupe keys name, and the
+// articles stored under their GUIDs.
+func (ps *passSaver) prefetch(tx *dbTx, items []newsroom.PassItem, rows []articleRow) error {
+	ps.items = make(map[string]storedItem, len(items))
+	ps.keys = make(map[string]int64, 2*len(items))
+	if len(items) == 0 {
+		return nil
+	}
+	itemKeys := make([]any, 0, len(items))
+	dedupe := make([]any, 0, 2*len(items))
+	for i := range items {
+		itemKeys = append(itemKeys, items[i].Key)
+		for _, k := range [][]byte{items[i].LinkKey, items[i].TextKey} {
+			if len(k) > 0 {
+				dedupe = append(dedupe, k)
+			}
+		}
+	}
+	err := inChunks(ps.ctx, tx, `SELECT item_key, raw_hash, article_id FROM source_items WHERE source_id = ? AND item_key IN `,
+		[]any{ps.src}, itemKeys, func(r *sql.Rows) error {
+			var (
+				key string
+				it  storedItem
+			)
+			if err := r.Scan(&key, &it.hash, &it.articleID); err != nil {
+				return err
+			}
+			ps.items[key] = it
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("look up items: %w", err)
+	}
+	err = inChunks(ps.ctx, tx, `SELECT key, article_id FROM article_keys WHERE key IN `, nil, dedupe,
+		func(r *sql.Rows) error {
+			var (
+				key []byte
+				id  int64
+			)
+			if err := r.Scan(&key, &id); err != nil {
+				return err
+			}
+			ps.keys[string(key)] = id
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("look up dedupe keys: %w", err)
+	}
+	return ps.lookUp(tx, rows)
+}
+
+// inChunks runs q + "(?, ?, …)" with args followed by a chunk of in, for
+// every chunk of in, and calls scan on every row.
+func inChunks(ctx context.Context, tx *dbTx, q string, args, in []any, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(in); start += prefetchBatch {
+		chunk := in[start:min(start+prefetchBatch, len(in))]
+		rows, err := tx.QueryContext(ctx, q+`(?`+strings.Repeat(", ?", len(chunk)-1)+`)`,
+			append(append([]any(nil), args...), chunk...)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (ps *passSaver) saveItem(it *newsroom.PassItem, row *articleRow) (newsroom.ItemOutcome, error) {
 	out := newsroom.ItemOutcome{Key: it.Key, Result: newsroom.Unchanged}
-	var (
-		hash      []byte
-		articleID sql.NullInt64
-	)
-	err := ps.ss.selItem.QueryRowContext(ps.ctx, ps.src, it.Key).Scan(&hash, &articleID)
+	stored, found := ps.items[storableText(it.Key)]
+	articleID := stored.articleID
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case !found:
 		return ps.saveNew(it, row)
-	case err != nil:
-		return out, fmt.Errorf("look up item: %w", err)
-	case bytes.Equal(hash, it.RawHash):
+	case bytes.Equal(stored.hash, it.RawHash):
+		var err error
 		if articleID.Valid {
 			out.GUID, err = ps.guidOf(articleID.Int64)
 		}
@@ -231,9 +335,12 @@ func (ps *passSaver) saveNew(it *newsroom.PassItem, row *articleRow) (newsroom.I
 			return out, err
 		}
 		out.GUID = it.Article.GUID
-		if err := ps.ss.selArticleID.QueryRowContext(ps.ctx, out.GUID).Scan(&id); err != nil {
-			return out, fmt.Errorf("article id: %w", err)
+		// save stored it, or found it stored (lookUp): known has its id.
+		st, ok := ps.known[storableText(out.GUID)]
+		if !ok {
+			return out, fmt.Errorf("article id of %s: %w", out.GUID, newsroom.ErrNotFound)
 		}
+		id = st.id
 	}
 	if err := ps.addKeys(it, id); err != nil {
 		return out, err
@@ -241,21 +348,86 @@ func (ps *passSaver) saveNew(it *newsroom.PassItem, row *articleRow) (newsroom.I
 	return out, ps.recordItem(it, row, sql.NullInt64{Int64: id, Valid: true})
 }
 
-// saveArticle saves a through the article saver (content hash, versions);
-// text is the text of its body, or "" (see newsroom.Cleaned).
+// saveArticle saves a, a stored article (merged or changed upstream),
+// through the article saver (content hash, versions); text is the text of
+// its body, or "" (see newsroom.Cleaned).
 func (ps *passSaver) saveArticle(a *feeds.Article, text string) (newsroom.SaveResult, error) {
 	var r articleRow
 	if err := r.prepare(a, &ps.buf); err != nil {
 		return 0, err
 	}
 	r.text = text
+	// prefetch looked up the pass's own GUIDs only: save finds a GUID
+	// missing from known not stored.
+	if guid := storableText(a.GUID); ps.known != nil {
+		if _, ok := ps.known[guid]; !ok {
+			var st storedRow
+			err := ps.st.selArticle.QueryRowContext(ps.ctx, a.GUID).Scan(&st.id, &st.hash, &st.updated)
+			switch {
+			case err == nil:
+				ps.known[guid] = st
+			case !errors.Is(err, sql.ErrNoRows):
+				return 0, fmt.Errorf("look up: %w", err)
+			}
+		}
+	}
 	return ps.save(&r)
 }
 
+// recordItem notes the item's row in the source's history, for
+// writeHistory; an item without an article keeps the one it had.
 func (ps *passSaver) recordItem(it *newsroom.PassItem, row *articleRow, articleID sql.NullInt64) error {
-	if _, err := ps.ss.upsItem.ExecContext(ps.ctx, ps.src, it.Key, it.RawHash, articleID,
-		row.published, it.RawDate, ps.now); err != nil {
-		return fmt.Errorf("record item: %w", err)
+	key := storableText(it.Key)
+	old := ps.items[key]
+	if !articleID.Valid {
+		articleID = old.articleID
+	}
+	if !old.dirty {
+		ps.dirtyItems = append(ps.dirtyItems, key)
+	}
+	ps.items[key] = storedItem{hash: it.RawHash, articleID: articleID, published: row.published,
+		rawDate: it.RawDate, dirty: true}
+	return nil
+}
+
+// Rows a statement of writeHistory writes at most.
+const (
+	itemRowsPerStmt = 200 // 7 arguments each
+	keyRowsPerStmt  = 500 // 2 arguments each
+)
+
+// writeHistory writes the item rows and dedupe keys the pass recorded. An
+// item row another pass wrote since prefetch is overwritten, as the
+// per-item upsert did; a key another article claimed meanwhile stays with
+// it.
+func (ps *passSaver) writeHistory(tx *dbTx) error {
+	for start := 0; start < len(ps.dirtyItems); start += itemRowsPerStmt {
+		chunk := ps.dirtyItems[start:min(start+itemRowsPerStmt, len(ps.dirtyItems))]
+		args := make([]any, 0, 7*len(chunk))
+		for _, key := range chunk {
+			it := ps.items[key]
+			args = append(args, ps.src, key, it.hash, it.articleID, it.published, it.rawDate, ps.now)
+		}
+		q := `INSERT INTO source_items (source_id, item_key, raw_hash, article_id, published, raw_date, first_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?, ?, ?, ?)`, len(chunk)-1) + `
+			ON CONFLICT (source_id, item_key) DO UPDATE SET raw_hash = excluded.raw_hash,
+				article_id = coalesce(excluded.article_id, source_items.article_id), published = excluded.published,
+				raw_date = excluded.raw_date`
+		if _, err := tx.ExecContext(ps.ctx, q, args...); err != nil {
+			return fmt.Errorf("record items: %w", err)
+		}
+	}
+	for start := 0; start < len(ps.newKeys); start += keyRowsPerStmt {
+		chunk := ps.newKeys[start:min(start+keyRowsPerStmt, len(ps.newKeys))]
+		args := make([]any, 0, 2*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k, ps.keys[string(k)])
+		}
+		q := `INSERT INTO article_keys (key, article_id) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, len(chunk)-1) + `
+			ON CONFLICT (key) DO NOTHING`
+		if _, err := tx.ExecContext(ps.ctx, q, args...); err != nil {
+			return fmt.Errorf("record dedupe keys: %w", err)
+		}
 	}
 	return nil
 }
@@ -277,13 +449,9 @@ func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArt
 		if len(k.key) == 0 {
 			continue
 		}
-		var id int64
-		err := ps.ss.selKey.QueryRowContext(ps.ctx, k.key).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
+		id, ok := ps.keys[string(k.key)]
+		if !ok {
 			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("look up dedupe key: %w", err)
 		}
 		a, err := ps.articleByID(id)
 		if err != nil {
@@ -296,15 +464,16 @@ func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArt
 	return nil, nil
 }
 
-// addKeys records the item's dedupe keys for article id; a key another
-// article claimed first stays with it.
+// addKeys records the item's dedupe keys for article id, for
+// writeHistory; a key another article claimed first stays with it.
 func (ps *passSaver) addKeys(it *newsroom.PassItem, id int64) error {
 	for _, k := range [][]byte{it.LinkKey, it.TextKey} {
 		if len(k) == 0 {
 			continue
 		}
-		if _, err := ps.ss.insKey.ExecContext(ps.ctx, k, id); err != nil {
-			return fmt.Errorf("record dedupe key: %w", err)
+		if _, ok := ps.keys[string(k)]; !ok {
+			ps.keys[string(k)] = id
+			ps.newKeys = append(ps.newKeys, k)
 		}
 	}
 	return nil

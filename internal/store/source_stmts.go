@@ -13,7 +13,9 @@ type sourceStmts struct {
 	// writer
 	selSourceDef, selSourceByID, selSourceName, insSource, updSourceDef, resetSourceURL *stmt
 	delSource, resetSource, updState, moveSource                                        *stmt
-	selItem, upsItem, selKey, insKey, selArticleByID, selArticleID, selGUID             *stmt
+	selArticleByID, selGUID                                                             *stmt
+	// the lease statements every pass runs (leaseSQL's)
+	claimLease, claimDueLease, checkLease, releaseLease *stmt
 }
 
 func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) error {
@@ -24,7 +26,12 @@ func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) er
 	}); err != nil {
 		return err
 	}
+	lq := newLeaseSQL(d)
 	return prepareAll(ctx, w, []stmtDef{
+		{&ss.claimLease, lq.claim},
+		{&ss.claimDueLease, lq.claimDue},
+		{&ss.checkLease, lq.check},
+		{&ss.releaseLease, lq.release},
 		{&ss.selSourceDef, `SELECT id, url, url_changed_from FROM sources WHERE name = ?` + d.forUpdate},
 		{&ss.selSourceByID, `SELECT ` + sourceCols + ` FROM sources WHERE id = ?`},
 		{&ss.selSourceName, `SELECT name FROM sources WHERE id = ?`},
@@ -49,17 +56,8 @@ func (ss *sourceStmts) prepare(ctx context.Context, w, r *dbPool, d *dialect) er
 		{&ss.moveSource, `UPDATE sources SET
 			url_changed_from = CASE url_changed_from WHEN '' THEN url ELSE url_changed_from END, url = ?
 			WHERE id = ? AND url <> ?`},
-		{&ss.selItem, `SELECT raw_hash, article_id FROM source_items WHERE source_id = ? AND item_key = ?`},
-		{&ss.upsItem, `INSERT INTO source_items (source_id, item_key, raw_hash, article_id, published, raw_date, first_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (source_id, item_key) DO UPDATE SET raw_hash = excluded.raw_hash,
-				article_id = coalesce(excluded.article_id, source_items.article_id), published = excluded.published,
-				raw_date = excluded.raw_date`},
-		{&ss.selKey, `SELECT article_id FROM article_keys WHERE key = ?`},
-		{&ss.insKey, `INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`},
 		{&ss.selArticleByID, `SELECT ` + articleCols + `
 			FROM articles a LEFT JOIN article_bodies b ON b.article_id = a.id WHERE a.id = ?`},
-		{&ss.selArticleID, `SELECT id FROM articles WHERE guid = ?`},
 		{&ss.selGUID, `SELECT guid FROM articles WHERE id = ?`},
 	})
 }
@@ -68,7 +66,7 @@ func (ss *sourceStmts) close() error {
 	return closeAll(ss.sources, ss.sourceByName, ss.knownItems,
 		ss.selSourceDef, ss.selSourceByID, ss.selSourceName, ss.insSource, ss.updSourceDef, ss.resetSourceURL,
 		ss.delSource, ss.resetSource, ss.updState, ss.moveSource,
-		ss.selItem, ss.upsItem, ss.selKey, ss.insKey, ss.selArticleByID, ss.selArticleID, ss.selGUID)
+		ss.selArticleByID, ss.selGUID, ss.claimLease, ss.claimDueLease, ss.checkLease, ss.releaseLease)
 }
 
 // in returns the writer statements bound to tx (which closes them when it
@@ -79,8 +77,7 @@ func (ss *sourceStmts) in(ctx context.Context, tx *dbTx) sourceStmts {
 		selSourceDef: b(ss.selSourceDef), selSourceByID: b(ss.selSourceByID), selSourceName: b(ss.selSourceName), insSource: b(ss.insSource),
 		updSourceDef: b(ss.updSourceDef), resetSourceURL: b(ss.resetSourceURL),
 		delSource: b(ss.delSource), resetSource: b(ss.resetSource), updState: b(ss.updState),
-		moveSource: b(ss.moveSource), selItem: b(ss.selItem), upsItem: b(ss.upsItem),
-		selKey: b(ss.selKey), insKey: b(ss.insKey), selArticleByID: b(ss.selArticleByID),
-		selArticleID: b(ss.selArticleID), selGUID: b(ss.selGUID),
+		moveSource: b(ss.moveSource), selArticleByID: b(ss.selArticleByID),
+		selGUID: b(ss.selGUID),
 	}
 }

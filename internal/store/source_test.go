@@ -379,3 +379,67 @@ func TestSavePassIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// A pass saves its items as passes of one item each would, in order: what
+// an item finds stored (its history, the story its keys name, its article
+// by GUID) includes what the items before it in the same pass wrote.
+func TestSavePassItemsSeeTheEarlierItemsOfThePass(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		items := func() []newsroom.PassItem {
+			b := article("wire-b", t0.Add(time.Minute), "gulf")
+			b.URL = "https://wire.example/b"
+			a2 := article("ignored", t0, "economy")
+			a2.Title = "نسخة معدلة"
+			return []newsroom.PassItem{
+				passItem("wire", "guid:a", "ha", article("wire-a", t0, "world"), "link-a", "text-a"),
+				passItem("wire", "guid:b", "hb", b, "link-a"),                                        // merged into a by its link
+				passItem("wire", "guid:c", "hc", article("wire-c", t0, "world"), "link-c", "text-a"), // same source's text: its own
+				passItem("wire", "guid:a", "ha2", a2, "link-a", "text-a"),                            // a again, edited
+				passItem("wire", "guid:d", "hd", article("wire-a", t0.Add(time.Hour), "world")),      // a's GUID: updates it
+				passItem("wire", "guid:c", "hc", article("wire-c", t0, "world"), "link-c"),           // c again, unchanged
+			}
+		}
+		ctx := context.Background()
+		run := func(onePass bool) (outcomes []newsroom.ItemOutcome, known map[string]newsroom.KnownItem, arts []*feeds.Article) {
+			st := db.open(t)
+			src := mustUpsertSource(t, st, wireSource())
+			its := items()
+			if onePass {
+				outcomes = mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, Items: its}).Items
+			} else {
+				for _, it := range its {
+					outcomes = append(outcomes, mustSavePass(t, st, newsroom.Pass{SourceID: src.ID, Items: []newsroom.PassItem{it}}).Items...)
+				}
+			}
+			known, err := st.KnownItems(ctx, src.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, guid := range []string{"wire-a", "wire-b", "wire-c", "ignored"} {
+				a, err := st.Article(ctx, guid)
+				if errors.Is(err, newsroom.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				arts = append(arts, a)
+			}
+			return outcomes, known, arts
+		}
+		oneO, oneK, oneA := run(true)
+		eachO, eachK, eachA := run(false)
+		if !reflect.DeepEqual(oneO, eachO) {
+			t.Errorf("outcomes in one pass:\n%+v\none pass each:\n%+v", oneO, eachO)
+		}
+		if !reflect.DeepEqual(oneK, eachK) {
+			t.Errorf("history in one pass:\n%+v\none pass each:\n%+v", oneK, eachK)
+		}
+		if !reflect.DeepEqual(oneA, eachA) {
+			t.Errorf("articles in one pass:\n%+v\none pass each:\n%+v", oneA, eachA)
+		}
+		if len(oneA) != 2 || !oneO[1].Merged || oneO[2].Merged || oneO[3].Result != newsroom.Updated {
+			t.Errorf("the pass does not show what it tests: outcomes %+v, %d articles", oneO, len(oneA))
+		}
+	})
+}

@@ -78,7 +78,8 @@ type Store struct {
 
 	ws writeStmts
 	rs readStmts
-	ss sourceStmts // sources and ingest passes (source.go, pass.go)
+	ss sourceStmts  // sources and ingest passes (source.go, pass.go)
+	cs changesStmts // ?since= pulls (lifecycle.go), prepared at first use
 }
 
 // Option configures Open.
@@ -342,7 +343,7 @@ func dsn(path string, params ...string) string {
 // Close closes the statements and the pools. It is safe on a Store that
 // Open failed halfway through.
 func (s *Store) Close() error {
-	errs := []error{s.rs.close(), s.ws.close(), s.ss.close()}
+	errs := []error{s.rs.close(), s.ws.close(), s.ss.close(), s.cs.close()}
 	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}

@@ -5,9 +5,13 @@
 // If-None-Match names the ETag it computed. It does nothing else, so
 // newswire's cached paths can be compared with what net/http alone costs.
 //
+// With -header and -header-200 it also sends fixed header fields (every
+// response, or 200s only), so that loadbench can measure what net/http
+// costs for a response carrying as many fields as newswire's.
+//
 // Usage:
 //
-//	minserve -dir DIR [-listen 127.0.0.1:8090]
+//	minserve -dir DIR [-listen 127.0.0.1:8090] [-header 'Name: value' ...] [-header-200 'Name: value' ...]
 package main
 
 import (
@@ -53,6 +57,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, log *slog.Logger)
 	fset.SetOutput(stderr)
 	dir := fset.String("dir", "", "directory whose files are served (required)")
 	listen := fset.String("listen", "127.0.0.1:8090", "listen address")
+	var always, only200 headerFlag
+	fset.Var(&always, "header", "`Name: value` sent on every response (repeatable)")
+	fset.Var(&only200, "header-200", "`Name: value` sent on 200 responses only (repeatable)")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +71,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, log *slog.Logger)
 	if err != nil {
 		return err
 	}
+	h.always, h.only200 = always, only200
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *listen, err)
@@ -102,7 +110,28 @@ type doc struct {
 
 // handler serves the documents loaded by newHandler, keyed by URL path.
 type handler struct {
-	docs map[string]*doc
+	docs            map[string]*doc
+	always, only200 headerFlag // fixed fields, values built once
+}
+
+// headerFlag collects repeated "Name: value" flags as header fields.
+type headerFlag []headerField
+
+type headerField struct {
+	name  string // canonical, as net/http keys its map
+	value []string
+}
+
+func (f *headerFlag) String() string { return fmt.Sprint(len(*f), " fields") }
+
+func (f *headerFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("%q: want Name: value", s)
+	}
+	*f = append(*f, headerField{http.CanonicalHeaderKey(name), []string{strings.TrimSpace(value)}})
+	return nil
 }
 
 var (
@@ -189,6 +218,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hdr := w.Header()
+	for _, f := range h.always {
+		hdr[f.name] = f.value
+	}
 	body, etag, hdrETag, hdrLen := d.body, d.etag, d.hdrETag, d.hdrLength
 	if d.gz != nil {
 		hdr["Vary"] = hdrVary
@@ -202,6 +234,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		delete(hdr, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
+	}
+	for _, f := range h.only200 {
+		hdr[f.name] = f.value
 	}
 	hdr["Content-Type"] = d.hdrType
 	hdr["Content-Length"] = hdrLen

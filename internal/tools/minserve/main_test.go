@@ -149,3 +149,30 @@ func TestMethodNotAllowed(t *testing.T) {
 		t.Errorf("status %d, want 405", resp.StatusCode)
 	}
 }
+
+// With -header and -header-200, minserve sends fixed fields as newswire
+// sends its own: the first kind on every response, the second on 200s.
+func TestFixedHeaders(t *testing.T) {
+	srv, _ := newTestServer(t)
+	h := srv.Config.Handler.(*handler)
+	for _, s := range []string{"cache-control: public, max-age=300", "Surrogate-Key: feeds feeds/politics"} {
+		if err := h.always.Set(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.only200.Set("Link: <https://news.example/feeds/politics.rss>; rel=\"self\""); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.only200.Set("no colon"); err == nil {
+		t.Error(`"no colon" accepted`)
+	}
+	resp, _ := get(t, srv.URL+"/feeds/politics.rss", nil)
+	if resp.Header.Get("Cache-Control") != "public, max-age=300" || resp.Header.Get("Surrogate-Key") != "feeds feeds/politics" ||
+		resp.Header.Get("Link") == "" {
+		t.Errorf("200 headers: %v", resp.Header)
+	}
+	resp, _ = get(t, srv.URL+"/feeds/politics.rss", map[string]string{"If-None-Match": etagOf([]byte(feedBody))})
+	if resp.StatusCode != 304 || resp.Header.Get("Cache-Control") == "" || resp.Header.Get("Link") != "" {
+		t.Errorf("304: status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+}
