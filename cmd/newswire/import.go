@@ -193,7 +193,8 @@ func claimGUIDs(owner map[string]string, path string, arts []*feeds.Article) err
 
 // importPaths imports files and folders into st. A bad file is reported and
 // counted, and the rest still import; each file's articles are saved in one
-// transaction, so a file is never half-imported.
+// transaction (with the files next to it: importGroup), so a file is never
+// half-imported.
 func importPaths(ctx context.Context, st articleSaver, paths []string, opts importer.Options, rep *importReport) (importSummary, error) {
 	var sum importSummary
 	files, err := importer.Files(paths)
