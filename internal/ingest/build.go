@@ -194,6 +194,10 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 	a.Summary = xmlText(a.Summary)
 	// The same story from two sources matches on what is published.
 	it.LinkKey, it.TextKey = dedupeKeys(e.link, a.Title, text)
+	// The body's text, as the pipeline read it: the search index takes it
+	// instead of reading the body again. An item without a body of its own
+	// (its title made into one) has none, and the store reads it.
+	it.Text = text
 	return it, true
 }
 

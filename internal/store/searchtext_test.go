@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/content"
+	"github.com/newswire/newswire/internal/fetch"
+	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
 )
@@ -73,4 +77,86 @@ func TestHandedTextIndexesTheWordsTheBodyHas(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An ingested item is indexed under exactly the words its body has, as
+// the store reads them itself (SaveArticles): the pass hands over the
+// text its pipeline read (PassItem.Text), cleaned or not. Upstream
+// fixtures of every kind the ingest tests use: hostile markup, relative
+// URLs, plain-text JSON Feed content, summaries, boilerplate, no bodies.
+func TestIngestedItemsAreIndexedAsTheirBodies(t *testing.T) {
+	fixtures, err := filepath.Glob("../../testdata/upstream/*")
+	if err != nil || len(fixtures) < 10 {
+		t.Fatalf("fixtures: %d, %v", len(fixtures), err)
+	}
+	bodies := map[string][]byte{}
+	for _, f := range fixtures {
+		if strings.HasSuffix(f, ".md") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies["/"+filepath.Base(f)] = b
+	}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := bodies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	}))
+	defer up.Close()
+	cleaner := content.New(content.Options{})
+	for _, clean := range []bool{false, true} {
+		t.Run(fmt.Sprintf("clean=%v", clean), func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, db testDB) {
+				ctx := context.Background()
+				st := db.open(t)
+				o := ingest.Options{Client: fetch.New(fetch.Options{})}
+				if clean {
+					o.Clean = cleaner.Clean
+				}
+				in := ingest.New(st, o)
+				for path := range bodies {
+					name := strings.NewReplacer(".", "-", "/", "").Replace(path)
+					if _, err := st.UpsertSource(ctx, newsroom.Source{Name: name, URL: up.URL + path, Schedule: "@every 10m",
+						Categories: []string{"world"}, Enabled: true, AllowPrivate: true}); err != nil {
+						t.Fatal(err)
+					}
+					in.RunOne(ctx, name) // a malformed fixture is that source's error
+				}
+				stored, err := st.LatestArticles(ctx, "world", 1000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(stored) < 50 {
+					t.Fatalf("%d articles ingested from %d fixtures", len(stored), len(bodies))
+				}
+				var copies []*feeds.Article
+				for _, a := range stored {
+					c := *a
+					c.GUID = "copy-" + a.GUID
+					c.Sources = nil
+					copies = append(copies, &c)
+				}
+				mustSave(t, st, copies...)
+				for _, a := range stored {
+					gotTitle, got, err := store.SearchRow(ctx, st, a.GUID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					wantTitle, want, err := store.SearchRow(ctx, st, "copy-"+a.GUID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got != want || gotTitle != wantTitle {
+						t.Errorf("%s indexed as\n%q\nfrom the pass, as\n%q\nfrom its body", a.GUID, got, want)
+					}
+				}
+			})
+		})
+	}
 }
