@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash/maphash"
 	"maps"
 	"sync"
 	"time"
@@ -125,7 +126,14 @@ type cache struct {
 	variantBytes    int64 // the memory they hold: variantCost of each
 	maxVariants     int
 	maxVariantBytes int64
-	pending         map[cacheKey]*call
+	// askedOnce holds the hashes of variants asked for once and not kept:
+	// a variant is kept when it is asked for again (admitOnce). Hashes,
+	// as a cursor or query may be long; cleared when it reaches
+	// maxAskedOnce.
+	askedOnce map[uint64]struct{}
+	seed      maphash.Seed
+	admitAll  bool // tests: keep variants from their first request
+	pending   map[cacheKey]*call
 	// joined, when set (by tests), is called as a request starts waiting
 	// for a render in progress.
 	joined func(cacheKey)
@@ -154,7 +162,42 @@ func newCache() *cache {
 
 		maxVariants:     maxVariants,
 		maxVariantBytes: maxVariantBytes,
+		askedOnce:       make(map[uint64]struct{}),
+		seed:            maphash.MakeSeed(),
 	}
+}
+
+// maxAskedOnce bounds askedOnce (8 bytes a variant, and the map's slots),
+// cleared all at once when full.
+const maxAskedOnce = 4 * maxVariants
+
+// admitOnce reports whether variant k, just rendered, is to be kept: only
+// from its second request. Partners that have caught up ask for the same
+// newest cursor again and again, and a search or archive page that is read
+// is read again; a partner's own position is asked for once. Kept on its
+// first request, every distinct cursor would push out what is asked for
+// again, and keep the cache's whole budget alive for the collector to
+// scan. c.mu is held.
+func (c *cache) admitOnce(k cacheKey) bool {
+	if c.admitAll {
+		return true
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	for _, s := range [...]string{k.dep, k.name, k.variant} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	sum := h.Sum64() ^ uint64(k.limit)
+	if _, ok := c.askedOnce[sum]; ok {
+		delete(c.askedOnce, sum)
+		return true
+	}
+	if len(c.askedOnce) >= maxAskedOnce {
+		clear(c.askedOnce)
+	}
+	c.askedOnce[sum] = struct{}{}
+	return false
 }
 
 // size is the memory r holds: the allocations of both bodies, its header
@@ -254,6 +297,9 @@ func (c *cache) put(k cacheKey, ver int64, r *rendered) {
 			cost := variantCost(k, r)
 			if cost > c.maxVariantBytes {
 				return // larger than the whole budget: served once, not kept
+			}
+			if !c.admitOnce(k) {
+				return
 			}
 			// Forget arbitrary variants (and their last good versions)
 			// until the new one fits.

@@ -70,6 +70,7 @@ func TestVariantCacheBudgetCountsWhatItHolds(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCache()
+			c.admitAll = true // every put is kept: the budget is what is tested
 			c.maxVariants, c.maxVariantBytes = 10_000, 200_000
 			c.setVersions(map[string]int64{"": 1})
 			for i := range 600 {
@@ -95,6 +96,7 @@ func TestVariantCacheBudgetCountsWhatItHolds(t *testing.T) {
 
 func TestVariantCacheIsBounded(t *testing.T) {
 	c := newCache()
+	c.admitAll = true
 	c.maxVariants, c.maxVariantBytes = 5, 40_000
 	c.setVersions(map[string]int64{"": 1})
 	doc := func(i int) *rendered {
@@ -207,5 +209,32 @@ func TestPanickingRenderIsNotWaitedFor(t *testing.T) {
 		}
 	case <-time.After(time.Minute): // a bound on a hang, not a timing assertion
 		t.Fatal("the request after a panicked render waits for it")
+	}
+}
+
+// A variant is kept from its second request: partners polling each from
+// its own cursor fill nothing, and a pull, search or page asked for again
+// is kept. What remembers the first requests stays bounded.
+func TestVariantsAreKeptFromTheirSecondRequest(t *testing.T) {
+	c := newCache()
+	c.setVersions(map[string]int64{"": 1})
+	doc := newRendered([]byte("<rss/>"), "application/rss+xml", time.Time{})
+	for i := range 3 * maxAskedOnce {
+		c.put(cacheKey{name: "all.rss", limit: 50, variant: fmt.Sprint("since=c1-", i)}, 1, doc)
+	}
+	if c.variants != 0 || len(c.askedOnce) > maxAskedOnce {
+		t.Errorf("distinct cursors: %d kept, %d remembered (at most %d)", c.variants, len(c.askedOnce), maxAskedOnce)
+	}
+	newest := cacheKey{name: "all.rss", limit: 50, variant: "since=c9-9"}
+	c.put(newest, 1, doc)
+	if _, ok := c.get(newest); ok {
+		t.Error("kept on its first request")
+	}
+	other := newest
+	other.limit = 20 // another document
+	c.put(other, 1, doc)
+	c.put(newest, 1, doc)
+	if _, ok := c.get(newest); !ok || c.variants != 1 {
+		t.Errorf("asked for twice: kept %v, %d variants", ok, c.variants)
 	}
 }

@@ -118,6 +118,7 @@ func TestHangUpDoesNotFailWaitingClients(t *testing.T) {
 func TestFeedCacheStaysBounded(t *testing.T) {
 	f := newFixture(t, article(1, "politics"))
 	f.srv.cache.maxVariants = 5
+	f.srv.cache.admitAll = true
 	for n := 1; n <= 20; n++ {
 		if resp, _ := f.get(t, fmt.Sprintf("/feeds/politics.rss?limit=%d", n)); resp.StatusCode != 200 {
 			t.Fatalf("limit=%d: %d", n, resp.StatusCode)
@@ -351,5 +352,39 @@ func TestTopicContentCarriesTheVersionItWasRenderedFrom(t *testing.T) {
 	}
 	if ver != vs["politics"] || !strings.Contains(string(body), a.GUID) {
 		t.Errorf("topic content at version %d (store: %d), holds the new article: %v", ver, vs["politics"], strings.Contains(string(body), a.GUID))
+	}
+}
+
+// Partners pulling each from its own position leave the cache of pulls
+// empty; the position caught-up partners share is served from it from its
+// second request on.
+func TestPullsAreKeptFromTheirSecondRequest(t *testing.T) {
+	f := newFixture(t, article(1, "politics"), article(2, "politics"))
+	variants := func() int {
+		f.srv.cache.mu.RLock()
+		defer f.srv.cache.mu.RUnlock()
+		return f.srv.cache.variants
+	}
+	for i := range 50 {
+		if resp, _ := f.get(t, fmt.Sprintf("/feeds/politics.rss?since=c1-%d", i+1)); resp.StatusCode != 200 {
+			t.Fatalf("pull %d: %d", i, resp.StatusCode)
+		}
+	}
+	if n := variants(); n != 0 {
+		t.Errorf("50 distinct cursors: %d pulls kept", n)
+	}
+	var bodies []string
+	for range 3 {
+		resp, body := f.get(t, "/feeds/politics.rss?since=c2-0")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		bodies = append(bodies, string(body))
+	}
+	if n := variants(); n != 1 {
+		t.Errorf("one cursor asked for three times: %d pulls kept, want 1", n)
+	}
+	if bodies[0] != bodies[1] || bodies[1] != bodies[2] {
+		t.Error("the kept pull differs from the rendered one")
 	}
 }
