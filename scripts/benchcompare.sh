@@ -30,10 +30,10 @@ mkdir -p "$OUT"
 
 # group: package, benchmark regexp, -test.benchtime
 groups=(
-	"store   ./internal/store    SaveArticles/(sqlite|postgres)/new/batch=100$  60x"
+	"store   ./internal/store    SaveArticles/(sqlite|postgres)/(new|cleaned|unchanged)/batch=100$  60x"
 	"ingest  ./internal/ingest   IngestVsParse$                                 2s"
 	"server  ./internal/server   (Serve|ServeHTTP|Pull)$                       1s"
-	"feeds   ./feeds             (Write|FragmentsPublish|GzipPage)$             1s"
+	"feeds   ./feeds             (Write|GorillaAlone|Validate|FragmentsPublish|GzipPage)$  1s"
 	"content ./internal/content  (Article|SanitizeArticle|Read)$                1s"
 )
 
