@@ -13,6 +13,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/content"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 // jsonArticle is the JSON form of an article, shared with the admin API.
@@ -78,6 +79,21 @@ func DecodeJSON(r io.Reader, name string) ([]*feeds.Article, error) {
 // opts.Markers); the other options do not apply. Callers decoding many
 // bodies (the admin API) should set opts.Cleaner once.
 func DecodeJSONWith(r io.Reader, name string, opts Options) ([]*feeds.Article, error) {
+	cs, err := DecodeCleaned(r, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	arts := make([]*feeds.Article, len(cs))
+	for i, c := range cs {
+		arts[i] = c.Article
+	}
+	return arts, nil
+}
+
+// DecodeCleaned is DecodeJSONWith giving each article with the text of its
+// body from its cleaning, for the store's search index (newsroom.Cleaned):
+// the admin API saves articles so.
+func DecodeCleaned(r io.Reader, name string, opts Options) ([]newsroom.Cleaned, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
 	if err != nil {
 		return nil, &FileError{Path: name, Err: fmt.Errorf("read: %w", err)}
@@ -85,8 +101,20 @@ func DecodeJSONWith(r io.Reader, name string, opts Options) ([]*feeds.Article, e
 	if len(data) > maxFileBytes {
 		return nil, &FileError{Path: name, Err: fmt.Errorf("%w: over %d MiB", ErrTooLarge, maxFileBytes>>20)}
 	}
-	arts, _, _, err := decodeJSON(data, name, opts.cleaner())
-	return arts, err
+	arts, ex, _, err := decodeJSON(data, name, opts.cleaner())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]newsroom.Cleaned, len(arts))
+	for i, a := range arts {
+		out[i].Article = a
+		// ex holds the cleaning of every article, in order; where it
+		// does not line up, the store reads the body itself.
+		if len(ex) == len(arts) && ex[i].a == a {
+			out[i].Text = ex[i].r.Text
+		}
+	}
+	return out, nil
 }
 
 // element is one article object in the input and its offset.

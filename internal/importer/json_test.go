@@ -1,7 +1,10 @@
 package importer
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -169,6 +172,39 @@ func TestDecodeArrayOnePassIsElementByElement(t *testing.T) {
 		}
 		if _, _, _, err := decodeJSON([]byte(bad), "x.json", c); err == nil {
 			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+// The admin API saves what DecodeCleaned gives: each article with the
+// text of its cleaned body, the words the search index takes, in the
+// order of the body (content.Text), one object or an array alike.
+func TestDecodeCleanedHandsEachBodysText(t *testing.T) {
+	bodies := []string{
+		`<p>H<sub>2</sub>O and co<b>oper</b>ation, a&amp;b &lt;tag&gt;</p><p>الفقرة الثانية من الخبر.</p>`,
+		`<p>سطر<br>آخر</p><ul><li>بند <a href="https://x.example/">رابط</a></li></ul><h2>معلومات إضافية</h2><p>اقرأ أيضا: خبر آخر</p>`,
+	}
+	var arr []map[string]any
+	for i, b := range bodies {
+		arr = append(arr, map[string]any{"guid": fmt.Sprint("cms-", i), "title": "خبر", "content_html": b})
+	}
+	one, err := json.Marshal(arr[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := json.Marshal(arr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range [][]byte{one, all} {
+		items, err := DecodeCleaned(bytes.NewReader(src), "request body", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, it := range items {
+			if want := content.Text(it.Article.ContentHTML); it.Text != want || strings.TrimSpace(it.Text) == "" {
+				t.Errorf("article %d: text %q, its body reads %q", i, it.Text, want)
+			}
 		}
 	}
 }

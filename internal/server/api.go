@@ -22,7 +22,9 @@ import (
 
 // Admin is what the admin API needs beyond the read side of Store.
 type Admin interface {
-	SaveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error)
+	// SaveCleaned saves articles with the text their cleaning read, which
+	// the search index takes instead of reading each body again.
+	SaveCleaned(ctx context.Context, items []newsroom.Cleaned) ([]newsroom.SaveResult, error)
 	WithdrawArticle(ctx context.Context, guid, reason string) error
 	UpsertSource(ctx context.Context, src newsroom.Source) (newsroom.Source, error)
 	SourceByName(ctx context.Context, name string) (newsroom.Source, error)
@@ -237,10 +239,14 @@ type savedArticle struct {
 // apiSaveArticles creates or updates articles by GUID, with the same JSON
 // as `newswire import`: one object or an array, all saved or none.
 func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
-	as, err := importer.DecodeJSONWith(r.Body, "request body", importer.Options{Cleaner: s.cleaner})
+	items, err := importer.DecodeCleaned(r.Body, "request body", importer.Options{Cleaner: s.cleaner})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
+	}
+	as := make([]*feeds.Article, len(items))
+	for i, it := range items {
+		as[i] = it.Article
 	}
 	if len(as) == 0 {
 		s.apiError(w, r, &badRequest{"no articles in the body"})
@@ -279,7 +285,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	res, err := s.saveArticles(r.Context(), as)
+	res, err := s.saveArticles(r.Context(), items)
 	if err != nil {
 		s.apiError(w, r, indexByGUID(err, as))
 		return
@@ -315,7 +321,11 @@ func indexByGUID(err error, as []*feeds.Article) error {
 // importer.MaxCategories allows. Saves through this server take turns, so
 // two requests cannot both pass the bound; another process writing the
 // same database at once can take it past by one request's categories.
-func (s *Server) saveArticles(ctx context.Context, as []*feeds.Article) ([]newsroom.SaveResult, error) {
+func (s *Server) saveArticles(ctx context.Context, items []newsroom.Cleaned) ([]newsroom.SaveResult, error) {
+	as := make([]*feeds.Article, len(items))
+	for i, it := range items {
+		as[i] = it.Article
+	}
 	s.apiSaveMu.Lock()
 	defer s.apiSaveMu.Unlock()
 	have, err := s.opts.Admin.CategorySlugs(ctx)
@@ -325,7 +335,7 @@ func (s *Server) saveArticles(ctx context.Context, as []*feeds.Article) ([]newsr
 	if err := importer.CheckNewCategories("request body", as, have, importer.MaxCategories); err != nil {
 		return nil, err
 	}
-	return s.opts.Admin.SaveArticles(ctx, as)
+	return s.opts.Admin.SaveCleaned(ctx, items)
 }
 
 // apiWithdraw takes an article out of every feed; feeds carry a tombstone.
