@@ -5,9 +5,11 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -140,20 +142,17 @@ func (b *batch) build() []newsroom.PassItem {
 	slices.SortStableFunc(fresh, func(x, y *entry) int { return y.published.Compare(x.published) })
 	m := newMatcher(b.src.Rules)
 	items := make([]newsroom.PassItem, 0, min(len(fresh), b.maxNew)+len(edits))
-	for i, e := range fresh {
-		if len(items) == b.maxNew {
-			b.deferred = len(fresh) - i
-			break
-		}
-		if it, ok := b.item(e, m); ok {
-			items = append(items, it)
-		}
+	next := 0
+	for next < len(fresh) && len(items) < b.maxNew {
+		// As many as there are places left: usually each takes one, so
+		// none is normalised in vain, and the first maxNew that can be
+		// published are taken, as one at a time would take them.
+		end := min(len(fresh), next+b.maxNew-len(items))
+		items = b.appendItems(items, fresh[next:end], m)
+		next = end
 	}
-	for _, e := range edits {
-		if it, ok := b.item(e, m); ok {
-			items = append(items, it)
-		}
-	}
+	b.deferred = len(fresh) - next
+	items = b.appendItems(items, edits, m)
 	// Oldest first: articles published in the same second then list the
 	// later-inserted, newer one first.
 	slices.SortStableFunc(items, func(x, y newsroom.PassItem) int {
@@ -162,13 +161,58 @@ func (b *batch) build() []newsroom.PassItem {
 	return items
 }
 
-// item normalises and cleans an entry and writes its summary; false when
-// it is not to be published (nothing to show, or Clean refused it, noted in
-// dropped).
-func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
+// built is one entry's item, or why it has none.
+type built struct {
+	it      newsroom.PassItem
+	ok      bool
+	dropped error // Clean refused it
+}
+
+// minParallelItems is the fewest entries appendItems spreads over cores.
+const minParallelItems = 8
+
+// appendItems appends the items of entries, in their order, noting the
+// ones Clean refused in dropped. Entries are normalised and cleaned on
+// every core the process has: each is CPU work of its own (sanitising,
+// reading, cleaning), and a new source's backlog is hundreds of them.
+func (b *batch) appendItems(items []newsroom.PassItem, entries []*entry, m *matcher) []newsroom.PassItem {
+	out := make([]built, len(entries))
+	workers := min(runtime.GOMAXPROCS(0), len(entries)/(minParallelItems/2))
+	if len(entries) < minParallelItems || workers < 2 {
+		for i, e := range entries {
+			out[i] = b.item(e, m)
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for i := int(next.Add(1)) - 1; i < len(entries); i = int(next.Add(1)) - 1 {
+					out[i] = b.item(entries[i], m)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for _, r := range out {
+		if r.dropped != nil {
+			b.dropped = append(b.dropped, r.dropped)
+		}
+		if r.ok {
+			items = append(items, r.it)
+		}
+	}
+	return items
+}
+
+// item normalises and cleans an entry and writes its summary; not ok when
+// it is not to be published (nothing to show, or Clean refused it: then
+// dropped says why). It touches only e and what it returns, so entries
+// can be built at once.
+func (b *batch) item(e *entry, m *matcher) built {
 	it, body, text, lead, ok := b.normalize(e, m)
 	if !ok {
-		return newsroom.PassItem{}, false
+		return built{}
 	}
 	if body != nil {
 		defer body.Release()
@@ -180,8 +224,7 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 		}
 		t, err := b.cleanArticle(a, body)
 		if err != nil {
-			b.dropped = append(b.dropped, fmt.Errorf("item %s: %w", e.key, err))
-			return newsroom.PassItem{}, false
+			return built{dropped: fmt.Errorf("item %s: %w", e.key, err)}
 		}
 		text = t
 	} else if lead != "" {
@@ -198,7 +241,7 @@ func (b *batch) item(e *entry, m *matcher) (newsroom.PassItem, bool) {
 	// instead of reading the body again. An item without a body of its own
 	// (its title made into one) has none, and the store reads it.
 	it.Text = text
-	return it, true
+	return built{it: it, ok: true}
 }
 
 // cleanArticle runs Clean on a, whose body the pipeline read as body (nil:

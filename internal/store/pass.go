@@ -117,6 +117,17 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	if err := ps.prefetch(tx, p.Items, rows); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
 	}
+	// New items' search text, folded on every core before they are saved
+	// one by one (an item merged into a stored story folds its own).
+	var fresh []*articleRow
+	for i := range p.Items {
+		if _, found := ps.items[storableText(p.Items[i].Key)]; !found {
+			fresh = append(fresh, &rows[i])
+		}
+	}
+	if wait := foldAll(fresh); wait != nil {
+		wait()
+	}
 	res := newsroom.PassResult{Items: make([]newsroom.ItemOutcome, len(p.Items))}
 	for i := range p.Items {
 		if got := p.Items[i].Article.Sources[0].Name; got != name {
