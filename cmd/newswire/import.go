@@ -234,10 +234,7 @@ func importPaths(ctx context.Context, st articleSaver, paths []string, opts impo
 			return sum, ctx.Err()
 		}
 		path, items, err := f.path, f.items, f.err
-		articles := make([]*feeds.Article, len(items))
-		for i, it := range items {
-			articles[i] = it.Article
-		}
+		articles := newsroom.Articles(items)
 		if err == nil {
 			err = claimGUIDs(owner, path, articles)
 		}

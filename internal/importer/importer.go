@@ -196,11 +196,7 @@ func ReadFile(path string, opts Options) ([]*feeds.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	arts := make([]*feeds.Article, len(cs))
-	for i, c := range cs {
-		arts[i] = c.Article
-	}
-	return arts, nil
+	return newsroom.Articles(cs), nil
 }
 
 // ReadCleaned is ReadFile giving each article with the text of its body

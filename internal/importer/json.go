@@ -83,11 +83,7 @@ func DecodeJSONWith(r io.Reader, name string, opts Options) ([]*feeds.Article, e
 	if err != nil {
 		return nil, err
 	}
-	arts := make([]*feeds.Article, len(cs))
-	for i, c := range cs {
-		arts[i] = c.Article
-	}
-	return arts, nil
+	return newsroom.Articles(cs), nil
 }
 
 // DecodeCleaned is DecodeJSONWith giving each article with the text of its

@@ -70,3 +70,12 @@ type Cleaned struct {
 	// be indexed as it is: set it only from the body's own cleaning.
 	Text string
 }
+
+// Articles returns the articles of cs, in order.
+func Articles(cs []Cleaned) []*feeds.Article {
+	as := make([]*feeds.Article, len(cs))
+	for i, c := range cs {
+		as[i] = c.Article
+	}
+	return as
+}

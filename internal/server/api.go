@@ -244,10 +244,7 @@ func (s *Server) apiSaveArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	as := make([]*feeds.Article, len(items))
-	for i, it := range items {
-		as[i] = it.Article
-	}
+	as := newsroom.Articles(items)
 	if len(as) == 0 {
 		s.apiError(w, r, &badRequest{"no articles in the body"})
 		return
@@ -322,10 +319,7 @@ func indexByGUID(err error, as []*feeds.Article) error {
 // two requests cannot both pass the bound; another process writing the
 // same database at once can take it past by one request's categories.
 func (s *Server) saveArticles(ctx context.Context, items []newsroom.Cleaned) ([]newsroom.SaveResult, error) {
-	as := make([]*feeds.Article, len(items))
-	for i, it := range items {
-		as[i] = it.Article
-	}
+	as := newsroom.Articles(items)
 	s.apiSaveMu.Lock()
 	defer s.apiSaveMu.Unlock()
 	have, err := s.opts.Admin.CategorySlugs(ctx)
