@@ -64,3 +64,34 @@ func TestUpstreamAttributesArePublishedSafe(t *testing.T) {
 		}
 	}
 }
+
+// An author "email" without an @ is no address: import and the admin API
+// refuse one, and ingest, which cannot ask the upstream, keeps it as the
+// author's name when there is no other, and never publishes it as an
+// address (RSS author, Atom email, JSON Feed url-less author).
+func TestUpstreamAuthorEmailsAreAddresses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.set("/atom", route{contentType: "application/atom+xml", body: []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title><id>urn:x:wire</id><updated>2025-03-01T10:00:00Z</updated><link href="https://wire.example/"/>
+<entry><title>Named desk</title><id>urn:x:1</id><updated>2025-03-01T10:00:00Z</updated><link href="https://wire.example/1"/>
+  <author><name>Newsdesk</name><email>newsdesk</email></author><content type="html">&lt;p&gt;Story one.&lt;/p&gt;</content></entry>
+<entry><title>Nameless desk</title><id>urn:x:2</id><updated>2025-03-01T10:00:00Z</updated><link href="https://wire.example/2"/>
+  <author><email>Foreign Desk</email></author><content type="html">&lt;p&gt;Story two.&lt;/p&gt;</content></entry>
+<entry><title>Real address</title><id>urn:x:3</id><updated>2025-03-01T10:00:00Z</updated><link href="https://wire.example/3"/>
+  <author><name>Sara</name><email>sara@wire.example</email></author><content type="html">&lt;p&gt;Story three.&lt;/p&gt;</content></entry>
+</feed>`)})
+	e.addSource("wire", "/atom")
+	if res := e.mustRun("wire"); res.New != 3 {
+		t.Fatalf("pass: %+v", res)
+	}
+	for title, want := range map[string]feeds.Person{
+		"Named desk":    {Name: "Newsdesk"},
+		"Nameless desk": {Name: "Foreign Desk"},
+		"Real address":  {Name: "Sara", Email: "sara@wire.example"},
+	} {
+		if got := e.byTitle(title).Authors; len(got) != 1 || got[0] != want {
+			t.Errorf("%s: authors %+v, want %+v", title, got, want)
+		}
+	}
+}

@@ -279,6 +279,14 @@ func authors(ps []*gofeed.Person) []feeds.Person {
 			continue
 		}
 		a := feeds.Person{Name: plainTitle(p.Name), Email: xmlText(p.Email)}
+		if a.Email != "" && !strings.Contains(a.Email, "@") {
+			// No address (a desk's name in the email field): import
+			// refuses one; from upstream it names the author at most.
+			if a.Name == "" {
+				a.Name = plainTitle(a.Email)
+			}
+			a.Email = ""
+		}
 		if a.Name == "" && a.Email == "" {
 			continue
 		}
