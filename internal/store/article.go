@@ -403,15 +403,21 @@ func (sv *saver) insert(r *articleRow) error {
 		sv.queueNew(r, updated, j)
 		return nil
 	}
-	a := r.a
 	var id int64
-	if err := sv.st.insArticle.QueryRowContext(sv.ctx, a.GUID, a.Title, a.Summary, a.URL, a.Language,
-		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now).Scan(&id); err != nil {
+	if err := sv.st.insArticle.QueryRowContext(sv.ctx, sv.insertArgs(nil, r, updated, j)...).Scan(&id); err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
 	sv.wrote(r, id, updated)
 	return sv.writeBodyAndMemberships(r, id, false)
+}
+
+// insertArgs appends a new article row's articleParams parameters, in
+// the order of the articles INSERT (one row or many), to args.
+func (sv *saver) insertArgs(args []any, r *articleRow, updated int64, j jsonCols) []any {
+	a := r.a
+	return append(args, a.GUID, a.Title, a.Summary, a.URL, a.Language,
+		r.published, updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
+		j.authors, j.related, j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now)
 }
 
 func (sv *saver) update(r *articleRow, id, storedUpdated int64) error {

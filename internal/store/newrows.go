@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // newRowsBatch is how many rows one prepared multi-row INSERT of new
@@ -55,10 +54,7 @@ func (sv *saver) flushNew() error {
 		chunk := q[start:min(start+newRowsBatch, len(q))]
 		args = args[:0]
 		for _, n := range chunk {
-			r, a := n.r, n.r.a
-			args = append(args, a.GUID, a.Title, a.Summary, a.URL, a.Language,
-				r.published, n.updated, sv.now, r.hash[:], r.image.URL, r.image.Type, r.image.Length,
-				n.j.authors, n.j.related, n.j.sources, strings.Join(r.cats, catSep), sv.embargo(r), sv.now)
+			args = sv.insertArgs(args, n.r, n.updated, n.j)
 		}
 		if err := sv.insertArticles(len(chunk), args, ids); err != nil {
 			return fmt.Errorf("insert: %w", err)
