@@ -314,38 +314,27 @@ type storedRow struct {
 	hash        []byte
 }
 
-// lookUpBatch is how many GUIDs lookUp asks for in one query.
-const lookUpBatch = 500
-
 // lookUp reads, in a few queries, which of rows' articles are stored, for
 // save to find instead of asking once per article. Keys are the GUIDs as
 // stored (storableText).
 func (sv *saver) lookUp(tx *dbTx, rows []articleRow) error {
 	sv.known = make(map[string]storedRow, len(rows))
-	for start := 0; start < len(rows); start += lookUpBatch {
-		chunk := rows[start:min(start+lookUpBatch, len(rows))]
-		args := make([]any, len(chunk))
-		for i := range chunk {
-			args[i] = chunk[i].a.GUID
-		}
-		q := `SELECT guid, id, content_hash, updated FROM articles WHERE guid IN (?` +
-			strings.Repeat(", ?", len(chunk)-1) + `)`
-		res, err := tx.QueryContext(sv.ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("look up: %w", err)
-		}
-		for res.Next() {
+	guids := make([]any, len(rows))
+	for i := range rows {
+		guids[i] = rows[i].a.GUID
+	}
+	err := inChunks(sv.ctx, tx, `SELECT guid, id, content_hash, updated FROM articles WHERE guid IN `, nil, guids,
+		func(res *sql.Rows) error {
 			var guid string
 			var st storedRow
 			if err := res.Scan(&guid, &st.id, &st.hash, &st.updated); err != nil {
-				res.Close()
-				return fmt.Errorf("look up: %w", err)
+				return err
 			}
 			sv.known[guid] = st
-		}
-		if err := errors.Join(res.Err(), res.Close()); err != nil {
-			return fmt.Errorf("look up: %w", err)
-		}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("look up: %w", err)
 	}
 	return nil
 }

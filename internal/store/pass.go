@@ -201,8 +201,9 @@ type storedItem struct {
 	dirty     bool // recorded by the pass, not written yet
 }
 
-// prefetchBatch is how many keys prefetch asks for in one query.
-const prefetchBatch = 500
+// inBatch is how many values inChunks puts in one IN (…) list: far below
+// both backends' parameter limits.
+const inBatch = 500
 
 // prefetch reads what the store holds for the pass's items: their rows in
 // the source's history, the articles their dedupe keys name, and the
@@ -259,8 +260,8 @@ func (ps *passSaver) prefetch(tx *dbTx, items []newsroom.PassItem, rows []articl
 // inChunks runs q + "(?, ?, …)" with args followed by a chunk of in, for
 // every chunk of in, and calls scan on every row.
 func inChunks(ctx context.Context, tx *dbTx, q string, args, in []any, scan func(*sql.Rows) error) error {
-	for start := 0; start < len(in); start += prefetchBatch {
-		chunk := in[start:min(start+prefetchBatch, len(in))]
+	for start := 0; start < len(in); start += inBatch {
+		chunk := in[start:min(start+inBatch, len(in))]
 		rows, err := tx.QueryContext(ctx, q+`(?`+strings.Repeat(", ?", len(chunk)-1)+`)`,
 			append(append([]any(nil), args...), chunk...)...)
 		if err != nil {
