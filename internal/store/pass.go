@@ -81,6 +81,18 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 		}
 	}
 
+	// The items' search text, folded on every core before the transaction
+	// takes the write lock (on PostgreSQL every instance's): a pass holds
+	// only items new or changed upstream, and nearly all are new. (An item
+	// merged into a stored story folds its own, in the transaction.)
+	all := make([]*articleRow, len(rows))
+	for i := range rows {
+		all[i] = &rows[i]
+	}
+	if wait := foldAll(all); wait != nil {
+		wait()
+	}
+
 	begin := s.beginVersioned
 	if len(p.Items) == 0 { // state only (a 304, an error): no version moves
 		begin = func(ctx context.Context) (*dbTx, error) { return s.w.BeginTx(ctx, nil) }
@@ -116,17 +128,6 @@ func (s *Store) SavePass(ctx context.Context, p newsroom.Pass) (_ newsroom.PassR
 	}
 	if err := ps.prefetch(tx, p.Items, rows); err != nil {
 		return newsroom.PassResult{}, fmt.Errorf("save pass: %w", err)
-	}
-	// New items' search text, folded on every core before they are saved
-	// one by one (an item merged into a stored story folds its own).
-	var fresh []*articleRow
-	for i := range p.Items {
-		if _, found := ps.items[storableText(p.Items[i].Key)]; !found {
-			fresh = append(fresh, &rows[i])
-		}
-	}
-	if wait := foldAll(fresh); wait != nil {
-		wait()
 	}
 	res := newsroom.PassResult{Items: make([]newsroom.ItemOutcome, len(p.Items))}
 	for i := range p.Items {
