@@ -15,9 +15,10 @@ import (
 
 // A pass builds its items on every core: it takes the same items, in the
 // same order, refuses and defers the same ones, as building one at a time
-// does. A backlog of 40 items, every third refused by the cleaning step,
-// at most 7 new a pass, walked until nothing is deferred. (Not parallel:
-// it sets GOMAXPROCS.)
+// does. A backlog of 100 items, every third refused by the cleaning step,
+// at most 20 new a pass (so the first window of each pass is built at once,
+// and the short ones after refusals one by one), walked until nothing is
+// deferred. (Not parallel: it sets GOMAXPROCS.)
 func TestItemsBuiltAtOnceAreTheItemsBuiltOneByOne(t *testing.T) {
 	refused := func(a *feeds.Article) bool {
 		// Titles are "خبر رقم N من par".
@@ -34,9 +35,9 @@ func TestItemsBuiltAtOnceAreTheItemsBuiltOneByOne(t *testing.T) {
 	walk := func(procs int) []string {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		e := newEnv(t, func(o *ingest.Options) {
-			o.Clean, o.MaxNewPerPass = clean, 7
+			o.Clean, o.MaxNewPerPass = clean, 20
 		})
-		e.up.set("/par", route{body: genFeed("par", 40, false, 300)})
+		e.up.set("/par", route{body: genFeed("par", 100, false, 300)})
 		e.addSource("par", "/par")
 		var log []string
 		for pass := 0; pass < 20; pass++ {
@@ -58,7 +59,7 @@ func TestItemsBuiltAtOnceAreTheItemsBuiltOneByOne(t *testing.T) {
 	if strings.Join(one, "\n") != strings.Join(many, "\n") {
 		t.Errorf("one at a time:\n%s\nat once:\n%s", strings.Join(one, "\n"), strings.Join(many, "\n"))
 	}
-	if len(one) < 4 || !strings.Contains(one[0], "new 7, deferred") {
-		t.Errorf("the backlog was not walked in passes of 7:\n%s", strings.Join(one, "\n"))
+	if len(one) < 4 || !strings.Contains(one[0], "new 20, deferred") {
+		t.Errorf("the backlog was not walked in passes of 20:\n%s", strings.Join(one, "\n"))
 	}
 }
