@@ -62,6 +62,11 @@ type Article struct {
 // places. Every article belongs to at least one category.
 const Uncategorized = "uncategorized"
 
+// MaxTitleRunes is the longest title newswire takes, in characters: a
+// longer one is a paragraph pasted into the wrong field. The doors (import,
+// admin API) refuse it; ingest cuts an upstream's at a word.
+const MaxTitleRunes = 400
+
 // Category describes a category feed.
 type Category struct {
 	Slug        string

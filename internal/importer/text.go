@@ -15,7 +15,7 @@ import (
 // maxTitleRunes bounds titles at every door (checkArticle), as ingest
 // bounds upstream ones; in a text file a longer first line most likely
 // is a paragraph.
-const maxTitleRunes = 400
+const maxTitleRunes = feeds.MaxTitleRunes
 
 // wrapMinRunes is the shortest line that may be a hard-wrapped part of a
 // paragraph; headings and list entries are shorter.

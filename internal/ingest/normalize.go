@@ -320,11 +320,11 @@ func plainTitle(s string) string {
 	return s
 }
 
-// maxTitleRunes bounds titles (and names) as newswire's importer does: a
-// longer one is a body pasted in the wrong field, and a feed item with a
-// title of megabytes cannot be published within any budget.
+// maxTitleRunes bounds titles (and names) as the doors do
+// (feeds.MaxTitleRunes); maxTitleBytes bounds what is read of one before
+// that: a feed item with a title of megabytes fits no budget.
 const (
-	maxTitleRunes = 400
+	maxTitleRunes = feeds.MaxTitleRunes
 	maxTitleBytes = 64 << 10
 )
 
