@@ -104,6 +104,15 @@ type explained struct {
 	r content.Report
 }
 
+// cleanedText is the text of arts[i]'s cleaned body from its cleaning in
+// ex (the cleaner's own pass), or "" where ex does not line up with arts.
+func cleanedText(arts []*feeds.Article, ex []explained, i int) string {
+	if len(ex) == len(arts) && ex[i].a == arts[i] {
+		return ex[i].r.Text
+	}
+	return ""
+}
+
 // cleanArticle runs c on a. An article with nothing left is an
 // ErrNoContent error, "where" saying where the text was missing; the
 // caller puts it in a FileError with the line.
@@ -293,11 +302,8 @@ func ReadCleaned(path string, opts Options) ([]newsroom.Cleaned, error) {
 		if a.Updated.IsZero() {
 			a.Updated = a.Published
 		}
-		// The text of the cleaned body, from the cleaner's own pass.
-		text := ""
-		if len(ex) == len(arts) {
-			text = ex[i].r.Text
-		} else {
+		text := cleanedText(arts, ex, i)
+		if text == "" {
 			text = content.Text(a.ContentHTML)
 		}
 		out[i] = newsroom.Cleaned{Article: a, Text: text}

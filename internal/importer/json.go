@@ -103,12 +103,8 @@ func DecodeCleaned(r io.Reader, name string, opts Options) ([]newsroom.Cleaned, 
 	}
 	out := make([]newsroom.Cleaned, len(arts))
 	for i, a := range arts {
-		out[i].Article = a
-		// ex holds the cleaning of every article, in order; where it
-		// does not line up, the store reads the body itself.
-		if len(ex) == len(arts) && ex[i].a == a {
-			out[i].Text = ex[i].r.Text
-		}
+		// Where the cleaning's text is missing, the store reads the body.
+		out[i] = newsroom.Cleaned{Article: a, Text: cleanedText(arts, ex, i)}
 	}
 	return out, nil
 }
