@@ -87,7 +87,9 @@ func CheckHost(ctx context.Context, resolver *net.Resolver, host string) error {
 	if host == "" {
 		return errors.New("check host: empty host")
 	}
-	if a, err := netip.ParseAddr(host); err == nil {
+	// Numeric forms a resolver or dialer reads as an address ("2130706433",
+	// "0x7f.1") are addresses here too, as the dial guard reads them.
+	if a, ok := HostAddr(host); ok {
 		if isBlocked(a) {
 			return fmt.Errorf("%w: %s", ErrBlockedAddress, a)
 		}

@@ -98,6 +98,11 @@ func TestCheckHost(t *testing.T) {
 		{"2001:4860:4860::8888", false, false},
 		{"private.test", true, true},
 		{"public.test", false, false},
+		// Numeric forms that name an address without dots in the usual
+		// places are read as the dial guard reads them, not looked up.
+		{"2130706433", true, true},
+		{"0x7f.1", true, true},
+		{"0177.0.0.1", true, true},
 		{"missing.test", false, true}, // does not resolve: an error, but not "blocked"
 		{"", false, true},
 	}
