@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"hash/maphash"
 	"io"
 	"sync"
@@ -47,7 +48,7 @@ type Fragments struct {
 }
 
 // NewFragments returns a fragment cache holding at most maxBytes of
-// fragments (plain and gzipped); 0 or less means DefaultFragmentBytes.
+// fragments; 0 or less means DefaultFragmentBytes.
 func NewFragments(maxBytes int64) *Fragments {
 	if maxBytes <= 0 {
 		maxBytes = DefaultFragmentBytes
@@ -59,9 +60,9 @@ func NewFragments(maxBytes int64) *Fragments {
 	}
 }
 
-// DefaultFragmentBytes bounds a Fragments cache by default: about 5,000
-// items of 3 KB in one format, plain and gzipped.
-const DefaultFragmentBytes = 24 << 20
+// DefaultFragmentBytes bounds a Fragments cache by default: about 10,000
+// items of 3 KB (1 KB compressed) in one format.
+const DefaultFragmentBytes = 12 << 20
 
 type fragKey struct {
 	fm     Format
@@ -69,16 +70,23 @@ type fragKey struct {
 	digest [2]uint64
 }
 
-// fragment is one validated item. problem is set instead of data for an
-// item that failed validation, so that it is not validated again each time.
+// fragment is one validated item. problem is set instead of gz for an item
+// that failed validation, so that it is not validated again each time.
+//
+// Only the compressed bytes are kept: about a third of the plain ones, so
+// the cache holds three times the items in the same memory. A gzipped
+// document needs nothing else (its CRC-32 is combined from the fragments'),
+// and a plain one inflates them (inflateTo), which costs less than the
+// copies a rendering makes anyway.
 type fragment struct {
-	data    []byte // as in the document, with its leading newline (XML)
-	gz      []byte // raw DEFLATE of data, flushed to a byte boundary, not final
+	gz      []byte // raw DEFLATE of the item's bytes, flushed to a byte boundary, not final
+	n       int    // the item's bytes as in the document (with its leading newline, XML)
+	crc     uint32 // their CRC-32 (IEEE)
 	id      string // the item's id as gofeed reads it back
 	problem *Problem
 }
 
-func (fr *fragment) size() int64 { return int64(len(fr.data)+len(fr.gz)+len(fr.id)) + 64 }
+func (fr *fragment) size() int64 { return int64(len(fr.gz)+len(fr.id)) + 80 }
 
 // Len returns how many fragments the cache holds.
 func (c *Fragments) Len() int {
@@ -200,8 +208,10 @@ func (c *Fragments) Publish(w io.Writer, f *Feed, fm Format, b Budget) (BudgetRe
 // PublishGzip is Publish that also writes the document gzipped to gz, its
 // compression shared as well: each fragment is compressed once, when it is
 // cached, and the frame goes in stored (uncompressed) blocks, so a document
-// costs only a CRC-32 over its bytes to compress. The stream is one gzip
-// member that any gzip reader takes.
+// costs only a CRC-32 over its frame to compress. The stream is one gzip
+// member that any gzip reader takes. w may be nil: then only the gzipped
+// document is made, and the plain one costs nothing (BudgetResult.Bytes
+// still gives its size).
 func (c *Fragments) PublishGzip(w, gz io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, error) {
 	res, _, err := c.publish(w, gz, f, fm, b)
 	return res, err
@@ -300,11 +310,12 @@ func (c *Fragments) publish(w, gz io.Writer, f *Feed, fm Format, b Budget) (Budg
 	}
 	res.Skipped = d.skipped
 	res.Updated = d.updated
-	n, err := a.writeTo(w)
-	if err != nil {
-		return BudgetResult{}, nil, fmt.Errorf("write feed: %w", err)
+	res.Bytes = a.size()
+	if w != nil {
+		if err := a.writeTo(w); err != nil {
+			return BudgetResult{}, nil, fmt.Errorf("write feed: %w", err)
+		}
 	}
-	res.Bytes = n
 	if gz != nil {
 		if err := a.writeGzip(gz); err != nil {
 			return BudgetResult{}, nil, fmt.Errorf("write feed gzip: %w", err)
@@ -329,8 +340,8 @@ func (c *Fragments) plan(d *doc, fm Format, b Budget, full []*fragment, frame in
 		if i > 0 {
 			total += sep
 		}
-		total += len(fr.data)
-		fits = fits && len(fr.data) <= b.MaxItemBytes
+		total += fr.n
+		fits = fits && fr.n <= b.MaxItemBytes
 	}
 	if fits && total <= b.MaxBytes {
 		return nil, full, BudgetResult{Items: n}, nil
@@ -338,7 +349,7 @@ func (c *Fragments) plan(d *doc, fm Format, b Budget, full []*fragment, frame in
 	for {
 		sz := &itemSizes{frame: frame, sep: sep, full: make([]int, len(full)), short: make([]int, len(full))}
 		for i, fr := range full {
-			sz.full[i] = len(fr.data)
+			sz.full[i] = fr.n
 		}
 		short, err := c.fragments(d, fm, modeSummary, nil)
 		if err != nil {
@@ -346,7 +357,7 @@ func (c *Fragments) plan(d *doc, fm Format, b Budget, full []*fragment, frame in
 		}
 		for i, fr := range short {
 			if fr != nil && fr.problem == nil {
-				sz.short[i] = len(fr.data)
+				sz.short[i] = fr.n
 			}
 		}
 		p, err := sz.plan(b.MaxBytes, b.MaxItems, b.MaxItemBytes)
@@ -600,38 +611,49 @@ func checkFragment(fm Format, data []byte, anonymous bool) *fragment {
 	case v.nItems != 1 || len(v.ids) != 1:
 		fr.problem = &Problem{Kind: KindNotWellFormed, Msg: fmt.Sprintf("an item renders as %d items", v.nItems)}
 	default:
-		fr.data, fr.id = data, v.ids[0]
+		fr.id, fr.n, fr.crc = v.ids[0], len(data), crc32.ChecksumIEEE(data)
 		fr.gz = deflateFragment(data)
 	}
 	return fr
 }
 
-// writeTo writes the assembled document to w and returns its size.
-func (a *asm) writeTo(w io.Writer) (int, error) {
+// size is the assembled document's size in bytes.
+func (a *asm) size() int {
 	n := len(a.prefix) + len(a.suffix)
 	if a.fm == FormatJSON {
 		n += max(len(a.frags)-1, 0) // the commas
 	}
 	for _, fr := range a.frags {
-		n += len(fr.data)
+		n += fr.n
 	}
+	return n
+}
+
+// writeTo writes the assembled document to w, inflating each fragment.
+func (a *asm) writeTo(w io.Writer) error {
+	n := a.size()
 	buf, direct := w.(*bytes.Buffer)
 	if !direct {
 		buf = &bytes.Buffer{}
 	}
 	buf.Grow(n)
-	buf.Write(a.prefix)
+	out := buf.AvailableBuffer()
+	out = append(out, a.prefix...)
 	for i, fr := range a.frags {
 		if i > 0 && a.fm == FormatJSON {
-			buf.WriteByte(',')
+			out = append(out, ',')
 		}
-		buf.Write(fr.data)
+		var err error
+		if out, err = fr.inflateTo(out); err != nil {
+			return err
+		}
 	}
-	buf.Write(a.suffix)
+	out = append(out, a.suffix...)
+	buf.Write(out) // onto itself: out is buf's spare capacity
 	if !direct {
 		if _, err := w.Write(buf.Bytes()); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return n, nil
+	return nil
 }

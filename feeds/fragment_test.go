@@ -108,6 +108,18 @@ func TestFragmentsAssembleWhatPublishRenders(t *testing.T) {
 				if plain := gunzipOne(t, gz.Bytes()); !bytes.Equal(plain, want.Bytes()) {
 					t.Errorf("%s %s: gzip holds another document: %s", name, run.label, firstDiff(want.Bytes(), plain))
 				}
+				// Gzip alone: the same stream, the plain size without the plain bytes.
+				var gzOnly bytes.Buffer
+				res, err = run.c.PublishGzip(nil, &gzOnly, tc.feed(fm), fm, tc.b)
+				if err != nil {
+					t.Fatalf("%s %s: gzip alone: %v", name, run.label, err)
+				}
+				if !bytes.Equal(gzOnly.Bytes(), gz.Bytes()) {
+					t.Errorf("%s %s: gzip alone differs from gzip with the plain document", name, run.label)
+				}
+				if !reflect.DeepEqual(res, wantRes) {
+					t.Errorf("%s %s: gzip alone: result %+v, Publish %+v", name, run.label, res, wantRes)
+				}
 			}
 		}
 	}

@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash/maphash"
+	"io"
 	"maps"
 	"sync"
 	"time"
@@ -18,6 +20,10 @@ import (
 // with validators computed once. Header values are pre-built slices so a
 // cache hit assigns them without allocating.
 type rendered struct {
+	// body is nil for a document assembled gzipped (a pull, a search
+	// feed, an archive page): made for a request or a few, mostly from
+	// clients that take gzip, it keeps only its compressed bytes, and a
+	// client that does not take gzip gets them inflated (writePlain).
 	body, gzipped       []byte
 	etag, gzipETag      string
 	modified            time.Time // newest item's update; Last-Modified (zero: none)
@@ -31,24 +37,31 @@ type rendered struct {
 }
 
 // newRendered compresses body whole at the default level: for documents
-// rendered once per change and served many times.
+// rendered once per change and served many times. The ETag is a digest of
+// body.
 func newRendered(body []byte, contentType string, modified time.Time) *rendered {
 	var buf bytes.Buffer
 	buf.Grow(len(body)/4 + 64)
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
-	return newRenderedGzip(body, buf.Bytes(), contentType, modified)
-}
-
-// newRenderedGzip is newRendered with body's gzip already made (assembled
-// from compressed fragments, see feeds.Fragments.PublishGzip).
-func newRenderedGzip(body, gzipped []byte, contentType string, modified time.Time) *rendered {
 	sum := sha256.Sum256(body)
-	tag := hex.EncodeToString(sum[:16])
 	// Exact-size copies: a cached document must not pin a buffer's spare
 	// capacity (up to twice its size) for as long as it lives.
-	body = bytes.Clone(body)
+	return newRenderedSum(bytes.Clone(body), len(body), bytes.Clone(buf.Bytes()), sum, contentType, modified)
+}
+
+// newRenderedGzip is a document of size bytes kept gzipped only (assembled
+// from compressed fragments, see feeds.Fragments.PublishGzip). Its ETag is
+// a digest of the gzipped bytes: the plain ones are a function of them, so
+// it changes whenever either does, and it costs a third of the plain
+// bytes' digest.
+func newRenderedGzip(gzipped []byte, size int, contentType string, modified time.Time) *rendered {
+	return newRenderedSum(nil, size, bytes.Clone(gzipped), sha256.Sum256(gzipped), contentType, modified)
+}
+
+func newRenderedSum(body []byte, size int, gzipped []byte, sum [32]byte, contentType string, modified time.Time) *rendered {
+	tag := hex.EncodeToString(sum[:16])
 	if !modified.IsZero() {
 		modified = modified.UTC().Truncate(time.Second)
 		if y := modified.Year(); y < 1 || y > 9999 {
@@ -57,7 +70,7 @@ func newRenderedGzip(body, gzipped []byte, contentType string, modified time.Tim
 	}
 	r := &rendered{
 		body:     body,
-		gzipped:  bytes.Clone(gzipped),
+		gzipped:  gzipped,
 		etag:     `"` + tag + `"`,
 		gzipETag: `"` + tag + `-gz"`, // strong ETags differ per encoding
 		modified: modified,
@@ -68,9 +81,49 @@ func newRenderedGzip(body, gzipped []byte, contentType string, modified time.Tim
 	if !modified.IsZero() {
 		r.hdrModified = []string{modified.Format(timeFormatHTTP)}
 	}
-	r.hdrLength = []string{itoa(len(r.body))}
+	r.hdrLength = []string{itoa(size)}
 	r.hdrGzLen = []string{itoa(len(r.gzipped))}
 	return r
+}
+
+var gunzippers sync.Pool // of *gzip.Reader
+
+// plain returns the document's plain bytes, inflating them when only the
+// gzipped ones are kept.
+func (r *rendered) plain() ([]byte, error) {
+	if r.body != nil {
+		return r.body, nil
+	}
+	var buf bytes.Buffer
+	if err := r.writePlain(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writePlain writes the document's plain bytes to w: body, or the gzipped
+// bytes inflated on the way (a pooled reader; no copy of the document).
+func (r *rendered) writePlain(w io.Writer) error {
+	if r.body != nil {
+		_, err := w.Write(r.body)
+		return err
+	}
+	src := bytes.NewReader(r.gzipped)
+	zr, _ := gunzippers.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(src)
+	} else {
+		err = zr.Reset(src)
+	}
+	if err != nil {
+		return fmt.Errorf("inflate document: %w", err)
+	}
+	defer gunzippers.Put(zr)
+	if _, err := io.Copy(w, zr); err != nil {
+		return fmt.Errorf("inflate document: %w", err)
+	}
+	return nil
 }
 
 const timeFormatHTTP = "Mon, 02 Jan 2006 15:04:05 GMT"

@@ -225,7 +225,7 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	var buf, gz bytes.Buffer
 	var res feeds.BudgetResult
 	if k.variant != "" {
-		res, err = s.frags.PublishGzip(&buf, &gz, f, q.fm, s.opts.Budget)
+		res, err = s.frags.PublishGzip(nil, &gz, f, q.fm, s.opts.Budget)
 	} else {
 		res, err = s.frags.Publish(&buf, f, q.fm, s.opts.Budget)
 	}
@@ -256,8 +256,8 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	// change look older than what If-Modified-Since clients hold.
 	modified := minTime(res.Updated, time.Now())
 	var r *rendered
-	if gz.Len() > 0 {
-		r = newRenderedGzip(buf.Bytes(), gz.Bytes(), q.fm.ContentType(), modified)
+	if k.variant != "" {
+		r = newRenderedGzip(gz.Bytes(), res.Bytes, q.fm.ContentType(), modified)
 	} else {
 		r = newRendered(buf.Bytes(), q.fm.ContentType(), modified)
 	}
@@ -593,8 +593,16 @@ func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, f *render
 	}
 	h["Content-Length"] = hdrLen
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
+	switch {
+	case r.Method == http.MethodHead:
+	case body != nil:
 		_, _ = w.Write(body)
+	default: // kept gzipped only; this client takes no gzip
+		if err := f.writePlain(w); err != nil {
+			// Past the header: the connection is cut short, which
+			// Content-Length makes the client see.
+			s.log.Error("serve feed", "path", r.URL.Path, "error", err)
+		}
 	}
 }
 

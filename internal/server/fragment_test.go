@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,6 +82,62 @@ func TestPullsAreAssembledAsPublishRendersThem(t *testing.T) {
 		}
 		if f.srv.frags.Len() == 0 {
 			t.Error("no fragment cached")
+		}
+	}
+}
+
+// TestGzipOnlyDocumentsServeEveryClient: a pull, search feed or archive page
+// is kept gzipped only; a client that takes no gzip gets the same document
+// inflated, with its exact Content-Length (GET and HEAD), before and after
+// the document is cached, and each encoding's ETag answers 304 for itself
+// only.
+func TestGzipOnlyDocumentsServeEveryClient(t *testing.T) {
+	var as []*feeds.Article
+	for i := range 30 {
+		a := article(i, "politics")
+		a.ContentHTML += string(bytes.Repeat([]byte("<p>فقرة طويلة من نص الخبر.</p>"), 40))
+		as = append(as, a)
+	}
+	f := newFixture(t, as...)
+	for _, path := range []string{
+		"/feeds/politics.rss?since=2000-01-01T00:00:00Z",
+		"/feeds/politics.atom?since=2000-01-01T00:00:00Z&limit=20",
+		"/feeds/search.json?q=" + "روسيا",
+	} {
+		var first []byte
+		for round := range 3 { // rendered, rendered again and kept, served from the cache
+			resp, plain := f.get(t, path, "Accept-Encoding", "identity")
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "" {
+				t.Fatalf("%s: %d, Content-Encoding %q", path, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+			}
+			if cl := resp.Header.Get("Content-Length"); cl != strconv.Itoa(len(plain)) || len(plain) < 10_000 {
+				t.Fatalf("%s round %d: Content-Length %s, body %d bytes", path, round, cl, len(plain))
+			}
+			if err := feeds.ValidateErr(plain); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if round == 0 {
+				first = plain
+			} else if !bytes.Equal(plain, first) {
+				t.Fatalf("%s round %d: another document", path, round)
+			}
+			head, body := f.do(t, http.MethodHead, path, "Accept-Encoding", "identity")
+			if head.Header.Get("Content-Length") != strconv.Itoa(len(plain)) || len(body) != 0 {
+				t.Errorf("%s: HEAD: Content-Length %s, %d bytes", path, head.Header.Get("Content-Length"), len(body))
+			}
+			gzResp, _ := f.get(t, path, "Accept-Encoding", "gzip")
+			etag, gzETag := resp.Header.Get("ETag"), gzResp.Header.Get("ETag")
+			if etag == "" || gzETag == "" || etag == gzETag {
+				t.Fatalf("%s: ETags %q and %q", path, etag, gzETag)
+			}
+			for _, c := range []struct {
+				enc, tag string
+				want     int
+			}{{"identity", etag, 304}, {"gzip", gzETag, 304}, {"identity", gzETag, 200}, {"gzip", etag, 200}} {
+				if r, _ := f.get(t, path, "Accept-Encoding", c.enc, "If-None-Match", c.tag); r.StatusCode != c.want {
+					t.Errorf("%s: %s with If-None-Match %s: %d, want %d", path, c.enc, c.tag, r.StatusCode, c.want)
+				}
+			}
 		}
 	}
 }

@@ -60,7 +60,8 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 		return nil, "", 0, err
 	}
 	if f, ok := s.cache.getAt(k, ver); ok {
-		return f.body, f.hdrType[0], ver, nil
+		body, err := f.plain()
+		return body, f.hdrType[0], ver, err
 	}
 	f, err := s.renderFeed(ctx, k, q)
 	if err != nil {
@@ -74,7 +75,8 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 		return nil, "", 0, fmt.Errorf("topic %s: %w (version %d, then %d)", topic, errTopicMoved, ver, after)
 	}
 	s.cache.put(k, ver, f) // kept only if the server's versions agree
-	return f.body, f.hdrType[0], ver, nil
+	body, err := f.plain()
+	return body, f.hdrType[0], ver, err
 }
 
 // depVersion reads the version a document depends on from the store.
