@@ -3,9 +3,9 @@ package feeds
 import (
 	"compress/flate"
 	"encoding/binary"
-	"hash/crc32"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"sync"
 )
