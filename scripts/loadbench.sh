@@ -28,6 +28,7 @@
 #   RESULTS=PATH      results file (default /tmp/newswire-loadbench-<time>.md)
 #   NEWSWIRE_BIN=PATH use this newswire binary instead of building one
 #   KEEP=1            keep the work directory (database, logs, wrk output)
+#   SCENARIOS="gzip plain 304 since cursors"  the scenarios to run, (a)-(e)
 #
 # Exit status: 0 when the benchmark ran (targets missed or servers answering
 # wrongly are reported, not failures); 1 when setup failed.
@@ -371,7 +372,7 @@ declare -A SPID=([minserve]=$MS_PID [minserve-h]=$MSH_PID [nginx]=$NGX_PID [news
 # distinct ?since= values (more than newswire's cache keeps), so most
 # requests render; (d) repeats one value, which newswire may cache.
 CURSORS=5000
-SCENARIOS=(gzip plain 304 since cursors)
+read -ra SCENARIOS <<<"${SCENARIOS:-gzip plain 304 since cursors}"
 declare -A LABEL=(
 	[gzip]="(a) cached feed, gzip ($(human "$GZ_SIZE"))"
 	[plain]="(b) cached feed, identity ($(human "$PLAIN_SIZE"))"

@@ -183,6 +183,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		StaleIfError:         cfg.CacheStaleIfError,
 		MaxLimit:             cfg.Feeds.MaxItems,
 		Budget:               feeds.Budget{MaxBytes: int(cfg.Feeds.MaxBytes)}, // 0: the 2 MB default
+		MaxRenders:           cfg.Feeds.MaxRenders,
 		Metrics:              met,
 		HubURL:               hubURL,
 		RateLimit: server.RateLimit{

@@ -281,22 +281,22 @@ ingest: {concurrency: 8, max_new_per_pass: 20, timeout: 45s, max_bytes: 1048576}
 websub: {hub_url: "https://hub.example/", allow_private_callbacks: true}
 limits: {unconditional_interval: 120, include_loopback: true}
 admin: {token: "0123456789abcdef0123"}
-feeds: {max_items: 100, max_bytes: 1000000}
+feeds: {max_items: 100, max_bytes: 1000000, max_renders: 16}
 `)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Ingest.Concurrency != 8 || time.Duration(cfg.Ingest.Timeout) != 45*time.Second || !cfg.WebSub.AllowPrivateCallbacks ||
-		time.Duration(cfg.Limits.Interval) != 2*time.Minute || cfg.Feeds.MaxItems != 100 || cfg.Admin.Token == "" {
+		time.Duration(cfg.Limits.Interval) != 2*time.Minute || cfg.Feeds.MaxItems != 100 || cfg.Feeds.MaxRenders != 16 || cfg.Admin.Token == "" {
 		t.Errorf("sections not read: %+v %+v %+v %+v", cfg.Ingest, cfg.WebSub, cfg.Limits, cfg.Feeds)
 	}
 	if time.Duration(Default().Limits.Interval) != time.Minute {
 		t.Error("default unconditional interval is not 60s")
 	}
 
-	bad := mustParse(t, "admin: {token: short}\nfeeds: {max_bytes: 100}\ningest: {concurrency: -1}\n")
+	bad := mustParse(t, "admin: {token: short}\nfeeds: {max_bytes: 100, max_renders: -2}\ningest: {concurrency: -1}\n")
 	err := bad.Validate()
-	for _, want := range []string{"admin.token", "feeds.max_bytes", "ingest.concurrency"} {
+	for _, want := range []string{"admin.token", "feeds.max_bytes", "feeds.max_renders", "ingest.concurrency"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("validation error does not name %s: %v", want, err)
 		}

@@ -102,6 +102,7 @@ func (c *Config) Validate() error {
 	nonNegative("limits.unconditional_interval", int64(c.Limits.Interval))
 	nonNegative("feeds.max_items", int64(c.Feeds.MaxItems))
 	nonNegative("feeds.max_bytes", c.Feeds.MaxBytes)
+	nonNegative("feeds.max_renders", int64(c.Feeds.MaxRenders))
 	if c.Feeds.MaxBytes > 0 && c.Feeds.MaxBytes < 64<<10 {
 		add("feeds.max_bytes", fmt.Sprint(c.Feeds.MaxBytes), errors.New("must be at least 65536 (64 KiB)"))
 	}

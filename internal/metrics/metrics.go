@@ -21,6 +21,7 @@ type Metrics struct {
 	CacheHits    *prometheus.CounterVec // format
 	CacheMisses  *prometheus.CounterVec // format
 	Renders      *prometheus.CounterVec // format, result (ok, invalid)
+	RenderQueue  prometheus.Gauge       // requests waiting for a turn to render
 	ItemsSkipped *prometheus.CounterVec // format, reason
 	RateLimited  prometheus.Counter
 	Fetches      *prometheus.CounterVec   // source, result (ok, not_modified, error)
@@ -46,6 +47,9 @@ func New() *Metrics {
 		Renders: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_renders_total", Help: "Feed renders by result (ok, invalid: refused by the publish gate).",
 		}, []string{"format", "result"}),
+		RenderQueue: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newswire_feed_renders_waiting", Help: "Feed requests waiting for a turn to render (at most max_renders render at once).",
+		}),
 		ItemsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_items_skipped_total",
 			Help: "Items and tombstones left out of a feed render because they cannot be rendered or failed validation, by format and reason (bad-date, missing-id, empty-content, relative-url...).",
@@ -67,7 +71,7 @@ func New() *Metrics {
 			Name: "newswire_websub_deliveries_total", Help: "WebSub content distributions by result (ok, failed).",
 		}, []string{"result"}),
 	}
-	m.reg.MustRegister(m.Requests, m.CacheHits, m.CacheMisses, m.Renders, m.ItemsSkipped, m.RateLimited,
+	m.reg.MustRegister(m.Requests, m.CacheHits, m.CacheMisses, m.Renders, m.RenderQueue, m.ItemsSkipped, m.RateLimited,
 		m.Fetches, m.FetchSeconds, m.Items, m.Deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

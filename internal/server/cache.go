@@ -421,6 +421,11 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 // errRenderPanicked is what waiters of a render that panicked get.
 var errRenderPanicked = errors.New("render failed")
 
+// errRenderAbandoned is a render that never started: the request that was
+// to run it went away while it waited for its turn. Requests that joined
+// it start their own.
+var errRenderAbandoned = errors.New("render abandoned before it started")
+
 // renderTimeout bounds one render. A render serves every request that
 // missed the same document meanwhile, so it does not end when the request
 // that started it does.
@@ -430,6 +435,16 @@ const renderTimeout = 30 * time.Second
 // render runs under ctx's values but not its cancellation: one client
 // hanging up must not fail the others waiting for the same document.
 func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Context, ver int64) (*rendered, error)) (*rendered, error) {
+	for {
+		r, err := c.do1(ctx, k, render)
+		if errors.Is(err, errRenderAbandoned) && ctx.Err() == nil {
+			continue // another request's render that never started: run our own
+		}
+		return r, err
+	}
+}
+
+func (c *cache) do1(ctx context.Context, k cacheKey, render func(ctx context.Context, ver int64) (*rendered, error)) (*rendered, error) {
 	c.mu.Lock()
 	if e, ok := c.entries[k]; ok {
 		c.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"github.com/newswire/newswire/internal/metrics"
 	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/semaphore"
 )
 
 // Store is what the server needs from storage. It is satisfied by
@@ -84,6 +86,9 @@ type Options struct {
 	// FragmentBytes bounds the validated item fragments feeds are
 	// assembled from (feeds.Fragments); 0: feeds.DefaultFragmentBytes.
 	FragmentBytes int64
+	// MaxRenders bounds the feed documents rendered at once for requests;
+	// more wait their turn, first come first served. 0: twice GOMAXPROCS.
+	MaxRenders int
 	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
 	// external one); empty: none.
 	HubURL string
@@ -128,6 +133,9 @@ func (o *Options) setDefaults() {
 	}
 	// feeds.max_items caps every feed, the default-sized ones too.
 	o.DefaultLimit = min(o.DefaultLimit, o.MaxLimit)
+	if o.MaxRenders <= 0 {
+		o.MaxRenders = 2 * runtime.GOMAXPROCS(0)
+	}
 	if o.WatchInterval <= 0 {
 		o.WatchInterval = time.Second
 	}
@@ -150,6 +158,14 @@ type Server struct {
 	// budget variant, for every document that carries it: this instance's
 	// own, keyed by the item's content, so nothing needs invalidating.
 	frags *feeds.Fragments
+	// renders admits renders for requests in the order they came
+	// (semaphore.Weighted is FIFO). Without it every render of a busy
+	// instance competes for the database pool's connections, which
+	// database/sql hands to a waiter at random, several times per render:
+	// the unlucky wait many turns, and that was the p99 of pulls.
+	renders *semaphore.Weighted
+	waiting atomic.Int64 // requests waiting for a turn to render
+	asked   atomic.Int64 // turns asked for since start (tests tell waits apart by it)
 
 	cacheControlHdr []string
 	tmpl            *template.Template
@@ -180,7 +196,8 @@ type Server struct {
 func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
-		cleaner: opts.Cleaner, faults: newsroom.NewFaultLog(log, opts.Writes), frags: feeds.NewFragments(opts.FragmentBytes)}
+		cleaner: opts.Cleaner, faults: newsroom.NewFaultLog(log, opts.Writes), frags: feeds.NewFragments(opts.FragmentBytes),
+		renders: semaphore.NewWeighted(int64(opts.MaxRenders))}
 	if s.cleaner == nil {
 		s.cleaner = content.New(content.Options{}) // once, not per request
 	}

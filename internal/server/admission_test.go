@@ -1,0 +1,189 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
+	"github.com/newswire/newswire/internal/store"
+)
+
+// gatedStore holds every pull's query until the test lets it go (or
+// ends: a failing test must not hang), and counts the queries running at
+// once.
+type gatedStore struct {
+	*store.Store
+	entered chan struct{}
+	release chan struct{}
+	open    chan struct{} // closed when the test ends
+	running atomic.Int64
+	most    atomic.Int64
+}
+
+func (g *gatedStore) Changes(ctx context.Context, cat string, after newsroom.Since, limit int) ([]newsroom.Change, error) {
+	n := g.running.Add(1)
+	defer g.running.Add(-1)
+	for m := g.most.Load(); n > m && !g.most.CompareAndSwap(m, n); m = g.most.Load() {
+	}
+	g.entered <- struct{}{}
+	select {
+	case <-g.release:
+	case <-g.open:
+	}
+	return g.Store.Changes(ctx, cat, after, limit)
+}
+
+func newGatedServer(t *testing.T, maxRenders int) (*gatedStore, *Server, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	st := mustOpen(t, filepath.Join(t.TempDir(), "n.db"))
+	if err := st.UpsertCategory(ctx, feeds.Category{Slug: "politics", Title: "سياسة"}); err != nil {
+		t.Fatal(err)
+	}
+	var as []*feeds.Article
+	for i := range 5 {
+		as = append(as, article(i, "politics"))
+	}
+	if _, err := st.SaveArticles(ctx, as); err != nil {
+		t.Fatal(err)
+	}
+	// entered has room for every query a test makes: a query that
+	// should have waited is counted, not blocked.
+	g := &gatedStore{Store: st, entered: make(chan struct{}, 64), release: make(chan struct{}), open: make(chan struct{})}
+	srv := New(g, Options{BaseURL: "https://news.example", Language: "ar", WatchInterval: time.Hour, MaxRenders: maxRenders},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { close(g.open); ts.Close(); _ = srv.Close(context.Background()) })
+	return g, srv, ts
+}
+
+// waitFor waits for cond, an event another goroutine brings about; the
+// bound only ends a test that would otherwise hang.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+	}
+}
+
+// TestRendersWaitTheirTurn: however many pulls arrive at once, at most
+// MaxRenders render (and hold a database connection) at a time; the rest
+// wait for a turn, and every one is answered.
+func TestRendersWaitTheirTurn(t *testing.T) {
+	const limit, pulls = 2, 7
+	g, srv, ts := newGatedServer(t, limit)
+	codes := make(chan int, pulls)
+	for i := range pulls {
+		go func() {
+			resp, err := http.Get(fmt.Sprintf("%s/feeds/politics.rss?since=2000-01-01T00:00:%02dZ", ts.URL, i))
+			if err != nil {
+				codes <- 0
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	for range limit {
+		<-g.entered
+	}
+	// Every other pull has arrived and waits for a turn, none renders.
+	waitFor(t, "the other pulls to wait", func() bool { return srv.waiting.Load() == pulls-limit || g.running.Load() > limit })
+	if n := g.running.Load(); n > limit {
+		t.Fatalf("%d renders at once, limit %d", n, limit)
+	}
+	go func() {
+		for range pulls {
+			g.release <- struct{}{}
+		}
+	}()
+	for range pulls - limit {
+		<-g.entered
+	}
+	for range pulls {
+		if c := <-codes; c != http.StatusOK {
+			t.Errorf("a pull answered %d", c)
+		}
+	}
+	if m := g.most.Load(); m > limit {
+		t.Errorf("%d renders ran at once, limit %d", m, limit)
+	}
+}
+
+// TestAbandonedTurnIsNotSharedFailure: a request that leaves while waiting
+// for its turn takes its render with it, and a request that had joined
+// that render (same document) renders in its own turn instead of failing.
+func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
+	g, srv, ts := newGatedServer(t, 1)
+	joined := make(chan struct{}, 1)
+	srv.cache.joined = func(cacheKey) { joined <- struct{}{} }
+	path := ts.URL + "/feeds/politics.rss?since=2000-01-01T00:00:00Z"
+
+	// An unrelated pull holds the only turn.
+	busy := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(ts.URL + "/feeds/politics.rss?since=2001-01-01T00:00:00Z")
+		if err != nil {
+			busy <- 0
+			return
+		}
+		resp.Body.Close()
+		busy <- resp.StatusCode
+	}()
+	<-g.entered
+
+	// A starts the render of path and waits for a turn; B joins it.
+	ctxA, leaveA := context.WithCancel(context.Background())
+	doneA := make(chan struct{})
+	go func() {
+		defer close(doneA)
+		req, _ := http.NewRequestWithContext(ctxA, http.MethodGet, path, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	// Turns asked: the unrelated pull's, then A's.
+	waitFor(t, "A to wait for a turn", func() bool { return srv.asked.Load() == 2 && srv.waiting.Load() == 1 })
+	codeB := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(path)
+		if err != nil {
+			codeB <- 0
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		codeB <- resp.StatusCode
+	}()
+	<-joined
+	leaveA()
+	<-doneA
+	// B now waits for the turn in its own name.
+	waitFor(t, "B to wait for its own turn", func() bool { return srv.asked.Load() == 3 && srv.waiting.Load() == 1 })
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		g.release <- struct{}{} // the unrelated pull
+		<-g.entered             // B's render
+		g.release <- struct{}{}
+	})
+	if c := <-busy; c != http.StatusOK {
+		t.Errorf("the unrelated pull answered %d", c)
+	}
+	if c := <-codeB; c != http.StatusOK {
+		t.Errorf("B, which had joined the abandoned render, answered %d", c)
+	}
+	wg.Wait()
+}
