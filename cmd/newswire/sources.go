@@ -100,7 +100,14 @@ func (m *Main) runSourcesAdd(ctx context.Context, args []string) error {
 	if err := sourceProblems(checkSource(src, !had), cliDoor); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	saved, err := st.UpsertSource(ctx, storeSource(src, "cli"))
+	// Origin says which door created a source, and a change through
+	// another keeps it: a config source changed here is still the config's,
+	// removed by serve when the config no longer declares it.
+	origin := newsroom.OriginCLI
+	if had && before.Origin != "" {
+		origin = before.Origin
+	}
+	saved, err := st.UpsertSource(ctx, storeSource(src, origin))
 	if err != nil {
 		return err
 	}
