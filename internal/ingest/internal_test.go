@@ -148,6 +148,9 @@ func TestIntervalsAndBackoff(t *testing.T) {
 		{"own schedule, tick a little early", plain, 10*time.Minute - 20*time.Second, false, true},
 		{"own schedule, half an interval early", plain, 4 * time.Minute, false, false},
 		{"another instance's tick, a little early", plain, 10*time.Minute - 20*time.Second, true, false},
+		// A restarted instance's first tick: at the old offset, while the
+		// last attempt started a moment after the tick that ran it.
+		{"another instance's tick, a pass's start-up early", plain, 10*time.Minute - 2*time.Second, true, true},
 		{"another instance's tick, at the next run", plain, 10 * time.Minute, true, true},
 		{"stretched, previous tick", stretched, 20 * time.Minute, false, false},
 		{"stretched, tick a little early", stretched, 30*time.Minute - 2*time.Second, false, true},

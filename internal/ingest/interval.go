@@ -61,20 +61,21 @@ const dueSlack = 5 * time.Second
 // twice its interval. Another instance's tick comes at an offset of its own
 // (its start time, its jitter): early by up to half an interval, it would
 // poll the source again long before its next run, and with several
-// instances every tick would; it waits for NextRun. When an upstream or a
-// backoff stretched the interval, NextRun is honoured to within dueSlack,
-// at worst one tick late.
+// instances every tick would; it waits for NextRun, to within dueSlack. A
+// restarted instance is another instance too (what it attempted is not
+// kept), and its first tick, at the offset of the one before the restart,
+// finds NextRun a pass's start-up delay away: without the slack the source
+// would wait a whole interval more. When an upstream or a backoff stretched
+// the interval, NextRun is honoured to within dueSlack as well, at worst one
+// tick late.
 func due(src newsroom.Source, now time.Time, mine bool) bool {
 	if src.NextRun.IsZero() {
 		return true
 	}
 	slack := dueSlack
 	every := scheduleInterval(src.Schedule, now)
-	if !src.LastAttempt.IsZero() && src.NextRun.Sub(src.LastAttempt) <= every {
-		slack = 0
-		if mine {
-			slack = max(dueSlack, every/2)
-		}
+	if mine && !src.LastAttempt.IsZero() && src.NextRun.Sub(src.LastAttempt) <= every {
+		slack = max(dueSlack, every/2)
 	}
 	return !now.Before(src.NextRun.Add(-slack))
 }
