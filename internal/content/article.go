@@ -62,9 +62,6 @@ func New(opts Options) *Cleaner {
 	return c
 }
 
-// Article cleans a with a Cleaner built from opts; callers that clean many
-// articles should build one with New and reuse it.
-func Article(a *feeds.Article, opts Options) (Report, error) { return New(opts).Article(a) }
 
 // Report says what cleaning an article did.
 type Report struct {

@@ -637,9 +637,9 @@ func TestCleanerConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-func TestArticleConvenience(t *testing.T) {
+func TestArticleCustomMarkers(t *testing.T) {
 	a := seedArticle(t)
-	r, err := Article(a, Options{Markers: Markers{Headings: []string{"أسئلة شائعة"}, Related: []string{"مواضيع ذات صلة"}}})
+	r, err := New(Options{Markers: Markers{Headings: []string{"أسئلة شائعة"}, Related: []string{"مواضيع ذات صلة"}}}).Article(a)
 	if err != nil {
 		t.Fatal(err)
 	}
