@@ -62,7 +62,6 @@ func New(opts Options) *Cleaner {
 	return c
 }
 
-
 // Report says what cleaning an article did.
 type Report struct {
 	Cuts             []Cut  // every block removed, in document order

@@ -87,10 +87,19 @@ func (b *batch) build() []newsroom.PassItem {
 	textOnly := jsonTextOnly(b.feed)
 	fp := fingerprint(b.src, b.base, b.feed.Language)
 
+	// Every item is hashed, on every core: for a document whose items are
+	// all stored, the hashes are most of what the pass does beside the parse.
+	hashes := make([][]byte, len(b.feed.Items))
+	bufs := make([][]byte, runtime.GOMAXPROCS(0)) // one per worker, reused for its items
+	eachAtOnce(len(b.feed.Items), func(w, i int) {
+		if it := b.feed.Items[i]; it != nil {
+			hashes[i] = rawHash(fp, it, textOnly[i], &bufs[w])
+		}
+	})
+
 	entries := make([]entry, 0, len(b.feed.Items))
 	seen := make(map[string]bool, len(b.feed.Items))
 	pending := 0
-	var buf []byte
 	for i, it := range b.feed.Items {
 		if it == nil {
 			continue
@@ -104,7 +113,7 @@ func (b *batch) build() []newsroom.PassItem {
 			}
 		}
 		seen[e.key] = true
-		e.hash = rawHash(fp, it, e.textOnly, &buf)
+		e.hash = hashes[i]
 		k, ok := b.known[e.key]
 		switch {
 		case ok && bytes.Equal(k.Hash, e.hash):
@@ -168,8 +177,32 @@ type built struct {
 	dropped error // Clean refused it
 }
 
-// minParallelItems is the fewest entries appendItems spreads over cores.
+// minParallelItems is the fewest items eachAtOnce spreads over cores.
 const minParallelItems = 8
+
+// eachAtOnce calls fn(w, i) for every i below n, on every core the
+// process has when n is at least minParallelItems; w, below
+// runtime.GOMAXPROCS(0), is the worker making the call, for state of its
+// own. fn must touch only what belongs to i (or to w).
+func eachAtOnce(n int, fn func(w, i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/(minParallelItems/2))
+	if n < minParallelItems || workers < 2 {
+		for i := range n {
+			fn(0, i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(w, i)
+			}
+		})
+	}
+	wg.Wait()
+}
 
 // appendItems appends the items of entries, in their order, noting the
 // ones Clean refused in dropped. Entries are normalised and cleaned on
@@ -177,23 +210,7 @@ const minParallelItems = 8
 // reading, cleaning), and a new source's backlog is hundreds of them.
 func (b *batch) appendItems(items []newsroom.PassItem, entries []*entry, m *matcher) []newsroom.PassItem {
 	out := make([]built, len(entries))
-	workers := min(runtime.GOMAXPROCS(0), len(entries)/(minParallelItems/2))
-	if len(entries) < minParallelItems || workers < 2 {
-		for i, e := range entries {
-			out[i] = b.item(e, m)
-		}
-	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Go(func() {
-				for i := int(next.Add(1)) - 1; i < len(entries); i = int(next.Add(1)) - 1 {
-					out[i] = b.item(entries[i], m)
-				}
-			})
-		}
-		wg.Wait()
-	}
+	eachAtOnce(len(entries), func(_, i int) { out[i] = b.item(entries[i], m) })
 	for _, r := range out {
 		if r.dropped != nil {
 			b.dropped = append(b.dropped, r.dropped)
