@@ -74,7 +74,8 @@ type fragKey struct {
 // that failed validation, so that it is not validated again each time.
 //
 // Only the compressed bytes are kept: about a third of the plain ones, so
-// the cache holds three times the items in the same memory. A gzipped
+// an item takes about a quarter of what plain and compressed together took.
+// A gzipped
 // document needs nothing else (its CRC-32 is combined from the fragments'),
 // and a plain one inflates them (inflateTo), which costs less than the
 // copies a rendering makes anyway.
@@ -107,6 +108,18 @@ func (c *Fragments) get(k fragKey) *fragment {
 	fr := c.entries[k]
 	c.mu.Unlock()
 	return fr
+}
+
+// drop forgets fr wherever the cache holds it.
+func (c *Fragments) drop(fr *fragment) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if e == fr {
+			delete(c.entries, k)
+			c.size -= e.size()
+		}
+	}
 }
 
 func (c *Fragments) put(k fragKey, fr *fragment) {
@@ -219,11 +232,11 @@ func (c *Fragments) PublishGzip(w, gz io.Writer, f *Feed, fm Format, b Budget) (
 
 // asm is an assembled document: the frame around the items' fragments.
 type asm struct {
-	fm      Format
-	prefix  []byte
-	suffix  []byte
-	frags   []*fragment
-	written int
+	c      *Fragments // where frags are cached: one that fails to inflate is dropped
+	fm     Format
+	prefix []byte
+	suffix []byte
+	frags  []*fragment
 }
 
 func (c *Fragments) publish(w, gz io.Writer, f *Feed, fm Format, b Budget) (BudgetResult, *asm, error) {
@@ -292,7 +305,7 @@ func (c *Fragments) publish(w, gz io.Writer, f *Feed, fm Format, b Budget) (Budg
 			return BudgetResult{}, nil, err
 		}
 	}
-	a := &asm{fm: fm, prefix: prefix, suffix: suffix, frags: full}
+	a := &asm{c: c, fm: fm, prefix: prefix, suffix: suffix, frags: full}
 	if modes != nil {
 		a.frags = make([]*fragment, 0, res.Items)
 		short, err := c.fragments(d, fm, modeSummary, modes)
@@ -645,6 +658,7 @@ func (a *asm) writeTo(w io.Writer) error {
 		}
 		var err error
 		if out, err = fr.inflateTo(out); err != nil {
+			a.c.drop(fr) // rendered afresh next time, not failed again
 			return err
 		}
 	}

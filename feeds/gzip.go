@@ -148,7 +148,10 @@ var errFragment = errors.New("cached fragment is corrupt")
 // inflateTo appends the fragment's plain bytes to out.
 func (fr *fragment) inflateTo(out []byte) ([]byte, error) {
 	in := inflaters.Get().(*inflater)
-	defer inflaters.Put(in)
+	defer func() {
+		in.src = fragmentReader{} // the pool must not keep the fragment alive
+		inflaters.Put(in)
+	}()
 	in.src = fragmentReader{gz: fr.gz}
 	if err := in.zr.(flate.Resetter).Reset(&in.src, nil); err != nil {
 		return out, fmt.Errorf("inflate fragment: %w", err)

@@ -70,3 +70,33 @@ func TestFragmentInflatesToItsBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestCorruptFragmentIsRenderedAfresh: a cached fragment that no longer
+// inflates fails the document it is in once, is forgotten, and the next
+// document renders the item again instead of failing for as long as the
+// cache keeps it.
+func TestCorruptFragmentIsRenderedAfresh(t *testing.T) {
+	c := NewFragments(0)
+	f := smallFeed(FormatRSS)
+	var want bytes.Buffer
+	if _, err := c.Publish(&want, f, FormatRSS, Budget{}); err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	for _, fr := range c.entries {
+		fr.gz = []byte{0xff, 0xff, 0xff} // one of them goes bad
+		break
+	}
+	c.mu.Unlock()
+	var got bytes.Buffer
+	if _, err := c.Publish(&got, smallFeed(FormatRSS), FormatRSS, Budget{}); err == nil {
+		t.Fatal("a corrupt fragment was published")
+	}
+	got.Reset()
+	if _, err := c.Publish(&got, smallFeed(FormatRSS), FormatRSS, Budget{}); err != nil {
+		t.Fatalf("still failing after the corrupt fragment was found: %v", err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Error("the document rendered afresh differs")
+	}
+}

@@ -91,7 +91,7 @@ func (b *batch) build() []newsroom.PassItem {
 	// all stored, the hashes are most of what the pass does beside the parse.
 	hashes := make([][]byte, len(b.feed.Items))
 	bufs := make([][]byte, runtime.GOMAXPROCS(0)) // one per worker, reused for its items
-	eachAtOnce(len(b.feed.Items), func(w, i int) {
+	eachAtOnce(len(b.feed.Items), len(bufs), func(w, i int) {
 		if it := b.feed.Items[i]; it != nil {
 			hashes[i] = rawHash(fp, it, textOnly[i], &bufs[w])
 		}
@@ -180,12 +180,13 @@ type built struct {
 // minParallelItems is the fewest items eachAtOnce spreads over cores.
 const minParallelItems = 8
 
-// eachAtOnce calls fn(w, i) for every i below n, on every core the
-// process has when n is at least minParallelItems; w, below
-// runtime.GOMAXPROCS(0), is the worker making the call, for state of its
-// own. fn must touch only what belongs to i (or to w).
-func eachAtOnce(n int, fn func(w, i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n/(minParallelItems/2))
+// eachAtOnce calls fn(w, i) for every i below n, on up to procs workers
+// (runtime.GOMAXPROCS(0), read once by the caller: the runtime may change
+// it) when n is at least minParallelItems; w, below procs, is the worker
+// making the call, for state of its own. fn must touch only what belongs to
+// i (or to w).
+func eachAtOnce(n, procs int, fn func(w, i int)) {
+	workers := min(procs, n/(minParallelItems/2))
 	if n < minParallelItems || workers < 2 {
 		for i := range n {
 			fn(0, i)
@@ -210,7 +211,7 @@ func eachAtOnce(n int, fn func(w, i int)) {
 // reading, cleaning), and a new source's backlog is hundreds of them.
 func (b *batch) appendItems(items []newsroom.PassItem, entries []*entry, m *matcher) []newsroom.PassItem {
 	out := make([]built, len(entries))
-	eachAtOnce(len(entries), func(_, i int) { out[i] = b.item(entries[i], m) })
+	eachAtOnce(len(entries), runtime.GOMAXPROCS(0), func(_, i int) { out[i] = b.item(entries[i], m) })
 	for _, r := range out {
 		if r.dropped != nil {
 			b.dropped = append(b.dropped, r.dropped)

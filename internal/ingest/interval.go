@@ -47,7 +47,9 @@ func backoff(every time.Duration, failures int, maxBackoff time.Duration) time.D
 }
 
 // dueSlack is how early a scheduled run may find the source and still poll
-// it when an upstream (ttl, max-age, Retry-After) or a backoff set NextRun.
+// it when an upstream (ttl, max-age, Retry-After) or a backoff set NextRun,
+// or when another instance (or this one before a restart) made the last
+// attempt.
 const dueSlack = 5 * time.Second
 
 // due reports whether a scheduled run at now should poll src; mine is

@@ -28,9 +28,16 @@ type gatedStore struct {
 	open    chan struct{} // closed when the test ends
 	running atomic.Int64
 	most    atomic.Int64
+	mu        sync.Mutex
+	deadlines []time.Time // of each query's context
 }
 
 func (g *gatedStore) Changes(ctx context.Context, cat string, after newsroom.Since, limit int) ([]newsroom.Change, error) {
+	if d, ok := ctx.Deadline(); ok {
+		g.mu.Lock()
+		g.deadlines = append(g.deadlines, d)
+		g.mu.Unlock()
+	}
 	n := g.running.Add(1)
 	defer g.running.Add(-1)
 	for m := g.most.Load(); n > m && !g.most.CompareAndSwap(m, n); m = g.most.Load() {
@@ -67,6 +74,18 @@ func newGatedServer(t *testing.T, maxRenders int) (*gatedStore, *Server, *httpte
 	return g, srv, ts
 }
 
+// getCode sends the status GET url answers with to codes (0: no answer).
+func getCode(url string, codes chan<- int) {
+	resp, err := http.Get(url)
+	if err != nil {
+		codes <- 0
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	codes <- resp.StatusCode
+}
+
 // waitFor waits for cond, an event another goroutine brings about; the
 // bound only ends a test that would otherwise hang.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -86,16 +105,7 @@ func TestRendersWaitTheirTurn(t *testing.T) {
 	g, srv, ts := newGatedServer(t, limit)
 	codes := make(chan int, pulls)
 	for i := range pulls {
-		go func() {
-			resp, err := http.Get(fmt.Sprintf("%s/feeds/politics.rss?since=2000-01-01T00:00:%02dZ", ts.URL, i))
-			if err != nil {
-				codes <- 0
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			codes <- resp.StatusCode
-		}()
+		go getCode(fmt.Sprintf("%s/feeds/politics.rss?since=2000-01-01T00:00:%02dZ", ts.URL, i), codes)
 	}
 	for range limit {
 		<-g.entered
@@ -134,15 +144,7 @@ func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 
 	// An unrelated pull holds the only turn.
 	busy := make(chan int, 1)
-	go func() {
-		resp, err := http.Get(ts.URL + "/feeds/politics.rss?since=2001-01-01T00:00:00Z")
-		if err != nil {
-			busy <- 0
-			return
-		}
-		resp.Body.Close()
-		busy <- resp.StatusCode
-	}()
+	go getCode(ts.URL+"/feeds/politics.rss?since=2001-01-01T00:00:00Z", busy)
 	<-g.entered
 
 	// A starts the render of path and waits for a turn; B joins it.
@@ -158,16 +160,7 @@ func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 	// Turns asked: the unrelated pull's, then A's.
 	waitFor(t, "A to wait for a turn", func() bool { return srv.asked.Load() == 2 && srv.waiting.Load() == 1 })
 	codeB := make(chan int, 1)
-	go func() {
-		resp, err := http.Get(path)
-		if err != nil {
-			codeB <- 0
-			return
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		codeB <- resp.StatusCode
-	}()
+	go getCode(path, codeB)
 	<-joined
 	leaveA()
 	<-doneA
@@ -186,4 +179,32 @@ func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 		t.Errorf("B, which had joined the abandoned render, answered %d", c)
 	}
 	wg.Wait()
+}
+
+// TestRenderTimeIsCountedFromTheTurn: a render's time limit starts when it
+// gets its turn, not when its request arrived: a request that waited long
+// in the queue still gets the whole renderTimeout to render.
+func TestRenderTimeIsCountedFromTheTurn(t *testing.T) {
+	g, srv, ts := newGatedServer(t, 1)
+	if err := srv.renders.Acquire(context.Background(), 1); err != nil { // the test holds the only turn
+		t.Fatal(err)
+	}
+	code := make(chan int, 1)
+	go getCode(ts.URL+"/feeds/politics.rss?since=2000-01-01T00:00:00Z", code)
+	waitFor(t, "the pull to wait for a turn", func() bool { return srv.waiting.Load() == 1 })
+	turn := time.Now()
+	srv.renders.Release(1)
+	<-g.entered
+	g.release <- struct{}{}
+	if c := <-code; c != http.StatusOK {
+		t.Fatalf("pull answered %d", c)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.deadlines) == 0 {
+		t.Fatal("the render's query had no deadline")
+	}
+	if d := g.deadlines[0]; d.Before(turn.Add(renderTimeout)) {
+		t.Errorf("render deadline %v after its turn, want at least %v", d.Sub(turn), renderTimeout)
+	}
 }

@@ -16,12 +16,12 @@ import (
 	"unsafe"
 )
 
-// rendered is one feed document ready to serve: its bytes plain and gzipped,
-// with validators computed once. Header values are pre-built slices so a
+// rendered is one feed document ready to serve: its bytes gzipped, and plain
+// unless it is kept gzipped only, with validators computed once. Header values are pre-built slices so a
 // cache hit assigns them without allocating.
 type rendered struct {
 	// body is nil for a document assembled gzipped (a pull, a search
-	// feed, an archive page): made for a request or a few, mostly from
+	// feed, an archive page: cacheKey.assembled): made for a request or a few, mostly from
 	// clients that take gzip, it keeps only its compressed bytes, and a
 	// client that does not take gzip gets them inflated (writePlain).
 	body, gzipped       []byte
@@ -88,6 +88,10 @@ func newRenderedSum(body []byte, size int, gzipped []byte, sum [32]byte, content
 
 var gunzippers sync.Pool // of *gzip.Reader
 
+// gzipHeaderOnly is an empty gzip member's header: what a pooled reader is
+// left reading.
+var gzipHeaderOnly = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
+
 // plain returns the document's plain bytes, inflating them when only the
 // gzipped ones are kept.
 func (r *rendered) plain() ([]byte, error) {
@@ -119,8 +123,10 @@ func (r *rendered) writePlain(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("inflate document: %w", err)
 	}
-	defer gunzippers.Put(zr)
-	if _, err := io.Copy(w, zr); err != nil {
+	_, err = io.Copy(w, zr)
+	_ = zr.Reset(bytes.NewReader(gzipHeaderOnly)) // the pool must not keep the document alive
+	gunzippers.Put(zr)
+	if err != nil {
 		return fmt.Errorf("inflate document: %w", err)
 	}
 	return nil

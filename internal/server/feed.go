@@ -70,6 +70,14 @@ func (q *feedRequest) key() cacheKey {
 	return k
 }
 
+// assembled reports whether k's document is a pull, a search feed or an
+// archive page: made for a request or a few, assembled from compressed
+// fragments and kept gzipped only. Current feeds, at any ?limit=, are
+// served many times per render and keep both encodings.
+func (k cacheKey) assembled() bool {
+	return k.variant != "" && k.variant != "limit"
+}
+
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	s.serveFeed(w, r, r.PathValue("name"))
 }
@@ -104,6 +112,9 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) 
 				return nil, fmt.Errorf("%w: %w", errRenderAbandoned, err)
 			}
 			defer s.renders.Release(1)
+			// renderTimeout bounds the render, not the wait for its turn.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
+			defer cancel()
 			return s.renderFeed(ctx, k, &q)
 		})
 		if err != nil {
@@ -240,12 +251,13 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 		return nil, err
 	}
 	// Documents rendered for one request or a few (pulls, searches,
-	// archive pages) take their gzip assembled from the fragments'; the
-	// current feeds, served thousands of times per render, compress whole
-	// at the default level for the smallest body.
+	// archive pages: k.assembled) take their gzip assembled from the
+	// fragments' and keep only that; the current feeds, served thousands
+	// of times per render, compress whole at the default level for the
+	// smallest body and keep their plain bytes too.
 	var buf, gz bytes.Buffer
 	var res feeds.BudgetResult
-	if k.variant != "" {
+	if k.assembled() {
 		res, err = s.frags.PublishGzip(nil, &gz, f, q.fm, s.opts.Budget)
 	} else {
 		res, err = s.frags.Publish(&buf, f, q.fm, s.opts.Budget)
@@ -277,7 +289,7 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	// change look older than what If-Modified-Since clients hold.
 	modified := minTime(res.Updated, time.Now())
 	var r *rendered
-	if k.variant != "" {
+	if k.assembled() {
 		r = newRenderedGzip(gz.Bytes(), res.Bytes, q.fm.ContentType(), modified)
 	} else {
 		r = newRendered(buf.Bytes(), q.fm.ContentType(), modified)

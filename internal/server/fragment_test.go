@@ -141,3 +141,39 @@ func TestGzipOnlyDocumentsServeEveryClient(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyPullsSearchesAndArchivesAreKeptGzippedOnly: a current feed at
+// another ?limit= is served many times per render, like the feed itself,
+// and keeps its plain bytes; the documents made for a request or a few do
+// not.
+func TestOnlyPullsSearchesAndArchivesAreKeptGzippedOnly(t *testing.T) {
+	var as []*feeds.Article
+	for i := range 12 {
+		as = append(as, article(i, "politics"))
+	}
+	f := newFixture(t, as...)
+	f.srv.cache.admitAll = true
+	for path, plain := range map[string]bool{
+		"/feeds/politics.rss":                                    true,
+		"/feeds/politics.rss?limit=5":                            true,
+		"/feeds/politics.rss?since=2000-01-01T00:00:00Z":         false,
+		"/feeds/search.rss?q=" + "روسيا":                         false,
+		"/feeds/politics.rss?limit=3&since=2000-01-01T00:00:00Z": false,
+	} {
+		if resp, _ := f.get(t, path, "Accept-Encoding", "gzip"); resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		var q feedRequest
+		if err := f.srv.parseFeed(req, strings.TrimPrefix(req.URL.Path, "/feeds/"), &q); err != nil {
+			t.Fatal(err)
+		}
+		r, ok := f.srv.cache.get(q.key())
+		if !ok {
+			t.Fatalf("%s: not cached", path)
+		}
+		if (r.body != nil) != plain {
+			t.Errorf("%s: plain bytes kept: %v, want %v", path, r.body != nil, plain)
+		}
+	}
+}
