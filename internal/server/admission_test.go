@@ -23,11 +23,11 @@ import (
 // once.
 type gatedStore struct {
 	*store.Store
-	entered chan struct{}
-	release chan struct{}
-	open    chan struct{} // closed when the test ends
-	running atomic.Int64
-	most    atomic.Int64
+	entered   chan struct{}
+	release   chan struct{}
+	open      chan struct{} // closed when the test ends
+	running   atomic.Int64
+	most      atomic.Int64
 	mu        sync.Mutex
 	deadlines []time.Time // of each query's context
 }
