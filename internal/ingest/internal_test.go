@@ -137,6 +137,7 @@ func TestIntervalsAndBackoff(t *testing.T) {
 	last := now
 	plain := newsroom.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(10 * time.Minute)}
 	stretched := newsroom.Source{Schedule: "@every 10m", LastAttempt: last, NextRun: last.Add(30 * time.Minute)}
+	short := newsroom.Source{Schedule: "@every 2s", LastAttempt: last, NextRun: last.Add(2 * time.Second)}
 	for _, tc := range []struct {
 		name   string
 		src    newsroom.Source
@@ -151,6 +152,10 @@ func TestIntervalsAndBackoff(t *testing.T) {
 		// A restarted instance's first tick: at the old offset, while the
 		// last attempt started a moment after the tick that ran it.
 		{"another instance's tick, a pass's start-up early", plain, 10*time.Minute - 2*time.Second, true, true},
+		// With a short schedule the slack is a quarter of it: three
+		// instances ticking every 2 s must not each find the source due.
+		{"short schedule, another instance's tick half a period early", short, time.Second, true, false},
+		{"short schedule, another instance's tick a moment early", short, 2*time.Second - 100*time.Millisecond, true, true},
 		{"another instance's tick, at the next run", plain, 10 * time.Minute, true, true},
 		{"stretched, previous tick", stretched, 20 * time.Minute, false, false},
 		{"stretched, tick a little early", stretched, 30*time.Minute - 2*time.Second, false, true},

@@ -63,7 +63,8 @@ const dueSlack = 5 * time.Second
 // twice its interval. Another instance's tick comes at an offset of its own
 // (its start time, its jitter): early by up to half an interval, it would
 // poll the source again long before its next run, and with several
-// instances every tick would; it waits for NextRun, to within dueSlack. A
+// instances every tick would; it waits for NextRun, to within dueSlack (a
+// quarter of the interval when that is shorter). A
 // restarted instance is another instance too (what it attempted is not
 // kept), and its first tick, at the offset of the one before the restart,
 // finds NextRun a pass's start-up delay away: without the slack the source
@@ -76,8 +77,14 @@ func due(src newsroom.Source, now time.Time, mine bool) bool {
 	}
 	slack := dueSlack
 	every := scheduleInterval(src.Schedule, now)
-	if mine && !src.LastAttempt.IsZero() && src.NextRun.Sub(src.LastAttempt) <= every {
-		slack = max(dueSlack, every/2)
+	if !src.LastAttempt.IsZero() && src.NextRun.Sub(src.LastAttempt) <= every {
+		if mine {
+			slack = max(dueSlack, every/2)
+		} else {
+			// A quarter of the interval at most: with a short schedule,
+			// the others' ticks would otherwise all find the source due.
+			slack = min(dueSlack, every/4)
+		}
 	}
 	return !now.Before(src.NextRun.Add(-slack))
 }
