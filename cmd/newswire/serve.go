@@ -27,20 +27,30 @@ import (
 	"github.com/newswire/newswire/internal/websub"
 )
 
-// tuneGC sets the garbage collector for serving unless GOGC or GOMEMLIMIT
-// say otherwise: each request allocates a few KB in net/http while the live
-// heap stays small, so collecting at 5× the live heap instead of 2× saves
-// about a tenth of the CPU of a cached hit (BENCHMARKS.md), and a soft limit
-// of 48 MiB keeps the heap from growing with it: the live heap (caches of
-// rendered feeds and compressed fragments) stays near 25 MB with 100,000
-// articles, and SQLite and the binary's text add about 40 MB outside it.
-func tuneGC(getenv func(string) string) {
+// tuneGC sets the garbage collector for serving a newsroom of categories
+// categories unless GOGC or GOMEMLIMIT say otherwise: each request
+// allocates a few KB in net/http while the live heap stays small, so
+// collecting at 5× the live heap instead of 2× saves about a tenth of the
+// CPU of a cached hit (BENCHMARKS.md), and a soft limit (memoryLimit) keeps
+// the heap from growing with it.
+func tuneGC(getenv func(string) string, categories int) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(48 << 20)
+		debug.SetMemoryLimit(memoryLimit(categories))
 	}
+}
+
+// memoryLimit is serve's soft memory limit: 48 MiB, in which the live heap
+// (caches of rendered feeds and compressed fragments) stays near 25 MB
+// with 100,000 articles in a dozen categories (SQLite and the binary's text
+// add about 40 MB outside it), and 1 MiB more for each category past 16:
+// its current feeds are held in three formats, plain and gzipped (about
+// 0.6 MB). A limit below the live heap would have the collector run
+// without pause.
+func memoryLimit(categories int) int64 {
+	return 48<<20 + int64(max(categories-16, 0))<<20
 }
 
 // demoCategories are declared when --demo runs without a config naming any.
@@ -88,7 +98,6 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	tuneGC(m.Getenv)
 	cfg, err := m.loadConfig(fs, &cf)
 	if err != nil {
 		return err
@@ -137,6 +146,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// The collector's settings, now that the newsroom's size is known.
+	categories := len(cfg.Categories)
+	if cats, err := st.Categories(ctx); err != nil {
+		log.Warn("counting categories for the memory limit", "error", err)
+	} else {
+		categories = max(categories, len(cats))
+	}
+	tuneGC(m.Getenv, categories)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
