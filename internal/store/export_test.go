@@ -53,3 +53,10 @@ func SearchRow(ctx context.Context, s *Store, guid string) (title, doc string, e
 	}
 	return words[0].String, words[1].String, nil
 }
+
+// SearchSetting reads one of the SQLite search index's FTS5 settings.
+func (s *Store) SearchSetting(ctx context.Context, k string) (int, error) {
+	var v int
+	err := s.r.DB.QueryRowContext(ctx, `SELECT v FROM article_fts_config WHERE k = ?`, k).Scan(&v)
+	return v, err
+}

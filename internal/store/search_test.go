@@ -10,6 +10,7 @@ import (
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
+	"github.com/newswire/newswire/internal/store"
 )
 
 func TestSearchArabicForms(t *testing.T) {
@@ -271,4 +272,16 @@ func TestSearchFindsEverySavedArticle(t *testing.T) {
 			t.Errorf("after a pass: %v", got)
 		}
 	})
+}
+
+// TestSearchIndexMergesEightSegments: the index merges its segments once 8
+// of a level exist (migration 0015).
+func TestSearchIndexMergesEightSegments(t *testing.T) {
+	st := mustOpen(t)
+	if st.Backend() != store.SQLite {
+		t.Skip("an FTS5 setting")
+	}
+	if v, err := st.SearchSetting(context.Background(), "automerge"); err != nil || v != 8 {
+		t.Fatalf("automerge = %d (%v), want 8", v, err)
+	}
 }
