@@ -185,7 +185,7 @@ type FeedLimits struct {
 	MaxItems int   `yaml:"max_items"` // most items a feed may carry (?limit is capped to it); default 500
 	MaxBytes int64 `yaml:"max_bytes"` // default 2 MB; bodies degrade to summaries beyond
 	// MaxRenders bounds the documents rendered at once for requests (pulls,
-	// searches, feeds not cached); more wait their turn in arrival order.
+	// searches, feeds and pages not cached); more wait their turn in arrival order.
 	// Default twice the cores; more helps when the database is far (PostgreSQL).
 	MaxRenders int `yaml:"max_renders"`
 }

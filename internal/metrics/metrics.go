@@ -48,7 +48,7 @@ func New() *Metrics {
 			Name: "newswire_feed_renders_total", Help: "Feed renders by result (ok, invalid: refused by the publish gate).",
 		}, []string{"format", "result"}),
 		RenderQueue: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "newswire_feed_renders_waiting", Help: "Feed requests waiting for a turn to render (at most max_renders render at once).",
+			Name: "newswire_renders_waiting", Help: "Requests waiting for a turn to render a feed, page or OPML (at most feeds.max_renders render at once).",
 		}),
 		ItemsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_items_skipped_total",

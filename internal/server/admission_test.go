@@ -111,7 +111,7 @@ func TestRendersWaitTheirTurn(t *testing.T) {
 		<-g.entered
 	}
 	// Every other pull has arrived and waits for a turn, none renders.
-	waitFor(t, "the other pulls to wait", func() bool { return srv.waiting.Load() == pulls-limit || g.running.Load() > limit })
+	waitFor(t, "the other pulls to wait", func() bool { return srv.cache.waiting.Load() == pulls-limit || g.running.Load() > limit })
 	if n := g.running.Load(); n > limit {
 		t.Fatalf("%d renders at once, limit %d", n, limit)
 	}
@@ -158,14 +158,14 @@ func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 		}
 	}()
 	// Turns asked: the unrelated pull's, then A's.
-	waitFor(t, "A to wait for a turn", func() bool { return srv.asked.Load() == 2 && srv.waiting.Load() == 1 })
+	waitFor(t, "A to wait for a turn", func() bool { return srv.cache.asked.Load() == 2 && srv.cache.waiting.Load() == 1 })
 	codeB := make(chan int, 1)
 	go getCode(path, codeB)
 	<-joined
 	leaveA()
 	<-doneA
 	// B now waits for the turn in its own name.
-	waitFor(t, "B to wait for its own turn", func() bool { return srv.asked.Load() == 3 && srv.waiting.Load() == 1 })
+	waitFor(t, "B to wait for its own turn", func() bool { return srv.cache.asked.Load() == 3 && srv.cache.waiting.Load() == 1 })
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		g.release <- struct{}{} // the unrelated pull
@@ -186,14 +186,14 @@ func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 // in the queue still gets the whole renderTimeout to render.
 func TestRenderTimeIsCountedFromTheTurn(t *testing.T) {
 	g, srv, ts := newGatedServer(t, 1)
-	if err := srv.renders.Acquire(context.Background(), 1); err != nil { // the test holds the only turn
+	if err := srv.cache.turns.Acquire(context.Background(), 1); err != nil { // the test holds the only turn
 		t.Fatal(err)
 	}
 	code := make(chan int, 1)
 	go getCode(ts.URL+"/feeds/politics.rss?since=2000-01-01T00:00:00Z", code)
-	waitFor(t, "the pull to wait for a turn", func() bool { return srv.waiting.Load() == 1 })
+	waitFor(t, "the pull to wait for a turn", func() bool { return srv.cache.waiting.Load() == 1 })
 	turn := time.Now()
-	srv.renders.Release(1)
+	srv.cache.turns.Release(1)
 	<-g.entered
 	g.release <- struct{}{}
 	if c := <-code; c != http.StatusOK {

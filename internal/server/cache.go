@@ -12,8 +12,11 @@ import (
 	"io"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // rendered is one feed document ready to serve: its bytes gzipped, and plain
@@ -196,6 +199,16 @@ type cache struct {
 	// joined, when set (by tests), is called as a request starts waiting
 	// for a render in progress.
 	joined func(cacheKey)
+
+	// turns, when set, admits renders in the order their requests came
+	// (semaphore.Weighted is FIFO). Without it every render of a busy
+	// instance competes for the database pool's connections, which
+	// database/sql hands to a waiter at random, several times per render:
+	// the unlucky wait many turns, and that was the p99 of pulls.
+	turns   *semaphore.Weighted
+	waiting atomic.Int64  // renders waiting for a turn
+	asked   atomic.Int64  // turns asked for since start (tests tell waits apart by it)
+	onWait  func(float64) // when set: told of each change to waiting (a gauge)
 }
 
 // goodEntry is the newest valid render of a document and the version of
@@ -427,6 +440,25 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 // errRenderPanicked is what waiters of a render that panicked get.
 var errRenderPanicked = errors.New("render failed")
 
+// takeTurn waits for a turn to render, counting the wait.
+func (c *cache) takeTurn(ctx context.Context) error {
+	c.asked.Add(1)
+	c.waitCount(1)
+	err := c.turns.Acquire(ctx, 1)
+	c.waitCount(-1)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errRenderAbandoned, err)
+	}
+	return nil
+}
+
+func (c *cache) waitCount(d int64) {
+	c.waiting.Add(d)
+	if c.onWait != nil {
+		c.onWait(float64(d))
+	}
+}
+
 // errRenderAbandoned is a render that never started: the request that was
 // to run it went away while it waited for its turn. Requests that joined
 // it start their own.
@@ -486,6 +518,17 @@ func (c *cache) do1(ctx context.Context, k cacheKey, render func(ctx context.Con
 		c.mu.Unlock()
 		close(p.done)
 	}()
+	// The wait for a turn ends with the request that started the render:
+	// a client gone before its render started costs nothing, and the
+	// requests that joined it render in their own turn (do).
+	if c.turns != nil {
+		if err := c.takeTurn(ctx); err != nil {
+			p.err = err
+			return nil, err
+		}
+		defer c.turns.Release(1)
+	}
+	// renderTimeout bounds the render, not the wait for its turn.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
 	defer cancel()
 	p.err = errRenderPanicked // replaced unless render panics

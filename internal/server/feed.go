@@ -102,19 +102,6 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) 
 	if !ok {
 		var err error
 		f, err = s.cache.do(r.Context(), k, func(ctx context.Context, ver int64) (*rendered, error) {
-			// The wait for a turn ends with this request: a client gone
-			// before its render started costs nothing (a request that
-			// joined it renders in its own turn, see cache.do).
-			s.waitTurn(1)
-			err := s.renders.Acquire(r.Context(), 1)
-			s.waitTurn(-1)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", errRenderAbandoned, err)
-			}
-			defer s.renders.Release(1)
-			// renderTimeout bounds the render, not the wait for its turn.
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
-			defer cancel()
 			return s.renderFeed(ctx, k, &q)
 		})
 		if err != nil {
@@ -134,17 +121,6 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) 
 		return
 	}
 	s.serveRendered(w, r, f)
-}
-
-// waitTurn counts requests waiting for a turn to render.
-func (s *Server) waitTurn(d int64) {
-	if d > 0 {
-		s.asked.Add(d)
-	}
-	s.waiting.Add(d)
-	if s.metrics != nil {
-		s.metrics.RenderQueue.Add(float64(d))
-	}
 }
 
 // notFoundFormat is the reason a feed name without a known extension gets.

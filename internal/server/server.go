@@ -86,8 +86,9 @@ type Options struct {
 	// FragmentBytes bounds the validated item fragments feeds are
 	// assembled from (feeds.Fragments); 0: feeds.DefaultFragmentBytes.
 	FragmentBytes int64
-	// MaxRenders bounds the feed documents rendered at once for requests;
-	// more wait their turn, first come first served. 0: twice GOMAXPROCS.
+	// MaxRenders bounds the documents (feeds, pages, OPML) rendered at
+	// once for requests; more wait their turn, first come first served.
+	// 0: twice GOMAXPROCS.
 	MaxRenders int
 	// HubURL is the WebSub hub feeds advertise (ours at /websub, or an
 	// external one); empty: none.
@@ -158,14 +159,6 @@ type Server struct {
 	// budget variant, for every document that carries it: this instance's
 	// own, keyed by the item's content, so nothing needs invalidating.
 	frags *feeds.Fragments
-	// renders admits renders for requests in the order they came
-	// (semaphore.Weighted is FIFO). Without it every render of a busy
-	// instance competes for the database pool's connections, which
-	// database/sql hands to a waiter at random, several times per render:
-	// the unlucky wait many turns, and that was the p99 of pulls.
-	renders *semaphore.Weighted
-	waiting atomic.Int64 // requests waiting for a turn to render
-	asked   atomic.Int64 // turns asked for since start (tests tell waits apart by it)
 
 	cacheControlHdr []string
 	tmpl            *template.Template
@@ -197,7 +190,8 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 	opts.setDefaults()
 	s := &Server{st: st, opts: opts, log: log, cache: newCache(), tmpl: parseTemplates(), metrics: opts.Metrics,
 		cleaner: opts.Cleaner, faults: newsroom.NewFaultLog(log, opts.Writes), frags: feeds.NewFragments(opts.FragmentBytes),
-		renders: semaphore.NewWeighted(int64(opts.MaxRenders))}
+	}
+	s.cache.turns = semaphore.NewWeighted(int64(opts.MaxRenders))
 	if s.cleaner == nil {
 		s.cleaner = content.New(content.Options{}) // once, not per request
 	}
@@ -205,6 +199,7 @@ func New(st Store, opts Options, log *slog.Logger) *Server {
 		s.limiter = newLimiter(opts.RateLimit)
 	}
 	if s.metrics != nil {
+		s.cache.onWait = s.metrics.RenderQueue.Add
 		s.cacheHits = map[feeds.Format]prometheus.Counter{}
 		s.cacheMisses = map[feeds.Format]prometheus.Counter{}
 		for _, fm := range feeds.AllFormats() {
