@@ -417,23 +417,23 @@ func (g *importGroup) add(path string, items []newsroom.Cleaned, articles []*fee
 func (g *importGroup) save(ctx context.Context) error {
 	files, added := g.files, g.added
 	g.files, g.added, g.n = nil, nil, 0
-	switch len(files) {
-	case 0:
-		return nil
-	case 1:
-		return g.saveFile(ctx, files[0])
-	}
-	var all []newsroom.Cleaned
-	for _, f := range files {
-		all = append(all, f.items...)
-	}
-	res, err := g.st.SaveCleaned(ctx, all)
-	if err == nil {
-		g.count(res)
+	if len(files) == 0 {
 		return nil
 	}
-	// Nothing of the group was saved: each file again, alone, as if
-	// never grouped, from the categories that exist.
+	if len(files) > 1 {
+		var all []newsroom.Cleaned
+		for _, f := range files {
+			all = append(all, f.items...)
+		}
+		res, err := g.st.SaveCleaned(ctx, all)
+		if err == nil {
+			g.count(res)
+			return nil
+		}
+	}
+	// A file alone, or a group that failed (nothing of it was saved): each
+	// file on its own, from the categories that exist; saveFile adds a
+	// file's own once it is saved, and a file that fails adds none.
 	for _, c := range added {
 		delete(g.have, c)
 	}
