@@ -186,8 +186,8 @@ const minParallelItems = 8
 // making the call, for state of its own. fn must touch only what belongs to
 // i (or to w).
 func eachAtOnce(n, procs int, fn func(w, i int)) {
-	workers := min(procs, n/(minParallelItems/2))
-	if n < minParallelItems || workers < 2 {
+	workers := min(procs, n/(minParallelItems/2)) // below 2 when n < minParallelItems
+	if workers < 2 {
 		for i := range n {
 			fn(0, i)
 		}
