@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -99,12 +100,7 @@ func (sv *saver) flushNew() error {
 // GUID (as stored) got in ids.
 func (sv *saver) insertArticles(n int, args []any, ids map[string]int64) error {
 	var err error
-	var res interface {
-		Next() bool
-		Scan(...any) error
-		Err() error
-		Close() error
-	}
+	var res *sql.Rows
 	if n == newRowsBatch {
 		res, err = sv.st.insArticles.QueryContext(sv.ctx, args...)
 	} else {
