@@ -75,10 +75,10 @@ type fragKey struct {
 //
 // Only the compressed bytes are kept: about a third of the plain ones, so
 // an item takes about a quarter of what plain and compressed together took.
-// A gzipped
-// document needs nothing else (its CRC-32 is combined from the fragments'),
-// and a plain one inflates them (inflateTo), which costs less than the
-// copies a rendering makes anyway.
+// A gzipped document needs nothing else (its CRC-32 is combined from the
+// fragments'); a plain one inflates them (inflateTo), about three times
+// the cost of copying them (BENCHMARKS.md), paid only by documents rendered
+// plain: the current feeds, once per change.
 type fragment struct {
 	gz      []byte // raw DEFLATE of the item's bytes, flushed to a byte boundary, not final
 	n       int    // the item's bytes as in the document (with its leading newline, XML)
