@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/newswire/newswire/internal/yamlpos"
 )
 
 // maxFileBytes bounds a config file; real ones are a few kilobytes.
@@ -42,7 +44,7 @@ func Parse(r io.Reader, name string) (*Config, error) {
 	cfg := Default()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err, data)
+		line, msg := yamlpos.Line(err, data)
 		return nil, fmt.Errorf("%s: %w", name, &SyntaxError{Line: line, Msg: msg})
 	}
 	// One document only: what follows a "---" would be ignored silently.
@@ -255,31 +257,9 @@ func secondDocLine(data []byte) int {
 
 // Patterns of the YAML library's error messages.
 var (
-	yamlSyntaxError = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
-	lineError       = regexp.MustCompile(`^line (\d+): (.*)$`)
-	unknownField    = regexp.MustCompile(`^field (\S+) not found in type`)
+	lineError    = regexp.MustCompile(`^line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type`)
 )
-
-// yamlErrorLine returns the 1-based line and message of a YAML syntax
-// error. The parser reports scanner errors with 1-based lines but parser
-// errors ("did not find expected …") with the 0-based line where the
-// enclosing construct began, and no line at all when that is 0; both are
-// corrected here, and the line is kept within src.
-func yamlErrorLine(err error, src []byte) (int, string) {
-	m := yamlSyntaxError.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 1, err.Error()
-	}
-	n, _ := strconv.Atoi(m[1])
-	if strings.HasPrefix(m[2], "did not find expected") {
-		n++
-	}
-	last := bytes.Count(src, []byte("\n"))
-	if len(src) > 0 && src[len(src)-1] != '\n' {
-		last++
-	}
-	return min(max(n, 1), max(last, 1)), m[2]
-}
 
 // convert turns the decoder's errors into FieldErrors where it can find
 // the key on the line the decoder names.

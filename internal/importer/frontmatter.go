@@ -1,16 +1,15 @@
 package importer
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/yamlpos"
 )
 
 // splitFrontMatter separates a YAML front matter block ("---" on the first
@@ -28,30 +27,6 @@ func splitFrontMatter(path string, lines []line) (fm, body []line, err error) {
 	return nil, nil, &FileError{Path: path, Line: lines[0].n, Err: errors.New("front matter is not closed by a --- line")}
 }
 
-// yamlLineError matches the YAML parser's "yaml: line N: message".
-var yamlLineError = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
-
-// yamlErrorLine returns the 1-based line and message of a YAML syntax
-// error. The parser reports scanner errors with 1-based lines but parser
-// errors ("did not find expected …") with the 0-based line where the
-// enclosing construct began, and no line at all when that is 0; both are
-// corrected here, and the line is kept within src.
-func yamlErrorLine(err error, src []byte) (int, string) {
-	m := yamlLineError.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 1, err.Error()
-	}
-	n, _ := strconv.Atoi(m[1])
-	if strings.HasPrefix(m[2], "did not find expected") {
-		n++
-	}
-	last := bytes.Count(src, []byte("\n"))
-	if len(src) > 0 && src[len(src)-1] != '\n' {
-		last++
-	}
-	return min(max(n, 1), max(last, 1)), m[2]
-}
-
 // frontMatter decodes front matter into a, returning the file line of each
 // key. Every bad key or value is a *FileError at its line; all are
 // reported.
@@ -67,7 +42,7 @@ func frontMatter(path string, fm []line, a *feeds.Article) (map[string]int, erro
 	var doc yaml.Node
 	src := []byte(strings.Join(texts, "\n"))
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		n, msg := yamlErrorLine(err, src)
+		n, msg := yamlpos.Line(err, src)
 		return nil, &FileError{Path: path, Line: n + offset, Err: fmt.Errorf("front matter: %s", msg)}
 	}
 	lines := map[string]int{}
