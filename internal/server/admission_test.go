@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmcdole/gofeed"
+
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
 	"github.com/newswire/newswire/internal/store"
@@ -206,5 +208,54 @@ func TestRenderTimeIsCountedFromTheTurn(t *testing.T) {
 	}
 	if d := g.deadlines[0]; d.Before(turn.Add(renderTimeout)) {
 		t.Errorf("render deadline %v after its turn, want at least %v", d.Sub(turn), renderTimeout)
+	}
+}
+
+// TestWebSubRendersTakeTheirTurn: a render for a WebSub publish
+// (TopicContent) waits for a turn like a request's, so a change announced
+// to many subscribers cannot render past the limit beside the requests.
+func TestWebSubRendersTakeTheirTurn(t *testing.T) {
+	g, srv, ts := newGatedServer(t, 1)
+	busy := make(chan int, 1)
+	go getCode(ts.URL+"/feeds/politics.rss?since=2000-01-01T00:00:00Z", busy) // holds the only turn
+	<-g.entered
+
+	type result struct {
+		body []byte
+		ver  int64
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		body, _, ver, err := srv.TopicContent(context.Background(), "https://news.example/feeds/politics.atom")
+		done <- result{body, ver, err}
+	}()
+	var early *result
+	waitFor(t, "the WebSub render to wait for a turn or finish", func() bool {
+		select {
+		case r := <-done:
+			early = &r
+			return true
+		default:
+			return srv.cache.waiting.Load() == 1
+		}
+	})
+	if early != nil {
+		t.Fatalf("TopicContent rendered while the only turn was taken (err %v)", early.err)
+	}
+	g.release <- struct{}{}
+	if c := <-busy; c != http.StatusOK {
+		t.Errorf("the pull answered %d", c)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("TopicContent after its turn: %v", r.err)
+	}
+	if problems := feeds.Validate(r.body); len(problems) > 0 || r.ver == 0 {
+		t.Errorf("TopicContent gave version %d and a feed with problems %v", r.ver, problems)
+	}
+	parsed, err := gofeed.NewParser().ParseString(string(r.body))
+	if err != nil || len(parsed.Items) != 5 {
+		t.Fatalf("TopicContent's feed: %v, %v", parsed, err)
 	}
 }

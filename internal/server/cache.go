@@ -440,16 +440,21 @@ func (c *cache) setVersions(v map[string]int64) (dropped int, changed []string) 
 // errRenderPanicked is what waiters of a render that panicked get.
 var errRenderPanicked = errors.New("render failed")
 
-// takeTurn waits for a turn to render, counting the wait.
-func (c *cache) takeTurn(ctx context.Context) error {
+// turn waits for a turn to render, counting the wait, and returns what
+// gives it back. Every render made while serving takes one: a request's
+// (do) and a WebSub publish's (TopicContent).
+func (c *cache) turn(ctx context.Context) (release func(), err error) {
+	if c.turns == nil { // not limited
+		return func() {}, nil
+	}
 	c.asked.Add(1)
 	c.waitCount(1)
-	err := c.turns.Acquire(ctx, 1)
+	err = c.turns.Acquire(ctx, 1)
 	c.waitCount(-1)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errRenderAbandoned, err)
+		return nil, fmt.Errorf("%w: %w", errRenderAbandoned, err)
 	}
-	return nil
+	return func() { c.turns.Release(1) }, nil
 }
 
 func (c *cache) waitCount(d int64) {
@@ -521,13 +526,12 @@ func (c *cache) do1(ctx context.Context, k cacheKey, render func(ctx context.Con
 	// The wait for a turn ends with the request that started the render:
 	// a client gone before its render started costs nothing, and the
 	// requests that joined it render in their own turn (do).
-	if c.turns != nil {
-		if err := c.takeTurn(ctx); err != nil {
-			p.err = err
-			return nil, err
-		}
-		defer c.turns.Release(1)
+	release, err := c.turn(ctx)
+	if err != nil {
+		p.err = err
+		return nil, err
 	}
+	defer release()
 	// renderTimeout bounds the render, not the wait for its turn.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
 	defer cancel()

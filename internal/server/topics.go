@@ -63,7 +63,14 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 		body, err := f.plain()
 		return body, f.hdrType[0], ver, err
 	}
+	// In its turn, as a request's render: a change announced to many
+	// subscribers must not render beside the requests past the limit.
+	release, err := s.cache.turn(ctx)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("topic %s: %w", topic, err)
+	}
 	f, err := s.renderFeed(ctx, k, q)
+	release()
 	if err != nil {
 		return nil, "", 0, err
 	}
