@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/newswire/newswire/feeds"
 )
 
 // CutKind says why a block was cut.
@@ -33,55 +31,6 @@ type Cut struct {
 	Reason  string  // why it was cut, in words
 	Text    string  // its text, whitespace collapsed
 	URL     string  // for a related entry that was a link: its URL
-}
-
-// CutTrailingBoilerplate removes boilerplate from an article's plain-text
-// paragraphs with markers m (taken as given: the zero Markers has no
-// heading to open a trailing block, and cuts only empty paragraphs). It
-// returns the remaining paragraphs
-// (trimmed, empty ones dropped), the related-article titles found, and a
-// record of every paragraph it cut. It is Cleaner.Paragraphs without a
-// title; see Cleaner for the rules.
-func CutTrailingBoilerplate(paragraphs []string, m Markers) (body []string, related []string, cut []Cut) {
-	c := &Cleaner{mk: newMatcher(m)}
-	body, rel, r := c.Paragraphs("", paragraphs)
-	for _, e := range rel {
-		related = append(related, e.Title)
-	}
-	return body, related, r.Cuts
-}
-
-// Paragraphs cleans the plain-text paragraphs of an article titled title
-// with the same decisions as Article makes on HTML, one paragraph being
-// one block. It returns the paragraphs kept (trimmed, empty ones dropped,
-// text unchanged), the related entries found (titles only: plain text has
-// no links) and the report. Cut.Index is the position in paragraphs.
-func (c *Cleaner) Paragraphs(title string, paragraphs []string) (body []string, related []feeds.Related, r Report) {
-	bs := make([]block, 0, len(paragraphs))
-	idx := make([]int, 0, len(paragraphs))
-	for i, p := range paragraphs {
-		if p = strings.TrimSpace(p); p != "" {
-			bs = append(bs, block{text: p, words: -1})
-			idx = append(idx, i)
-		}
-	}
-	for i := range bs {
-		c.mk.classify(&bs[i])
-	}
-	ds := c.mk.decide(title, bs, nil, nil)
-	body = make([]string, 0, len(bs))
-	for i, d := range ds {
-		if !d.cut {
-			body = append(body, bs[i].text)
-			continue
-		}
-		r.Cuts = append(r.Cuts, newCut(idx[i], &bs[i], d))
-		if d.related != nil {
-			related = appendRelated(related, *d.related)
-		}
-	}
-	r.Empty = !hasWordRune(strings.Join(body, " "))
-	return body, related, r
 }
 
 // newCut records decision d about block b at index i.

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/newswire/newswire/feeds"
 )
 
 const seedPath = "../demo/articles/000_bcfca962802f740c.txt"
@@ -22,7 +24,7 @@ func seedParagraphs(tb testing.TB) []string {
 }
 
 func TestCutTrailingBoilerplateSeed(t *testing.T) {
-	body, related, cut := CutTrailingBoilerplate(seedParagraphs(t), DefaultMarkers())
+	body, related, cut := cutTrailingBoilerplate(seedParagraphs(t), DefaultMarkers())
 
 	if len(body) != 9 {
 		t.Fatalf("got %d body paragraphs, want 9:\n%s", len(body), strings.Join(body, "\n"))
@@ -182,7 +184,7 @@ func TestCutTrailingBoilerplate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body, related, cut := CutTrailingBoilerplate(tt.in, DefaultMarkers())
+			body, related, cut := cutTrailingBoilerplate(tt.in, DefaultMarkers())
 			if !reflect.DeepEqual(body, tt.wantBody) {
 				t.Errorf("body\n got %q\nwant %q", body, tt.wantBody)
 			}
@@ -198,10 +200,10 @@ func TestCutTrailingBoilerplate(t *testing.T) {
 
 func TestCutTrailingBoilerplateCustomMarkers(t *testing.T) {
 	in := []string{"Story paragraph one is here and it is long enough to be a real paragraph of news copy for this test.", "Sponsored", "- Buy now"}
-	if body, _, cut := CutTrailingBoilerplate(in, Markers{}); len(body) != 3 || cut != nil {
+	if body, _, cut := cutTrailingBoilerplate(in, Markers{}); len(body) != 3 || cut != nil {
 		t.Errorf("no markers: body %q cut %v, want everything kept", body, cut)
 	}
-	body, related, cut := CutTrailingBoilerplate(in, Markers{Headings: []string{"sponsored"}})
+	body, related, cut := cutTrailingBoilerplate(in, Markers{Headings: []string{"sponsored"}})
 	if len(body) != 1 || related != nil || len(cut) != 2 || cut[1].Kind != CutList {
 		t.Errorf("custom heading: body %q related %q cut %+v", body, related, cut)
 	}
@@ -247,7 +249,7 @@ func FuzzCutTrailingBoilerplate(f *testing.F) {
 	f.Add("اقرأ أيضاً\n١) عنوان\n\u200f")
 	f.Fuzz(func(t *testing.T, s string) {
 		in := strings.Split(s, "\n")
-		body, related, cut := CutTrailingBoilerplate(in, DefaultMarkers())
+		body, related, cut := cutTrailingBoilerplate(in, DefaultMarkers())
 		nonEmpty := 0
 		for _, p := range in {
 			if strings.TrimSpace(p) != "" {
@@ -261,7 +263,7 @@ func FuzzCutTrailingBoilerplate(f *testing.F) {
 			t.Fatalf("%d related from %d cut", len(related), len(cut))
 		}
 		// Cleaning what is left cuts nothing more.
-		if body2, _, cut2 := CutTrailingBoilerplate(body, DefaultMarkers()); len(cut2) > 0 || len(body2) != len(body) {
+		if body2, _, cut2 := cutTrailingBoilerplate(body, DefaultMarkers()); len(cut2) > 0 || len(body2) != len(body) {
 			t.Fatalf("second pass over %q cut %+v", body, cut2)
 		}
 	})
@@ -272,6 +274,53 @@ func BenchmarkCutTrailingBoilerplate(b *testing.B) {
 	m := DefaultMarkers()
 	b.ReportAllocs()
 	for b.Loop() {
-		CutTrailingBoilerplate(ps, m)
+		cutTrailingBoilerplate(ps, m)
 	}
+}
+
+// cutTrailingBoilerplate runs the cleaner's decisions (Cleaner.decide, as
+// Article makes them on HTML) over plain-text paragraphs with markers m
+// (taken as given: the zero Markers has no heading to open a trailing
+// block, and cuts only empty paragraphs), one paragraph being one block.
+// It returns the remaining paragraphs (trimmed, empty ones dropped), the
+// related-article titles found, and a record of every paragraph it cut.
+// The rules are tested on plain text here because a case reads better so.
+func cutTrailingBoilerplate(paragraphs []string, m Markers) (body []string, related []string, cut []Cut) {
+	c := &Cleaner{mk: newMatcher(m)}
+	body, rel, r := c.paragraphs("", paragraphs)
+	for _, e := range rel {
+		related = append(related, e.Title)
+	}
+	return body, related, r.Cuts
+}
+
+// paragraphs is cutTrailingBoilerplate for an article titled title, with
+// the related entries found (titles only: plain text has no links) and the
+// report. Cut.Index is the position in paragraphs.
+func (c *Cleaner) paragraphs(title string, paragraphs []string) (body []string, related []feeds.Related, r Report) {
+	bs := make([]block, 0, len(paragraphs))
+	idx := make([]int, 0, len(paragraphs))
+	for i, p := range paragraphs {
+		if p = strings.TrimSpace(p); p != "" {
+			bs = append(bs, block{text: p, words: -1})
+			idx = append(idx, i)
+		}
+	}
+	for i := range bs {
+		c.mk.classify(&bs[i])
+	}
+	ds := c.mk.decide(title, bs, nil, nil)
+	body = make([]string, 0, len(bs))
+	for i, d := range ds {
+		if !d.cut {
+			body = append(body, bs[i].text)
+			continue
+		}
+		r.Cuts = append(r.Cuts, newCut(idx[i], &bs[i], d))
+		if d.related != nil {
+			related = appendRelated(related, *d.related)
+		}
+	}
+	r.Empty = !hasWordRune(strings.Join(body, " "))
+	return body, related, r
 }

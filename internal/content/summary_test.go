@@ -40,7 +40,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestSummarySeed(t *testing.T) {
-	body, _, _ := CutTrailingBoilerplate(seedParagraphs(t), DefaultMarkers())
+	body, _, _ := cutTrailingBoilerplate(seedParagraphs(t), DefaultMarkers())
 	got := Summary(strings.Join(body, "\n"), 300)
 	if !strings.HasPrefix(got, "رفضت موسكو تقديم الدعم لأرمينيا") || utf8.RuneCountInString(got) > 300 {
 		t.Errorf("seed summary %q", got)
