@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/newsroom"
@@ -136,8 +138,8 @@ func TestRendersWaitTheirTurn(t *testing.T) {
 }
 
 // TestAbandonedTurnIsNotSharedFailure: a request that leaves while waiting
-// for its turn takes its render with it, and a request that had joined
-// that render (same document) renders in its own turn instead of failing.
+// for its turn does not fail a request that had joined its render (same
+// document): the render goes ahead for the one still waiting.
 func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 	g, srv, ts := newGatedServer(t, 1)
 	joined := make(chan struct{}, 1)
@@ -166,12 +168,10 @@ func TestAbandonedTurnIsNotSharedFailure(t *testing.T) {
 	<-joined
 	leaveA()
 	<-doneA
-	// B now waits for the turn in its own name.
-	waitFor(t, "B to wait for its own turn", func() bool { return srv.cache.asked.Load() == 3 && srv.cache.waiting.Load() == 1 })
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		g.release <- struct{}{} // the unrelated pull
-		<-g.entered             // B's render
+		<-g.entered             // the render B waits for
 		g.release <- struct{}{}
 	})
 	if c := <-busy; c != http.StatusOK {
@@ -257,5 +257,97 @@ func TestWebSubRendersTakeTheirTurn(t *testing.T) {
 	parsed, err := gofeed.NewParser().ParseString(string(r.body))
 	if err != nil || len(parsed.Items) != 5 {
 		t.Fatalf("TopicContent's feed: %v, %v", parsed, err)
+	}
+}
+
+// TestARenderKeepsItsPlaceWhileAnyoneWantsIt: when the request that
+// started a render leaves while it waits for its turn, the render keeps its
+// place in the queue for the requests that joined it; they are not sent to
+// the back, behind requests that came after them.
+func TestARenderKeepsItsPlaceWhileAnyoneWantsIt(t *testing.T) {
+	c := newCache()
+	c.turns = semaphore.NewWeighted(1)
+	joined := make(chan struct{}, 1)
+	c.joined = func(cacheKey) { joined <- struct{}{} }
+	started := make(chan string, 4) // the renders, in the order they run
+	finish := make(chan struct{})
+	render := func(name string) func(context.Context, int64) (*rendered, error) {
+		return func(context.Context, int64) (*rendered, error) {
+			started <- name
+			<-finish
+			return &rendered{}, nil
+		}
+	}
+	key := func(name string) cacheKey { return cacheKey{dep: "politics", name: name + ".rss", limit: 50} }
+	bg := context.Background()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(finish) // a failing test lets every render end
+
+	wg.Go(func() { _, _ = c.do(bg, key("u"), render("U")) })
+	if got := <-started; got != "U" { // U holds the only turn
+		t.Fatalf("first render %s", got)
+	}
+	ctxA, leaveA := context.WithCancel(bg)
+	wg.Go(func() { _, _ = c.do(ctxA, key("p"), render("P, started by A")) })
+	waitFor(t, "A to wait for a turn", func() bool { return c.asked.Load() == 2 && c.waiting.Load() == 1 })
+	wg.Go(func() { _, _ = c.do(bg, key("q"), render("Q")) })
+	waitFor(t, "Q to wait behind A", func() bool { return c.asked.Load() == 3 && c.waiting.Load() == 2 })
+	errB := make(chan error, 1)
+	wg.Go(func() {
+		_, err := c.do(bg, key("p"), render("P, started by B"))
+		errB <- err
+	})
+	<-joined
+	leaveA()
+
+	// U ends, then each render in its turn: the one A started, which B
+	// still wants, comes before Q, which asked after it.
+	finish <- struct{}{}
+	var order []string
+	for range 2 {
+		order = append(order, <-started)
+		finish <- struct{}{}
+	}
+	if order[0] != "P, started by A" {
+		t.Errorf("renders after U: %q; the render B joined lost its place when A left", order)
+	}
+	if err := <-errB; err != nil {
+		t.Errorf("B: %v", err)
+	}
+}
+
+// TestARenderNobodyWantsLeavesTheQueue: once every request that wanted a
+// render has left, its wait for a turn ends; it neither holds a place nor
+// renders.
+func TestARenderNobodyWantsLeavesTheQueue(t *testing.T) {
+	c := newCache()
+	c.turns = semaphore.NewWeighted(1)
+	if err := c.turns.Acquire(context.Background(), 1); err != nil { // the test holds the only turn
+		t.Fatal(err)
+	}
+	joined := make(chan struct{}, 1)
+	c.joined = func(cacheKey) { joined <- struct{}{} }
+	k := cacheKey{dep: "politics", name: "politics.rss", limit: 50}
+	var ran atomic.Bool
+	render := func(context.Context, int64) (*rendered, error) { ran.Store(true); return nil, errors.New("rendered") }
+	ctxA, leaveA := context.WithCancel(context.Background())
+	ctxB, leaveB := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() { _, err := c.do(ctxA, k, render); errs <- err }()
+	waitFor(t, "A to wait for a turn", func() bool { return c.waiting.Load() == 1 })
+	go func() { _, err := c.do(ctxB, k, render); errs <- err }()
+	<-joined
+	leaveA()
+	leaveB()
+	for range 2 {
+		if err := <-errs; !errors.Is(err, context.Canceled) {
+			t.Errorf("a request that left got %v, want its context's error", err)
+		}
+	}
+	waitFor(t, "the wait for a turn to end", func() bool { return c.waiting.Load() == 0 })
+	c.turns.Release(1)
+	if ran.Load() {
+		t.Error("a render nobody wanted ran")
 	}
 }

@@ -223,6 +223,24 @@ type call struct {
 	ver  int64 // the version of the dependency the render started from
 	r    *rendered
 	err  error
+	// wanted counts the requests waiting for this render (its starter and
+	// those that joined it), under cache.mu. The wait for a turn ends
+	// (abandon) only when none is left: one that leaves does not take
+	// the place in the queue from the others.
+	wanted  int
+	abandon context.CancelFunc
+}
+
+// leave is a request no longer waiting for p: the last one abandons the
+// wait for a turn.
+func (c *cache) leave(p *call) {
+	c.mu.Lock()
+	p.wanted--
+	last := p.wanted == 0
+	c.mu.Unlock()
+	if last {
+		p.abandon()
+	}
 }
 
 func newCache() *cache {
@@ -464,9 +482,9 @@ func (c *cache) waitCount(d int64) {
 	}
 }
 
-// errRenderAbandoned is a render that never started: the request that was
-// to run it went away while it waited for its turn. Requests that joined
-// it start their own.
+// errRenderAbandoned is a render that never started: every request that
+// wanted it went away while it waited for its turn. A request that joined
+// it just then starts its own.
 var errRenderAbandoned = errors.New("render abandoned before it started")
 
 // renderTimeout bounds one render. A render serves every request that
@@ -481,7 +499,7 @@ func (c *cache) do(ctx context.Context, k cacheKey, render func(ctx context.Cont
 	for {
 		r, err := c.do1(ctx, k, render)
 		if errors.Is(err, errRenderAbandoned) && ctx.Err() == nil {
-			continue // another request's render that never started: run our own
+			continue // a render abandoned as we joined it: run our own
 		}
 		return r, err
 	}
@@ -498,6 +516,7 @@ func (c *cache) do1(ctx context.Context, k cacheKey, render func(ctx context.Con
 	// one started before a change would hand a WebSub publish (and its
 	// waiters) the old document.
 	if p, ok := c.pending[k]; ok && p.ver == ver {
+		p.wanted++
 		c.mu.Unlock()
 		if c.joined != nil {
 			c.joined(k)
@@ -506,10 +525,15 @@ func (c *cache) do1(ctx context.Context, k cacheKey, render func(ctx context.Con
 		case <-p.done:
 			return p.r, p.err
 		case <-ctx.Done():
+			c.leave(p)
 			return nil, ctx.Err()
 		}
 	}
-	p := &call{done: make(chan struct{}), ver: ver}
+	// The turn is waited for under a context of its own, ended only when
+	// every request that wants this render has left.
+	waitCtx, abandon := context.WithCancel(context.WithoutCancel(ctx))
+	defer abandon()
+	p := &call{done: make(chan struct{}), ver: ver, wanted: 1, abandon: abandon}
 	c.pending[k] = p
 	c.mu.Unlock()
 
@@ -523,10 +547,12 @@ func (c *cache) do1(ctx context.Context, k cacheKey, render func(ctx context.Con
 		c.mu.Unlock()
 		close(p.done)
 	}()
-	// The wait for a turn ends with the request that started the render:
-	// a client gone before its render started costs nothing, and the
-	// requests that joined it render in their own turn (do).
-	release, err := c.turn(ctx)
+	// The wait for a turn ends when every request that wants the render
+	// has gone: it then costs nothing. Until then the render keeps its
+	// place in the queue, whoever of them is left.
+	stop := context.AfterFunc(ctx, func() { c.leave(p) })
+	release, err := c.turn(waitCtx)
+	stop()
 	if err != nil {
 		p.err = err
 		return nil, err
