@@ -354,7 +354,7 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	cat := q.cat()
 	if q.slug == searchFeed {
 		f.Title = s.opts.SiteTitle + ": " + q.query
-		f.Description = fmt.Sprintf("%s: articles matching %q", s.opts.SiteTitle, q.query)
+		f.Description = fmt.Sprintf("%s: articles matching \"%s\"", s.opts.SiteTitle, q.query) // as typed: %q would show Go escapes
 	} else if cat != "" {
 		c, err := s.st.Category(ctx, cat)
 		if err != nil {
@@ -677,9 +677,32 @@ func acceptsGzip(r *http.Request) bool {
 			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 				continue
 			}
-			params = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(params), " ", ""))
-			return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
+			return !zeroWeight(params)
 		}
+	}
+	return false
+}
+
+// zeroWeight reports whether the parameters of an Accept-Encoding member
+// give it weight 0, "not acceptable" (RFC 9110, 12.4.2: qvalue = "0" [ "."
+// 0*3DIGIT ] / ...; "0", "0.", "0.000" alike). A malformed weight is not 0:
+// the client named the coding, so it is sent.
+func zeroWeight(params string) bool {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if !strings.EqualFold(strings.TrimSpace(name), "q") {
+			continue
+		}
+		digits, ok := strings.CutPrefix(strings.TrimSpace(value), "0")
+		if !ok {
+			return false
+		}
+		if digits, ok = strings.CutPrefix(digits, "."); !ok {
+			return digits == ""
+		}
+		return len(digits) <= 3 && strings.Trim(digits, "0123456789") == "" && strings.Trim(digits, "0") == ""
 	}
 	return false
 }

@@ -245,3 +245,25 @@ func TestRelatedTitlesLinkToStoredArticles(t *testing.T) {
 		t.Error("article page does not link the related story")
 	}
 }
+
+// TestSearchFeedDescribesTheQueryAsTyped: the query stands in the search
+// feed's description as the reader typed it, quotes and direction marks
+// included, in every format (it was Go-quoted: \" and \u200f).
+func TestSearchFeedDescribesTheQueryAsTyped(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	for _, q := range []string{"الخبر \"روسيا\" \u200f", `a\b "c"`, "café & <thé>"} {
+		for _, ext := range []string{"rss", "atom", "json"} {
+			resp, body := f.get(t, "/feeds/search."+ext+"?q="+url.QueryEscape(q))
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s %q: %d %s", ext, q, resp.StatusCode, body)
+			}
+			parsed, err := feeds.Parse(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "\"" + strings.TrimSpace(q) + "\""; !strings.HasSuffix(parsed.Description, want) {
+				t.Errorf("%s: description %q, want it to end with the query %s", ext, parsed.Description, want)
+			}
+		}
+	}
+}

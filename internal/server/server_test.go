@@ -488,3 +488,23 @@ func TestCategoryPageAndOPML(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipRefusedAtWeightZero: every spelling of weight 0 in the qvalue
+// grammar refuses gzip (RFC 9110, 12.4.2 and 12.5.3); any other weight,
+// and a malformed one, takes it.
+func TestGzipRefusedAtWeightZero(t *testing.T) {
+	for ae, want := range map[string]bool{
+		"gzip": true, "gzip;q=1": true, "gzip;q=0.001": true, "gzip;q=0.5": true, "deflate, gzip;q=0.1": true,
+		"gzip;q=zero": true, "gzip;q=": true, "gzip;q=0.0000": true, "GZIP; Q=0.010": true,
+		"gzip;q=0": false, "gzip;q=0.": false, "gzip; q=0.0": false, "gzip;q=0.00": false, "gzip;q=0.000": false,
+		"gzip ; q=0 ": false, "br, GZip;Q=0.": false, "identity": false, "": false,
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/feeds/politics.rss", nil)
+		if ae != "" {
+			r.Header.Set("Accept-Encoding", ae)
+		}
+		if got := acceptsGzip(r); got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", ae, got, want)
+		}
+	}
+}
