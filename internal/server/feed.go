@@ -85,6 +85,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 // serveFeed answers a request for the feed name ("politics.rss"): the
 // mux's route and feedsFirst's both come here.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) {
+	allowCORS(w.Header()) // first: errors are read cross-origin too
 	var q feedRequest // on the stack: a cache hit allocates nothing here
 	if err := s.parseFeed(r, name, &q); err != nil {
 		s.writeError(w, r, err)
@@ -110,8 +111,6 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) 
 		}
 	}
 	h := w.Header()
-	h["Access-Control-Allow-Origin"] = hdrStar
-	h["Access-Control-Expose-Headers"] = hdrExpose
 	if ok, wait := s.limiter.allow(r, k, f.etag); !ok {
 		if s.metrics != nil {
 			s.metrics.RateLimited.Inc()
@@ -490,6 +489,14 @@ var (
 	hdrStar   = []string{"*"}
 	hdrExpose = []string{"ETag, Last-Modified, Link, Retry-After"}
 )
+
+// allowCORS lets pages of any origin read a feed or OPML response, its
+// errors included (a browser hides a response without it, reason and
+// Retry-After too), and the validators and links it carries.
+func allowCORS(h http.Header) {
+	h["Access-Control-Allow-Origin"] = hdrStar
+	h["Access-Control-Expose-Headers"] = hdrExpose
+}
 
 // handlePreflight answers CORS preflights: conditional requests from a
 // browser carry If-None-Match, which is not a simple header.

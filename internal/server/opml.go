@@ -13,6 +13,7 @@ import (
 // handleOPML serves every category feed as an OPML 2.0 subscription list,
 // so an aggregator subscribes to all of them in one step.
 func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
+	allowCORS(w.Header())
 	k := cacheKey{dep: "", name: "opml"}
 	f, ok := s.cache.get(k)
 	if !ok {
@@ -23,7 +24,6 @@ func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	w.Header()["Access-Control-Allow-Origin"] = hdrStar
 	s.serveRendered(w, r, f)
 }
 

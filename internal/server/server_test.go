@@ -508,3 +508,29 @@ func TestGzipRefusedAtWeightZero(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedAnswersCarryCORSErrorsIncluded: a page of another origin can
+// read every feed and OPML answer, a refusal's reason included: without
+// Access-Control-Allow-Origin a browser hides the whole response.
+func TestFeedAnswersCarryCORSErrorsIncluded(t *testing.T) {
+	f := newFixture(t, article(1, "politics"))
+	for path, status := range map[string]int{
+		"/feeds/politics.rss":                  http.StatusOK,
+		"/feeds/politics.rss?limit=0":          http.StatusBadRequest,
+		"/feeds/search.json?q=":                http.StatusBadRequest,
+		"/feeds/politics.json?since=yesterday": http.StatusBadRequest,
+		"/feeds/politics.atom?before=nonsense": http.StatusBadRequest,
+		"/feeds/nope.json":                     http.StatusNotFound,
+		"/feeds/politics.xml":                  http.StatusNotFound,
+		"/opml":                                http.StatusOK,
+	} {
+		resp, body := f.get(t, path, "Origin", "https://reader.example")
+		if resp.StatusCode != status {
+			t.Errorf("%s: %d %s, want %d", path, resp.StatusCode, body, status)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "ETag") {
+			t.Errorf("%s (%d): CORS headers %q, %q", path, resp.StatusCode,
+				resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Access-Control-Expose-Headers"))
+		}
+	}
+}
