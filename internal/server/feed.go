@@ -86,7 +86,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 // mux's route and feedsFirst's both come here.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, name string) {
 	allowCORS(w.Header()) // first: errors are read cross-origin too
-	var q feedRequest // on the stack: a cache hit allocates nothing here
+	var q feedRequest     // on the stack: a cache hit allocates nothing here
 	if err := s.parseFeed(r, name, &q); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -258,11 +258,20 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 			"summarized", res.Summarized, "dropped", res.Dropped, "bytes", res.Bytes)
 	}
 	s.countRender(q.fm, "ok")
-	// Last-Modified is the document's updated time (the newest item's
-	// update, else when the category was created), but never later than
-	// now: an article dated in the future would otherwise make every later
-	// change look older than what If-Modified-Since clients hold.
-	modified := minTime(res.Updated, time.Now())
+	// Last-Modified is when the store last changed the feed, never later
+	// than now. The newest item's date, used before, misses an article
+	// stored with an older date (a late wire story, a backdated import)
+	// and one that left the feed: If-Modified-Since then got 304 for a
+	// changed document. The document's date stands in when no change is
+	// recorded.
+	changed, err := s.st.FeedChanged(ctx, k.dep)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", k.name, err)
+	}
+	if changed.IsZero() {
+		changed = res.Updated
+	}
+	modified := minTime(changed, time.Now())
 	var r *rendered
 	if k.assembled() {
 		r = newRenderedGzip(gz.Bytes(), res.Bytes, q.fm.ContentType(), modified)

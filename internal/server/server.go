@@ -37,6 +37,9 @@ type Store interface {
 	// search while no category exists.
 	Created(ctx context.Context) (time.Time, error)
 	Versions(ctx context.Context) (map[string]int64, error)
+	// FeedChanged is when a category's feed last changed ("" for any
+	// category's): the Last-Modified of its documents.
+	FeedChanged(ctx context.Context, category string) (time.Time, error)
 	Ping(ctx context.Context) error
 	Sources(ctx context.Context) ([]newsroom.Source, error)
 	Tombstones(ctx context.Context, category string, limit int) ([]feeds.Tombstone, error)

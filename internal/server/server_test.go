@@ -534,3 +534,56 @@ func TestFeedAnswersCarryCORSErrorsIncluded(t *testing.T) {
 		}
 	}
 }
+
+// TestIfModifiedSinceSeesEveryChange: Last-Modified moves with every change
+// of a feed, also one that brings no newer item date: an article stored
+// with an older date (a late wire story, a backdated import) and one that
+// leaves the category. A client that sends only If-Modified-Since gets the
+// new document, not 304.
+func TestIfModifiedSinceSeesEveryChange(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "n.db")
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	st, err := store.Open(ctx, path, store.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.SaveArticles(ctx, []*feeds.Article{article(1, "world"), article(2, "world")}); err != nil {
+		t.Fatal(err)
+	}
+	f := startFixture(t, st)
+	for _, change := range []struct {
+		name string
+		a    *feeds.Article
+	}{
+		{"an article dated hours before the newest", func() *feeds.Article {
+			a := article(5, "world")
+			a.GUID = "tag:test,2026:late-wire-story"
+			return a
+		}()},
+		{"an article moved to another category", func() *feeds.Article {
+			a := article(2, "world")
+			a.Categories = []string{"politics"} // out of world
+			return a
+		}()},
+	} {
+		for _, p := range []string{"/feeds/world.rss", "/feeds/all.atom"} {
+			resp, before := f.get(t, p)
+			lm := resp.Header.Get("Last-Modified")
+			now = now.Add(time.Hour)
+			if _, err := st.SaveArticles(ctx, []*feeds.Article{change.a}); err != nil {
+				t.Fatal(err)
+			}
+			f.srv.Invalidate(ctx)
+			resp, after := f.get(t, p, "If-Modified-Since", lm)
+			if bytes.Equal(before, after) && resp.StatusCode == http.StatusOK {
+				t.Fatalf("%s, %s: the document did not change", change.name, p)
+			}
+			if resp.StatusCode == http.StatusNotModified {
+				t.Errorf("%s, %s: If-Modified-Since %s got 304 for a changed document", change.name, p, lm)
+			}
+			change.a = func(a feeds.Article) *feeds.Article { a.Title += " (again)"; return &a }(*change.a)
+		}
+	}
+}

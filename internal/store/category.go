@@ -132,6 +132,28 @@ func (s *Store) Versions(ctx context.Context) (_ map[string]int64, err error) {
 	return vs, nil
 }
 
+// FeedChanged is when category's feed last changed: an article of it was
+// saved, changed, withdrawn or released, or the category itself changed.
+// For "" it is when any listed category's did, which covers the feeds of
+// all categories and searches. A category not listed is ErrNotFound; zero
+// is no change recorded.
+func (s *Store) FeedChanged(ctx context.Context, category string) (_ time.Time, err error) {
+	defer s.noteRead(&err)
+	var at int64
+	if category == "" {
+		err = s.rs.changedAll.QueryRowContext(ctx).Scan(&at)
+	} else {
+		err = s.rs.changed.QueryRowContext(ctx, category).Scan(&at)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("category %q: %w", category, newsroom.ErrNotFound)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("feed changed %q: %w", category, err)
+	}
+	return unixOrZero(at), nil
+}
+
 // CategorySlugs returns the slug of every category, listed or not (one that
 // only an embargoed article names is not listed yet): what the import and
 // admin API doors count against their bound on categories.

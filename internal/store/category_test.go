@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/newsroom"
 )
 
 func TestUpsertCategory(t *testing.T) {
@@ -100,6 +102,46 @@ func TestDatabaseCreated(t *testing.T) {
 		got, err := st.Created(context.Background())
 		if err != nil || got.Before(before) || got.After(time.Now().Add(time.Minute)) {
 			t.Errorf("Created = %v, %v; want about now", got, err)
+		}
+	})
+}
+
+// TestFeedChangedIsWhenTheFeedLastChanged: a category's feed changed when
+// an article of it was last saved (dated earlier or not) or left it; the
+// feed of all when any listed category's did. An unknown category is not
+// found.
+func TestFeedChangedIsWhenTheFeedLastChanged(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		now := t0
+		st, _ := db.openAt(t, func() time.Time { return now })
+		changed := func(cat string) time.Time {
+			t.Helper()
+			at, err := st.FeedChanged(ctx, cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return at
+		}
+		mustSave(t, st, article("a-1", t0, "politics"), article("a-2", t0, "world"))
+		if got := changed("politics"); !got.Equal(t0) {
+			t.Errorf("politics changed %v, want %v", got, t0)
+		}
+		now = t0.Add(time.Hour)
+		mustSave(t, st, article("a-3", t0.Add(-48*time.Hour), "politics")) // dated two days back
+		if got := changed("politics"); !got.Equal(now) {
+			t.Errorf("after an older-dated article: politics changed %v, want %v", got, now)
+		}
+		if got := changed(""); !got.Equal(now) {
+			t.Errorf("all changed %v, want %v", got, now)
+		}
+		now = t0.Add(2 * time.Hour)
+		mustSave(t, st, article("a-2", t0, "politics")) // leaves world
+		if got := changed("world"); !got.Equal(now) {
+			t.Errorf("after its article left: world changed %v, want %v", got, now)
+		}
+		if _, err := st.FeedChanged(ctx, "sports"); !errors.Is(err, newsroom.ErrNotFound) {
+			t.Errorf("unknown category: %v, want ErrNotFound", err)
 		}
 	})
 }

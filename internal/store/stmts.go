@@ -45,6 +45,7 @@ type readStmts struct {
 	latestAll, latestCat, byGUID *stmt
 	category, categories         *stmt
 	versions, version, count     *stmt
+	changed, changedAll          *stmt
 }
 
 func (r *readStmts) prepare(ctx context.Context, db *dbPool) error {
@@ -60,11 +61,14 @@ func (r *readStmts) prepare(ctx context.Context, db *dbPool) error {
 			UNION ALL SELECT '', value FROM meta WHERE key = 'version'`},
 		{&r.version, `SELECT value FROM meta WHERE key = 'version'`},
 		{&r.count, `SELECT count(*) FROM articles`},
+		{&r.changed, `SELECT changed_at FROM categories WHERE slug = ? AND listed = 1`},
+		{&r.changedAll, `SELECT coalesce(max(changed_at), 0) FROM categories WHERE listed = 1`},
 	})
 }
 
 func (r *readStmts) close() error {
-	return closeAll(r.latestAll, r.latestCat, r.byGUID, r.category, r.categories, r.versions, r.version, r.count)
+	return closeAll(r.latestAll, r.latestCat, r.byGUID, r.category, r.categories, r.versions, r.version, r.count,
+		r.changed, r.changedAll)
 }
 
 type writeStmts struct {
