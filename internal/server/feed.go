@@ -718,7 +718,7 @@ func zeroWeight(params string) bool {
 		if digits, ok = strings.CutPrefix(digits, "."); !ok {
 			return digits == ""
 		}
-		return len(digits) <= 3 && strings.Trim(digits, "0123456789") == "" && strings.Trim(digits, "0") == ""
+		return len(digits) <= 3 && strings.Trim(digits, "0") == ""
 	}
 	return false
 }
