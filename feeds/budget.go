@@ -45,6 +45,12 @@ type BudgetResult struct {
 	Dropped    int       // items of the feed that were left out to fit the budget
 	Bytes      int       // size of the document written
 	Updated    time.Time // the document's updated time: Feed.Updated, or as derived from the items
+	// Overflow is how many items at the end of Feed.Items did not fit: from
+	// the first one left out to make room (MaxItems or MaxBytes) to the last.
+	// A paged feed's next page begins with those; its paging link must not
+	// lead past them. Items left out before that first one were too large
+	// on their own (MaxItemBytes) and are not counted. 0 when all fitted.
+	Overflow int
 	// Skipped are the items (and tombstones) Publish left out because they
 	// cannot be rendered or failed validation; never any for WriteBudget.
 	Skipped []ItemError
@@ -68,7 +74,10 @@ type BudgetResult struct {
 //  5. more items are dropped from the end, down to none.
 //
 // A caller that lists items oldest first (an incremental pull) thus keeps the
-// oldest, and the subscriber continues after the last one it got.
+// oldest, and the subscriber continues after the last one it got: the items
+// of BudgetResult.Overflow go on the next page. A paging link is part of the
+// document: render the feed again with only the items before them and a link
+// that continues there.
 //
 // Sizes are computed once per item (the item rendered without its content,
 // plus the exact encoded length of the content), then the document is
@@ -141,7 +150,8 @@ func (d *doc) renderBudget(out *renderBuffer, fm Format, b Budget) (res BudgetRe
 			return res, nil, err
 		}
 		if out.len() <= b.MaxBytes {
-			return BudgetResult{Items: p.items, Summarized: p.summarized, Dropped: n - p.items, Updated: d.updated}, p.modes, nil
+			return BudgetResult{Items: p.items, Summarized: p.summarized, Dropped: n - p.items, Overflow: d.overflow(p.cut),
+				Updated: d.updated}, p.modes, nil
 		}
 		// The sizes are exact for everything the tests render; should an
 		// encoder change make them short, plan again for that much less room.
@@ -356,12 +366,13 @@ type budgetPlan struct {
 	items      int // kept
 	summarized int // kept with their summary
 	total      int // bytes
+	cut        int // the first item dropped to make room (MaxItems or MaxBytes); len(modes) when none was
 }
 
 // plan decides each item's mode for a document of at most maxBytes; see WriteBudget.
 func (sz *itemSizes) plan(maxBytes, maxItems, maxItemBytes int) (*budgetPlan, error) {
 	n := len(sz.full)
-	p := &budgetPlan{modes: make([]itemMode, n), total: sz.frame}
+	p := &budgetPlan{modes: make([]itemMode, n), total: sz.frame, cut: n}
 	size := func(i int) int {
 		if p.modes[i] == modeSummary {
 			return sz.short[i]
@@ -379,6 +390,7 @@ func (sz *itemSizes) plan(maxBytes, maxItems, maxItemBytes int) (*budgetPlan, er
 		switch {
 		case maxItems > 0 && p.items == maxItems:
 			p.modes[i] = modeDrop
+			p.cut = min(p.cut, i)
 		case sz.full[i] <= maxItemBytes:
 			keep(i)
 		case sz.short[i] > 0 && sz.short[i] <= maxItemBytes:
@@ -403,6 +415,7 @@ func (sz *itemSizes) plan(maxBytes, maxItems, maxItemBytes int) (*budgetPlan, er
 		}
 		p.modes[last] = modeDrop
 		p.items--
+		p.cut = min(p.cut, last)
 	}
 	for floor := min(budgetFloor, p.items); p.total > maxBytes && p.items > floor; {
 		dropLast()
@@ -421,6 +434,15 @@ func (sz *itemSizes) plan(maxBytes, maxItems, maxItemBytes int) (*budgetPlan, er
 		return nil, ErrOverBudget
 	}
 	return p, nil
+}
+
+// overflow is BudgetResult.Overflow for a plan whose first item dropped to
+// make room is d.items[cut]: the items of the Feed from that one on.
+func (d *doc) overflow(cut int) int {
+	if cut >= len(d.items) {
+		return 0
+	}
+	return d.given - d.index[cut]
 }
 
 // degrade returns d with p applied: dropped items removed, summarised ones

@@ -299,3 +299,69 @@ func TestWriteBudgetErrors(t *testing.T) {
 		t.Errorf("no guid: %v", err)
 	}
 }
+
+// TestBudgetOverflow: BudgetResult.Overflow counts the items at the end of
+// Feed.Items from the first one left out to make room, which a paged feed's
+// next page must begin with; an item left out for its own size before that
+// one is not counted, one left out for a fault among them is. Every way of
+// publishing agrees.
+func TestBudgetOverflow(t *testing.T) {
+	huge := func(a *Article) { // over MaxItemBytes even summarised
+		a.Summary = strings.Repeat("ملخص طويل جدا ", 100_000)
+		a.ContentHTML += a.Summary
+	}
+	tests := []struct {
+		name     string
+		n        int // items of 30 KB
+		b        Budget
+		edit     func(f *Feed)
+		overflow func(res BudgetResult) int
+	}{
+		{"within budget", 5, Budget{}, nil, func(BudgetResult) int { return 0 }},
+		{"MaxItems", 5, Budget{MaxItems: 2}, nil, func(BudgetResult) int { return 3 }},
+		{"MaxBytes", 40, Budget{MaxBytes: 300_000}, nil, func(res BudgetResult) int { return 40 - res.Items }},
+		{"too large on its own, first", 5, Budget{}, func(f *Feed) { huge(f.Items[0]) }, func(BudgetResult) int { return 0 }},
+		{"too large on its own, then MaxBytes", 40, Budget{MaxBytes: 300_000}, func(f *Feed) { huge(f.Items[1]) },
+			func(res BudgetResult) int { return 40 - 1 - res.Items }},
+		{"a fault in what did not fit", 40, Budget{MaxBytes: 300_000}, func(f *Feed) { f.Items[35].GUID = "" },
+			func(res BudgetResult) int { return 40 - res.Items }},
+		{"nothing fits", 3, Budget{MaxBytes: 8_000}, func(f *Feed) {
+			for _, a := range f.Items {
+				a.Summary = strings.Repeat("ملخص ", 1000)
+			}
+		}, func(BudgetResult) int { return 3 }},
+	}
+	for _, fm := range AllFormats() {
+		for _, tc := range tests {
+			feed := func() *Feed {
+				f := sizedFeed(tc.n, 30_000, fm)
+				if tc.edit != nil {
+					tc.edit(f)
+				}
+				return f
+			}
+			var buf bytes.Buffer
+			res, err := Publish(&buf, feed(), fm, tc.b)
+			if err != nil {
+				t.Fatalf("%s %s: %v", fm, tc.name, err)
+			}
+			if want := tc.overflow(res); res.Overflow != want {
+				t.Errorf("%s %s: Overflow %d, want %d (result %+v)", fm, tc.name, res.Overflow, want, res)
+			}
+			if tc.name != "a fault in what did not fit" { // WriteBudget fails a feed with a fault
+				_, wres := writeBudget(t, feed(), fm, tc.b)
+				if wres.Overflow != res.Overflow {
+					t.Errorf("%s %s: WriteBudget's Overflow %d, Publish's %d", fm, tc.name, wres.Overflow, res.Overflow)
+				}
+			}
+			var gz bytes.Buffer
+			fres, err := NewFragments(0).PublishGzip(nil, &gz, feed(), fm, tc.b)
+			if err != nil {
+				t.Fatalf("%s %s: fragments: %v", fm, tc.name, err)
+			}
+			if fres.Overflow != res.Overflow {
+				t.Errorf("%s %s: assembled Overflow %d, Publish's %d", fm, tc.name, fres.Overflow, res.Overflow)
+			}
+		}
+	}
+}

@@ -132,6 +132,7 @@ type doc struct {
 	items    []Article
 	excerpts []string // plain-text summary per item
 	index    []int    // each item's position in the Feed's Items
+	given    int      // len(Feed.Items)
 	labels   map[string]string
 	id       string // Atom feed id
 	updated  time.Time
@@ -203,6 +204,7 @@ func prepareDoc(f *Feed, skip bool) (*doc, error) {
 		d.id = d.feed.Link
 	}
 
+	d.given = len(f.Items)
 	d.items = make([]Article, 0, len(f.Items))
 	d.excerpts = make([]string, 0, len(f.Items))
 	d.index = make([]int, 0, len(f.Items))

@@ -384,7 +384,8 @@ func (c *Fragments) plan(d *doc, fm Format, b Budget, full []*fragment, frame in
 			}
 		}
 		if len(bad) == 0 {
-			return p.modes, full, BudgetResult{Items: p.items, Summarized: p.summarized, Dropped: len(full) - p.items}, nil
+			return p.modes, full, BudgetResult{Items: p.items, Summarized: p.summarized, Dropped: len(full) - p.items,
+				Overflow: d.overflow(p.cut)}, nil
 		}
 		full = d.dropFaulty(full, bad)
 	}

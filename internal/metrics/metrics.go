@@ -52,7 +52,7 @@ func New() *Metrics {
 		}),
 		ItemsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_items_skipped_total",
-			Help: "Items and tombstones left out of a feed render because they cannot be rendered or failed validation, by format and reason (bad-date, missing-id, empty-content, relative-url...).",
+			Help: "Items and tombstones left out of a feed render because they cannot be rendered or failed validation, or (too-large) fit no page of the feed's byte budget, by format and reason (bad-date, missing-id, empty-content, relative-url, too-large...).",
 		}, []string{"format", "reason"}),
 		RateLimited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newswire_http_rate_limited_total", Help: "Unconditional feed requests answered 429.",

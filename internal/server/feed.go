@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -221,7 +220,7 @@ func (s *Server) parseLimit(q url.Values) (int, error) {
 // of it (logged and counted); a document wrong as a whole is logged and the
 // last good version of it is returned in its place.
 func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*rendered, error) {
-	f, err := s.buildFeed(ctx, q)
+	p, err := s.buildFeed(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -231,11 +230,19 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	// of times per render, compress whole at the default level for the
 	// smallest body and keep their plain bytes too.
 	var buf, gz bytes.Buffer
-	var res feeds.BudgetResult
-	if k.assembled() {
-		res, err = s.frags.PublishGzip(nil, &gz, f, q.fm, s.opts.Budget)
-	} else {
-		res, err = s.frags.Publish(&buf, f, q.fm, s.opts.Budget)
+	var gateErr error
+	res, left, err := p.publish(ctx, func(f *feeds.Feed) (res feeds.BudgetResult, err error) {
+		buf.Reset() // a render the budget cut is made again, shorter
+		gz.Reset()
+		if k.assembled() {
+			res, gateErr = s.frags.PublishGzip(nil, &gz, f, q.fm, s.opts.Budget)
+		} else {
+			res, gateErr = s.frags.Publish(&buf, f, q.fm, s.opts.Budget)
+		}
+		return res, gateErr
+	})
+	if err != nil && gateErr == nil {
+		return nil, err // the store failed to give a paging cursor
 	}
 	if err != nil {
 		s.countRender(q.fm, "invalid")
@@ -248,6 +255,7 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 		}
 		return nil, fmt.Errorf("render %s: %w", k.name, err)
 	}
+	s.reportSkipped(ctx, k.name, q.fm, left)
 	s.reportSkipped(ctx, k.name, q.fm, res.Skipped)
 	if res.Summarized > 0 || res.Dropped > 0 {
 		lv := slog.LevelInfo
@@ -278,7 +286,7 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 	} else {
 		r = newRendered(buf.Bytes(), q.fm.ContentType(), modified)
 	}
-	if links := headerLinks(f.Links, f.SelfURL); links != "" {
+	if links := headerLinks(p.f.Links, p.f.SelfURL); links != "" {
 		r.hdrLink = []string{links}
 	}
 	keys := purgeKeys(q.slug)
@@ -351,8 +359,10 @@ func (s *Server) countRender(fm feeds.Format, result string) {
 // tombstonesPerFeed is how many recent withdrawals a current feed carries.
 const tombstonesPerFeed = 20
 
-// buildFeed loads what a feed request asks for into a feed document.
-func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, error) {
+// buildFeed loads what a feed request asks for into a feed document, with
+// its paging: a pull links next after its last change, a current feed or
+// an archive page its prev-archive page after its last article (see feedPage).
+func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feedPage, error) {
 	f := &feeds.Feed{
 		Title:       s.opts.SiteTitle,
 		Description: s.opts.SiteDescription,
@@ -393,6 +403,12 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 
 	var items []*feeds.Article
 	var err error
+	// The paging link, made once the document's entries are known: each
+	// is an article, or a pull's withdrawal.
+	var entries []pageEntry
+	var rel string
+	var more bool
+	var after func(ctx context.Context, i int) (string, error)
 	switch {
 	case q.slug == searchFeed:
 		f.SelfURL = base + "?q=" + url.QueryEscape(q.query) + limitQ
@@ -403,26 +419,26 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 			}
 			return nil, err
 		}
+		entries = articleEntries(items) // no paging: the budget only shortens it
 	case q.since != nil:
 		f.SelfURL = base + "?since=" + q.since.String() + limitQ
 		changes, err := s.st.Changes(ctx, cat, *q.since, q.limit)
 		if err != nil {
 			return nil, err
 		}
-		next := *q.since
-		for _, c := range changes {
+		entries = make([]pageEntry, len(changes))
+		for i, c := range changes {
+			entries[i] = pageEntry{article: c.Article, tomb: c.Tombstone}
 			if c.Article != nil {
 				items = append(items, c.Article)
-			} else {
-				f.Deleted = append(f.Deleted, *c.Tombstone)
 			}
-			next = c.Cursor
 		}
 		// Where to continue: a partner stores this and polls it next time.
 		// Caught up, there is none: the next poll is this same URL (JSON
 		// Feed forbids a next_url equal to feed_url, a loop for readers).
-		if len(changes) > 0 {
-			f.Links = append(f.Links, feeds.Link{Rel: "next", Href: base + "?since=" + next.String() + limitQ})
+		rel, more = "next", true
+		after = func(_ context.Context, i int) (string, error) {
+			return base + "?since=" + changes[i].Cursor.String() + limitQ, nil
 		}
 	case q.before != nil:
 		f.SelfURL = base + "?before=" + q.before.String() + limitQ
@@ -432,8 +448,10 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		if items, cursors, err = s.st.ArchivePage(ctx, cat, *q.before, q.limit); err != nil {
 			return nil, err
 		}
-		if len(items) == q.limit {
-			f.Links = append(f.Links, feeds.Link{Rel: feeds.RelPrevArchive, Href: base + "?before=" + cursors[len(cursors)-1].String() + limitQ})
+		entries = articleEntries(items)
+		rel, more = feeds.RelPrevArchive, len(items) == q.limit
+		after = func(_ context.Context, i int) (string, error) {
+			return base + "?before=" + cursors[i].String() + limitQ, nil
 		}
 	default:
 		if limitQ != "" {
@@ -442,21 +460,25 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 		if items, err = s.st.LatestArticles(ctx, cat, q.limit); err != nil {
 			return nil, fmt.Errorf("latest articles of %q: %w", q.slug, err)
 		}
-		if len(items) == q.limit {
-			c, ok, err := s.st.NthCursor(ctx, cat, q.limit)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				f.Links = append(f.Links, feeds.Link{Rel: feeds.RelPrevArchive, Href: base + "?before=" + c.String() + limitQ})
-			}
-		}
+		more = len(items) == q.limit
 		if f.Deleted, err = s.st.Tombstones(ctx, cat, tombstonesPerFeed); err != nil {
 			return nil, err
 		}
 		// An article withdrawn between the two reads is in both: the
 		// withdrawal is the newer fact.
-		items = withoutWithdrawn(items, f.Deleted)
+		var pos []int // each item's position in the feed's order, 1-based
+		items, pos = withoutWithdrawn(items, f.Deleted)
+		entries = articleEntries(items)
+		rel = feeds.RelPrevArchive
+		after = func(ctx context.Context, i int) (string, error) {
+			// The archive continues after the item as the store ranks it
+			// now (the same order; the cursor needs the article's id).
+			c, ok, err := s.st.NthCursor(ctx, cat, pos[i])
+			if err != nil || !ok {
+				return "", err
+			}
+			return base + "?before=" + c.String() + limitQ, nil
+		}
 	}
 	cats, err := s.st.Categories(ctx)
 	if err != nil {
@@ -490,8 +512,21 @@ func (s *Server) buildFeed(ctx context.Context, q *feedRequest) (*feeds.Feed, er
 	// f.Updated stays zero: Publish derives it from the items it renders
 	// (one it leaves out must not date the feed), else it is f.Created,
 	// stored and stable, so an empty feed keeps its ETag.
-	f.Items = items
-	return f, nil
+	p := &feedPage{f: f, links: f.Links, deleted: f.Deleted, entries: entries, end: len(entries),
+		rel: rel, more: more, after: after}
+	if err := p.cut(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// articleEntries are a page's entries for articles.
+func articleEntries(as []*feeds.Article) []pageEntry {
+	out := make([]pageEntry, len(as))
+	for i, a := range as {
+		out[i].article = a
+	}
+	return out
 }
 
 var (
@@ -557,16 +592,22 @@ func minTime(a, b time.Time) time.Time {
 	return a
 }
 
-// withoutWithdrawn returns items without those a tombstone withdraws.
-func withoutWithdrawn(items []*feeds.Article, ts []feeds.Tombstone) []*feeds.Article {
-	if len(ts) == 0 {
-		return items
-	}
+// withoutWithdrawn returns items without those a tombstone withdraws, and
+// the position (1-based) in items of each one kept.
+func withoutWithdrawn(items []*feeds.Article, ts []feeds.Tombstone) ([]*feeds.Article, []int) {
+	pos := make([]int, 0, len(items))
 	gone := make(map[string]bool, len(ts))
 	for _, t := range ts {
 		gone[t.GUID] = true
 	}
-	return slices.DeleteFunc(items, func(a *feeds.Article) bool { return gone[a.GUID] })
+	kept := items[:0]
+	for i, a := range items {
+		if !gone[a.GUID] {
+			kept = append(kept, a)
+			pos = append(pos, i+1)
+		}
+	}
+	return kept, pos
 }
 
 func latest(a *feeds.Article) time.Time {
