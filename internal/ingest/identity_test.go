@@ -232,3 +232,91 @@ func TestDatesAreReadAndClamped(t *testing.T) {
 		}
 	}
 }
+
+// sharedLinkFeeds are documents whose items have their own GUIDs (ids) and
+// one link between them, as feed(n) with posts 1…n, newest first.
+var sharedLinkFeeds = []struct {
+	name, contentType string
+	item              func(i int) string
+	feed              func(items string) string
+}{
+	{"live blog posts at one page, a fragment each", "",
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>Live update %d</title><link>https://x.example/live/election#post-%d</link><guid isPermaLink="false">post-%d</guid><pubDate>Mon, 03 Mar 2025 %02d:00:00 +0000</pubDate><description>What happened at hour %d of the count.</description></item>`, i, i, i, 8+i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Live</title><link>https://x.example/</link><description>d</description><language>en</language>` + items + `</channel></rss>`
+		}},
+	{"ticker items all at the homepage", "",
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>Flash %d</title><link>https://ticker.example/</link><guid>flash-%d</guid><pubDate>Mon, 03 Mar 2025 %02d:00:00 +0000</pubDate><description>Flash number %d from the desk.</description></item>`, i, i, 8+i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Ticker</title><link>https://ticker.example/</link><description>d</description><language>en</language>` + items + `</channel></rss>`
+		}},
+	{"podcast episodes all at the show page", "",
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>Episode %d</title><link>https://pod.example/show</link><guid isPermaLink="false">pod-episode-%d</guid><pubDate>Mon, 03 Mar 2025 %02d:00:00 +0000</pubDate><description>In episode %d we talk to a guest.</description><enclosure url="https://cdn.pod.example/ep%d.mp3" type="audio/mpeg" length="1000"/><itunes:episode>%d</itunes:episode></item>`, i, i, 8+i, i, i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Pod</title><link>https://pod.example/show</link><description>d</description><language>en</language>` + items + `</channel></rss>`
+		}},
+	{"Atom entries with one alternate link", "application/atom+xml",
+		func(i int) string {
+			return fmt.Sprintf(`<entry><title>Briefing %d</title><id>urn:uuid:00000000-0000-4000-8000-00000000000%d</id><link rel="alternate" href="https://atom.example/briefing"/><updated>2025-03-03T%02d:00:00Z</updated><summary>The morning briefing, part %d.</summary></entry>`, i, i, 8+i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>A</title><id>urn:a</id><updated>2025-03-03T12:00:00Z</updated><link href="https://atom.example/"/>` + items + `</feed>`
+		}},
+}
+
+// Within one source the GUID identifies an item: items with their own
+// GUIDs that link to one page are stored each, in the first pass and when
+// a later pass brings one more. (They used to be merged into the first
+// by their link and reported unchanged for ever.)
+func TestItemsWithTheirOwnGUIDsAtOneLinkAreAllStored(t *testing.T) {
+	t.Parallel()
+	for _, tc := range sharedLinkFeeds {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			doc := func(n int) []byte {
+				var items strings.Builder
+				for i := n; i >= 1; i-- {
+					items.WriteString(tc.item(i))
+				}
+				return []byte(tc.feed(items.String()))
+			}
+			e := newEnv(t)
+			e.up.set("/f", route{body: doc(3), contentType: tc.contentType})
+			e.addSource("src", "/f")
+			if res := e.mustRun("src"); res.New != 3 || e.count() != 3 {
+				t.Fatalf("first pass %+v, %d articles %q; want the 3 items", res, e.count(), titles(e.latest("")))
+			}
+			e.clock.Advance(time.Hour)
+			e.up.set("/f", route{body: doc(4), contentType: tc.contentType})
+			if res := e.mustRun("src"); res.New != 1 || res.Unchanged != 3 || e.count() != 4 {
+				t.Errorf("second pass %+v, %d articles %q; want the 4th item new", res, e.count(), titles(e.latest("")))
+			}
+		})
+	}
+}
+
+// An item whose GUID the source changed (a CMS migration), at the same
+// link and reading the same, is the item stored already, not a second one.
+func TestChangedGUIDAtTheSameLinkIsTheSameItem(t *testing.T) {
+	t.Parallel()
+	doc := func(guid string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description><language>en</language>
+<item><title>Bridge reopens after repairs</title><link>https://x.example/news/bridge</link><guid isPermaLink="false">` + guid + `</guid><pubDate>Mon, 03 Mar 2025 10:00:00 +0000</pubDate><description>The river bridge reopened to traffic on Monday.</description></item>
+</channel></rss>`)
+	}
+	e := newEnv(t)
+	e.up.set("/f", route{body: doc("cms1-481")})
+	e.addSource("src", "/f")
+	e.mustRun("src")
+	e.clock.Advance(time.Hour)
+	e.up.set("/f", route{body: doc("cms2-9f1c")})
+	if res := e.mustRun("src"); res.New != 0 || e.count() != 1 {
+		t.Errorf("pass after the GUID changed = %+v, %d articles; want the one story", res, e.count())
+	}
+}
