@@ -320,3 +320,38 @@ func TestChangedGUIDAtTheSameLinkIsTheSameItem(t *testing.T) {
 		t.Errorf("pass after the GUID changed = %+v, %d articles; want the one story", res, e.count())
 	}
 }
+
+// Across sources a link's #fragment that names a post tells the posts of
+// one live page apart: another source's post 4 is not the first source's
+// post 3, while its post 2 is the same story (and a tracking fragment is
+// no part of a link).
+func TestLivePostsFromTwoSourcesAreToldApartByFragment(t *testing.T) {
+	t.Parallel()
+	item := func(guid, link, title string) string {
+		return `<item><title>` + title + `</title><link>` + link + `</link><guid isPermaLink="false">` + guid + `</guid><pubDate>Mon, 03 Mar 2025 10:00:00 +0000</pubDate><description>` + title + ` (` + guid + `).</description></item>`
+	}
+	doc := func(items ...string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description><language>en</language>` +
+			strings.Join(items, "") + `</channel></rss>`)
+	}
+	e := newEnv(t)
+	e.up.set("/a", route{body: doc(
+		item("a-3", "https://x.example/live#post-3", "Polls close"),
+		item("a-2", "https://x.example/live#post-2", "Turnout at 40 percent"),
+		item("a-s", "https://x.example/news/summit", "Summit opens"))})
+	e.up.set("/b", route{body: doc(
+		item("b-4", "https://x.example/live#post-4", "First results"),
+		item("b-2", "http://www.x.example/live#post-2", "Turnout passes 40 percent"),
+		item("b-s", "https://x.example/news/summit#xtor=RSS-3", "The summit opens"))})
+	e.addSource("a", "/a")
+	e.addSource("b", "/b")
+	e.mustRun("a")
+	if res := e.mustRun("b"); res.New != 1 || res.Updated != 2 || e.count() != 4 {
+		t.Errorf("second source = %+v, %d articles %q; want post 4 new, post 2 and the summit merged", res, e.count(), titles(e.latest("")))
+	}
+	for title, want := range map[string]int{"Polls close": 1, "Turnout at 40 percent": 2, "Summit opens": 2} {
+		if a := e.byTitle(title); len(a.Sources) != want {
+			t.Errorf("%q: sources %+v, want %d", title, a.Sources, want)
+		}
+	}
+}

@@ -51,13 +51,36 @@ func CanonicalLink(link string) string {
 }
 
 // LinkKey is the dedupe key of an item's link (PassItem.LinkKey): a hash
-// of its canonical link. Ingest computes it for the items it passes, and
+// of its canonical link, with its fragment when that names a part of the
+// page (storyFragment). Ingest computes it for the items it passes, and
 // the store for the links it has recorded, so the two compare.
 func LinkKey(link string) []byte {
+	c := CanonicalLink(link)
+	if f := storyFragment(link); f != "" {
+		c += "#" + f
+	}
 	b := binary.AppendUvarint(nil, uint64(len("link")))
 	b = append(b, "link"...)
-	c := CanonicalLink(link)
 	b = binary.AppendUvarint(b, uint64(len(c)))
 	sum := sha256.Sum256(append(b, c...))
 	return sum[:16:16]
+}
+
+// storyFragment is the link's fragment when it names a part of the page,
+// else "". A live blog links each post to its anchor on the one page
+// (#post-3, #block-6a1f): two sources linking to different anchors carry
+// different posts, not one story. A fragment of parameters (#xtor=RSS-1,
+// #ref=rss, #utm_source=…) tracks the reader instead and is no part of
+// the story's address. A link without a fragment has the key it had
+// before fragments counted.
+func storyFragment(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	f := u.EscapedFragment()
+	if strings.Contains(f, "=") {
+		return ""
+	}
+	return f
 }

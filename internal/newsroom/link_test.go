@@ -32,3 +32,23 @@ func TestLinkKeyIsStable(t *testing.T) {
 		t.Errorf("LinkKey(%q) = %s, want %s", link, got, want)
 	}
 }
+
+func TestLinkKeyKeepsAFragmentThatNamesAPost(t *testing.T) {
+	for _, tc := range []struct {
+		name, a, b string
+		same       bool
+	}{
+		{"posts of a live blog", "https://x.example/live#post-2", "https://x.example/live#post-3", false},
+		{"a post and its page", "https://x.example/live#post-2", "https://x.example/live", false},
+		{"one post, two spellings", "http://www.x.example/live/?utm_source=rss#post-2", "https://x.example/live#post-2", true},
+		{"a tracking fragment", "https://x.example/a#xtor=RSS-1", "https://x.example/a", true},
+		{"tracking fragments", "https://x.example/a#ref=rss", "https://x.example/a#utm_source=feed&utm_medium=rss", true},
+		{"an empty fragment", "https://x.example/a#", "https://x.example/a", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if same := string(LinkKey(tc.a)) == string(LinkKey(tc.b)); same != tc.same {
+				t.Errorf("LinkKey(%q) == LinkKey(%q): %v, want %v", tc.a, tc.b, same, tc.same)
+			}
+		})
+	}
+}
