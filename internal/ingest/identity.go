@@ -18,7 +18,7 @@ import (
 
 // normVersion changes whenever normalisation changes what an unchanged raw
 // item becomes, so that every stored item is normalised again once.
-const normVersion = "newswire/ingest/v2" // v2: enclosure types checked, summaries cleaned, language from the text
+const normVersion = "newswire/ingest/v3" // v3: an RSS item without <link> is at its permalink guid; v2: enclosure types checked, summaries cleaned, language from the text
 
 // GUIDPrefix starts the GUID of every ingested article:
 // tag:newswire,2026:src/<source name, path-escaped>/<sha1 of the item key, hex>.

@@ -355,3 +355,58 @@ func TestLivePostsFromTwoSourcesAreToldApartByFragment(t *testing.T) {
 		}
 	}
 }
+
+// RSS 2.0: an item's <guid> is its permalink unless isPermaLink="false"
+// (the attribute defaults to true). An item without a <link> is at such a
+// guid when it is an absolute http(s) URL: that is its URL, its source's
+// link and its link dedupe key. Anything else leaves it at the channel's
+// link, unattributed.
+func TestPermalinkGUIDIsTheLinkOfAnItemWithoutOne(t *testing.T) {
+	t.Parallel()
+	const home = "https://x.example/"
+	item := func(title, guid, link string) string {
+		if link != "" {
+			link = `<link>` + link + `</link>`
+		}
+		return `<item><title>` + title + `</title>` + link + guid + `<pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate><description>About ` + title + `.</description></item>`
+	}
+	cases := []struct {
+		title, guid, link, want string
+	}{
+		{"no attribute", `<guid>https://x.example/story/1</guid>`, "", "https://x.example/story/1"},
+		{"isPermaLink true", `<guid isPermaLink="true">http://x.example/story/2?id=2</guid>`, "", "http://x.example/story/2?id=2"},
+		{"isPermaLink false", `<guid isPermaLink="false">https://x.example/story/3</guid>`, "", home},
+		{"not a URL", `<guid>story-4</guid>`, "", home},
+		{"relative", `<guid>/story/5</guid>`, "", home},
+		{"not http", `<guid>javascript:alert(6)</guid>`, "", home},
+		{"a link of its own", `<guid>https://x.example/story/7</guid>`, "https://x.example/read/7", "https://x.example/read/7"},
+	}
+	var items strings.Builder
+	for _, tc := range cases {
+		items.WriteString(item(tc.title, tc.guid, tc.link))
+	}
+	doc := func(items string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>` + home + `</link><description>d</description><language>en</language>` + items + `</channel></rss>`)
+	}
+	e := newEnv(t)
+	e.up.set("/f", route{body: doc(items.String())})
+	e.addSource("src", "/f")
+	e.mustRun("src")
+	for _, tc := range cases {
+		a := e.byTitle(tc.title)
+		wantSource := tc.want
+		if tc.want == home {
+			wantSource = ""
+		}
+		if a.URL != tc.want || a.Sources[0].Link != wantSource {
+			t.Errorf("%s: url %q, source link %q; want %q, %q", tc.title, a.URL, a.Sources[0].Link, tc.want, wantSource)
+		}
+	}
+
+	// Another source's item at that URL is the same story.
+	e.up.set("/g", route{body: doc(item("The same story, told by another", `<guid>g-1</guid>`, "https://x.example/story/1"))})
+	e.addSource("other", "/g")
+	if res := e.mustRun("other"); res.New != 0 || len(e.byTitle("no attribute").Sources) != 2 {
+		t.Errorf("other source = %+v: not merged into the story at its permalink guid", res)
+	}
+}
