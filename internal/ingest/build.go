@@ -45,7 +45,7 @@ type batch struct {
 type entry struct {
 	it       *gofeed.Item
 	idx      int    // position in the document
-	link     string // resolved: absolute http(s), or ""
+	link     string // resolved: absolute http(s) (<link>, else a permalink guid), or ""
 	resolved bool
 	key      string
 	hash     []byte
@@ -85,6 +85,7 @@ func (b *batch) build() []newsroom.PassItem {
 		b.dupGUIDs, mode = true, newsroom.IDModeLink
 	}
 	textOnly := jsonTextOnly(b.feed)
+	rssItems := rssItemsOf(b.feed)
 	fp := fingerprint(b.src, b.base, b.feed.Language)
 
 	// Every item is hashed, on every core: for a document whose items are
@@ -126,8 +127,10 @@ func (b *batch) build() []newsroom.PassItem {
 			e.status = added
 			pending++
 		}
-		if e.status != unchanged {
-			e.resolve(b.base)()
+		if e.status != unchanged && e.resolve(b.base)() == "" && rssItems != nil {
+			// Only here, not in the item key: an item's identity stays
+			// what it was (link mode keys items by <link> alone).
+			e.link = permalinkGUID(rssItems[i])
 		}
 		entries = append(entries, e)
 	}
@@ -386,6 +389,27 @@ func jsonTextOnly(f *gofeed.Feed) []bool {
 		out[i] = it != nil && it.ContentHTML == "" && it.ContentText != ""
 	}
 	return out
+}
+
+// rssItemsOf returns an RSS document's items as gofeed read them, one per
+// item of f; nil for other formats.
+func rssItemsOf(f *gofeed.Feed) []*rss.Item {
+	rf, ok := f.OriginalFeed().(*rss.Feed)
+	if !ok || rf == nil || len(rf.Items) != len(f.Items) {
+		return nil
+	}
+	return rf.Items
+}
+
+// permalinkGUID is the link an RSS item without one is at: its guid when
+// RSS 2.0 makes that the item's permalink (isPermaLink absent, which gofeed
+// reads as "true", or "true") and it is an absolute http(s) URL; else "".
+// A guid with isPermaLink="false" is only an id, whatever it looks like.
+func permalinkGUID(it *rss.Item) string {
+	if it == nil || it.GUID == nil || !strings.EqualFold(strings.TrimSpace(it.GUID.IsPermalink), "true") {
+		return ""
+	}
+	return resolveLink(it.GUID.Value, nil)
 }
 
 // repeatsGUID reports whether two items of the document share a GUID.

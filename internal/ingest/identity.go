@@ -18,7 +18,7 @@ import (
 
 // normVersion changes whenever normalisation changes what an unchanged raw
 // item becomes, so that every stored item is normalised again once.
-const normVersion = "newswire/ingest/v2" // v2: enclosure types checked, summaries cleaned, language from the text
+const normVersion = "newswire/ingest/v3" // v3: an RSS item without <link> is at its permalink guid; v2: enclosure types checked, summaries cleaned, language from the text
 
 // GUIDPrefix starts the GUID of every ingested article:
 // tag:newswire,2026:src/<source name, path-escaped>/<sha1 of the item key, hex>.
@@ -43,7 +43,7 @@ func itemKey(mode string, it *gofeed.Item, link func() string) string {
 		return "guid:" + g
 	}
 	if link := link(); link != "" {
-		return "link:" + canonicalLink(link)
+		return "link:" + newsroom.CanonicalLink(link)
 	}
 	return contentKey(it)
 }
@@ -166,56 +166,12 @@ func resolveLink(raw string, base *url.URL) string {
 	return u.String()
 }
 
-// trackingParams are query parameters that name a campaign, not a page.
-var trackingParams = []string{"utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid"}
-
-// canonicalLink is the form of a link that two sources carrying the same
-// story agree on: https, lower-case host without default port or "www.",
-// no fragment, no tracking parameters, no trailing slash.
-func canonicalLink(link string) string {
-	u, err := url.Parse(link)
-	if err != nil || u.Host == "" {
-		return link
-	}
-	u.Scheme = "https"
-	host := strings.ToLower(u.Hostname())
-	host = strings.TrimPrefix(host, "www.")
-	if p := u.Port(); p != "" && p != "80" && p != "443" {
-		host += ":" + p
-	}
-	u.Host, u.User, u.Fragment, u.RawFragment = host, nil, "", ""
-	if u.RawQuery != "" {
-		var kept []string
-		for _, kv := range strings.Split(u.RawQuery, "&") {
-			k, _, _ := strings.Cut(kv, "=")
-			k = strings.ToLower(k)
-			drop := kv == ""
-			for _, t := range trackingParams {
-				drop = drop || strings.HasPrefix(k, t)
-			}
-			if !drop {
-				kept = append(kept, kv)
-			}
-		}
-		u.RawQuery = strings.Join(kept, "&")
-	}
-	if len(u.Path) > 1 {
-		u.Path = strings.TrimSuffix(u.Path, "/")
-		u.RawPath = ""
-	}
-	if u.Path == "" {
-		u.Path = "/"
-	}
-	return u.String()
-}
-
 // dedupeKeys are the keys that find the same story already stored: a hash
 // of its canonical link, and one of its folded title with its folded text.
 // Either is nil when there is nothing to hash.
 func dedupeKeys(link, title, text string) (linkKey, textKey []byte) {
 	if link != "" {
-		sum := sha256.Sum256(appendStr(appendStr(nil, "link"), canonicalLink(link)))
-		linkKey = sum[:16:16]
+		linkKey = newsroom.LinkKey(link)
 	}
 	if t := arabic.Fold(title); t != "" {
 		sum := sha256.Sum256(appendStr(appendStr(appendStr(nil, "text"), t), arabic.Fold(text)))

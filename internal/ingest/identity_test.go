@@ -232,3 +232,181 @@ func TestDatesAreReadAndClamped(t *testing.T) {
 		}
 	}
 }
+
+// sharedLinkFeeds are documents whose items have their own GUIDs (ids) and
+// one link between them, as feed(n) with posts 1…n, newest first.
+var sharedLinkFeeds = []struct {
+	name, contentType string
+	item              func(i int) string
+	feed              func(items string) string
+}{
+	{"live blog posts at one page, a fragment each", "",
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>Live update %d</title><link>https://x.example/live/election#post-%d</link><guid isPermaLink="false">post-%d</guid><pubDate>Mon, 03 Mar 2025 %02d:00:00 +0000</pubDate><description>What happened at hour %d of the count.</description></item>`, i, i, i, 8+i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Live</title><link>https://x.example/</link><description>d</description><language>en</language>` + items + `</channel></rss>`
+		}},
+	{"ticker items all at the homepage", "",
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>Flash %d</title><link>https://ticker.example/</link><guid>flash-%d</guid><pubDate>Mon, 03 Mar 2025 %02d:00:00 +0000</pubDate><description>Flash number %d from the desk.</description></item>`, i, i, 8+i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Ticker</title><link>https://ticker.example/</link><description>d</description><language>en</language>` + items + `</channel></rss>`
+		}},
+	{"podcast episodes all at the show page", "",
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>Episode %d</title><link>https://pod.example/show</link><guid isPermaLink="false">pod-episode-%d</guid><pubDate>Mon, 03 Mar 2025 %02d:00:00 +0000</pubDate><description>In episode %d we talk to a guest.</description><enclosure url="https://cdn.pod.example/ep%d.mp3" type="audio/mpeg" length="1000"/><itunes:episode>%d</itunes:episode></item>`, i, i, 8+i, i, i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Pod</title><link>https://pod.example/show</link><description>d</description><language>en</language>` + items + `</channel></rss>`
+		}},
+	{"Atom entries with one alternate link", "application/atom+xml",
+		func(i int) string {
+			return fmt.Sprintf(`<entry><title>Briefing %d</title><id>urn:uuid:00000000-0000-4000-8000-00000000000%d</id><link rel="alternate" href="https://atom.example/briefing"/><updated>2025-03-03T%02d:00:00Z</updated><summary>The morning briefing, part %d.</summary></entry>`, i, i, 8+i, i)
+		},
+		func(items string) string {
+			return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>A</title><id>urn:a</id><updated>2025-03-03T12:00:00Z</updated><link href="https://atom.example/"/>` + items + `</feed>`
+		}},
+}
+
+// Within one source the GUID identifies an item: items with their own
+// GUIDs that link to one page are stored each, in the first pass and when
+// a later pass brings one more. (They used to be merged into the first
+// by their link and reported unchanged for ever.)
+func TestItemsWithTheirOwnGUIDsAtOneLinkAreAllStored(t *testing.T) {
+	t.Parallel()
+	for _, tc := range sharedLinkFeeds {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			doc := func(n int) []byte {
+				var items strings.Builder
+				for i := n; i >= 1; i-- {
+					items.WriteString(tc.item(i))
+				}
+				return []byte(tc.feed(items.String()))
+			}
+			e := newEnv(t)
+			e.up.set("/f", route{body: doc(3), contentType: tc.contentType})
+			e.addSource("src", "/f")
+			if res := e.mustRun("src"); res.New != 3 || e.count() != 3 {
+				t.Fatalf("first pass %+v, %d articles %q; want the 3 items", res, e.count(), titles(e.latest("")))
+			}
+			e.clock.Advance(time.Hour)
+			e.up.set("/f", route{body: doc(4), contentType: tc.contentType})
+			if res := e.mustRun("src"); res.New != 1 || res.Unchanged != 3 || e.count() != 4 {
+				t.Errorf("second pass %+v, %d articles %q; want the 4th item new", res, e.count(), titles(e.latest("")))
+			}
+		})
+	}
+}
+
+// An item whose GUID the source changed (a CMS migration), at the same
+// link and reading the same, is the item stored already, not a second one.
+func TestChangedGUIDAtTheSameLinkIsTheSameItem(t *testing.T) {
+	t.Parallel()
+	doc := func(guid string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description><language>en</language>
+<item><title>Bridge reopens after repairs</title><link>https://x.example/news/bridge</link><guid isPermaLink="false">` + guid + `</guid><pubDate>Mon, 03 Mar 2025 10:00:00 +0000</pubDate><description>The river bridge reopened to traffic on Monday.</description></item>
+</channel></rss>`)
+	}
+	e := newEnv(t)
+	e.up.set("/f", route{body: doc("cms1-481")})
+	e.addSource("src", "/f")
+	e.mustRun("src")
+	e.clock.Advance(time.Hour)
+	e.up.set("/f", route{body: doc("cms2-9f1c")})
+	if res := e.mustRun("src"); res.New != 0 || e.count() != 1 {
+		t.Errorf("pass after the GUID changed = %+v, %d articles; want the one story", res, e.count())
+	}
+}
+
+// Across sources a link's #fragment that names a post tells the posts of
+// one live page apart: another source's post 4 is not the first source's
+// post 3, while its post 2 is the same story (and a tracking fragment is
+// no part of a link).
+func TestLivePostsFromTwoSourcesAreToldApartByFragment(t *testing.T) {
+	t.Parallel()
+	item := func(guid, link, title string) string {
+		return `<item><title>` + title + `</title><link>` + link + `</link><guid isPermaLink="false">` + guid + `</guid><pubDate>Mon, 03 Mar 2025 10:00:00 +0000</pubDate><description>` + title + ` (` + guid + `).</description></item>`
+	}
+	doc := func(items ...string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description><language>en</language>` +
+			strings.Join(items, "") + `</channel></rss>`)
+	}
+	e := newEnv(t)
+	e.up.set("/a", route{body: doc(
+		item("a-3", "https://x.example/live#post-3", "Polls close"),
+		item("a-2", "https://x.example/live#post-2", "Turnout at 40 percent"),
+		item("a-s", "https://x.example/news/summit", "Summit opens"))})
+	e.up.set("/b", route{body: doc(
+		item("b-4", "https://x.example/live#post-4", "First results"),
+		item("b-2", "http://www.x.example/live#post-2", "Turnout passes 40 percent"),
+		item("b-s", "https://x.example/news/summit#xtor=RSS-3", "The summit opens"))})
+	e.addSource("a", "/a")
+	e.addSource("b", "/b")
+	e.mustRun("a")
+	if res := e.mustRun("b"); res.New != 1 || res.Updated != 2 || e.count() != 4 {
+		t.Errorf("second source = %+v, %d articles %q; want post 4 new, post 2 and the summit merged", res, e.count(), titles(e.latest("")))
+	}
+	for title, want := range map[string]int{"Polls close": 1, "Turnout at 40 percent": 2, "Summit opens": 2} {
+		if a := e.byTitle(title); len(a.Sources) != want {
+			t.Errorf("%q: sources %+v, want %d", title, a.Sources, want)
+		}
+	}
+}
+
+// RSS 2.0: an item's <guid> is its permalink unless isPermaLink="false"
+// (the attribute defaults to true). An item without a <link> is at such a
+// guid when it is an absolute http(s) URL: that is its URL, its source's
+// link and its link dedupe key. Anything else leaves it at the channel's
+// link, unattributed.
+func TestPermalinkGUIDIsTheLinkOfAnItemWithoutOne(t *testing.T) {
+	t.Parallel()
+	const home = "https://x.example/"
+	item := func(title, guid, link string) string {
+		if link != "" {
+			link = `<link>` + link + `</link>`
+		}
+		return `<item><title>` + title + `</title>` + link + guid + `<pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate><description>About ` + title + `.</description></item>`
+	}
+	cases := []struct {
+		title, guid, link, want string
+	}{
+		{"no attribute", `<guid>https://x.example/story/1</guid>`, "", "https://x.example/story/1"},
+		{"isPermaLink true", `<guid isPermaLink="true">http://x.example/story/2?id=2</guid>`, "", "http://x.example/story/2?id=2"},
+		{"isPermaLink false", `<guid isPermaLink="false">https://x.example/story/3</guid>`, "", home},
+		{"not a URL", `<guid>story-4</guid>`, "", home},
+		{"relative", `<guid>/story/5</guid>`, "", home},
+		{"not http", `<guid>javascript:alert(6)</guid>`, "", home},
+		{"a link of its own", `<guid>https://x.example/story/7</guid>`, "https://x.example/read/7", "https://x.example/read/7"},
+	}
+	var items strings.Builder
+	for _, tc := range cases {
+		items.WriteString(item(tc.title, tc.guid, tc.link))
+	}
+	doc := func(items string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>` + home + `</link><description>d</description><language>en</language>` + items + `</channel></rss>`)
+	}
+	e := newEnv(t)
+	e.up.set("/f", route{body: doc(items.String())})
+	e.addSource("src", "/f")
+	e.mustRun("src")
+	for _, tc := range cases {
+		a := e.byTitle(tc.title)
+		wantSource := tc.want
+		if tc.want == home {
+			wantSource = ""
+		}
+		if a.URL != tc.want || a.Sources[0].Link != wantSource {
+			t.Errorf("%s: url %q, source link %q; want %q, %q", tc.title, a.URL, a.Sources[0].Link, tc.want, wantSource)
+		}
+	}
+
+	// Another source's item at that URL is the same story.
+	e.up.set("/g", route{body: doc(item("The same story, told by another", `<guid>g-1</guid>`, "https://x.example/story/1"))})
+	e.addSource("other", "/g")
+	if res := e.mustRun("other"); res.New != 0 || len(e.byTitle("no attribute").Sources) != 2 {
+		t.Errorf("other source = %+v: not merged into the story at its permalink guid", res)
+	}
+}

@@ -16,26 +16,6 @@ import (
 	"github.com/newswire/newswire/internal/newsroom"
 )
 
-func TestCanonicalLink(t *testing.T) {
-	for _, tc := range []struct{ name, in, want string }{
-		{"http and https agree", "http://Story.Example/a/b", "https://story.example/a/b"},
-		{"tracking parameters go", "https://x.example/a?utm_source=rss&id=7&fbclid=z", "https://x.example/a?id=7"},
-		{"fragment goes", "https://x.example/a#top", "https://x.example/a"},
-		{"trailing slash goes", "https://x.example/a/", "https://x.example/a"},
-		{"root keeps its slash", "https://x.example", "https://x.example/"},
-		{"default port goes", "https://x.example:443/a", "https://x.example/a"},
-		{"other port stays", "https://x.example:8443/a", "https://x.example:8443/a"},
-		{"www goes", "https://www.x.example/a", "https://x.example/a"},
-		{"Arabic path", "https://x.example/أخبار/", "https://x.example/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := canonicalLink(tc.in); got != tc.want {
-				t.Errorf("canonicalLink(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestRulesMatchWholeFoldedWords(t *testing.T) {
 	m := newMatcher([]newsroom.Rule{
 		{Match: "سياسة", Category: "politics"},

@@ -1,6 +1,7 @@
 // Package newsroom holds what newswire's parts say to each other about
 // stored news, whatever database keeps it: upstream sources and the passes
-// ingest makes over them, ?since= cursors and changes, WebSub subscriptions
+// ingest makes over them (with the dedupe key of a link, which both ingest
+// and the store compute), ?since= cursors and changes, WebSub subscriptions
 // and their queue, save outcomes, and the errors callers branch on
 // (ErrNotFound, ErrWithdrawn, ErrInvalid, ErrStorage…), and FaultLog, which
 // logs a storage fault that repeats at error only once. It imports nothing

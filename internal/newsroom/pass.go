@@ -1,6 +1,7 @@
 package newsroom
 
 import (
+	"strings"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
@@ -56,6 +57,12 @@ type PassItem struct {
 	// the article it ends up in.
 	LinkKey, TextKey []byte
 }
+
+// ByGUID reports whether the item is identified by its source's own id
+// (Key "guid:…": an RSS guid, Atom id or JSON Feed id), not by its link or
+// content: two such items of one source are two items, whatever else they
+// share.
+func (it *PassItem) ByGUID() bool { return strings.HasPrefix(it.Key, "guid:") }
 
 // Pass is what one ingest pass over a source writes, in one transaction.
 type Pass struct {

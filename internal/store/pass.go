@@ -58,6 +58,9 @@ func (s *Store) KnownItems(ctx context.Context, sourceID int64) (_ map[string]ne
 //     is saved (Created, or updated in place if its GUID exists). Two items
 //     of one source that read the same but have their own links stay two
 //     articles: a daily "prayer times" item is not the same story twice.
+//     Nor do two items of one source with their own GUIDs at one link
+//     become one (a live blog's posts, items that all link to the
+//     homepage), unless they read the same too (see sameStory).
 //
 // Articles and categories get new versions as in SaveArticles, only when an
 // article changed. The source's LastNew and LastUpdated are this pass's
@@ -451,30 +454,62 @@ type storedArticle struct {
 	id int64
 }
 
-// sameStory returns the stored article it is the same story as, or nil: the
-// one its link names (from any source, this one included: its keys may have
-// changed), else the one its text names if another source brought it.
+// sameStory returns the stored article it is the same story as, or nil.
+//
+// Its link names the story whichever source brought it: another source's
+// item at the same page, or this source's own item under another key (an
+// item without a GUID is keyed by its link or content, which change with
+// it). But within one source the GUID identifies an item: an item with a
+// GUID at the link this source's item on the article has (the same link
+// key: a live blog's page, a homepage or a podcast's show page that every
+// item links to) is that item only if its text names the article too, as
+// when the source changed the item's GUID; otherwise it is an item of its
+// own. A link another source recorded still finds the story.
+// Its text names the story only if another source brought it: two items
+// of one source that read the same but have their own links stay two.
 func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArticle, error) {
-	for _, k := range []struct {
-		key       []byte
-		anySource bool
-	}{{it.LinkKey, true}, {it.TextKey, false}} {
-		if len(k.key) == 0 {
-			continue
+	if len(it.LinkKey) > 0 {
+		if id, ok := ps.keys[string(it.LinkKey)]; ok {
+			a, err := ps.articleByID(id)
+			if err != nil {
+				return nil, err
+			}
+			if !it.ByGUID() || !ownLink(a.Sources, it) || ps.names(it.TextKey, id) {
+				return &storedArticle{a, id}, nil
+			}
 		}
-		id, ok := ps.keys[string(k.key)]
-		if !ok {
-			continue
-		}
-		a, err := ps.articleByID(id)
-		if err != nil {
-			return nil, err
-		}
-		if k.anySource || !hasSource(a.Sources, source) {
-			return &storedArticle{a, id}, nil
+	}
+	if len(it.TextKey) > 0 {
+		if id, ok := ps.keys[string(it.TextKey)]; ok {
+			a, err := ps.articleByID(id)
+			if err != nil {
+				return nil, err
+			}
+			if !hasSource(a.Sources, source) {
+				return &storedArticle{a, id}, nil
+			}
 		}
 	}
 	return nil, nil
+}
+
+// names reports whether dedupe key k names article id.
+func (ps *passSaver) names(k []byte, id int64) bool {
+	got, ok := ps.keys[string(k)]
+	return len(k) > 0 && ok && got == id
+}
+
+// ownLink reports whether srcs records the item's source at a link whose
+// dedupe key is the item's: the article holds an item of that source at
+// that page.
+func ownLink(srcs []feeds.Source, it *newsroom.PassItem) bool {
+	own := it.Article.Sources[0].Name
+	for _, s := range srcs {
+		if s.Name == own && s.Link != "" && bytes.Equal(newsroom.LinkKey(s.Link), it.LinkKey) {
+			return true
+		}
+	}
+	return false
 }
 
 // addKeys records the item's dedupe keys for article id, for

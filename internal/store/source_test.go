@@ -354,6 +354,69 @@ func TestSavePassMergesTheSameStoryFromTwoSources(t *testing.T) {
 	})
 }
 
+// Within one source the GUID identifies an item: items with their own
+// GUIDs that share a link (a live blog's page, the homepage, a podcast's
+// show page) are stored each, in one pass or in several. A shared link
+// still finds the item when its text does too (the source changed its
+// GUID), for an item without a GUID, and across sources.
+func TestSavePassKeepsItemsOfOneSourceThatShareALink(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db testDB) {
+		st := db.open(t)
+		ctx := context.Background()
+		wire := mustUpsertSource(t, st, wireSource())
+		pDef := wireSource()
+		pDef.Name = "partner"
+		partner := mustUpsertSource(t, st, pDef)
+		atHome := func(guid string) *feeds.Article {
+			a := article(guid, t0, "world")
+			a.URL = "https://wire.example/"
+			return a
+		}
+		home := string(newsroom.LinkKey("https://wire.example/"))
+		save := func(srcID int64, its ...newsroom.PassItem) newsroom.PassResult {
+			return mustSavePass(t, st, newsroom.Pass{SourceID: srcID, Items: its})
+		}
+
+		if res := save(wire.ID, passItem("wire", "guid:1", "h1", atHome("wire-1"), home, "text-1")); res.New != 1 {
+			t.Fatalf("first item = %+v", res)
+		}
+		res := save(wire.ID, passItem("wire", "guid:2", "h2", atHome("wire-2"), home, "text-2"))
+		if res.New != 1 || res.Items[0].Merged || res.Items[0].GUID != "wire-2" {
+			t.Errorf("a later item at the same link = %+v, want it stored as wire-2", res)
+		}
+		res = save(wire.ID,
+			passItem("wire", "guid:3", "h3", atHome("wire-3"), home, "text-3"),
+			passItem("wire", "guid:4", "h4", atHome("wire-4"), home, "text-4"))
+		if res.New != 2 || res.Items[0].Merged || res.Items[1].Merged {
+			t.Errorf("two items at the same link in one pass = %+v, want both stored", res)
+		}
+		if n, _ := st.CountArticles(ctx); n != 4 {
+			t.Errorf("%d articles, want the 4 items", n)
+		}
+
+		for _, tc := range []struct {
+			name string
+			src  int64
+			it   newsroom.PassItem
+		}{
+			{"the source changed the item's GUID", wire.ID,
+				passItem("wire", "guid:1-renamed", "h1", atHome("wire-1-renamed"), home, "text-1")},
+			{"an item without a GUID", wire.ID,
+				passItem("wire", "hash:x", "hx", atHome("wire-x"), home, "text-x")},
+			{"another source at the same link", partner.ID,
+				passItem("partner", "guid:p", "hp", atHome("partner-p"), home, "text-p")},
+		} {
+			res := save(tc.src, tc.it)
+			if len(res.Items) != 1 || !res.Items[0].Merged || res.Items[0].GUID != "wire-1" {
+				t.Errorf("%s = %+v, want it merged into wire-1", tc.name, res)
+			}
+		}
+		if n, _ := st.CountArticles(ctx); n != 4 {
+			t.Errorf("%d articles, want still 4", n)
+		}
+	})
+}
+
 func TestSavePassIsAllOrNothing(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db testDB) {
 		st := db.open(t)
