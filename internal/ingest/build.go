@@ -33,6 +33,7 @@ type batch struct {
 	maxNew     int
 	normalized *atomic.Int64                                               // may be nil
 	clean      func(*feeds.Article, *content.Body) (content.Report, error) // Options.Clean; may be nil
+	raw        []byte                                                      // the document as fetched (UTF-8); may be nil
 
 	// results besides the items
 	unchanged, deferred int
@@ -49,7 +50,8 @@ type entry struct {
 	resolved bool
 	key      string
 	hash     []byte
-	textOnly bool // JSON Feed content_text: plain text, not HTML
+	textOnly bool       // JSON Feed content_text: plain text, not HTML (a part of the raw hash)
+	text     textFields // the fields that are plain text (markText)
 	status   status
 
 	published time.Time // for unchanged and changed items: as stored, until date
@@ -136,6 +138,7 @@ func (b *batch) build() []newsroom.PassItem {
 	}
 
 	b.date(entries)
+	b.markText(entries)
 	var fresh, edits []*entry
 	for i := range entries {
 		switch e := &entries[i]; e.status {

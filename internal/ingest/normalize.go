@@ -45,11 +45,11 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		}
 	}
 	// The body is the item's content, else its description; the description
-	// is the upstream's summary when both are there. A JSON Feed summary is
-	// plain text. Each is read once: its text and its resolved HTML come
-	// from that one pass.
-	plainDesc := b.feed.FeedType == "json"
-	body, desc := readItemHTML(it.Content, e.textOnly, contentBase), it.Description
+	// is the upstream's summary when both are there. Fields the format says
+	// are plain text (e.text) are escaped, never parsed. Each is read once:
+	// its text and its resolved HTML come from that one pass.
+	plainDesc := e.text.summary
+	body, desc := readItemHTML(it.Content, e.text.content, contentBase), it.Description
 	if body == nil {
 		body, desc = readItemHTML(desc, plainDesc, contentBase), ""
 	}
@@ -71,7 +71,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		}
 	}
 
-	title := plainTitle(it.Title)
+	title := titleText(it.Title, e.text.title)
 	if title == "" {
 		title = xmlText(content.Summary(text, titleLen))
 	}
@@ -115,7 +115,7 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		Title:       title,
 		ContentHTML: html,
 		URL:         link,
-		Authors:     authors(it.Authors),
+		Authors:     authors(it.Authors, e.text.names),
 		Language:    lang,
 		Published:   e.published,
 		Updated:     e.updated,
@@ -272,18 +272,23 @@ func (b *batch) image(e *entry) *feeds.Image {
 	return nil
 }
 
-func authors(ps []*gofeed.Person) []feeds.Person {
+// authors are the item's authors; text says their names are plain text.
+func authors(ps []*gofeed.Person, text bool) []feeds.Person {
+	name := plainTitle
+	if text {
+		name = textTitle
+	}
 	var out []feeds.Person
 	for _, p := range ps {
 		if p == nil {
 			continue
 		}
-		a := feeds.Person{Name: plainTitle(p.Name), Email: xmlText(p.Email)}
+		a := feeds.Person{Name: name(p.Name), Email: xmlText(p.Email)}
 		if a.Email != "" && !strings.Contains(a.Email, "@") {
 			// No address (a desk's name in the email field): import
 			// refuses one; from upstream it names the author at most.
 			if a.Name == "" {
-				a.Name = plainTitle(a.Email)
+				a.Name = name(a.Email)
 			}
 			a.Email = ""
 		}
@@ -306,11 +311,19 @@ func authors(ps []*gofeed.Person) []feeds.Person {
 // entities decoded: gofeed decoded the XML layer, this decodes the HTML
 // one, so "&amp;amp;" upstream shows as "&"). Whitespace collapses, control
 // and bidi embedding characters go.
-func plainTitle(s string) string {
+func plainTitle(s string) string { return titleText(s, false) }
+
+// textTitle is plainTitle for a title that is plain text already (JSON
+// Feed, Atom type="text"): what looks like markup or an entity in it is
+// text, and stays as it is.
+func textTitle(s string) string { return titleText(s, true) }
+
+// titleText is textTitle when text is set, else plainTitle.
+func titleText(s string, text bool) string {
 	if len(s) > maxTitleBytes {
 		s = prefix(s, maxTitleBytes) // before any parsing: upstream text is unbounded
 	}
-	if strings.ContainsAny(s, "<&") {
+	if !text && strings.ContainsAny(s, "<&") {
 		s = content.Text(s)
 	}
 	s = xmlText(collapse(s))
@@ -336,7 +349,8 @@ func xmlText(s string) string {
 // collapse trims s and turns every run of white space into one space.
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// textToHTML renders plain text (JSON Feed content_text) as paragraphs.
+// textToHTML renders plain text (JSON Feed content_text, Atom type="text")
+// as paragraphs.
 func textToHTML(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return content.TextToHTML(strings.Split(s, "\n"))
