@@ -54,6 +54,10 @@ type entry struct {
 	text     textFields // the fields that are plain text (markText)
 	status   status
 
+	// No title upstream: normalize made one from the body's text, which
+	// item makes again from the cleaned text.
+	titleFromBody bool
+
 	published time.Time // for unchanged and changed items: as stored, until date
 	updated   time.Time
 	rawDate   string
@@ -250,6 +254,15 @@ func (b *batch) item(e *entry, m *matcher) built {
 		text = t
 	} else if lead != "" {
 		a.Summary = content.Summary(collapse(content.Text(lead)), summaryLen)
+	}
+	// A title made from the body is made from the cleaned body, and so is
+	// what rests on it: the rules' title keywords, the dedupe key (below).
+	// Were nothing left, cleaning would have refused the item; the title
+	// made before cleaning stays then, as when nothing is cleaned.
+	if e.titleFromBody {
+		if t := titleFromText(text); t != "" && t != a.Title {
+			a.Title, a.Categories = t, b.categories(m, e.it.Categories, t)
+		}
 	}
 	// Made from the body only now, so that it is made from the cleaned one.
 	if strings.TrimSpace(a.Summary) == "" {

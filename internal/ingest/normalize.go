@@ -27,9 +27,9 @@ const (
 // categories, image and attribution. It also returns the body as the
 // content pipeline read it (nil when the item had none; the caller
 // releases it) and its text, and the upstream's summary as sanitised HTML
-// when it is text of its own; the summary is written by item, once the
-// body is cleaned. An item with nothing to show (no title, text or link)
-// is dropped.
+// when it is text of its own; the summary, and the title of an item that
+// has none, are written by item, once the body is cleaned. An item with
+// nothing to show (no title, text or link) is dropped.
 func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *content.Body, text, lead string, ok bool) {
 	if b.normalized != nil {
 		b.normalized.Add(1)
@@ -73,7 +73,8 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 
 	title := titleText(it.Title, e.text.title)
 	if title == "" {
-		title = xmlText(content.Summary(text, titleLen))
+		// Provisional: item makes it again from the cleaned text.
+		title, e.titleFromBody = titleFromText(text), text != ""
 	}
 	if title == "" {
 		title = e.link
@@ -92,15 +93,9 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
 		declared = strings.TrimSpace(dc.Language[0])
 	}
+	// Settled before cleaning, on the text as it came: the cleaner marks
+	// the body's direction by it.
 	lang := itemLanguage(upstreamLanguage(cmp.Or(declared, b.feed.Language)), title+"\n"+prefix(text, 1000))
-
-	cats := m.match(it.Categories, title)
-	if len(cats) == 0 {
-		cats = b.src.Categories
-	}
-	if len(cats) == 0 {
-		cats = []string{FallbackCategory}
-	}
 
 	// Feeds need a link per item; one without a usable link of its own
 	// (none, or javascript:) points at the upstream's site. Only the real
@@ -119,12 +114,30 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		Language:    lang,
 		Published:   e.published,
 		Updated:     e.updated,
-		Categories:  append([]string(nil), cats...),
+		Categories:  b.categories(m, it.Categories, title),
 		Image:       b.image(e),
 		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
 	}
 	return newsroom.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, body, text, lead, true
 }
+
+// categories are the local categories of an item with these upstream
+// terms and this title: the ones the source's rules match, else the
+// source's own, else FallbackCategory.
+func (b *batch) categories(m *matcher, terms []string, title string) []string {
+	cats := m.match(terms, title)
+	if len(cats) == 0 {
+		cats = b.src.Categories
+	}
+	if len(cats) == 0 {
+		cats = []string{FallbackCategory}
+	}
+	return append([]string(nil), cats...)
+}
+
+// titleFromText is the title of an item that has none: the start of its
+// text, cut at a word.
+func titleFromText(text string) string { return xmlText(content.Summary(text, titleLen)) }
 
 // readItemHTML sanitises an item field (plain marks text that is not HTML)
 // and reads it into the content pipeline, its URLs to be made absolute
