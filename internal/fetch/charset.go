@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"mime"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -29,11 +30,12 @@ var (
 
 // toUTF8 returns body as UTF-8 without a byte order mark, ready for gofeed or encoding/json.
 //
-// The charset is chosen, in order, by: a byte order mark (it cannot lie about the encoding
-// the bytes are actually in); the Content-Type charset; the XML declaration's encoding (read
-// as ASCII, or as UTF-16 when the first bytes are "<?" in UTF-16 without a BOM); else UTF-8.
+// A byte order mark settles the charset (it cannot lie about the encoding the bytes are
+// actually in). Otherwise the candidates are tried in turn, the first that decodes the body
+// winning: the Content-Type charset, the XML declaration's encoding (read as ASCII, or as
+// UTF-16 when the first bytes are "<?" in UTF-16 without a BOM), UTF-8 (see candidates).
 // JSON is UTF-8 by definition (RFC 8259), so for JSON only a UTF-16 BOM changes that.
-// Bytes that are not valid in the chosen charset, or an unknown label, give ErrCharset.
+// Bytes that are valid in no candidate, or an unknown label, give ErrCharset.
 //
 // When the result has an XML declaration naming an encoding other than UTF-8, the name is
 // rewritten to UTF-8, so that a parser honouring it does not decode the text a second time.
@@ -46,49 +48,115 @@ func toUTF8(body []byte, contentType string) ([]byte, error) {
 // decode is toUTF8 that also says whether out is a new array (false: it aliases body).
 func decode(body []byte, contentType string) (out []byte, fresh bool, err error) {
 	name, rest := sniffBOM(body)
-	if name == "" {
-		rest = body
-		switch {
-		case isJSON(body, contentType):
-			name = nameUTF8
-		default:
-			label, from := contentTypeCharset(contentType), "content-type charset"
-			if label == "" {
-				label, from = xmlDeclCharset(body), "xml declaration encoding"
-			}
-			if label == "" {
-				name = nameUTF8
-				break
-			}
-			if name, err = lookupCharset(label, from); err != nil {
-				return nil, false, err
-			}
-			if name == nameUTF16LE || name == nameUTF16BE {
-				name = utf16Endianness(body, name, from)
-			}
+	if name != "" {
+		if out, err = decodeAs(rest, name, len(body)-len(rest)); err != nil {
+			return nil, false, fmt.Errorf("%w: %s", ErrCharset, err)
 		}
-	}
-
-	switch name {
-	case nameUTF8:
-		if i := invalidUTF8At(rest); i >= 0 {
-			return nil, false, fmt.Errorf("%w: byte 0x%02x at offset %d is not valid utf-8", ErrCharset, rest[i], i+len(body)-len(rest))
-		}
-		out = rest
-	case nameUTF16LE, nameUTF16BE:
-		if out, err = decodeUTF16(rest, name == nameUTF16BE); err != nil {
-			return nil, false, err
-		}
-	default:
-		if out, err = decodeLegacy(rest, name); err != nil {
-			return nil, false, err
-		}
+	} else if out, name, err = decodeCandidates(body, contentType); err != nil {
+		return nil, false, err
 	}
 	fresh = name != nameUTF8
 	if fixed, rewritten := fixXMLDecl(out); rewritten {
 		out, fresh = fixed, true
 	}
 	return out, fresh, nil
+}
+
+// candidate is a charset label to try on a body, and where it was found.
+type candidate struct{ label, from string }
+
+// Where a candidate's label was found, for errors.
+const (
+	fromHeader  = "content-type charset"
+	fromDecl    = "xml declaration encoding"
+	fromDefault = "default"
+)
+
+// candidates are the charsets to try, in order, on a body without a byte order mark.
+//
+// JSON is UTF-8, whatever the header says. For XML the Content-Type charset comes first
+// (RFC 7303), then the XML declaration's encoding, then UTF-8 (the XML default), each tried
+// only when the ones before cannot decode the body, as feedparser does. Servers label every
+// response with their configured default (Apache AddDefaultCharset, nginx "charset utf-8")
+// whatever the file holds, and one wrong header must not take a feed that says what it is
+// down for good.
+//
+// A single-byte charset (windows-1252, which ISO-8859-1 means on the web, ISO-8859-x,
+// windows-1256…) decodes nearly any bytes, so such a header, wrong, does not fail: it turns
+// the text into mojibake. It gives way to UTF-8 when the document's XML declaration says
+// UTF-8 and the bytes are valid UTF-8. Text in a single-byte charset is practically never
+// valid UTF-8 once it has letters above ASCII: each such byte would have to be followed by
+// bytes 0x80-0xBF, which in those charsets are symbols and rare letters, not the letters that
+// make words ("Ã©" is what it takes). The document's own word and the bytes together outweigh
+// a server default. Without that declaration (none, or another charset), the header stands:
+// invalid bytes still make it give way, valid UTF-8 alone does not. ASCII reads the same
+// either way.
+func candidates(body []byte, contentType string) []candidate {
+	if isJSON(body, contentType) {
+		return []candidate{{nameUTF8, "json"}}
+	}
+	header, decl := contentTypeCharset(contentType), xmlDeclCharset(body)
+	var out []candidate
+	if header != "" && !(singleByte(header) && isUTF8Label(decl) && utf8.Valid(body)) {
+		out = append(out, candidate{header, fromHeader})
+	}
+	if decl != "" {
+		out = append(out, candidate{decl, fromDecl})
+	}
+	return append(out, candidate{nameUTF8, fromDefault})
+}
+
+// singleByte reports whether label names a single-byte charset.
+func singleByte(label string) bool {
+	e, err := htmlindex.Get(label)
+	_, ok := e.(*charmap.Charmap)
+	return err == nil && ok
+}
+
+// isUTF8Label reports whether label names UTF-8 ("utf-8", "UTF8", "unicode-1-1-utf-8").
+func isUTF8Label(label string) bool {
+	name, err := lookupCharset(label, "")
+	return err == nil && name == nameUTF8
+}
+
+// decodeCandidates decodes a body without a byte order mark with the first of its candidate
+// charsets that can, and returns the text and that charset's name. An unknown label is an
+// error where it is reached: what it means cannot be known. When no candidate decodes the
+// body, the error names each charset tried and what failed in it.
+func decodeCandidates(body []byte, contentType string) (out []byte, name string, err error) {
+	var tried, failed []string
+	for _, c := range candidates(body, contentType) {
+		n, err := lookupCharset(c.label, c.from)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %s", ErrCharset, strings.Join(append(failed, err.Error()), "; "))
+		}
+		if n == nameUTF16LE || n == nameUTF16BE {
+			n = utf16Endianness(body, n, c.from)
+		}
+		if slices.Contains(tried, n) {
+			continue // the header and the declaration name one charset
+		}
+		tried = append(tried, n)
+		if out, err = decodeAs(body, n, 0); err == nil {
+			return out, n, nil
+		}
+		failed = append(failed, fmt.Sprintf("%s (%s %q)", err, c.from, c.label))
+	}
+	return nil, "", fmt.Errorf("%w: %s", ErrCharset, strings.Join(failed, "; "))
+}
+
+// decodeAs decodes b, which starts at offset off of the body, from the charset name.
+func decodeAs(b []byte, name string, off int) ([]byte, error) {
+	switch name {
+	case nameUTF8:
+		if i := invalidUTF8At(b); i >= 0 {
+			return nil, fmt.Errorf("byte 0x%02x at offset %d is not valid utf-8", b[i], i+off)
+		}
+		return b, nil
+	case nameUTF16LE, nameUTF16BE:
+		return decodeUTF16(b, name == nameUTF16BE)
+	}
+	return decodeLegacy(b, name)
 }
 
 // sniffBOM returns the encoding a byte order mark names and the bytes after it, or "".
@@ -148,14 +216,15 @@ func contentTypeCharset(ct string) string {
 }
 
 // lookupCharset maps a label to its WHATWG canonical name (the table charset.Lookup uses).
+// Its errors are wrapped in ErrCharset by the caller.
 func lookupCharset(label, from string) (string, error) {
 	e, err := htmlindex.Get(label)
 	if err != nil {
-		return "", fmt.Errorf("%w: unknown %s %q", ErrCharset, from, label)
+		return "", fmt.Errorf("unknown %s %q", from, label)
 	}
 	name, err := htmlindex.Name(e)
 	if err != nil || name == "replacement" { // "replacement" decodes everything to one U+FFFD
-		return "", fmt.Errorf("%w: unsupported %s %q", ErrCharset, from, label)
+		return "", fmt.Errorf("unsupported %s %q", from, label)
 	}
 	return name, nil
 }
@@ -194,7 +263,7 @@ func invalidUTF8At(b []byte) int {
 // x/text would substitute U+FFFD.
 func decodeUTF16(b []byte, bigEndian bool) ([]byte, error) {
 	if len(b)%2 != 0 {
-		return nil, fmt.Errorf("%w: odd number of bytes (%d) in utf-16 text", ErrCharset, len(b))
+		return nil, fmt.Errorf("odd number of bytes (%d) in utf-16 text", len(b))
 	}
 	unit := func(i int) rune {
 		if bigEndian {
@@ -207,11 +276,11 @@ func decodeUTF16(b []byte, bigEndian bool) ([]byte, error) {
 		r := unit(i)
 		if utf16.IsSurrogate(r) {
 			if r >= 0xDC00 || i+3 >= len(b) {
-				return nil, fmt.Errorf("%w: unpaired utf-16 surrogate at offset %d", ErrCharset, i)
+				return nil, fmt.Errorf("unpaired utf-16 surrogate at offset %d", i)
 			}
 			r = utf16.DecodeRune(r, unit(i+2))
 			if r == utf8.RuneError {
-				return nil, fmt.Errorf("%w: unpaired utf-16 surrogate at offset %d", ErrCharset, i)
+				return nil, fmt.Errorf("unpaired utf-16 surrogate at offset %d", i)
 			}
 			i += 2
 		}
@@ -225,7 +294,7 @@ func decodeUTF16(b []byte, bigEndian bool) ([]byte, error) {
 func decodeLegacy(b []byte, name string) ([]byte, error) {
 	e, err := htmlindex.Get(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: unknown charset %q", ErrCharset, name)
+		return nil, fmt.Errorf("unknown charset %q", name)
 	}
 	if cm, ok := e.(*charmap.Charmap); ok {
 		// Single-byte: every undefined byte decodes to U+FFFD, so the exact offset is known.
@@ -235,16 +304,16 @@ func decodeLegacy(b []byte, name string) ([]byte, error) {
 		}
 		for i, c := range b {
 			if undefined[c] {
-				return nil, fmt.Errorf("%w: byte 0x%02x at offset %d is not defined in %s", ErrCharset, c, i, name)
+				return nil, fmt.Errorf("byte 0x%02x at offset %d is not defined in %s", c, i, name)
 			}
 		}
 	}
 	out, err := e.NewDecoder().Bytes(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: decode %s: %v", ErrCharset, name, err)
+		return nil, fmt.Errorf("decode %s: %v", name, err)
 	}
 	if bytes.Contains(out, replChar) && !roundTrips(e, out, b) {
-		return nil, fmt.Errorf("%w: bytes not valid in %s", ErrCharset, name)
+		return nil, fmt.Errorf("bytes not valid in %s", name)
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package fetch_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -14,6 +15,7 @@ import (
 func TestToUTF8(t *testing.T) {
 	w1256 := mustEncode(t, charmap.Windows1256, "عربي")
 	iso := mustEncode(t, charmap.ISO8859_6, "عربي")
+	cafe1252 := mustEncode(t, charmap.Windows1252, "café crème")
 	tests := []struct {
 		name        string
 		body        string
@@ -39,6 +41,36 @@ func TestToUTF8(t *testing.T) {
 		{"header says utf-8, declaration says windows-1256: declaration rewritten",
 			`<?xml version="1.0" encoding="windows-1256"?><a>عربي</a>`, "application/xml; charset=UTF-8",
 			`<?xml version="1.0" encoding="UTF-8"?><a>عربي</a>`, false},
+		// A server's default charset in the header, the feed's own in its declaration.
+		{"header says utf-8, bytes and declaration are windows-1256: the declaration decodes them",
+			`<?xml version="1.0" encoding="windows-1256"?><a>` + string(w1256) + `</a>`, "text/xml; charset=utf-8",
+			`<?xml version="1.0" encoding="UTF-8"?><a>عربي</a>`, false},
+		{"header says iso-8859-6, bytes and declaration are windows-1256: the declaration decodes them",
+			`<?xml version='1.0' encoding='cp1256'?><a>` + string(mustEncode(t, charmap.Windows1256, "پژوهش عربي")) + `</a>`, "text/xml; charset=iso-8859-6",
+			`<?xml version='1.0' encoding='UTF-8'?><a>پژوهش عربي</a>`, false},
+		{"header names a charset the utf-8 bytes are invalid in, no declaration: utf-8",
+			`<a>عربي</a>`, "text/xml; charset=iso-8859-6", `<a>عربي</a>`, false},
+		{"header says iso-8859-1, arabic utf-8 declared utf-8: utf-8",
+			`<?xml version="1.0" encoding="UTF-8"?><a>فلسطين عربي</a>`, "text/xml; charset=ISO-8859-1",
+			`<?xml version="1.0" encoding="UTF-8"?><a>فلسطين عربي</a>`, false},
+		{"header says iso-8859-1, latin utf-8 declared utf-8: utf-8, not mojibake",
+			`<?xml version="1.0" encoding="utf-8"?><a>café crème</a>`, "application/rss+xml; charset=iso-8859-1",
+			`<?xml version="1.0" encoding="utf-8"?><a>café crème</a>`, false},
+		{"header says windows-1256, arabic utf-8 declared utf8: utf-8",
+			`<?xml version="1.0" encoding="utf8"?><a>عربي</a>`, "text/xml; charset=windows-1256",
+			`<?xml version="1.0" encoding="UTF-8"?><a>عربي</a>`, false},
+		{"header says iso-8859-1, windows-1252 bytes wrongly declared utf-8: the header decodes them",
+			`<?xml version="1.0" encoding="UTF-8"?><a>` + string(cafe1252) + `</a>`, "text/xml; charset=iso-8859-1",
+			`<?xml version="1.0" encoding="UTF-8"?><a>café crème</a>`, false},
+		{"header says iso-8859-1, valid utf-8 without a declaration: the header stands",
+			`<a>café</a>`, "text/xml; charset=iso-8859-1", "<a>cafÃ©</a>", false},
+		{"header says iso-8859-1, valid utf-8 declared windows-1256: the header stands",
+			`<?xml version="1.0" encoding="windows-1256"?><a>é</a>`, "text/xml; charset=iso-8859-1",
+			`<?xml version="1.0" encoding="UTF-8"?><a>Ã©</a>`, false},
+		{"windows-1256 bytes, header utf-8, no declaration", `<a>` + string(w1256) + `</a>`, "text/xml; charset=utf-8", "", true},
+		{"header utf-8 fails, declaration unknown", `<?xml version="1.0" encoding="x-nonsense"?><a>` + string(w1256) + `</a>`, "text/xml; charset=utf-8", "", true},
+		{"undefined byte in the header's and the declaration's charset, invalid utf-8",
+			`<?xml version="1.0" encoding="iso-8859-6"?><a>` + "\xa1\xff" + `</a>`, "text/xml; charset=utf-8", "", true},
 		{"iso-8859-6 by header", `<a>` + string(iso) + `</a>`, "text/xml;charset=iso-8859-6", `<a>عربي</a>`, false},
 		{"malformed content-type still yields its charset", `<a>` + string(w1256) + `</a>`, "text/xml; charset=windows-1256; ;", `<a>عربي</a>`, false},
 		{"empty charset parameter means none", `<a>عربي</a>`, "text/xml; charset=", `<a>عربي</a>`, false},
@@ -84,6 +116,20 @@ func TestToUTF8(t *testing.T) {
 				t.Errorf("ToUTF8 =\n %q\nwant\n %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// When no candidate charset decodes the body, the error names each one tried.
+func TestToUTF8ErrorNamesEveryCharsetTried(t *testing.T) {
+	body := []byte(`<?xml version="1.0" encoding="ISO-8859-6"?><a>` + "\xe6\xa1" + `</a>`)
+	_, err := fetch.ToUTF8(body, "text/xml; charset=utf-8")
+	if !errors.Is(err, fetch.ErrCharset) {
+		t.Fatalf("error = %v, want ErrCharset", err)
+	}
+	for _, want := range []string{"not valid utf-8", "content-type charset", "not defined in iso-8859-6", "xml declaration encoding"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
 	}
 }
 

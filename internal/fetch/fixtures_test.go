@@ -75,7 +75,9 @@ func fixtures(t testing.TB) map[string][]byte {
 		"rss-iso-8859-6.xml":           iso,
 		"rss-iso-8859-6-undefined.xml": isoBad,
 		"rss-invalid-utf-8.xml":        invalid,
-		"feed-utf-16be-bom.json":       utf16Bytes(jsonDoc, true, true),
+		// UTF-8 that says so in its declaration, for servers whose header says otherwise.
+		"rss-utf-8.xml":          []byte(rssDoc(`<?xml version="1.0" encoding="UTF-8"?>`)),
+		"feed-utf-16be-bom.json": utf16Bytes(jsonDoc, true, true),
 	}
 }
 

@@ -33,6 +33,7 @@ type batch struct {
 	maxNew     int
 	normalized *atomic.Int64                                               // may be nil
 	clean      func(*feeds.Article, *content.Body) (content.Report, error) // Options.Clean; may be nil
+	raw        []byte                                                      // the document as fetched (UTF-8); may be nil
 
 	// results besides the items
 	unchanged, deferred int
@@ -49,8 +50,13 @@ type entry struct {
 	resolved bool
 	key      string
 	hash     []byte
-	textOnly bool // JSON Feed content_text: plain text, not HTML
+	textOnly bool       // JSON Feed content_text: plain text, not HTML (a part of the raw hash)
+	text     textFields // the fields that are plain text (markText)
 	status   status
+
+	// No title upstream: normalize made one from the body's text, which
+	// item makes again from the cleaned text.
+	titleFromBody bool
 
 	published time.Time // for unchanged and changed items: as stored, until date
 	updated   time.Time
@@ -139,6 +145,7 @@ func (b *batch) build() []newsroom.PassItem {
 	}
 
 	b.date(entries)
+	b.markText(entries)
 	var fresh, edits []*entry
 	for i := range entries {
 		switch e := &entries[i]; e.status {
@@ -250,6 +257,15 @@ func (b *batch) item(e *entry, m *matcher) built {
 		text = t
 	} else if lead != "" {
 		a.Summary = content.Summary(collapse(content.Text(lead)), summaryLen)
+	}
+	// A title made from the body is made from the cleaned body, and so is
+	// what rests on it: the rules' title keywords, the dedupe key (below).
+	// Were nothing left, cleaning would have refused the item; the title
+	// made before cleaning stays then, as when nothing is cleaned.
+	if e.titleFromBody {
+		if t := titleFromText(text); t != "" && t != a.Title {
+			a.Title, a.Categories = t, b.categories(m, e.it.Categories, t)
+		}
 	}
 	// Made from the body only now, so that it is made from the cleaned one.
 	if strings.TrimSpace(a.Summary) == "" {

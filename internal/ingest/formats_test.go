@@ -26,6 +26,7 @@ func TestFormatsAndEncodings(t *testing.T) {
 		{"RSS 1.0 (RDF)", "rdf.rss", "application/rdf+xml", []string{"First RDF item", "Second RDF item"}},
 		{"RSS 0.91 undated", "rss091.rss", "", []string{"Old item one", "Old item two"}},
 		{"windows-1256 declared in the XML", "windows-1256-xmldecl.rss", "application/rss+xml", []string{"افتتاح الميناء الجديد"}},
+		{"windows-1256 declared in the XML, served as utf-8 (a server default)", "windows-1256-xmldecl.rss", "text/xml; charset=utf-8", []string{"افتتاح الميناء الجديد"}},
 		{"windows-1256 declared by HTTP only", "windows-1256-header.rss", "application/rss+xml; charset=windows-1256", []string{"افتتاح الميناء الجديد"}},
 		{"UTF-16 with BOM", "utf-16.rss", "application/rss+xml", []string{"خبر بترميز UTF-16"}},
 		{"no GUIDs", "no-guid.rss", "", []string{"Relative link story", "Absolute link story", "Neither guid nor link"}},

@@ -179,7 +179,7 @@ func FuzzBuild(f *testing.F) {
 		}
 		src := &newsroom.Source{Name: "fuzz", URL: base.String(), Categories: []string{"world"},
 			Rules: []newsroom.Rule{{Match: "سياسة", Category: "politics"}}}
-		b := batch{src: src, feed: feed, base: base, known: map[string]newsroom.KnownItem{}, now: now, maxNew: 60}
+		b := batch{src: src, feed: feed, raw: data, base: base, known: map[string]newsroom.KnownItem{}, now: now, maxNew: 60}
 		for _, it := range b.build() {
 			a := it.Article
 			switch {
@@ -246,5 +246,40 @@ func TestCollapsedHasPrefixIsHasPrefixOfCollapse(t *testing.T) {
 				t.Errorf("collapsedHasPrefix(%q, %q) = %v, want %v", body, p, got, want)
 			}
 		}
+	}
+}
+
+// atomTextTypes lines up with gofeed's entries, or gives up: a title
+// outside an entry, or an entry in another namespace, belongs to none.
+func TestAtomTextTypes(t *testing.T) {
+	const head = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x"><title type="html">Feed</title>`
+	for _, tc := range []struct {
+		name, doc string
+		n         int
+		want      []atomText // nil: cannot be lined up
+	}{
+		{"defaults are text", head + `<entry><title>a</title></entry><entry/></feed>`, 2,
+			[]atomText{{title: true, summary: true}, {title: true, summary: true}}},
+		{"types", head + `<entry><title type="html">a</title><summary type="xhtml"><div/></summary></entry>` +
+			`<entry><title type="TEXT">b</title><summary type="text/plain">s</summary></entry>` +
+			`<entry><title type="text/html">c</title><summary type="text/html" mode="escaped">s</summary></entry></feed>`, 3,
+			[]atomText{{}, {title: true, summary: true}, {}}},
+		{"atom 0.3 mode without type is not text", `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><title mode="escaped">a</title><summary>s</summary></entry></feed>`, 1,
+			[]atomText{{summary: true}}},
+		{"titles outside entries and inside extensions are no entry's", head +
+			`<x:meta><title type="html">m</title></x:meta><entry><author><name>n</name></author><x:title type="html">x</x:title><title>a</title></entry>` +
+			`<x:entry><title type="html">e</title></x:entry></feed>`, 1,
+			[]atomText{{title: true, summary: true}}},
+		{"control characters are read past, as gofeed does", head + "<entry><title type=\"html\">a\x01</title></entry></feed>", 1,
+			[]atomText{{summary: true}}},
+		{"another count than gofeed's", head + `<entry/><entry/></feed>`, 3, nil},
+		{"not atom", `<rss><channel><item><title>a</title></item></channel></rss>`, 1, nil},
+		{"broken", head + `<entry><title>a</entry>`, 1, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := atomTextTypes([]byte(tc.doc), tc.n); !slices.Equal(got, tc.want) {
+				t.Errorf("atomTextTypes = %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

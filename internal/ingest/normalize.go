@@ -27,9 +27,9 @@ const (
 // categories, image and attribution. It also returns the body as the
 // content pipeline read it (nil when the item had none; the caller
 // releases it) and its text, and the upstream's summary as sanitised HTML
-// when it is text of its own; the summary is written by item, once the
-// body is cleaned. An item with nothing to show (no title, text or link)
-// is dropped.
+// when it is text of its own; the summary, and the title of an item that
+// has none, are written by item, once the body is cleaned. An item with
+// nothing to show (no title, text or link) is dropped.
 func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *content.Body, text, lead string, ok bool) {
 	if b.normalized != nil {
 		b.normalized.Add(1)
@@ -45,11 +45,11 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		}
 	}
 	// The body is the item's content, else its description; the description
-	// is the upstream's summary when both are there. A JSON Feed summary is
-	// plain text. Each is read once: its text and its resolved HTML come
-	// from that one pass.
-	plainDesc := b.feed.FeedType == "json"
-	body, desc := readItemHTML(it.Content, e.textOnly, contentBase), it.Description
+	// is the upstream's summary when both are there. Fields the format says
+	// are plain text (e.text) are escaped, never parsed. Each is read once:
+	// its text and its resolved HTML come from that one pass.
+	plainDesc := e.text.summary
+	body, desc := readItemHTML(it.Content, e.text.content, contentBase), it.Description
 	if body == nil {
 		body, desc = readItemHTML(desc, plainDesc, contentBase), ""
 	}
@@ -71,9 +71,10 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		}
 	}
 
-	title := plainTitle(it.Title)
+	title := titleText(it.Title, e.text.title)
 	if title == "" {
-		title = xmlText(content.Summary(text, titleLen))
+		// Provisional: item makes it again from the cleaned text.
+		title, e.titleFromBody = titleFromText(text), text != ""
 	}
 	if title == "" {
 		title = e.link
@@ -92,15 +93,9 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 	if dc := it.DublinCoreExt; dc != nil && len(dc.Language) > 0 {
 		declared = strings.TrimSpace(dc.Language[0])
 	}
+	// Settled before cleaning, on the text as it came: the cleaner marks
+	// the body's direction by it.
 	lang := itemLanguage(upstreamLanguage(cmp.Or(declared, b.feed.Language)), title+"\n"+prefix(text, 1000))
-
-	cats := m.match(it.Categories, title)
-	if len(cats) == 0 {
-		cats = b.src.Categories
-	}
-	if len(cats) == 0 {
-		cats = []string{FallbackCategory}
-	}
 
 	// Feeds need a link per item; one without a usable link of its own
 	// (none, or javascript:) points at the upstream's site. Only the real
@@ -115,16 +110,34 @@ func (b *batch) normalize(e *entry, m *matcher) (item newsroom.PassItem, body *c
 		Title:       title,
 		ContentHTML: html,
 		URL:         link,
-		Authors:     authors(it.Authors),
+		Authors:     authors(it.Authors, e.text.names),
 		Language:    lang,
 		Published:   e.published,
 		Updated:     e.updated,
-		Categories:  append([]string(nil), cats...),
+		Categories:  b.categories(m, it.Categories, title),
 		Image:       b.image(e),
 		Sources:     []feeds.Source{{Name: b.src.Name, FeedURL: b.src.URL, Link: e.link}},
 	}
 	return newsroom.PassItem{Key: e.key, RawHash: e.hash, RawDate: e.rawDate, Article: a}, body, text, lead, true
 }
+
+// categories are the local categories of an item with these upstream
+// terms and this title: the ones the source's rules match, else the
+// source's own, else FallbackCategory.
+func (b *batch) categories(m *matcher, terms []string, title string) []string {
+	cats := m.match(terms, title)
+	if len(cats) == 0 {
+		cats = b.src.Categories
+	}
+	if len(cats) == 0 {
+		cats = []string{FallbackCategory}
+	}
+	return append([]string(nil), cats...)
+}
+
+// titleFromText is the title of an item that has none: the start of its
+// text, cut at a word.
+func titleFromText(text string) string { return xmlText(content.Summary(text, titleLen)) }
 
 // readItemHTML sanitises an item field (plain marks text that is not HTML)
 // and reads it into the content pipeline, its URLs to be made absolute
@@ -272,18 +285,23 @@ func (b *batch) image(e *entry) *feeds.Image {
 	return nil
 }
 
-func authors(ps []*gofeed.Person) []feeds.Person {
+// authors are the item's authors; text says their names are plain text.
+func authors(ps []*gofeed.Person, text bool) []feeds.Person {
+	name := plainTitle
+	if text {
+		name = textTitle
+	}
 	var out []feeds.Person
 	for _, p := range ps {
 		if p == nil {
 			continue
 		}
-		a := feeds.Person{Name: plainTitle(p.Name), Email: xmlText(p.Email)}
+		a := feeds.Person{Name: name(p.Name), Email: xmlText(p.Email)}
 		if a.Email != "" && !strings.Contains(a.Email, "@") {
 			// No address (a desk's name in the email field): import
 			// refuses one; from upstream it names the author at most.
 			if a.Name == "" {
-				a.Name = plainTitle(a.Email)
+				a.Name = name(a.Email)
 			}
 			a.Email = ""
 		}
@@ -306,11 +324,19 @@ func authors(ps []*gofeed.Person) []feeds.Person {
 // entities decoded: gofeed decoded the XML layer, this decodes the HTML
 // one, so "&amp;amp;" upstream shows as "&"). Whitespace collapses, control
 // and bidi embedding characters go.
-func plainTitle(s string) string {
+func plainTitle(s string) string { return titleText(s, false) }
+
+// textTitle is plainTitle for a title that is plain text already (JSON
+// Feed, Atom type="text"): what looks like markup or an entity in it is
+// text, and stays as it is.
+func textTitle(s string) string { return titleText(s, true) }
+
+// titleText is textTitle when text is set, else plainTitle.
+func titleText(s string, text bool) string {
 	if len(s) > maxTitleBytes {
 		s = prefix(s, maxTitleBytes) // before any parsing: upstream text is unbounded
 	}
-	if strings.ContainsAny(s, "<&") {
+	if !text && strings.ContainsAny(s, "<&") {
 		s = content.Text(s)
 	}
 	s = xmlText(collapse(s))
@@ -336,7 +362,8 @@ func xmlText(s string) string {
 // collapse trims s and turns every run of white space into one space.
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// textToHTML renders plain text (JSON Feed content_text) as paragraphs.
+// textToHTML renders plain text (JSON Feed content_text, Atom type="text")
+// as paragraphs.
 func textToHTML(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return content.TextToHTML(strings.Split(s, "\n"))

@@ -106,7 +106,7 @@ func (in *Ingester) pass(ctx context.Context, lk *keeper, src newsroom.Source, h
 		return in.fail(ctx, lk, src, state, every, known.err, res, wall), nil
 	}
 	b := batch{
-		src: &src, feed: doc.feed, base: doc.base, known: known.m, now: start,
+		src: &src, feed: doc.feed, raw: doc.fr.Body, base: doc.base, known: known.m, now: start,
 		maxNew: in.opts.MaxNewPerPass, normalized: &in.normalized.n, clean: in.opts.Clean,
 	}
 	items := b.build()
