@@ -18,7 +18,12 @@ import (
 
 // normVersion changes whenever normalisation changes what an unchanged raw
 // item becomes, so that every stored item is normalised again once.
-const normVersion = "newswire/ingest/v3" // v3: an RSS item without <link> is at its permalink guid; v2: enclosure types checked, summaries cleaned, language from the text
+//
+// v3: an RSS item without <link> is at its permalink guid; fields Atom and
+// JSON Feed define as plain text stay text; a title made from the body is
+// made from the cleaned body. v2: enclosure types checked, summaries
+// cleaned, language from the text.
+const normVersion = "newswire/ingest/v3"
 
 // GUIDPrefix starts the GUID of every ingested article:
 // tag:newswire,2026:src/<source name, path-escaped>/<sha1 of the item key, hex>.
