@@ -587,7 +587,13 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 		return
 	}
 
-	story := termSet{}
+	n := 0
+	for i := range bs {
+		if !ds[i].cut {
+			n += max(bs[i].words, 0)
+		}
+	}
+	story := make(termSet, 4*n) // a few forms a word: no growing
 	mk.addTerms(story, arabic.Fold(title))
 	for i := range bs {
 		if !ds[i].cut && !(ds[i].region && bs[i].kind == kindQA) {
