@@ -2,6 +2,7 @@ package content
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/internal/arabic"
@@ -159,6 +160,19 @@ func (mk *matcher) addTerms(set termSet, f string) {
 	})
 }
 
+// terms counts the significant words of folded text f: none in a line
+// made only of function words and the generic vocabulary of SEO FAQs
+// ("ما أهمية هذا المحتوى؟", "It offers valuable information").
+func (mk *matcher) terms(f string) int {
+	n := 0
+	words(f, func(w string) {
+		if mk.significant(w) {
+			n++
+		}
+	})
+	return n
+}
+
 // shared counts the distinct significant words of folded text f that
 // have a form in story.
 func (mk *matcher) shared(story termSet, f string) int {
@@ -224,4 +238,88 @@ func stopwords() map[string]bool {
 		}
 	}
 	return stop
+}
+
+// factWords are the folded words that state a date or an amount: month
+// and weekday names, large numbers, units of money. A Q/A answer with one
+// of them (or a digit, or a name) tells the reader something specific,
+// which the generic FAQs written for search engines ("It offers valuable
+// information on the topic", "X is a …") never do. Names that are also
+// common words are left out: may, march (and "mar"), آب (أب, father),
+// الأحد (أحد, one), صفر (zero), محرم (forbidden).
+func factWords() map[string]bool {
+	lists := []string{
+		`january february april june july august september october november december
+		monday tuesday wednesday thursday friday saturday sunday
+		thousand million billion trillion percent dollar euro pound dinar dirham riyal lira yen`,
+		`يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+		كانون شباط آذار نيسان أيار حزيران تموز أيلول تشرين جانفي فيفري أفريل جوان جويلية أوت
+		رمضان شعبان شوال رجب
+		الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+		ألف آلاف ألفا مليون ملايين مليار مليارات بالمئة بالمائة دولار دينار ريال جنيه درهم يورو ليرة`,
+	}
+	facts := map[string]bool{}
+	for _, l := range lists {
+		for _, w := range strings.Fields(arabic.Fold(l)) {
+			candidates(w, func(c string) { facts[c] = true })
+		}
+	}
+	return facts
+}
+
+// statesFact reports whether the Q/A line b says something specific: a
+// digit, a date or an amount (factWords), or, when b answers (ask is the
+// folded text of the question it answers, "" if none), a name: a
+// capitalised word inside a sentence that is no stopword and that the
+// question did not already say: "What is Halden known for?" "Like many
+// towns, Halden is known for its charm." names nothing new. Arabic has no
+// capitals: its names count only through the rest of the Q/A rules.
+func (mk *matcher) statesFact(b *block, ask string) bool {
+	// What follows the "Q:" or "س:" prefix: "Q1:" numbering is no fact.
+	text := b.text
+	if i := strings.IndexAny(text, ":："); i >= 0 && b.qa != qaNone {
+		text = text[i+1:]
+	}
+	f := arabic.Fold(text)
+	if strings.ContainsFunc(f, func(r rune) bool { return '0' <= r && r <= '9' }) {
+		return true
+	}
+	found := false
+	words(f, func(w string) {
+		candidates(w, func(c string) { found = found || mk.facts[c] })
+	})
+	if found || b.qa == qaQuestion {
+		return found
+	}
+	asked := termSet{}
+	words(ask, func(w string) { asked[w] = struct{}{} })
+	start := true // at the start of a sentence
+	for i := 0; i < len(text) && !found; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			if isSentenceEnd(r) || r == ':' || r == '"' || r == '“' {
+				start = true
+			}
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r2, n2 := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(r2) {
+				break
+			}
+			j += n2
+		}
+		w := text[i:j]
+		if !start && r < utf8.RuneSelf && unicode.IsUpper(r) && j-i >= 2 {
+			fw := arabic.Fold(w)
+			if _, ok := asked[fw]; !ok && mk.significant(fw) {
+				found = true
+			}
+		}
+		start = false
+		i = j
+	}
+	return found
 }
