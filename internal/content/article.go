@@ -21,7 +21,9 @@ const DefaultSummaryMax = 280
 
 // ErrEmpty is returned, with Report.Empty set, for an article that has
 // nothing of substance left once its boilerplate is cut (or had nothing to
-// begin with): the caller reports it instead of publishing it empty.
+// begin with): the caller reports it instead of publishing it empty. Q/A
+// pairs never leave an article empty by being cut, unless they are made
+// of nothing but function words and the generic vocabulary of SEO FAQs.
 var ErrEmpty = errors.New("only boilerplate: no article text left")
 
 // Options configures a Cleaner.
@@ -138,9 +140,11 @@ func shorten(s string, n int) string {
 //     newsletter text, "Read more: …" lines (each by itself), empty
 //     paragraphs, and small containers of these as a whole. Q/A pairs
 //     and related lists are cut only inside that trailing block, and
-//     there a Q/A pair that shares terms with the story (a real FAQ)
-//     stays; an interview, a list of links or a marker heading with
-//     story after it anywhere else stays;
+//     there a Q/A pair that shares terms with the story or states a fact
+//     (a real FAQ, an explainer) stays, and so does every pair that says
+//     anything when the pairs are all the article has; an interview, a
+//     list of links or a marker heading with story after it anywhere
+//     else stays;
 //   - related titles (and links) found go to a.Related, after those it has;
 //   - explicit bidi controls are dropped from the title, the summary, the
 //     related titles and every text node of the body (arabic.NormalizeBidi);

@@ -35,7 +35,7 @@
 // opens is cut as a block, and only when it holds what its heading
 // announces), by shape (headings, list items, short lines, containers)
 // and by content (markers matched in arabic.Fold form, Q/A answers
-// compared with the story's own terms). Anything that cuts more than the
+// compared with the story's own terms and read for facts). Anything that cuts more than the
 // one block it recognised needs a marker heading: a "read more" line, a
 // share bar or a list of links cuts nothing but itself, and Q/A pairs
 // are cut only under a heading such as "FAQ", so an interview, a "related"

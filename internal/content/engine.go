@@ -541,13 +541,22 @@ func (mk *matcher) cutBoxes(bs []block, boxes []box, ds []decision) {
 // judgeQA cuts the question/answer pairs of the trailing block that say
 // nothing about the story; pairs anywhere else are the story's own and
 // are never cut. The story is the title and every kept block but the
-// trailing block's Q/A lines. A pair sharing minSharedTerms terms with
-// it is about the story, and joins it, so that pairs picking up each
-// other's topics are judged together. A run of pairs (consecutive Q/A
-// lines) where at least half are about the story is an interview: its
-// other pairs stay too when they share a term or give a long answer, since
-// interviews wander. A trailing section whose heading introduced pairs
+// trailing block's Q/A lines. A pair is kept when it states a fact (a
+// number, a date, an amount, a name: see statesFact), which generic SEO
+// FAQs never do, or when it shares minSharedTerms terms with the story;
+// either way it joins the story, so that pairs picking up each other's
+// topics are judged together. A run of pairs (consecutive Q/A lines)
+// where at least half are kept is an interview: its other pairs stay too
+// when they share a term or give a long answer, since interviews wander.
+// When the pairs are all the story there is (an explainer written as a
+// FAQ), every pair with a word of its own stays: cutting them would leave
+// nothing, and only pairs made of function words and SEO vocabulary are
+// boilerplate for sure. A trailing section whose heading introduced pairs
 // that are kept ("FAQ" over real questions) keeps its heading.
+//
+// A question's answer is the answer lines after it or, when it has none,
+// the short lines after it in its section that section cut as trailing
+// lines ("Q: When?" then "On January 1."): they are kept with it.
 func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 	type pair struct {
 		first, end int // blocks [first, end)
@@ -573,9 +582,14 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 			for p.end < len(bs) && !ds[p.end].cut && ds[p.end].region && bs[p.end].kind == kindQA && bs[p.end].qa == qaAnswer {
 				p.end++
 			}
+			if p.end == i+1 { // no answer line: lines that answer it plainly
+				for p.end < len(bs) && plainAnswer(bs, ds, i, p.end) {
+					p.end++
+				}
+			}
 		}
 		for j := p.first; j < p.end; j++ {
-			if bs[j].qa == qaAnswer || p.end == p.first+1 {
+			if bs[j].qa != qaQuestion || p.end == p.first+1 {
 				p.answer += bs[j].words
 			}
 		}
@@ -587,11 +601,35 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 		return
 	}
 
-	story := termSet{}
+	n := 0
+	for i := range bs {
+		if !ds[i].cut {
+			n += max(bs[i].words, 0)
+		}
+	}
+	story := make(termSet, 4*n) // a few forms a word: no growing
 	mk.addTerms(story, arabic.Fold(title))
 	for i := range bs {
 		if !ds[i].cut && !(ds[i].region && bs[i].kind == kindQA) {
 			mk.addTerms(story, bs[i].foldedText())
+		}
+	}
+	join := func(p *pair) {
+		for i := p.first; i < p.end; i++ {
+			mk.addTerms(story, bs[i].foldedText())
+		}
+	}
+	for n := range pairs {
+		p := &pairs[n]
+		ask := ""
+		if bs[p.first].qa == qaQuestion {
+			ask = bs[p.first].foldedText()
+		}
+		for i := p.first; i < p.end && !p.kept; i++ {
+			p.kept = mk.statesFact(&bs[i], ask)
+		}
+		if p.kept {
+			join(p)
 		}
 	}
 	// A few rounds are enough for pairs to pick up each other's topics,
@@ -609,9 +647,7 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 			}
 			if p.shared >= minSharedTerms {
 				p.kept, changed = true, true
-				for i := p.first; i < p.end; i++ {
-					mk.addTerms(story, bs[i].foldedText())
-				}
+				join(p)
 			}
 		}
 	}
@@ -622,18 +658,35 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 			kept[p.run]++
 		}
 	}
-	keptSection := map[int]bool{}
-	for _, p := range pairs {
+	for n := range pairs {
+		p := &pairs[n]
 		interview := kept[p.run] > 0 && kept[p.run]*2 >= total[p.run]
 		if !p.kept && interview && (p.shared > 0 || p.answer > maxFillerWords) {
 			p.kept = true
 		}
+	}
+	if !storyBesides(bs, ds) {
+		for n := range pairs {
+			p := &pairs[n]
+			for i := p.first; i < p.end && !p.kept; i++ {
+				p.kept = mk.terms(bs[i].foldedText()) > 0
+			}
+		}
+	}
+	keptSection := map[int]bool{}
+	for _, p := range pairs {
 		for i := p.first; i < p.end; i++ {
 			if p.kept {
 				if ds[i].region {
 					keptSection[ds[i].section] = true
 				}
+				if ds[i].cut { // a plain answer line
+					ds[i] = decision{region: true, section: ds[i].section, heading: ds[i].heading}
+				}
 				continue
+			}
+			if ds[i].cut {
+				continue // a plain answer line, cut as such
 			}
 			ds[i].cut, ds[i].kind = true, CutQA
 			ds[i].reason = "generic question/answer: shares no terms with the story"
@@ -647,6 +700,25 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 			*d = decision{region: true, section: d.section, heading: d.heading}
 		}
 	}
+}
+
+// plainAnswer reports whether block j answers the question at q without
+// an answer prefix: a short line of q's trailing section, with no
+// boilerplate phrase, that the section cut only for standing there.
+func plainAnswer(bs []block, ds []decision, q, j int) bool {
+	return ds[j].cut && ds[j].kind == CutFiller && ds[j].region && ds[j].section == ds[q].section &&
+		bs[j].kind == kindShort && bs[j].lone == ""
+}
+
+// storyBesides reports whether a block of substance is kept besides the
+// Q/A lines of the trailing block and the answer lines cut with them.
+func storyBesides(bs []block, ds []decision) bool {
+	for i := range bs {
+		if !ds[i].cut && bs[i].substance() && !(ds[i].region && bs[i].kind == kindQA) {
+			return true
+		}
+	}
+	return false
 }
 
 // itemEntry is the related entry of a list item or title line: the text

@@ -207,6 +207,7 @@ type matcher struct {
 	share      phraseSet
 	newsletter phraseSet
 	stop       map[string]bool // stemmed stopwords for Q/A relevance
+	facts      map[string]bool // stemmed date and amount words (factWords)
 	footers    []footer
 }
 
@@ -403,6 +404,7 @@ func newMatcher(m Markers) *matcher {
 		share:      newPhraseSet(m.Share),
 		newsletter: newPhraseSet(m.Newsletter),
 		stop:       stopwords(),
+		facts:      factWords(),
 		inline:     phraseIndex{},
 	}
 	for _, line := range m.Footer {
