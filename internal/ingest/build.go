@@ -40,6 +40,10 @@ type batch struct {
 	dropped             []error // items Clean refused
 	dupGUIDs            bool    // the document repeats a GUID
 	ttl                 time.Duration
+
+	// atLink counts the document's items by link key: an item that shares
+	// its link with others is one of a page's items (PassItem.SharesLink).
+	atLink map[string]int
 }
 
 // entry is one upstream item on its way through build.
@@ -142,6 +146,12 @@ func (b *batch) build() []newsroom.PassItem {
 	}
 	if pending == 0 {
 		return nil
+	}
+	b.atLink = make(map[string]int, len(entries))
+	for i := range entries {
+		if link := entries[i].resolve(b.base)(); link != "" {
+			b.atLink[string(newsroom.LinkKey(link))]++
+		}
 	}
 
 	b.date(entries)
@@ -274,6 +284,7 @@ func (b *batch) item(e *entry, m *matcher) built {
 	a.Summary = xmlText(a.Summary)
 	// The same story from two sources matches on what is published.
 	it.LinkKey, it.TextKey = dedupeKeys(e.link, a.Title, text)
+	it.SharesLink = len(it.LinkKey) > 0 && b.atLink[string(it.LinkKey)] > 1
 	// The body's text, as the pipeline read it: the search index takes it
 	// instead of reading the body again. An item without a body of its own
 	// (its title made into one) has none, and the store reads it.

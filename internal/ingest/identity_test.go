@@ -410,3 +410,51 @@ func TestPermalinkGUIDIsTheLinkOfAnItemWithoutOne(t *testing.T) {
 		t.Errorf("other source = %+v: not merged into the story at its permalink guid", res)
 	}
 }
+
+// TestAGUIDTheSourceRevisedIsTheSameItem: a source that puts a revision in
+// its GUIDs sends an edited story back at the same link under a new GUID,
+// and the old GUID leaves the document. That is the stored item, edited,
+// not a second article; items that share a link in one document (a live
+// blog, a ticker) stay their own.
+func TestAGUIDTheSourceRevisedIsTheSameItem(t *testing.T) {
+	t.Parallel()
+	item := func(guid, link, title, desc string) string {
+		return `<item><title>` + title + `</title><link>` + link + `</link><guid isPermaLink="false">` + guid +
+			`</guid><pubDate>Mon, 03 Mar 2025 10:00:00 +0000</pubDate><description>` + desc + `</description></item>`
+	}
+	doc := func(items ...string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link>` +
+			`<description>d</description><language>en</language>` + strings.Join(items, "") + `</channel></rss>`)
+	}
+	for _, tc := range []struct {
+		name         string
+		first, later []string
+		want         int
+	}{
+		{"an edited story under a revised GUID",
+			[]string{item("bridge-rev1", "https://x.example/news/bridge", "Bridge reopens after repairs", "The river bridge reopened to traffic on Monday.")},
+			[]string{item("bridge-rev2", "https://x.example/news/bridge", "Bridge reopens after repairs", "The river bridge reopened to traffic on Monday, two weeks early.")},
+			1},
+		{"a retitled story under a revised GUID, beside another story",
+			[]string{item("a-1", "https://x.example/a", "Talks resume", "Negotiators met again."), item("b-1", "https://x.example/b", "Rain due", "Rain is expected.")},
+			[]string{item("a-2", "https://x.example/a", "Talks resume in Geneva", "Negotiators met again in Geneva."), item("b-1", "https://x.example/b", "Rain due", "Rain is expected.")},
+			2},
+		{"ticker items that all link to the homepage",
+			[]string{item("t-1", "https://x.example/", "Polls open", "Polls opened at 8am."), item("t-2", "https://x.example/", "Turnout high", "Turnout is high.")},
+			[]string{item("t-3", "https://x.example/", "Polls close", "Polls closed at 8pm."), item("t-2", "https://x.example/", "Turnout high", "Turnout is high.")},
+			3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.up.set("/f", route{body: doc(tc.first...)})
+			e.addSource("src", "/f")
+			e.mustRun("src")
+			e.clock.Advance(time.Hour)
+			e.up.set("/f", route{body: doc(tc.later...)})
+			e.mustRun("src")
+			if n := e.count(); n != tc.want {
+				t.Errorf("%d articles %q, want %d", n, titles(e.latest("")), tc.want)
+			}
+		})
+	}
+}

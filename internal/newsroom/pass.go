@@ -56,6 +56,12 @@ type PassItem struct {
 	// (nil when there is none). Looked up for a new item, and recorded for
 	// the article it ends up in.
 	LinkKey, TextKey []byte
+	// SharesLink says that another item of the same document is at the
+	// same link (LinkKey): items of one page, as a live blog's posts or a
+	// ticker's, each their own. An item with its own GUID at a link where
+	// its source's stored item is, alone in its document, is that item
+	// under a GUID the source changed (a revision in the GUID).
+	SharesLink bool
 }
 
 // ByGUID reports whether the item is identified by its source's own id

@@ -460,11 +460,13 @@ type storedArticle struct {
 // item at the same page, or this source's own item under another key (an
 // item without a GUID is keyed by its link or content, which change with
 // it). But within one source the GUID identifies an item: an item with a
-// GUID at the link this source's item on the article has (the same link
-// key: a live blog's page, a homepage or a podcast's show page that every
-// item links to) is that item only if its text names the article too, as
-// when the source changed the item's GUID; otherwise it is an item of its
-// own. A link another source recorded still finds the story.
+// GUID that shares its link with other items of its document (a live
+// blog's page, a homepage or a podcast's show page that every item links
+// to), at the link this source's item on the article has, is that item
+// only if its text names the article too; otherwise it is an item of its
+// own. Alone at its link in the document, it is that item under a GUID
+// the source changed (edited or not). A link another source recorded
+// still finds the story.
 // Its text names the story only if another source brought it: two items
 // of one source that read the same but have their own links stay two.
 func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArticle, error) {
@@ -474,7 +476,7 @@ func (ps *passSaver) sameStory(it *newsroom.PassItem, source string) (*storedArt
 			if err != nil {
 				return nil, err
 			}
-			if !it.ByGUID() || !ownLink(a.Sources, it) || ps.names(it.TextKey, id) {
+			if !it.ByGUID() || !it.SharesLink || !ownLink(a.Sources, it) || ps.names(it.TextKey, id) {
 				return &storedArticle{a, id}, nil
 			}
 		}

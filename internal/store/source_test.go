@@ -376,17 +376,19 @@ func TestSavePassKeepsItemsOfOneSourceThatShareALink(t *testing.T) {
 		save := func(srcID int64, its ...newsroom.PassItem) newsroom.PassResult {
 			return mustSavePass(t, st, newsroom.Pass{SourceID: srcID, Items: its})
 		}
+		// onPage is an item of a document whose other items share its link.
+		onPage := func(it newsroom.PassItem) newsroom.PassItem { it.SharesLink = true; return it }
 
-		if res := save(wire.ID, passItem("wire", "guid:1", "h1", atHome("wire-1"), home, "text-1")); res.New != 1 {
+		if res := save(wire.ID, onPage(passItem("wire", "guid:1", "h1", atHome("wire-1"), home, "text-1"))); res.New != 1 {
 			t.Fatalf("first item = %+v", res)
 		}
-		res := save(wire.ID, passItem("wire", "guid:2", "h2", atHome("wire-2"), home, "text-2"))
+		res := save(wire.ID, onPage(passItem("wire", "guid:2", "h2", atHome("wire-2"), home, "text-2")))
 		if res.New != 1 || res.Items[0].Merged || res.Items[0].GUID != "wire-2" {
 			t.Errorf("a later item at the same link = %+v, want it stored as wire-2", res)
 		}
 		res = save(wire.ID,
-			passItem("wire", "guid:3", "h3", atHome("wire-3"), home, "text-3"),
-			passItem("wire", "guid:4", "h4", atHome("wire-4"), home, "text-4"))
+			onPage(passItem("wire", "guid:3", "h3", atHome("wire-3"), home, "text-3")),
+			onPage(passItem("wire", "guid:4", "h4", atHome("wire-4"), home, "text-4")))
 		if res.New != 2 || res.Items[0].Merged || res.Items[1].Merged {
 			t.Errorf("two items at the same link in one pass = %+v, want both stored", res)
 		}
@@ -400,7 +402,9 @@ func TestSavePassKeepsItemsOfOneSourceThatShareALink(t *testing.T) {
 			it   newsroom.PassItem
 		}{
 			{"the source changed the item's GUID", wire.ID,
-				passItem("wire", "guid:1-renamed", "h1", atHome("wire-1-renamed"), home, "text-1")},
+				onPage(passItem("wire", "guid:1-renamed", "h1", atHome("wire-1-renamed"), home, "text-1"))},
+			{"the source changed the item's GUID and text, the item alone at its link", wire.ID,
+				passItem("wire", "guid:1-rev2", "h1b", atHome("wire-1-rev2"), home, "text-1, edited")},
 			{"an item without a GUID", wire.ID,
 				passItem("wire", "hash:x", "hx", atHome("wire-x"), home, "text-x")},
 			{"another source at the same link", partner.ID,
