@@ -625,7 +625,9 @@ func (mk *matcher) judgeQA(title string, bs []block, ds []decision) {
 		if bs[p.first].qa == qaQuestion {
 			ask = bs[p.first].foldedText()
 		}
-		for i := p.first; i < p.end && !p.kept; i++ {
+		// A question about the publication states facts about the site:
+		// such a pair is the story's only if it shares its topic (below).
+		for i := p.first; i < p.end && !p.kept && !asksAboutThePage(ask); i++ {
 			p.kept = mk.statesFact(&bs[i], ask)
 		}
 		if p.kept {

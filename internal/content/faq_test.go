@@ -93,6 +93,28 @@ func TestFAQStoryIsNotCut(t *testing.T) {
 			cut:   []string{"FAQ", "Q: How can readers benefit from this content?", "A: Readers can use this article as a reliable reference."},
 		},
 		{
+			name:  "an SEO FAQ about the site whose answers carry years, hours and names is still cut",
+			title: "Port strike ends after pay deal",
+			body: "<p>Dock workers at the port of Halden returned to work on Monday after accepting a pay rise, ending a strike that left ships waiting offshore.</p>" +
+				"<h2>FAQ</h2><p>Q: How often is this page updated?</p><p>A: Our team updates this page 24 hours a day.</p>" +
+				"<p>Q: Who writes these articles?</p><p>A: Articles are written by our Editorial Team.</p>" +
+				"<p>Q: Where can I read more news?</p><p>A: Follow us on Google News for the latest updates.</p>",
+			cut: []string{"Q: How often is this page updated?", "A: Our team updates this page 24 hours a day.",
+				"A: Articles are written by our Editorial Team.", "A: Follow us on Google News for the latest updates."},
+		},
+		{
+			name:  "an Arabic SEO question about the site with a year in its answer is still cut",
+			title: "امتحانات الثانوية العامة",
+			body:  "<p>أعلنت وزارة التربية جدول امتحانات الثانوية العامة بعد تأخير دام أسابيع بسبب الخلاف مع نقابة المعلمين.</p><h2>أسئلة شائعة</h2><p>س: متى تم تحديث هذه المعلومات؟</p><p>ج: تم تحديث هذه المعلومات في عام 2024.</p>",
+			cut:   []string{"س: متى تم تحديث هذه المعلومات؟", "ج: تم تحديث هذه المعلومات في عام 2024."},
+		},
+		{
+			name:  "a question about the story's page that is on its topic: kept",
+			title: "Exam results published",
+			body:  "<p>The ministry published this year's exam results after weeks of delay caused by the dispute with the teachers' union.</p><h2>FAQ</h2><p>Q: When will this page show the exam results for each school?</p><p>A: The ministry publishes the results for each school on 14 July.</p>",
+			keep:  []string{"Q: When will this page show the exam results for each school?", "A: The ministry publishes the results for each school on 14 July."},
+		},
+		{
 			name:  "an answer that only repeats the question's name is still cut",
 			title: "Port strike ends after pay deal",
 			body:  "<p>Dock workers returned to work on Monday after accepting a pay rise, ending a strike that left ships waiting offshore.</p><h2>FAQ</h2><p>Q: What is Halden known for?</p><p>A: Like many towns, Halden is known for its charm.</p>",
