@@ -272,6 +272,13 @@ func TestAtomTextTypes(t *testing.T) {
 			[]atomText{{title: true, summary: true}}},
 		{"control characters are read past, as gofeed does", head + "<entry><title type=\"html\">a\x01</title></entry></feed>", 1,
 			[]atomText{{summary: true}}},
+		{"element children are markup, escaped entities text", head +
+			`<entry><title>a <em>b</em></title><summary type="text">s <a href="u">l</a></summary></entry>` +
+			`<entry><title>a &lt;b&gt;</title><summary><![CDATA[<p>s</p>]]></summary></entry>` +
+			`<entry><title>a</title><x:extra>see <b>it</b></x:extra><summary>s</summary></entry></feed>`, 3,
+			[]atomText{{}, {title: true, summary: true}, {title: true, summary: true}}},
+		{"names in any case, as gofeed reads them", `<Feed xmlns=" http://www.w3.org/2005/Atom "><ENTRY><Title type="html">a</Title><SUMMARY>s <b>t</b></SUMMARY></ENTRY></Feed>`, 1,
+			[]atomText{{}}},
 		{"another count than gofeed's", head + `<entry/><entry/></feed>`, 3, nil},
 		{"not atom", `<rss><channel><item><title>a</title></item></channel></rss>`, 1, nil},
 		{"broken", head + `<entry><title>a</entry>`, 1, nil},

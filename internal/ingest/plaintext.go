@@ -104,16 +104,26 @@ type atomText struct{ title, summary bool }
 
 // atomTextTypes reads whether each entry of an Atom document has a plain
 // text title and summary (atomPlain), reading it as gofeed does (control
-// characters dropped, not strict). The result has one element per entry;
-// nil when the document cannot be read or does not hold n entries, where
-// gofeed found n: then its entries and gofeed's cannot be told to match.
+// characters dropped, not strict, element names in any case, namespaces
+// as written less surrounding space). A title or summary with element
+// children is not plain text whatever its type says: gofeed hands over its
+// inner XML, and the children can only be markup (invalid Atom, but common:
+// "Markets <em>rally</em>"), so it is read as HTML, as it was before types
+// were read. The result has one element per entry; nil when the document
+// cannot be read or does not hold n entries, where gofeed found n: then its
+// entries and gofeed's cannot be told to match.
 func atomTextTypes(raw []byte, n int) []atomText {
 	d := xml.NewDecoder(&controlCharFilter{r: bytes.NewReader(raw)})
 	d.Strict = false
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil } // fetch made it UTF-8
-	native := func(n xml.Name) bool { return n.Space == "" || n.Space == atom10NS || n.Space == atom03NS }
+	native := func(n xml.Name) bool {
+		s := strings.TrimSpace(n.Space)
+		return s == "" || s == atom10NS || s == atom03NS
+	}
+	is := func(n xml.Name, local string) bool { return strings.EqualFold(n.Local, local) && native(n) }
 	out := make([]atomText, 0, n)
 	depth, inEntry := 0, false
+	var field *bool // the current entry's title or summary flag, inside one
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -126,11 +136,11 @@ func atomTextTypes(raw []byte, n int) []atomText {
 		case xml.StartElement:
 			depth++
 			switch {
-			case depth == 1 && (t.Name.Local != "feed" || !native(t.Name)):
+			case depth == 1 && !is(t.Name, "feed"):
 				return nil
-			case depth == 2 && t.Name.Local == "entry" && native(t.Name):
+			case depth == 2 && is(t.Name, "entry"):
 				out, inEntry = append(out, atomText{title: true, summary: true}), true
-			case depth == 3 && inEntry && native(t.Name) && (t.Name.Local == "title" || t.Name.Local == "summary"):
+			case depth == 3 && inEntry && (is(t.Name, "title") || is(t.Name, "summary")):
 				var typ, mode string
 				for _, a := range t.Attr {
 					switch a.Name.Local {
@@ -140,15 +150,20 @@ func atomTextTypes(raw []byte, n int) []atomText {
 						mode = a.Value
 					}
 				}
-				if t.Name.Local == "title" {
-					out[len(out)-1].title = atomPlain(typ, mode)
-				} else {
-					out[len(out)-1].summary = atomPlain(typ, mode)
+				field = &out[len(out)-1].summary
+				if is(t.Name, "title") {
+					field = &out[len(out)-1].title
 				}
+				*field = atomPlain(typ, mode)
+			case depth == 4 && field != nil:
+				*field = false // an element child: markup
 			}
 		case xml.EndElement:
-			if depth == 2 {
+			switch depth {
+			case 2:
 				inEntry = false
+			case 3:
+				field = nil
 			}
 			depth--
 		}

@@ -94,3 +94,42 @@ func TestPlainTextFieldsStayText(t *testing.T) {
 		}
 	}
 }
+
+// wildAtom has type-less Atom titles and summaries holding element children
+// (invalid Atom, common in real feeds) and an element name in another case.
+const wildAtom = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>W</title><id>urn:w</id><updated>2025-03-03T10:00:00Z</updated><link href="https://w.example/"/>
+<entry><title>Markets <em>rally</em> after vote</title><id>urn:w1</id><link href="https://w.example/1"/><updated>2025-03-03T10:00:00Z</updated>
+<content type="html">&lt;p&gt;Stocks rose on the news from parliament.&lt;/p&gt;</content></entry>
+<entry><Title type="html">Ports &amp;amp; harbours &lt;b&gt;reopen&lt;/b&gt;</Title><id>urn:w2</id><link href="https://w.example/2"/><updated>2025-03-03T09:00:00Z</updated>
+<content type="html">&lt;p&gt;The ports reopened at dawn.&lt;/p&gt;</content></entry>
+<entry><title>Floods</title><id>urn:w3</id><link href="https://w.example/3"/><updated>2025-03-03T08:00:00Z</updated>
+<summary>Rivers burst their banks, <a href="https://w.example/map">see the map</a>.</summary></entry>
+</feed>`
+
+// An Atom title or summary with no type (text by default) whose element
+// has element children holds markup, whatever its type: it is read as HTML,
+// not stored with literal tags. Element names are matched in any case, as
+// gofeed matches them.
+func TestAtomMarkupInTextConstruct(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.up.set("/wild", route{body: []byte(wildAtom), contentType: "application/atom+xml"})
+	e.addSource("wild", "/wild")
+	if res := e.mustRun("wild"); res.New != 3 {
+		t.Fatalf("pass %+v, want 3 new", res)
+	}
+	for _, a := range e.latest("") {
+		if strings.Contains(a.Title, "<") || strings.Contains(a.Title, "&amp;") {
+			t.Errorf("title %q holds markup or an entity", a.Title)
+		}
+		if strings.Contains(a.ContentHTML, "&lt;a href") {
+			t.Errorf("%q: body has an escaped link:\n%s", a.Title, a.ContentHTML)
+		}
+	}
+	e.byTitle("Markets rally after vote")
+	e.byTitle("Ports & harbours reopen")
+	if a := e.byTitle("Floods"); !strings.Contains(a.ContentHTML, `<a href="https://w.example/map"`) {
+		t.Errorf("Floods: body lacks the link:\n%s", a.ContentHTML)
+	}
+}
