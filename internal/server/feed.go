@@ -220,6 +220,13 @@ func (s *Server) parseLimit(q url.Values) (int, error) {
 // of it (logged and counted); a document wrong as a whole is logged and the
 // last good version of it is returned in its place.
 func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*rendered, error) {
+	// Last-Modified is when the store last changed the feed, read before
+	// the feed: a change stored in between then dates the next render,
+	// never this one (which would have If-Modified-Since miss it).
+	changed, err := s.st.FeedChanged(ctx, k.dep)
+	if err != nil {
+		return nil, err // names the category, as buildFeed's would
+	}
 	p, err := s.buildFeed(ctx, q)
 	if err != nil {
 		return nil, err
@@ -266,16 +273,11 @@ func (s *Server) renderFeed(ctx context.Context, k cacheKey, q *feedRequest) (*r
 			"summarized", res.Summarized, "dropped", res.Dropped, "bytes", res.Bytes)
 	}
 	s.countRender(q.fm, "ok")
-	// Last-Modified is when the store last changed the feed, never later
-	// than now. The newest item's date, used before, misses an article
-	// stored with an older date (a late wire story, a backdated import)
-	// and one that left the feed: If-Modified-Since then got 304 for a
-	// changed document. The document's date stands in when no change is
-	// recorded.
-	changed, err := s.st.FeedChanged(ctx, k.dep)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", k.name, err)
-	}
+	// Never later than now. The newest item's date, used before, misses
+	// an article stored with an older date (a late wire story, a
+	// backdated import) and one that left the feed: If-Modified-Since then
+	// got 304 for a changed document. The document's date stands in when
+	// no change is recorded.
 	if changed.IsZero() {
 		changed = res.Updated
 	}

@@ -65,12 +65,7 @@ func (s *Server) TopicContent(ctx context.Context, topic string) ([]byte, string
 	}
 	// In its turn, as a request's render: a change announced to many
 	// subscribers must not render beside the requests past the limit.
-	release, err := s.cache.turn(ctx)
-	if err != nil {
-		return nil, "", 0, fmt.Errorf("topic %s: %w", topic, err)
-	}
-	f, err := s.renderFeed(ctx, k, q)
-	release()
+	f, err := s.renderInTurn(ctx, k, q)
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -93,4 +88,16 @@ func (s *Server) depVersion(ctx context.Context, dep string) (int64, error) {
 		return 0, fmt.Errorf("read version of %q: %w", dep, err)
 	}
 	return v[dep], nil
+}
+
+// renderInTurn renders k in a turn of its own, given back however the
+// render ends (a panic included: net/http recovers the request's, and a
+// turn never given back would stall every later render).
+func (s *Server) renderInTurn(ctx context.Context, k cacheKey, q *feedRequest) (*rendered, error) {
+	release, err := s.cache.turn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", k.name, err)
+	}
+	defer release()
+	return s.renderFeed(ctx, k, q)
 }

@@ -139,7 +139,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error 
 		{&w.updCategory, `UPDATE categories SET title = ?, description = ?, listed = 1 WHERE id = ?`},
 		{&w.listCategory, `UPDATE categories SET listed = 1 WHERE id = ? AND listed = 0`},
 		{&w.bumpGlobal, d.bumpVersion},
-		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ? WHERE id = ?`},
+		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ` + d.greatest + `(changed_at, ?) WHERE id = ?`},
 		{&w.insSearch, d.insSearch},
 		{&w.insSearchBatch, d.insSearchRows(searchBatch)},
 		{&w.delSearch, d.delSearch},
