@@ -109,6 +109,13 @@ func TestFAQStoryIsNotCut(t *testing.T) {
 			cut:   []string{"س: متى تم تحديث هذه المعلومات؟", "ج: تم تحديث هذه المعلومات في عام 2024."},
 		},
 		{
+			name:  "Arabic SEO questions about the article and the site's news, with dates in their answers, are still cut",
+			title: "امتحانات الثانوية العامة",
+			body: "<p>أعلنت وزارة التربية جدول امتحانات الثانوية العامة بعد تأخير دام أسابيع بسبب الخلاف مع نقابة المعلمين.</p><h2>أسئلة شائعة</h2>" +
+				"<p>س: متى نشرت هذه المقالة؟</p><p>ج: نشرت في 5 مارس 2025.</p><p>س: أين أجد أخبارنا؟</p><p>ج: على Google News يوميا منذ 2020.</p>",
+			cut: []string{"س: متى نشرت هذه المقالة؟", "ج: نشرت في 5 مارس 2025.", "س: أين أجد أخبارنا؟", "ج: على Google News يوميا منذ 2020."},
+		},
+		{
 			name:  "a question about the story's page that is on its topic: kept",
 			title: "Exam results published",
 			body:  "<p>The ministry published this year's exam results after weeks of delay caused by the dispute with the teachers' union.</p><h2>FAQ</h2><p>Q: When will this page show the exam results for each school?</p><p>A: The ministry publishes the results for each school on 14 July.</p>",

@@ -267,45 +267,28 @@ func factWords() map[string]bool {
 	return facts
 }
 
-// aboutThePage are phrases (folded) of a question that asks about the
-// publication rather than the story: "When was this information
+// aboutThePage finds the phrases (folded) of a question that asks about
+// the publication rather than the story: "When was this information
 // updated?", "Who writes these articles?", "Where can I read more news?".
 // The answers of such SEO FAQs carry years, hours and the site's names
 // ("in 2024", "Google News", "our Editorial Team"): facts about the site,
 // which do not make the pair the story's.
-var aboutThePage = func() []string {
-	var out []string
+var aboutThePage = func() phraseIndex {
+	ix := phraseIndex{}
 	for _, p := range []string{
 		"this information", "this page", "this article", "these articles", "this site", "this website",
 		"our site", "our website", "our articles", "our news", "more news", "latest news", "the latest updates",
-		"هذه المعلومات", "هذه الصفحة", "هذا المقال", "هذه المقالات", "هذا الموقع", "موقعنا", "المزيد من الأخبار", "آخر الأخبار",
+		"هذه المعلومات", "هذه الصفحة", "هذا المقال", "هذه المقالة", "هذه المقالات", "هذا الخبر", "هذا الموقع",
+		"موقعنا", "مقالاتنا", "أخبارنا", "المزيد من الأخبار", "آخر الأخبار", "آخر التحديثات",
 	} {
-		out = append(out, arabic.Fold(p))
+		ix.add(arabic.Fold(p), true)
 	}
-	return out
+	return ix
 }()
 
 // asksAboutThePage reports whether a folded question is about the
 // publication (aboutThePage), at word boundaries.
-func asksAboutThePage(ask string) bool {
-	for _, p := range aboutThePage {
-		for from := 0; ; {
-			i := strings.Index(ask[from:], p)
-			if i < 0 {
-				break
-			}
-			i += from
-			end := i + len(p)
-			before, _ := utf8.DecodeLastRuneInString(ask[:i])
-			after, _ := utf8.DecodeRuneInString(ask[end:])
-			if !isWordRune(before) && !isWordRune(after) {
-				return true
-			}
-			from = i + 1
-		}
-	}
-	return false
-}
+func asksAboutThePage(ask string) bool { return aboutThePage.find(ask).filler > 0 }
 
 // statesFact reports whether the Q/A line b says something specific: a
 // digit, a date or an amount (factWords), or, when b answers (ask is the
