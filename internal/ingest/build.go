@@ -149,7 +149,11 @@ func (b *batch) build() []newsroom.PassItem {
 	}
 	b.atLink = make(map[string]int, len(entries))
 	for i := range entries {
-		if link := entries[i].resolve(b.base)(); link != "" {
+		link := entries[i].resolve(b.base)()
+		if link == "" && rssItems != nil { // as items link for their dedupe key, stored ones too
+			link = permalinkGUID(rssItems[entries[i].idx])
+		}
+		if link != "" {
 			b.atLink[string(newsroom.LinkKey(link))]++
 		}
 	}
