@@ -35,9 +35,6 @@ type dialect struct {
 	// instance must agree on (source leases). PostgreSQL's is
 	// clock_timestamp(), not now(), which is the transaction's start.
 	now string
-	// greatest is the function of the larger of its arguments: a category's
-	// change time only moves forward, whichever instance's clock wrote it.
-	greatest string
 	// insSearch and delSearch write an article's search row: ?1 its id,
 	// ?2 its folded title, ?3 its folded text. searchInto and searchRow
 	// make the multi-row form (insSearchRows): searchRow is a format of the
@@ -62,7 +59,6 @@ func sqliteDialect() *dialect {
 	return &dialect{
 		backend:     SQLite,
 		now:         `unixepoch()`,
-		greatest:    `max`,
 		insSearch:   `INSERT INTO article_fts (rowid, title, body) VALUES (?1, ?2, ?3)`,
 		delSearch:   `DELETE FROM article_fts WHERE rowid = ?`,
 		searchInto:  `INSERT INTO article_fts (rowid, title, body) VALUES `,
@@ -77,7 +73,6 @@ func postgresDialect(schema string) *dialect {
 		backend:   Postgres,
 		forUpdate: " FOR UPDATE",
 		now:       `floor(extract(epoch FROM clock_timestamp()))::bigint`,
-		greatest:  `greatest`,
 		// The text is folded in Go (arabic.FoldWords) for both backends;
 		// 'simple' only splits and lowercases it, as FTS5's unicode61 does.
 		insSearch: `INSERT INTO article_search (article_id, title, doc)

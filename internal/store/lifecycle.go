@@ -52,8 +52,8 @@ func bumpArticles(ctx context.Context, tx *dbTx, now int64, ids []int64) error {
 		return fmt.Errorf("bump version: %w", err)
 	}
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE categories SET version = ?, changed_at = `+tx.d.greatest+`(changed_at, ?)
-			WHERE id IN (SELECT category_id FROM article_categories WHERE article_id = ?)`, v, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE categories SET version = ?1, changed_at = `+laterChangedAt+`
+			WHERE id IN (SELECT category_id FROM article_categories WHERE article_id = ?3)`, v, now, id); err != nil {
 			return fmt.Errorf("bump categories: %w", err)
 		}
 	}

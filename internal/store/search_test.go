@@ -302,7 +302,7 @@ func TestSearchRowsOfEarlierReadingsAreRebuilt(t *testing.T) {
 		table := map[string]string{"sqlite": "article_fts", "postgres": "article_search"}[db.name]
 		back := map[string]string{
 			"sqlite":   `PRAGMA user_version = 15`,
-			"postgres": `DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`,
+			"postgres": `DELETE FROM schema_migrations WHERE version >= 6`, // back to before 0006, as SQLite to before 0016
 		}[db.name]
 		if _, err := db.raw(t, path).Exec(`DELETE FROM ` + table + `; ` + back); err != nil {
 			t.Fatal(err)

@@ -109,6 +109,11 @@ func valueRows(row string, n int) string {
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
+// laterChangedAt sets a category's change time to ?2 unless it holds a
+// later one: it only moves forward, whichever instance's clock wrote it
+// (Last-Modified).
+const laterChangedAt = `CASE WHEN changed_at > ?2 THEN changed_at ELSE ?2 END`
+
 // nextChangeSeq is the version the writing transaction will bump the
 // global version to (every transaction that writes articles bumps it once,
 // at its end): the articles' change_seq for ?since= pulls.
@@ -139,7 +144,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *dbPool, d *dialect) error 
 		{&w.updCategory, `UPDATE categories SET title = ?, description = ?, listed = 1 WHERE id = ?`},
 		{&w.listCategory, `UPDATE categories SET listed = 1 WHERE id = ? AND listed = 0`},
 		{&w.bumpGlobal, d.bumpVersion},
-		{&w.bumpCategory, `UPDATE categories SET version = ?, changed_at = ` + d.greatest + `(changed_at, ?) WHERE id = ?`},
+		{&w.bumpCategory, `UPDATE categories SET version = ?1, changed_at = ` + laterChangedAt + ` WHERE id = ?3`},
 		{&w.insSearch, d.insSearch},
 		{&w.insSearchBatch, d.insSearchRows(searchBatch)},
 		{&w.delSearch, d.delSearch},
